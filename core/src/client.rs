@@ -1,0 +1,470 @@
+//! The blocking [`Client`]: configuration, token cache, retries and one
+//! method per endpoint, grouped like the API.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::api::{self, Auth, Context, Operation};
+use crate::config::{Config, Secret};
+use crate::error::{Error, Result};
+use crate::http::HttpResponse;
+use crate::requests::{
+    ExternalRecipientRequest, IncomingPaymentRequest, MerchantBankAccountRequest, MerchantWalletRequest,
+    PaymentLinkRequest, PollingRequest, ReversalRequest, SendMoneyRequest, SmsNotificationRequest,
+    WebhookSubscriptionRequest,
+};
+use crate::results::{
+    AccessToken, CancelledPaymentLink, Created, IncomingPayment, PaymentLink, Polling, Reversal, SendMoney,
+    SmsNotification, TokenInfo, TokenIntrospection,
+};
+use crate::transport::{Transport, UreqTransport};
+use crate::webhooks::{self, CallbackResult, Webhook};
+
+struct CachedToken {
+    token: Secret,
+    refresh_at: Instant,
+    generation: u64,
+}
+
+/// Token cache with single-flight refresh: many threads asking at once cause
+/// one token request; the others wait for it and reuse its token.
+#[derive(Default)]
+struct TokenCache {
+    current: Mutex<Option<CachedToken>>,
+    refresh: Mutex<()>,
+    generation: AtomicU64,
+    requests: AtomicU64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave the cache inconsistent
+    // (it holds plain values), so a poisoned lock is still usable.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl TokenCache {
+    fn valid(&self) -> Option<(Secret, u64)> {
+        let g = lock(&self.current);
+        g.as_ref()
+            .filter(|c| Instant::now() < c.refresh_at)
+            .map(|c| (c.token.clone(), c.generation))
+    }
+
+    fn get(&self, margin: Duration, fetch: impl FnOnce() -> Result<AccessToken>) -> Result<(Secret, u64)> {
+        if let Some(t) = self.valid() {
+            return Ok(t);
+        }
+        let _flight = lock(&self.refresh);
+        if let Some(t) = self.valid() {
+            return Ok(t);
+        }
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let fresh = fetch()?;
+        Ok(self.store(fresh, margin))
+    }
+
+    fn store(&self, fresh: AccessToken, margin: Duration) -> (Secret, u64) {
+        let lifetime = Duration::from_secs(fresh.expires_in);
+        // Refresh shortly before expiry: the configured margin, but never more
+        // than a tenth of the lifetime (so one-second tokens are still reused).
+        let margin = margin.min(lifetime / 10);
+        let generation = self.generation.fetch_add(1, Ordering::Relaxed) + 1;
+        let token = Secret::new(fresh.access_token);
+        *lock(&self.current) = Some(CachedToken {
+            token: token.clone(),
+            refresh_at: Instant::now() + lifetime.saturating_sub(margin),
+            generation,
+        });
+        (token, generation)
+    }
+
+    fn invalidate(&self, generation: u64) {
+        let mut g = lock(&self.current);
+        if g.as_ref().is_some_and(|c| c.generation == generation) {
+            *g = None;
+        }
+    }
+
+    fn clear(&self) {
+        *lock(&self.current) = None;
+    }
+}
+
+/// A blocking Kopo Kopo client. `Send + Sync`: share one (for example in an
+/// `Arc`) between threads; it pools connections and caches the access token.
+///
+/// ```no_run
+/// use kopokopo::{Client, Config, IncomingPaymentRequest, Amount};
+///
+/// let client = Client::new(
+///     Config::builder("client-id", "client-secret").api_key("api-key").build()?,
+/// );
+/// let created = client.incoming_payments().create(&IncomingPaymentRequest {
+///     till_number: "K000000".into(),
+///     phone_number: "0712345678".into(),
+///     amount: Amount::parse("100")?,
+///     callback_url: "https://example.com/k2/result".into(),
+///     ..Default::default()
+/// })?;
+/// let payment = client.incoming_payments().status(&created.location)?;
+/// println!("{} is {}", payment.id, payment.status);
+/// # Ok::<(), kopokopo::Error>(())
+/// ```
+pub struct Client {
+    config: Config,
+    transport: Arc<dyn Transport>,
+    tokens: TokenCache,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+fn jitter_fraction() -> f64 {
+    let mut h = RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    (h.finish() % 10_000) as f64 / 10_000.0
+}
+
+impl Client {
+    /// A client with the default ureq transport.
+    pub fn new(config: Config) -> Client {
+        let transport = UreqTransport::new(config.timeout(), config.connect_timeout());
+        Client::with_transport(config, Arc::new(transport))
+    }
+
+    /// A client with your own [`Transport`].
+    pub fn with_transport(config: Config, transport: Arc<dyn Transport>) -> Client {
+        Client {
+            config,
+            transport,
+            tokens: TokenCache::default(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// How many token requests this client has made (for tests and metrics).
+    pub fn token_requests(&self) -> u64 {
+        self.tokens.requests.load(Ordering::Relaxed)
+    }
+
+    /// Runs any [`Operation`]: validation, token, retries, 401 refresh.
+    pub fn execute<O: Operation>(&self, op: &O) -> Result<O::Output> {
+        match op.auth() {
+            Auth::ClientCredentials => {
+                let ctx = Context::new(&self.config);
+                let req = op.build(&ctx, None)?;
+                let resp = self.send_with_retries(&req, op.retry_safe())?;
+                op.parse(&resp)
+            }
+            Auth::Bearer => {
+                let ctx = Context::new(&self.config);
+                // Validate before fetching a token: bad input never causes I/O.
+                op.build(&ctx, Some(""))?;
+                let (token, generation) = self.cached_token()?;
+                let req = op.build(&ctx, Some(token.expose()))?;
+                let resp = self.send_with_retries(&req, op.retry_safe())?;
+                if resp.status != 401 {
+                    return op.parse(&resp);
+                }
+                // The token was refused (revoked or expired early): drop it,
+                // fetch a new one and send this call once more. A 401 means
+                // the API did not act on the request, so this is safe for POSTs.
+                self.tokens.invalidate(generation);
+                let (token, _) = self.cached_token()?;
+                let req = op.build(&ctx, Some(token.expose()))?;
+                let resp = self.send_with_retries(&req, op.retry_safe())?;
+                op.parse(&resp)
+            }
+        }
+    }
+
+    fn cached_token(&self) -> Result<(Secret, u64)> {
+        self.tokens
+            .get(self.config.token_refresh_margin(), || self.execute(&api::RequestToken))
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.config.retry_base_delay().as_secs_f64() * 2f64.powi(attempt as i32);
+        let capped = base.min(self.config.retry_max_delay().as_secs_f64());
+        // "Equal jitter": half fixed, half random.
+        Duration::from_secs_f64(capped / 2.0 + capped / 2.0 * jitter_fraction())
+    }
+
+    fn send_with_retries(&self, req: &crate::http::HttpRequest, retry_safe: bool) -> Result<HttpResponse> {
+        let max = if retry_safe { self.config.max_retries() } else { 0 };
+        let mut attempt = 0;
+        loop {
+            let outcome = self.transport.send(req);
+            let retry_in = match &outcome {
+                Ok(r) if r.status == 429 => {
+                    let wait = api::retry_after(r).unwrap_or_else(|| self.backoff(attempt));
+                    (wait <= self.config.retry_max_delay()).then_some(wait)
+                }
+                Ok(r) if matches!(r.status, 500 | 502 | 503 | 504) => Some(self.backoff(attempt)),
+                Ok(_) => None,
+                Err(e) if e.is_retryable() => Some(self.backoff(attempt)),
+                Err(_) => None,
+            };
+            match retry_in {
+                Some(wait) if attempt < max => {
+                    std::thread::sleep(wait);
+                    attempt += 1;
+                }
+                _ => return outcome,
+            }
+        }
+    }
+
+    /// A valid access token from the cache (fetching one if needed).
+    pub fn access_token(&self) -> Result<Secret> {
+        self.cached_token().map(|(t, _)| t)
+    }
+
+    /// OAuth: tokens.
+    pub fn tokens(&self) -> Tokens<'_> {
+        Tokens(self)
+    }
+    /// Webhook subscriptions, and verification of received webhooks.
+    pub fn webhooks(&self) -> Webhooks<'_> {
+        Webhooks(self)
+    }
+    /// Incoming payments (M-PESA STK push).
+    pub fn incoming_payments(&self) -> IncomingPayments<'_> {
+        IncomingPayments(self)
+    }
+    /// Your own mobile wallets.
+    pub fn merchant_wallets(&self) -> MerchantWallets<'_> {
+        MerchantWallets(self)
+    }
+    /// Your own bank accounts.
+    pub fn merchant_bank_accounts(&self) -> MerchantBankAccounts<'_> {
+        MerchantBankAccounts(self)
+    }
+    /// Third parties you pay.
+    pub fn external_recipients(&self) -> ExternalRecipients<'_> {
+        ExternalRecipients(self)
+    }
+    /// Send money (to your accounts or to third parties).
+    pub fn send_money(&self) -> SendMoneyApi<'_> {
+        SendMoneyApi(self)
+    }
+    /// Polling of buygoods transactions.
+    pub fn polling(&self) -> PollingApi<'_> {
+        PollingApi(self)
+    }
+    /// Transaction SMS notifications (deprecated by Kopo Kopo).
+    pub fn sms_notifications(&self) -> SmsNotifications<'_> {
+        SmsNotifications(self)
+    }
+    /// Reversals of incoming transactions.
+    pub fn reversals(&self) -> Reversals<'_> {
+        Reversals(self)
+    }
+    /// Payment links.
+    pub fn payment_links(&self) -> PaymentLinks<'_> {
+        PaymentLinks(self)
+    }
+}
+
+/// OAuth token operations. See [`Client::tokens`].
+#[derive(Debug, Clone, Copy)]
+pub struct Tokens<'a>(&'a Client);
+
+impl Tokens<'_> {
+    /// Requests a new access token (`POST /oauth/token`) and caches it.
+    pub fn request(&self) -> Result<AccessToken> {
+        let c = self.0;
+        let t = c.execute(&api::RequestToken)?;
+        c.tokens.requests.fetch_add(1, Ordering::Relaxed);
+        c.tokens.store(t.clone(), c.config.token_refresh_margin());
+        Ok(t)
+    }
+    /// Revokes a token (`POST /oauth/revoke`); the cache forgets it.
+    pub fn revoke(&self, token: &str) -> Result<()> {
+        let c = self.0;
+        c.execute(&api::RevokeToken::new(token)?)?;
+        c.tokens.clear();
+        Ok(())
+    }
+    /// Introspects a token (`POST /oauth/introspect`).
+    pub fn introspect(&self, token: &str) -> Result<TokenIntrospection> {
+        self.0.execute(&api::IntrospectToken::new(token)?)
+    }
+    /// Information about the client's current token (`GET /oauth/token/info`).
+    pub fn info(&self) -> Result<TokenInfo> {
+        self.0.execute(&api::TokenInfoRequest)
+    }
+}
+
+/// Webhook subscriptions and verification. See [`Client::webhooks`].
+#[derive(Debug, Clone, Copy)]
+pub struct Webhooks<'a>(&'a Client);
+
+impl Webhooks<'_> {
+    fn api_key(&self) -> Result<&str> {
+        self.0
+            .config
+            .api_key()
+            .map(Secret::expose)
+            .ok_or_else(|| Error::invalid("api_key", "is required to verify webhooks; set it in the Config"))
+    }
+    /// `POST /api/v2/webhook_subscriptions`.
+    pub fn subscribe(&self, request: &WebhookSubscriptionRequest) -> Result<Created> {
+        self.0.execute(&api::CreateWebhookSubscription(request.clone()))
+    }
+    /// Whether `signature` matches `body` under the configured API key.
+    pub fn verify(&self, body: &[u8], signature: Option<&str>) -> Result<bool> {
+        Ok(webhooks::verify_signature(body, signature, self.api_key()?))
+    }
+    /// Verifies, then parses a webhook.
+    pub fn parse_webhook(&self, body: &[u8], signature: Option<&str>) -> Result<Webhook> {
+        webhooks::parse_webhook(body, signature, self.api_key()?)
+    }
+    /// Verifies, then parses an async result.
+    pub fn parse_result(&self, body: &[u8], signature: Option<&str>) -> Result<CallbackResult> {
+        webhooks::parse_result(body, signature, self.api_key()?)
+    }
+}
+
+macro_rules! group {
+    ($(#[$doc:meta])* $name:ident { $($body:tt)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name<'a>(&'a Client);
+        impl $name<'_> { $($body)* }
+    };
+}
+
+group!(
+    /// See [`Client::incoming_payments`].
+    IncomingPayments {
+    /// Starts an STK push (`POST /api/v2/incoming_payments`).
+    pub fn create(&self, request: &IncomingPaymentRequest) -> Result<Created> {
+        self.0.execute(&api::CreateIncomingPayment(request.clone()))
+    }
+    /// Queries an incoming payment by id or Location URL.
+    pub fn status(&self, id_or_location: &str) -> Result<IncomingPayment> {
+        self.0.execute(&api::IncomingPaymentStatus::new(id_or_location)?)
+    }
+});
+
+group!(
+    /// See [`Client::merchant_wallets`].
+    MerchantWallets {
+    /// Adds one of your mobile wallets (`POST /api/v2/merchant_wallets`).
+    pub fn create(&self, request: &MerchantWalletRequest) -> Result<Created> {
+        self.0.execute(&api::CreateMerchantWallet(request.clone()))
+    }
+});
+
+group!(
+    /// See [`Client::merchant_bank_accounts`].
+    MerchantBankAccounts {
+    /// Adds one of your bank accounts (`POST /api/v2/merchant_bank_accounts`).
+    pub fn create(&self, request: &MerchantBankAccountRequest) -> Result<Created> {
+        self.0.execute(&api::CreateMerchantBankAccount(request.clone()))
+    }
+});
+
+group!(
+    /// See [`Client::external_recipients`].
+    ExternalRecipients {
+    /// Adds a recipient (`POST /api/v2/external_recipients`).
+    pub fn create(&self, request: &ExternalRecipientRequest) -> Result<Created> {
+        self.0.execute(&api::CreateExternalRecipient(request.clone()))
+    }
+});
+
+group!(
+    /// See [`Client::send_money`].
+    SendMoneyApi {
+    /// Sends money (`POST /api/v2/send_money`). Never retried by the library.
+    pub fn create(&self, request: &SendMoneyRequest) -> Result<Created> {
+        self.0.execute(&api::CreateSendMoney(request.clone()))
+    }
+    /// Queries a send-money request.
+    pub fn status(&self, id_or_location: &str) -> Result<SendMoney> {
+        self.0.execute(&api::SendMoneyStatus::new(id_or_location)?)
+    }
+});
+
+group!(
+    /// See [`Client::polling`].
+    PollingApi {
+    /// Starts a polling request (`POST /api/v2/polling`).
+    pub fn create(&self, request: &PollingRequest) -> Result<Created> {
+        self.0.execute(&api::CreatePolling(request.clone()))
+    }
+    /// Queries a polling request.
+    pub fn status(&self, id_or_location: &str) -> Result<Polling> {
+        self.0.execute(&api::PollingStatus::new(id_or_location)?)
+    }
+});
+
+group!(
+    /// See [`Client::sms_notifications`].
+    SmsNotifications {
+    /// Sends an SMS for a received payment (`POST /api/v1/transaction_sms_notifications`).
+    pub fn create(&self, request: &SmsNotificationRequest) -> Result<Created> {
+        self.0.execute(&api::CreateSmsNotification(request.clone()))
+    }
+    /// Queries an SMS notification.
+    pub fn status(&self, id_or_location: &str) -> Result<SmsNotification> {
+        self.0.execute(&api::SmsNotificationStatus::new(id_or_location)?)
+    }
+});
+
+group!(
+    /// See [`Client::reversals`].
+    Reversals {
+    /// Reverses an incoming transaction (`POST /api/v2/reversals`).
+    pub fn create(&self, request: &ReversalRequest) -> Result<Created> {
+        self.0.execute(&api::CreateReversal(request.clone()))
+    }
+    /// Queries a reversal.
+    pub fn status(&self, id_or_location: &str) -> Result<Reversal> {
+        self.0.execute(&api::ReversalStatus::new(id_or_location)?)
+    }
+});
+
+group!(
+    /// See [`Client::payment_links`].
+    PaymentLinks {
+    /// Creates a payment link (`POST /api/v2/payment_links`).
+    pub fn create(&self, request: &PaymentLinkRequest) -> Result<Created> {
+        self.0.execute(&api::CreatePaymentLink(request.clone()))
+    }
+    /// Queries a payment link.
+    pub fn status(&self, id_or_location: &str) -> Result<PaymentLink> {
+        self.0.execute(&api::PaymentLinkStatus::new(id_or_location)?)
+    }
+    /// Cancels an active payment link.
+    pub fn cancel(&self, id_or_location: &str) -> Result<CancelledPaymentLink> {
+        self.0.execute(&api::CancelPaymentLink::new(id_or_location)?)
+    }
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn _assert_send_sync() {
+        fn is<T: Send + Sync>() {}
+        is::<Client>();
+    }
+}

@@ -1,0 +1,298 @@
+//! Client configuration. Secrets are held in [`Secret`], whose `Debug` and
+//! `Display` never show the value.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::validate;
+
+/// The sandbox API host (the default).
+pub const SANDBOX_URL: &str = "https://sandbox.kopokopo.com";
+/// The production API host. The documentation never states it (API.md §12 G1);
+/// its example payloads link to this host.
+pub const PRODUCTION_URL: &str = "https://api.kopokopo.com";
+/// This crate's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A secret string (client secret, API key, access token).
+/// `Debug`/`Display` print `[REDACTED]`; read it with [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The secret value. Never log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    /// Whether the secret is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_string())
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
+/// Everything a [`crate::Client`] needs. Build it with [`Config::builder`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: Secret,
+    pub(crate) api_key: Option<Secret>,
+    pub(crate) base_url: String,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) user_agent: String,
+    pub(crate) max_retries: u32,
+    pub(crate) token_refresh_margin: Duration,
+    pub(crate) retry_base_delay: Duration,
+    pub(crate) retry_max_delay: Duration,
+}
+
+impl Config {
+    /// A builder with the sandbox URL and default timeouts.
+    pub fn builder(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> ConfigBuilder {
+        ConfigBuilder {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            api_key: None,
+            base_url: SANDBOX_URL.to_string(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            user_agent_suffix: None,
+            max_retries: 2,
+            token_refresh_margin: Duration::from_secs(60),
+            retry_base_delay: Duration::from_millis(200),
+            retry_max_delay: Duration::from_secs(10),
+        }
+    }
+
+    /// The client id (not a secret).
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+    /// The client secret.
+    pub fn client_secret(&self) -> &Secret {
+        &self.client_secret
+    }
+    /// The API key used to verify webhook signatures, if configured.
+    pub fn api_key(&self) -> Option<&Secret> {
+        self.api_key.as_ref()
+    }
+    /// The API base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    /// The whole request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+    /// The connect timeout.
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+    /// The `User-Agent` header sent with every request.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+    /// How many times a GET or token request is retried.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+    /// How long before expiry a cached token is refreshed.
+    pub fn token_refresh_margin(&self) -> Duration {
+        self.token_refresh_margin
+    }
+    /// First retry delay (doubled per attempt, with jitter).
+    pub fn retry_base_delay(&self) -> Duration {
+        self.retry_base_delay
+    }
+    /// Longest wait between retries; a longer `Retry-After` is not waited for.
+    pub fn retry_max_delay(&self) -> Duration {
+        self.retry_max_delay
+    }
+}
+
+/// Builder for [`Config`].
+#[derive(Debug, Clone)]
+pub struct ConfigBuilder {
+    client_id: String,
+    client_secret: Secret,
+    api_key: Option<Secret>,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent_suffix: Option<String>,
+    max_retries: u32,
+    token_refresh_margin: Duration,
+    retry_base_delay: Duration,
+    retry_max_delay: Duration,
+}
+
+impl ConfigBuilder {
+    /// The API key (needed to verify webhooks and results).
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        let k = key.into();
+        self.api_key = if k.is_empty() { None } else { Some(k) };
+        self
+    }
+    /// The API base URL: [`SANDBOX_URL`] (default), [`PRODUCTION_URL`], or any
+    /// `https://` URL; `http://` only for loopback hosts (tests, `k2 mock`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+    /// Use the production API.
+    pub fn production(self) -> Self {
+        self.base_url(PRODUCTION_URL)
+    }
+    /// The whole-request timeout (default 30 s).
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+    /// The connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, t: Duration) -> Self {
+        self.connect_timeout = t;
+        self
+    }
+    /// Text appended to the User-Agent in parentheses, set by each binding:
+    /// `kopokopo/0.1.0 (python/0.1.0; CPython 3.11)`.
+    pub fn user_agent_suffix(mut self, s: impl Into<String>) -> Self {
+        let s = s.into();
+        self.user_agent_suffix = if s.trim().is_empty() { None } else { Some(s) };
+        self
+    }
+    /// Retries for GET and token requests (default 2; POSTs are never retried).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n.min(10);
+        self
+    }
+    /// How long before `expires_in` runs out a cached token is replaced (default 60 s).
+    pub fn token_refresh_margin(mut self, d: Duration) -> Self {
+        self.token_refresh_margin = d;
+        self
+    }
+
+    /// Backoff: first delay and the longest wait (defaults 200 ms and 10 s).
+    /// A `Retry-After` longer than `max` is returned as an error instead of waited for.
+    pub fn retry_backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.retry_base_delay = base;
+        self.retry_max_delay = max.max(base);
+        self
+    }
+
+    /// Validates and builds the configuration.
+    pub fn build(self) -> Result<Config> {
+        validate::required("client_id", &self.client_id)?;
+        if self.client_secret.expose().trim().is_empty() {
+            return Err(Error::invalid("client_secret", "is required and must not be blank"));
+        }
+        let base = self.base_url.trim().trim_end_matches('/').to_string();
+        validate::secure_url("base_url", &base)?;
+        let parts = validate::split_url(&base)
+            .ok_or_else(|| Error::invalid("base_url", "must be an absolute http(s) URL"))?;
+        if parts.rest.contains(['?', '#']) {
+            return Err(Error::invalid("base_url", "must not contain a query or fragment"));
+        }
+        if self.timeout.is_zero() {
+            return Err(Error::invalid("timeout", "must be greater than zero"));
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(Error::invalid("connect_timeout", "must be greater than zero"));
+        }
+        let suffix = match &self.user_agent_suffix {
+            Some(s) => {
+                if s.chars().any(|c| c.is_control()) {
+                    return Err(Error::invalid("user_agent_suffix", "must not contain control characters"));
+                }
+                format!(" ({s})")
+            }
+            None => " (rust)".to_string(),
+        };
+        Ok(Config {
+            client_id: self.client_id,
+            client_secret: self.client_secret,
+            api_key: self.api_key,
+            base_url: base,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            user_agent: format!("kopokopo/{VERSION}{suffix}"),
+            max_retries: self.max_retries,
+            token_refresh_margin: self.token_refresh_margin,
+            retry_base_delay: self.retry_base_delay,
+            retry_max_delay: self.retry_max_delay,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let c = Config::builder("id", "topsecret-value")
+            .api_key("apikey-value")
+            .build()
+            .unwrap();
+        let d = format!("{c:?}");
+        assert!(!d.contains("topsecret-value"));
+        assert!(!d.contains("apikey-value"));
+        assert!(d.contains("[REDACTED]"));
+    }
+
+    #[test]
+    fn base_url_rules() {
+        let ok = |u: &str| Config::builder("i", "s").base_url(u).build();
+        assert_eq!(ok("https://api.kopokopo.com/").unwrap().base_url(), "https://api.kopokopo.com");
+        assert!(ok("http://127.0.0.1:3000").is_ok());
+        assert!(ok("http://localhost:3000").is_ok());
+        let e = ok("http://sandbox.kopokopo.com").unwrap_err();
+        assert_eq!(e.field(), Some("base_url"));
+        assert!(ok("sandbox.kopokopo.com").is_err());
+        assert_eq!(Config::builder("i", "s").build().unwrap().base_url(), SANDBOX_URL);
+        assert_eq!(Config::builder("i", "s").production().build().unwrap().base_url(), PRODUCTION_URL);
+    }
+
+    #[test]
+    fn user_agent() {
+        let c = Config::builder("i", "s")
+            .user_agent_suffix("python/0.1.0; CPython 3.11")
+            .build()
+            .unwrap();
+        assert_eq!(c.user_agent(), format!("kopokopo/{VERSION} (python/0.1.0; CPython 3.11)"));
+    }
+
+    #[test]
+    fn required_credentials() {
+        assert_eq!(Config::builder("", "s").build().unwrap_err().field(), Some("client_id"));
+        assert_eq!(Config::builder("i", " ").build().unwrap_err().field(), Some("client_secret"));
+    }
+}

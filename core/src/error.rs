@@ -1,0 +1,262 @@
+//! The one error type of the library, with stable kinds and string codes.
+//!
+//! Every binding maps [`Error`] to its own idiomatic type in one place, using
+//! [`Error::code`] (a stable string) and the accessors below. No variant ever
+//! carries a client secret, API key or access token: messages are built from
+//! field names, HTTP statuses and the server's `error_message` only.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The kind of an [`Error`]; `code()` gives the stable string form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Input was rejected before any request was sent.
+    InvalidArgument,
+    /// Credentials were refused (HTTP 401 on a token request, or twice on an API call).
+    Authentication,
+    /// The API answered with an error status.
+    Api,
+    /// HTTP 429: too many requests.
+    RateLimited,
+    /// The request could not be sent or no complete answer arrived.
+    Transport,
+    /// The request timed out.
+    Timeout,
+    /// A webhook or result signature is missing or does not match.
+    SignatureInvalid,
+    /// A response or payload could not be decoded.
+    Decode,
+}
+
+impl ErrorKind {
+    /// Stable string code, identical in every language binding.
+    pub const fn code(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::Authentication => "authentication_failed",
+            ErrorKind::Api => "api_error",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Transport => "transport_error",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::SignatureInvalid => "signature_invalid",
+            ErrorKind::Decode => "decode_error",
+        }
+    }
+
+    /// Every kind, in a fixed order (used by bindings and tests).
+    pub const ALL: [ErrorKind; 8] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::Authentication,
+        ErrorKind::Api,
+        ErrorKind::RateLimited,
+        ErrorKind::Transport,
+        ErrorKind::Timeout,
+        ErrorKind::SignatureInvalid,
+        ErrorKind::Decode,
+    ];
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// An error from the library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A request parameter was missing or invalid; nothing was sent.
+    InvalidArgument {
+        /// Dotted name of the offending field, e.g. `subscriber.phone_number`.
+        field: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The server refused the credentials or the access token.
+    Authentication {
+        /// HTTP status (401 normally).
+        http_status: u16,
+        /// The server's message, or a description.
+        message: String,
+    },
+    /// The API answered with an error status (4xx other than 401/429, or 5xx).
+    Api {
+        /// HTTP status code.
+        http_status: u16,
+        /// `error_code` from the body, when present.
+        error_code: Option<String>,
+        /// `error_message` from the body (arrays are joined with "; "), or the status text.
+        error_message: String,
+    },
+    /// HTTP 429.
+    RateLimited {
+        /// How long the server asked us to wait, from `Retry-After`.
+        retry_after: Option<Duration>,
+        /// The server's message, if any.
+        message: String,
+    },
+    /// Connection refused, reset, closed mid-response, TLS failure...
+    Transport {
+        /// What went wrong.
+        message: String,
+    },
+    /// The request did not complete within the configured timeout.
+    Timeout {
+        /// What timed out.
+        message: String,
+    },
+    /// Missing, malformed or non-matching `X-KopoKopo-Signature`.
+    SignatureInvalid {
+        /// Why the signature was refused (never includes the expected value).
+        reason: String,
+    },
+    /// A response or payload was not what the API documents.
+    Decode {
+        /// What could not be decoded.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
+            Error::Authentication { .. } => ErrorKind::Authentication,
+            Error::Api { .. } => ErrorKind::Api,
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
+            Error::Transport { .. } => ErrorKind::Transport,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::SignatureInvalid { .. } => ErrorKind::SignatureInvalid,
+            Error::Decode { .. } => ErrorKind::Decode,
+        }
+    }
+
+    /// Stable string code (see [`ErrorKind::code`]).
+    pub fn code(&self) -> &'static str {
+        self.kind().code()
+    }
+
+    /// The HTTP status, for errors that came from a response.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Authentication { http_status, .. } | Error::Api { http_status, .. } => {
+                Some(*http_status)
+            }
+            Error::RateLimited { .. } => Some(429),
+            _ => None,
+        }
+    }
+
+    /// The offending field of an [`Error::InvalidArgument`].
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidArgument { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// `Retry-After` of an [`Error::RateLimited`].
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether a retry of the same request may succeed (transport, timeout, 429, 5xx).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } | Error::RateLimited { .. } => true,
+            Error::Api { http_status, .. } => *http_status >= 500,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn decode(message: impl Into<String>) -> Self {
+        Error::Decode {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn signature(reason: impl Into<String>) -> Self {
+        Error::SignatureInvalid {
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidArgument { field, reason } => {
+                write!(f, "invalid argument `{field}`: {reason}")
+            }
+            Error::Authentication {
+                http_status,
+                message,
+            } => write!(f, "authentication failed (HTTP {http_status}): {message}"),
+            Error::Api {
+                http_status,
+                error_code,
+                error_message,
+            } => match error_code {
+                Some(code) => write!(f, "API error (HTTP {http_status}, code {code}): {error_message}"),
+                None => write!(f, "API error (HTTP {http_status}): {error_message}"),
+            },
+            Error::RateLimited {
+                retry_after,
+                message,
+            } => match retry_after {
+                Some(d) => write!(f, "rate limited, retry after {}s: {message}", d.as_secs()),
+                None => write!(f, "rate limited: {message}"),
+            },
+            Error::Transport { message } => write!(f, "transport error: {message}"),
+            Error::Timeout { message } => write!(f, "timeout: {message}"),
+            Error::SignatureInvalid { reason } => write!(f, "invalid signature: {reason}"),
+            Error::Decode { message } => write!(f, "decode error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_and_distinct() {
+        let codes: std::collections::HashSet<_> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(codes.len(), ErrorKind::ALL.len());
+        assert_eq!(ErrorKind::Api.code(), "api_error");
+        assert_eq!(ErrorKind::InvalidArgument.code(), "invalid_argument");
+    }
+
+    #[test]
+    fn accessors() {
+        let e = Error::invalid("amount", "must be positive");
+        assert_eq!(e.field(), Some("amount"));
+        assert_eq!(e.to_string(), "invalid argument `amount`: must be positive");
+        let e = Error::RateLimited {
+            retry_after: Some(Duration::from_secs(3)),
+            message: String::new(),
+        };
+        assert_eq!(e.http_status(), Some(429));
+        assert!(e.is_retryable());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+    }
+}

@@ -1,0 +1,246 @@
+//! Exact money amounts. Never a float.
+//!
+//! The API sends amounts in several representations (API.md §12 G2): JSON
+//! strings (`"100.0"`, `"313"`), JSON integers (`350`) and, in SDK samples,
+//! decimals. All of them parse to the same exact [`Amount`]. Requests send
+//! amounts as JSON numbers written from the exact decimal text (no float
+//! conversion anywhere).
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+
+/// An exact decimal amount of money (KES).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Amount(Decimal);
+
+impl Amount {
+    /// Zero.
+    pub const ZERO: Amount = Amount(Decimal::ZERO);
+
+    /// Parses an amount from its decimal text (`"100"`, `"100.5"`, `"100.50"`).
+    ///
+    /// Accepts an optional leading sign, digits and at most one decimal point;
+    /// rejects exponents, `NaN`, thousands separators and empty text.
+    pub fn parse(text: &str) -> Result<Amount> {
+        parse_decimal(text).map(Amount).ok_or_else(|| {
+            Error::invalid("amount", format!("`{}` is not a decimal number", truncate(text)))
+        })
+    }
+
+    /// An amount of whole shillings.
+    pub fn from_units(units: i64) -> Amount {
+        Amount(Decimal::from(units))
+    }
+
+    /// An amount from minor units (cents): `from_cents(1050)` is `10.50`.
+    pub fn from_cents(cents: i64) -> Amount {
+        Amount(Decimal::new(cents, 2))
+    }
+
+    /// The exact decimal value.
+    pub fn as_decimal(&self) -> Decimal {
+        self.0
+    }
+
+    /// Number of digits after the decimal point, as written.
+    pub fn scale(&self) -> u32 {
+        self.0.scale()
+    }
+
+    /// Whether the amount is greater than zero.
+    pub fn is_positive(&self) -> bool {
+        self.0 > Decimal::ZERO
+    }
+
+    /// The canonical text: no trailing zeros after the point (`"100.0"` → `"100"`, `"10.50"` → `"10.5"`).
+    pub fn to_canonical_string(&self) -> String {
+        self.0.normalize().to_string()
+    }
+
+    /// Checks a request amount: positive and at most two decimal places.
+    pub(crate) fn validate_request(&self, field: &str) -> Result<()> {
+        if !self.is_positive() {
+            return Err(Error::invalid(field, "must be greater than zero"));
+        }
+        if self.0.normalize().scale() > 2 {
+            return Err(Error::invalid(field, "must have at most 2 decimal places"));
+        }
+        Ok(())
+    }
+}
+
+fn truncate(s: &str) -> &str {
+    match s.char_indices().nth(32) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+fn parse_decimal(text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if digits.is_empty() || digits.len() > 40 {
+        return None;
+    }
+    let mut seen_point = false;
+    let mut seen_digit = false;
+    for b in digits.bytes() {
+        match b {
+            b'0'..=b'9' => seen_digit = true,
+            b'.' if !seen_point => seen_point = true,
+            _ => return None,
+        }
+    }
+    if !seen_digit {
+        return None;
+    }
+    Decimal::from_str(t).ok()
+}
+
+impl FromStr for Amount {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Amount> {
+        Amount::parse(s)
+    }
+}
+
+impl From<Decimal> for Amount {
+    fn from(d: Decimal) -> Self {
+        Amount(d)
+    }
+}
+
+impl From<Amount> for Decimal {
+    fn from(a: Amount) -> Self {
+        a.0
+    }
+}
+
+impl From<u32> for Amount {
+    fn from(v: u32) -> Self {
+        Amount(Decimal::from(v))
+    }
+}
+
+impl From<i64> for Amount {
+    fn from(v: i64) -> Self {
+        Amount(Decimal::from(v))
+    }
+}
+
+impl fmt::Display for Amount {
+    /// The decimal text as parsed (scale preserved): `"100.0"` displays as `100.0`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Amount({})", self.0)
+    }
+}
+
+impl Serialize for Amount {
+    /// Serialises as a JSON number written from the exact decimal text.
+    /// (With serde_json this emits the digits verbatim; other serialisers get a string.)
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let text = self.to_canonical_string();
+        match serde_json::value::RawValue::from_string(text.clone()) {
+            Ok(raw) => raw.serialize(serializer),
+            Err(_) => serializer.serialize_str(&text),
+        }
+    }
+}
+
+struct AmountVisitor;
+
+impl Visitor<'_> for AmountVisitor {
+    type Value = Amount;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an amount as a JSON number or a decimal string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Amount, E> {
+        parse_decimal(v)
+            .map(Amount)
+            .ok_or_else(|| E::custom(format!("`{}` is not a decimal amount", truncate(v))))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Amount, E> {
+        Ok(Amount(Decimal::from(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Amount, E> {
+        Ok(Amount(Decimal::from(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Amount, E> {
+        // A JSON number with a fraction reaches us as the nearest f64. Rust's
+        // `Display` for f64 prints the shortest text that round-trips, which for
+        // any amount of at most 15 significant digits is exactly the text the
+        // sender wrote ("100.55" stays "100.55"). No arithmetic is done in f64.
+        if !v.is_finite() {
+            return Err(E::custom("amount is not finite"));
+        }
+        parse_decimal(&v.to_string())
+            .map(Amount)
+            .ok_or_else(|| E::custom("amount out of range"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Amount, D::Error> {
+        deserializer.deserialize_any(AmountVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_and_number_parse_to_same_value() {
+        let a: Amount = serde_json::from_str("\"100.0\"").unwrap();
+        let b: Amount = serde_json::from_str("100").unwrap();
+        let c: Amount = serde_json::from_str("100.00").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(b, c);
+        let d: Amount = serde_json::from_str("100.55").unwrap();
+        assert_eq!(d, Amount::parse("100.55").unwrap());
+        assert_eq!(d.to_string(), "100.55");
+    }
+
+    #[test]
+    fn serialises_as_exact_number() {
+        let a = Amount::parse("20000").unwrap();
+        assert_eq!(serde_json::to_string(&a).unwrap(), "20000");
+        let a = Amount::parse("10.50").unwrap();
+        assert_eq!(serde_json::to_string(&a).unwrap(), "10.5");
+        let a = Amount::parse("0.1").unwrap();
+        assert_eq!(serde_json::to_string(&a).unwrap(), "0.1");
+    }
+
+    #[test]
+    fn rejects_non_numbers() {
+        for bad in ["", "abc", "1e5", "1,000", "NaN", "1.2.3", ".", "-"] {
+            assert!(Amount::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn request_validation() {
+        assert!(Amount::parse("0").unwrap().validate_request("amount").is_err());
+        assert!(Amount::parse("-1").unwrap().validate_request("amount").is_err());
+        assert!(Amount::parse("1.005").unwrap().validate_request("amount").is_err());
+        assert!(Amount::parse("1.50").unwrap().validate_request("amount").is_ok());
+        assert!(Amount::parse("1.500").unwrap().validate_request("amount").is_ok());
+    }
+}

@@ -1,0 +1,785 @@
+//! Typed responses: tokens, created resources, and the resources returned by
+//! status queries and POSTed as asynchronous results.
+//!
+//! Status queries and result callbacks share one document shape per resource
+//! (`{"data": {"id", "type", "attributes": {...}}}`), so each resource has one
+//! type here. Every field the documentation marks optional, or that an example
+//! leaves `null`, is an `Option`; amounts are exact [`Amount`]s whether they
+//! arrive as strings or numbers; `errors` is always a list of strings whether
+//! it arrives as `null`, a string or an array.
+
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::money::Amount;
+
+/// Metadata echoed back by the API.
+pub type Metadata = Map<String, Value>;
+
+/// `_links` of a resource.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Links {
+    /// The callback URL given at creation.
+    #[serde(default)]
+    pub callback_url: Option<String>,
+    /// The resource's own URL.
+    #[serde(default, rename = "self")]
+    pub self_url: Option<String>,
+    /// For webhooks: the related resource's URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+}
+
+/// Deserialises `errors` from `null`, a string, an array of strings or an object.
+pub(crate) fn errors_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let v = Option::<Value>::deserialize(d)?;
+    Ok(flatten_messages(v.as_ref()))
+}
+
+/// Turns an error value of any documented shape into a list of messages.
+pub(crate) fn flatten_messages(v: Option<&Value>) -> Vec<String> {
+    match v {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::String(s)) if s.is_empty() => Vec::new(),
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .flat_map(|x| match x {
+                Value::String(s) => vec![s.clone()],
+                other => flatten_messages(Some(other)),
+            })
+            .collect(),
+        Some(Value::Object(o)) => o
+            .iter()
+            .flat_map(|(k, v)| {
+                flatten_messages(Some(v))
+                    .into_iter()
+                    .map(move |m| format!("{k}: {m}"))
+            })
+            .collect(),
+        Some(other) => vec![other.to_string()],
+    }
+}
+
+fn null_to_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A string that may arrive as a JSON string or number (till numbers, references).
+fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(Value::Bool(b)) => Ok(Some(b.to_string())),
+        Some(_) => Err(de::Error::custom("expected a string")),
+    }
+}
+
+/// `POST /oauth/token` response.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessToken {
+    /// The bearer token (secret: not shown by `Debug`).
+    pub access_token: String,
+    /// `Bearer`.
+    #[serde(default)]
+    pub token_type: String,
+    /// Lifetime in seconds.
+    pub expires_in: u64,
+    /// Creation time: an ISO 8601 string here, an integer in token info (§12 A1);
+    /// both are kept as text.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub created_at: Option<String>,
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("access_token", &"[REDACTED]")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+/// `POST /oauth/introspect` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenIntrospection {
+    /// Whether the token is valid.
+    pub active: bool,
+    /// Scope (may be empty).
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// The application's client id.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// `Bearer`.
+    #[serde(default)]
+    pub token_type: Option<String>,
+    /// Expiry, epoch seconds.
+    #[serde(default)]
+    pub exp: Option<i64>,
+    /// Issue time, epoch seconds.
+    #[serde(default)]
+    pub iat: Option<i64>,
+}
+
+/// The application of a token.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenApplication {
+    /// Application uid.
+    #[serde(default)]
+    pub uid: Option<String>,
+}
+
+/// `GET /oauth/token/info` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    /// Resource owner (always null for client credentials).
+    #[serde(default)]
+    pub resource_owner_id: Option<Value>,
+    /// Scopes.
+    #[serde(default, deserialize_with = "null_to_default")]
+    pub scope: Vec<String>,
+    /// Seconds left.
+    #[serde(default)]
+    pub expires_in: Option<i64>,
+    /// The application.
+    #[serde(default)]
+    pub application: Option<TokenApplication>,
+    /// Creation, epoch seconds (§12 A1: an integer here).
+    #[serde(default)]
+    pub created_at: Option<i64>,
+}
+
+/// The answer to a create call: `201 Created` with a `Location` header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    /// The URL of the new resource (query it for the status).
+    pub location: String,
+    /// The resource id (the last path segment of `location`).
+    pub id: String,
+}
+
+/// `POST /api/v2/payment_links/{ref}/cancel` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelledPaymentLink {
+    /// `Payment link cancelled.`
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// A financial transaction as carried by webhooks, polling results and
+/// incoming-payment results: buygoods, B2B (till to till) and card
+/// transactions and their reversals. Fields absent from a kind are `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transaction {
+    /// API reference of the transaction.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// M-PESA (or card) reference.
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// `Received`, `Complete`, `Reversed`...
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Timestamp of the transaction.
+    #[serde(default)]
+    pub origination_time: Option<String>,
+    /// Amount.
+    #[serde(default)]
+    pub amount: Option<Amount>,
+    /// Currency.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Till paid to.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub till_number: Option<String>,
+    /// Mobile money or card system.
+    #[serde(default)]
+    pub system: Option<String>,
+    /// Payer phone number.
+    #[serde(default)]
+    pub sender_phone_number: Option<String>,
+    /// Hashed payer phone number.
+    #[serde(default)]
+    pub hashed_sender_phone: Option<String>,
+    /// Payer first name.
+    #[serde(default)]
+    pub sender_first_name: Option<String>,
+    /// Payer middle name.
+    #[serde(default)]
+    pub sender_middle_name: Option<String>,
+    /// Payer last name.
+    #[serde(default)]
+    pub sender_last_name: Option<String>,
+    /// For B2B: the sending till.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub sending_till: Option<String>,
+    /// For cards: masked card number.
+    #[serde(default)]
+    pub customer_cc_number: Option<String>,
+    /// For card receipts: settled flag (a boolean in the example, "String" in the table).
+    #[serde(default, deserialize_with = "bool_or_string")]
+    pub settled: Option<bool>,
+}
+
+fn bool_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(b)),
+        Some(Value::String(s)) => match s.to_ascii_lowercase().as_str() {
+            "true" => Ok(Some(true)),
+            "false" => Ok(Some(false)),
+            _ => Err(de::Error::custom("expected a boolean")),
+        },
+        Some(_) => Err(de::Error::custom("expected a boolean")),
+    }
+}
+
+/// The `event` of an incoming payment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingPaymentEvent {
+    /// `Incoming Payment Request`.
+    #[serde(default, rename = "type")]
+    pub event_type: Option<String>,
+    /// The payment, once received.
+    #[serde(default)]
+    pub resource: Option<Transaction>,
+    /// Error messages (empty on success).
+    #[serde(default, deserialize_with = "errors_list")]
+    pub errors: Vec<String>,
+}
+
+/// An incoming payment (STK push): status query and result callback.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingPayment {
+    /// Id (from `data.id`).
+    #[serde(default)]
+    pub id: String,
+    /// `incoming_payment`.
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    /// When it was initiated.
+    #[serde(default)]
+    pub initiation_time: Option<String>,
+    /// `Pending`, `Success` or `Failed`.
+    #[serde(default)]
+    pub status: String,
+    /// What happened.
+    #[serde(default)]
+    pub event: IncomingPaymentEvent,
+    /// Metadata sent at creation.
+    #[serde(default, deserialize_with = "null_to_default")]
+    pub metadata: Metadata,
+    /// Links.
+    #[serde(default, rename = "_links")]
+    pub links: Links,
+}
+
+/// A send-money destination as echoed back (all fields optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DestinationInfo {
+    /// Destination type.
+    #[serde(default, rename = "type")]
+    pub destination_type: Option<String>,
+    /// Reference (merchant destinations).
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// Phone number.
+    #[serde(default)]
+    pub phone_number: Option<String>,
+    /// Network.
+    #[serde(default)]
+    pub network: Option<String>,
+    /// Till number.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub till_number: Option<String>,
+    /// Paybill number.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub paybill_number: Option<String>,
+    /// Paybill account number.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub paybill_account_number: Option<String>,
+    /// Bank branch.
+    #[serde(default)]
+    pub bank_branch_ref: Option<String>,
+    /// Account name.
+    #[serde(default)]
+    pub account_name: Option<String>,
+    /// Account number.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub account_number: Option<String>,
+    /// Amount.
+    #[serde(default)]
+    pub amount: Option<Amount>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Nickname.
+    #[serde(default)]
+    pub nickname: Option<String>,
+    /// Favourite flag.
+    #[serde(default)]
+    pub favourite: Option<bool>,
+}
+
+/// One disbursement of a transfer batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disbursement {
+    /// Status.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Amount.
+    #[serde(default)]
+    pub amount: Option<Amount>,
+    /// Error messages.
+    #[serde(default, deserialize_with = "errors_list")]
+    pub errors: Vec<String>,
+    /// When it happened.
+    #[serde(default)]
+    pub origination_time: Option<String>,
+    /// Destination type.
+    #[serde(default)]
+    pub destination_type: Option<String>,
+    /// Destination reference.
+    #[serde(default)]
+    pub destination_reference: Option<String>,
+    /// M-PESA reference (null for EFT).
+    #[serde(default)]
+    pub transaction_reference: Option<String>,
+    /// Nickname (present in examples, not tabled).
+    #[serde(default)]
+    pub nickname: Option<String>,
+    /// Favourite flag (present in examples, not tabled).
+    #[serde(default)]
+    pub favourite: Option<bool>,
+    /// Phone number (present in examples, not tabled).
+    #[serde(default)]
+    pub phone_number: Option<String>,
+}
+
+/// A transfer batch of a send-money request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferBatch {
+    /// Status.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Total amount.
+    #[serde(default)]
+    pub amount: Option<Amount>,
+    /// Disbursements.
+    #[serde(default, deserialize_with = "null_to_default")]
+    pub disbursements: Vec<Disbursement>,
+}
+
+/// A send-money request: status query and result callback.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendMoney {
+    /// Id (from `data.id`).
+    #[serde(default)]
+    pub id: String,
+    /// `send_money`.
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    /// Status (`Pending`, `Processed`...).
+    #[serde(default)]
+    pub status: String,
+    /// Creation time.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Source till, or none for the available balance.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub source_identifier: Option<String>,
+    /// Currency.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Destinations (empty for "my accounts").
+    #[serde(default, deserialize_with = "null_to_default")]
+    pub destinations: Vec<DestinationInfo>,
+    /// Transfer batches.
+    #[serde(default, deserialize_with = "null_to_default")]
+    pub transfer_batches: Vec<TransferBatch>,
+    /// Error messages.
+    #[serde(default, deserialize_with = "errors_list")]
+    pub errors: Vec<String>,
+    /// Metadata.
+    #[serde(default, deserialize_with = "null_to_default")]
+    pub metadata: Metadata,
+    /// Links.
+    #[serde(default, rename = "_links")]
+    pub links: Links,
+}
+
+/// One transaction of a polling result.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolledTransaction {
+    /// `Buygoods Transaction`, `External Till to Till Transaction`...
+    #[serde(default, rename = "type")]
+    pub transaction_type: Option<String>,
+    /// The transaction.
+    #[serde(default)]
+    pub resource: Transaction,
+}
+
+/// A polling request: status query and result callback.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Polling {
+    /// Id (from `data.id`).
+    #[serde(default)]
+    pub id: String,
+    /// `polling`.
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    /// Status.
+    #[serde(default)]
+    pub status: String,
+    /// Creation time.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// From.
+    #[serde(default)]
+    pub from_time: Option<String>,
+    /// To.
+    #[serde(default)]
+    pub to_time: Option<String>,
+    /// Transactions found.
+    #[serde(default, deserialize_with = "null_to_default")]
+    pub transactions: Vec<PolledTransaction>,
+    /// Scope (comes back capitalised, `Company`: §12 P2).
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// Scope reference.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub scope_reference: Option<String>,
+    /// Links.
+    #[serde(default, rename = "_links")]
+    pub links: Links,
+}
+
+/// A transaction SMS notification: status query and result callback.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsNotification {
+    /// Id (from `data.id`).
+    #[serde(default)]
+    pub id: String,
+    /// `transaction_sms_notification` (the table says `..._notifications`: §12 N1).
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    /// Status.
+    #[serde(default)]
+    pub status: String,
+    /// The message sent.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The webhook event it refers to.
+    #[serde(default)]
+    pub webhook_event_reference: Option<String>,
+    /// Links.
+    #[serde(default, rename = "_links")]
+    pub links: Links,
+}
+
+/// The payment that carried out a reversal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReversalPayment {
+    /// Amount reversed.
+    #[serde(default)]
+    pub amount: Option<Amount>,
+    /// `Transferred` (reversed) or `Cancelled` (failed).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// When.
+    #[serde(default)]
+    pub origination_time: Option<String>,
+    /// Reference (null when cancelled).
+    #[serde(default)]
+    pub transaction_reference: Option<String>,
+}
+
+/// A reversal: status query and result callback.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reversal {
+    /// Id (from `data.id`).
+    #[serde(default)]
+    pub id: String,
+    /// `reversals`.
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    /// `Scheduled`, `Processed`... A failed reversal is still `Processed`
+    /// (§12 R4): look at `reversal_bulk_payment.status` and `errors`.
+    #[serde(default)]
+    pub status: String,
+    /// Creation time.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Transaction reversed.
+    #[serde(default)]
+    pub transaction_reference: Option<String>,
+    /// Reason given.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The reversal payment, once processed.
+    #[serde(default)]
+    pub reversal_bulk_payment: Option<ReversalPayment>,
+    /// Error messages.
+    #[serde(default, deserialize_with = "errors_list")]
+    pub errors: Vec<String>,
+    /// Metadata.
+    #[serde(default, deserialize_with = "null_to_default")]
+    pub metadata: Metadata,
+    /// Links.
+    #[serde(default, rename = "_links")]
+    pub links: Links,
+}
+
+impl Reversal {
+    /// Whether the money was actually reversed (`reversal_bulk_payment.status == "Transferred"`).
+    pub fn is_reversed(&self) -> bool {
+        self.reversal_bulk_payment
+            .as_ref()
+            .and_then(|p| p.status.as_deref())
+            .is_some_and(|s| s.eq_ignore_ascii_case("transferred"))
+    }
+}
+
+/// The link part of a payment link.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentLinkDetails {
+    /// `Active`, `Paid`, `Cancelled`, `Expired`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Expiry.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// The URL to share.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// Reference of the paying transaction.
+    #[serde(default)]
+    pub transaction_reference: Option<String>,
+    /// Payer phone.
+    #[serde(default)]
+    pub sender_phone_number: Option<String>,
+    /// When it was paid.
+    #[serde(default)]
+    pub origination_time: Option<String>,
+}
+
+/// A payment link: status query and result callback.
+///
+/// The documentation prints two status shapes (§12 L1). The tabled one is
+/// canonical; the other (`payment_link` as a URL string, `payment_link_status`,
+/// `expires_at` at the top, `account_number`...) is accepted too and mapped
+/// onto the same fields: see [`PaymentLink::from_attributes`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PaymentLink {
+    /// Id (from `data.id`).
+    #[serde(default)]
+    pub id: String,
+    /// `payment_link`.
+    pub kind: String,
+    /// Request status (`Processed`, `Created`...).
+    pub status: String,
+    /// Creation time.
+    pub created_at: Option<String>,
+    /// Till name.
+    pub till_name: Option<String>,
+    /// Till number (or account number in the older shape).
+    pub till_number: Option<String>,
+    /// Your reference.
+    pub payment_reference: Option<String>,
+    /// Currency.
+    pub currency: Option<String>,
+    /// Amount.
+    pub amount: Option<Amount>,
+    /// Note.
+    pub note: Option<String>,
+    /// The link and its state.
+    pub payment_link: Option<PaymentLinkDetails>,
+    /// Error messages.
+    pub errors: Vec<String>,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// Links.
+    #[serde(rename = "_links")]
+    pub links: Links,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum LinkField {
+    Details(PaymentLinkDetails),
+    Url(String),
+}
+
+#[derive(Deserialize)]
+struct PaymentLinkAttributes {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    created_at: Option<String>,
+    #[serde(default)]
+    till_name: Option<String>,
+    #[serde(default, deserialize_with = "string_or_number")]
+    till_number: Option<String>,
+    #[serde(default, deserialize_with = "string_or_number")]
+    account_number: Option<String>,
+    #[serde(default)]
+    account_name: Option<String>,
+    #[serde(default)]
+    payment_reference: Option<String>,
+    #[serde(default)]
+    merchant_payment_reference: Option<String>,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    amount: Option<Amount>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    payment_link: Option<LinkField>,
+    #[serde(default)]
+    payment_link_status: Option<String>,
+    #[serde(default)]
+    expires_at: Option<String>,
+    #[serde(default, deserialize_with = "errors_list")]
+    errors: Vec<String>,
+    #[serde(default, deserialize_with = "null_to_default")]
+    metadata: Metadata,
+    #[serde(default, rename = "_links")]
+    links: Links,
+}
+
+impl PaymentLink {
+    fn from_attributes(id: String, kind: String, a: PaymentLinkAttributes) -> PaymentLink {
+        let payment_link = match a.payment_link {
+            Some(LinkField::Details(d)) => Some(d),
+            Some(LinkField::Url(u)) => Some(PaymentLinkDetails {
+                status: a.payment_link_status.clone(),
+                expires_at: a.expires_at.clone(),
+                link: Some(u),
+                ..Default::default()
+            }),
+            None if a.payment_link_status.is_some() || a.expires_at.is_some() => Some(PaymentLinkDetails {
+                status: a.payment_link_status.clone(),
+                expires_at: a.expires_at.clone(),
+                ..Default::default()
+            }),
+            None => None,
+        };
+        PaymentLink {
+            id,
+            kind,
+            status: a.status,
+            created_at: a.created_at,
+            till_name: a.till_name.or(a.account_name),
+            till_number: a.till_number.or(a.account_number),
+            payment_reference: a.payment_reference.or(a.merchant_payment_reference),
+            currency: a.currency,
+            amount: a.amount,
+            note: a.note,
+            payment_link,
+            errors: a.errors,
+            metadata: a.metadata,
+            links: a.links,
+        }
+    }
+}
+
+/// `{"data": {"id", "type", "attributes": {...}}}`: the shape of every
+/// status response and result callback.
+#[derive(Deserialize)]
+pub(crate) struct Envelope<A> {
+    pub data: EnvelopeData<A>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EnvelopeData<A> {
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub id: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    pub attributes: A,
+}
+
+/// Resources that arrive wrapped in `data.attributes`.
+pub trait Resource: Sized {
+    /// Builds the resource from the envelope's id, type and attributes JSON.
+    #[doc(hidden)]
+    fn from_envelope_bytes(body: &[u8]) -> serde_json::Result<Self>;
+}
+
+macro_rules! simple_resource {
+    ($ty:ident) => {
+        impl Resource for $ty {
+            fn from_envelope_bytes(body: &[u8]) -> serde_json::Result<Self> {
+                let env: Envelope<$ty> = serde_json::from_slice(body)?;
+                let mut r = env.data.attributes;
+                r.id = env.data.id.unwrap_or_default();
+                r.kind = env.data.kind.unwrap_or_default();
+                Ok(r)
+            }
+        }
+    };
+}
+
+/// Attribute structs carry `id`/`kind` with `#[serde(default)]`, so the
+/// envelope's `data.id` and `data.type` are copied in after parsing.
+macro_rules! attrs_default_id {
+    ($($ty:ident),*) => {$(simple_resource!($ty);)*};
+}
+
+attrs_default_id!(IncomingPayment, SendMoney, Polling, SmsNotification, Reversal);
+
+impl Resource for PaymentLink {
+    fn from_envelope_bytes(body: &[u8]) -> serde_json::Result<Self> {
+        let env: Envelope<PaymentLinkAttributes> = serde_json::from_slice(body)?;
+        Ok(PaymentLink::from_attributes(
+            env.data.id.unwrap_or_default(),
+            env.data.kind.unwrap_or_default(),
+            env.data.attributes,
+        ))
+    }
+}
+
+// `id` is required by derive(Deserialize) on the resource structs above, but
+// inside `attributes` it is absent: give it a default there.
+impl<'de> Deserialize<'de> for PaymentLink {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let a = PaymentLinkAttributes::deserialize(d)?;
+        Ok(PaymentLink::from_attributes(String::new(), String::new(), a))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_shapes() {
+        assert!(flatten_messages(None).is_empty());
+        assert_eq!(flatten_messages(Some(&Value::String("x".into()))), vec!["x"]);
+        let v: Value = serde_json::from_str(r#"["a","b"]"#).unwrap();
+        assert_eq!(flatten_messages(Some(&v)), vec!["a", "b"]);
+        let v: Value = serde_json::from_str(r#"{"amount":["too small"]}"#).unwrap();
+        assert_eq!(flatten_messages(Some(&v)), vec!["amount: too small"]);
+    }
+
+    #[test]
+    fn token_debug_redacts() {
+        let t = AccessToken {
+            access_token: "SECRET-TOKEN".into(),
+            token_type: "Bearer".into(),
+            expires_in: 3600,
+            created_at: None,
+        };
+        assert!(!format!("{t:?}").contains("SECRET-TOKEN"));
+    }
+}

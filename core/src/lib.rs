@@ -167,6 +167,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod dynamic;
 mod client;
 mod config;
 mod error;

@@ -1,1 +1,196 @@
-fn main() {}
+//! `k2`: the Kopo Kopo simulator and webhook tools. See `k2 --help`.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use kopokopo_mock::{DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MockConfig};
+
+#[derive(Parser)]
+#[command(name = "k2", version, about = "Kopo Kopo API simulator, webhook trigger, signer and verifier")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve a local Kopo Kopo API simulator on 127.0.0.1. The first stdout line is the base URL.
+    Mock {
+        /// Port (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Client id accepted by /oauth/token.
+        #[arg(long, default_value = DEFAULT_CLIENT_ID)]
+        client_id: String,
+        /// Client secret accepted by /oauth/token.
+        #[arg(long, default_value = DEFAULT_CLIENT_SECRET)]
+        client_secret: String,
+        /// API key that signs webhooks and results.
+        #[arg(long, default_value = DEFAULT_API_KEY)]
+        api_key: String,
+        /// Access token lifetime in seconds.
+        #[arg(long, default_value_t = 3600)]
+        token_ttl: u64,
+        /// Delay before result callbacks are POSTed, in milliseconds.
+        #[arg(long, default_value_t = 200)]
+        callback_delay_ms: u64,
+    },
+    /// POST a signed sample event (webhook topic or result kind) to a URL.
+    Trigger {
+        /// A webhook topic (e.g. buygoods_transaction_received) or a result kind
+        /// (incoming_payment, send_money, polling, transaction_sms_notification, reversal, payment_link).
+        topic: String,
+        /// Where to POST the event.
+        #[arg(long)]
+        url: String,
+        /// API key to sign with.
+        #[arg(long, default_value = DEFAULT_API_KEY)]
+        api_key: String,
+        /// Use the Daraja payload structure (buygoods and b2b received only).
+        #[arg(long)]
+        daraja: bool,
+    },
+    /// Print the X-KopoKopo-Signature of the body read from stdin.
+    Sign {
+        /// API key.
+        #[arg(long)]
+        api_key: String,
+    },
+    /// Check a signature over the body read from stdin: prints valid (exit 0) or invalid (exit 1).
+    Verify {
+        /// API key.
+        #[arg(long)]
+        api_key: String,
+        /// The X-KopoKopo-Signature value.
+        #[arg(long)]
+        signature: String,
+    },
+}
+
+fn read_stdin() -> std::io::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    std::io::stdin().read_to_end(&mut body)?;
+    Ok(body)
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn run_mock(config: MockConfig) -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", config.port))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "http://{addr}");
+        let _ = writeln!(
+            out,
+            "k2 mock: client_id={} client_secret={} api_key={} token_ttl={}s callback_delay={}ms (admin: /__admin/counters)",
+            config.client_id,
+            config.client_secret,
+            config.api_key,
+            config.token_ttl.as_secs(),
+            config.callback_delay.as_millis()
+        );
+        let _ = out.flush();
+        drop(out);
+        kopokopo_mock::serve(listener, config, shutdown_signal())
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Mock {
+            port,
+            client_id,
+            client_secret,
+            api_key,
+            token_ttl,
+            callback_delay_ms,
+        } => {
+            let config = MockConfig {
+                port,
+                client_id,
+                client_secret,
+                api_key,
+                token_ttl: Duration::from_secs(token_ttl),
+                callback_delay: Duration::from_millis(callback_delay_ms),
+            };
+            match run_mock(config) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("k2 mock: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Trigger {
+            topic,
+            url,
+            api_key,
+            daraja,
+        } => match kopokopo_mock::trigger(&topic, &url, &api_key, daraja) {
+            Ok(status) => {
+                println!("sent {topic} to {url}: HTTP {status}");
+                if (200..300).contains(&status) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            }
+            Err(e) => {
+                eprintln!("k2 trigger: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Sign { api_key } => match read_stdin() {
+            Ok(body) => {
+                println!("{}", kopokopo::webhooks::sign(&body, &api_key));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("k2 sign: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Verify { api_key, signature } => match read_stdin() {
+            Ok(body) => {
+                if kopokopo::webhooks::verify_signature(&body, Some(&signature), &api_key) {
+                    println!("valid");
+                    ExitCode::SUCCESS
+                } else {
+                    println!("invalid");
+                    ExitCode::from(1)
+                }
+            }
+            Err(e) => {
+                eprintln!("k2 verify: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

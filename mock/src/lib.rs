@@ -13,6 +13,7 @@
 //! ```
 
 pub mod docs;
+pub mod receiver;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;

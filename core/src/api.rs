@@ -125,7 +125,13 @@ fn base_headers(ctx: &Context<'_>) -> Vec<(String, String)> {
     ]
 }
 
-fn bearer_request(ctx: &Context<'_>, method: Method, path: &str, token: Option<&str>, body: Option<Vec<u8>>) -> Result<HttpRequest> {
+fn bearer_request(
+    ctx: &Context<'_>,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Vec<u8>>,
+) -> Result<HttpRequest> {
     let token = token.ok_or_else(|| Error::Authentication {
         http_status: 0,
         message: "no access token".into(),
@@ -294,7 +300,11 @@ impl Operation for RequestToken {
         true
     }
     fn build(&self, ctx: &Context<'_>, _token: Option<&str>) -> Result<HttpRequest> {
-        Ok(form_request(ctx, "/oauth/token", &[("grant_type", "client_credentials")]))
+        Ok(form_request(
+            ctx,
+            "/oauth/token",
+            &[("grant_type", "client_credentials")],
+        ))
     }
     fn parse(&self, response: &HttpResponse) -> Result<AccessToken> {
         if response.status == 400 || response.status == 401 {
@@ -327,7 +337,9 @@ impl RevokeToken {
     /// Revokes `token`.
     pub fn new(token: &str) -> Result<Self> {
         validate::required("token", token)?;
-        Ok(RevokeToken { token: token.to_string() })
+        Ok(RevokeToken {
+            token: token.to_string(),
+        })
     }
 }
 
@@ -366,7 +378,9 @@ impl IntrospectToken {
     /// Introspects `token`.
     pub fn new(token: &str) -> Result<Self> {
         validate::required("token", token)?;
-        Ok(IntrospectToken { token: token.to_string() })
+        Ok(IntrospectToken {
+            token: token.to_string(),
+        })
     }
 }
 
@@ -570,12 +584,18 @@ mod tests {
 
     #[test]
     fn form_encoding() {
-        assert_eq!(form_encode(&[("a", "b c"), ("k", "x+y/=&")]), b"a=b+c&k=x%2By%2F%3D%26".to_vec());
+        assert_eq!(
+            form_encode(&[("a", "b c"), ("k", "x+y/=&")]),
+            b"a=b+c&k=x%2By%2F%3D%26".to_vec()
+        );
     }
 
     #[test]
     fn error_bodies() {
-        let r = HttpResponse::new(400, r#"{"error_code":400,"error_message":["You cannot reverse","twice"]}"#);
+        let r = HttpResponse::new(
+            400,
+            r#"{"error_code":400,"error_message":["You cannot reverse","twice"]}"#,
+        );
         match error_from_response(&r) {
             Error::Api {
                 http_status,
@@ -589,7 +609,10 @@ mod tests {
             e => panic!("{e:?}"),
         }
         let r = HttpResponse::new(503, "");
-        assert_eq!(error_from_response(&r).to_string(), "API error (HTTP 503): Service Unavailable");
+        assert_eq!(
+            error_from_response(&r).to_string(),
+            "API error (HTTP 503): Service Unavailable"
+        );
         let r = HttpResponse::new(429, "").with_header("Retry-After", "7");
         assert_eq!(error_from_response(&r).retry_after(), Some(Duration::from_secs(7)));
     }

@@ -216,8 +216,8 @@ impl ConfigBuilder {
         }
         let base = self.base_url.trim().trim_end_matches('/').to_string();
         validate::secure_url("base_url", &base)?;
-        let parts = validate::split_url(&base)
-            .ok_or_else(|| Error::invalid("base_url", "must be an absolute http(s) URL"))?;
+        let parts =
+            validate::split_url(&base).ok_or_else(|| Error::invalid("base_url", "must be an absolute http(s) URL"))?;
         if parts.rest.contains(['?', '#']) {
             return Err(Error::invalid("base_url", "must not contain a query or fragment"));
         }
@@ -230,7 +230,10 @@ impl ConfigBuilder {
         let suffix = match &self.user_agent_suffix {
             Some(s) => {
                 if s.chars().any(|c| c.is_control()) {
-                    return Err(Error::invalid("user_agent_suffix", "must not contain control characters"));
+                    return Err(Error::invalid(
+                        "user_agent_suffix",
+                        "must not contain control characters",
+                    ));
                 }
                 format!(" ({s})")
             }
@@ -271,14 +274,20 @@ mod tests {
     #[test]
     fn base_url_rules() {
         let ok = |u: &str| Config::builder("i", "s").base_url(u).build();
-        assert_eq!(ok("https://api.kopokopo.com/").unwrap().base_url(), "https://api.kopokopo.com");
+        assert_eq!(
+            ok("https://api.kopokopo.com/").unwrap().base_url(),
+            "https://api.kopokopo.com"
+        );
         assert!(ok("http://127.0.0.1:3000").is_ok());
         assert!(ok("http://localhost:3000").is_ok());
         let e = ok("http://sandbox.kopokopo.com").unwrap_err();
         assert_eq!(e.field(), Some("base_url"));
         assert!(ok("sandbox.kopokopo.com").is_err());
         assert_eq!(Config::builder("i", "s").build().unwrap().base_url(), SANDBOX_URL);
-        assert_eq!(Config::builder("i", "s").production().build().unwrap().base_url(), PRODUCTION_URL);
+        assert_eq!(
+            Config::builder("i", "s").production().build().unwrap().base_url(),
+            PRODUCTION_URL
+        );
     }
 
     #[test]
@@ -287,12 +296,18 @@ mod tests {
             .user_agent_suffix("python/0.1.0; CPython 3.11")
             .build()
             .unwrap();
-        assert_eq!(c.user_agent(), format!("kopokopo/{VERSION} (python/0.1.0; CPython 3.11)"));
+        assert_eq!(
+            c.user_agent(),
+            format!("kopokopo/{VERSION} (python/0.1.0; CPython 3.11)")
+        );
     }
 
     #[test]
     fn required_credentials() {
         assert_eq!(Config::builder("", "s").build().unwrap_err().field(), Some("client_id"));
-        assert_eq!(Config::builder("i", " ").build().unwrap_err().field(), Some("client_secret"));
+        assert_eq!(
+            Config::builder("i", " ").build().unwrap_err().field(),
+            Some("client_secret")
+        );
     }
 }

@@ -52,14 +52,20 @@ fn typed<T: for<'de> serde::Deserialize<'de>>(params: &Value) -> Result<T> {
     requests::from_json(&params.to_string())
 }
 
-fn to_json<T: Serialize>(value: T) -> Result<Value> {
-    serde_json::to_value(value).map_err(|e| Error::decode(e.to_string()))
+/// Serialises a typed result straight to JSON text, so amounts keep their
+/// exact decimal digits (they are written from the decimal, never via f64).
+fn to_json<T: Serialize>(value: T) -> Result<String> {
+    serde_json::to_string(&value).map_err(|e| Error::decode(e.to_string()))
+}
+
+fn text_to_value(text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| Error::decode(e.to_string()))
 }
 
 /// Something that can run an [`Operation`]: a live [`Client`], or the
 /// sans-IO pair (build, parse) used by the vectors.
 trait Runner {
-    fn run<O: Operation>(&mut self, op: O) -> Result<Value>
+    fn run<O: Operation>(&mut self, op: O) -> Result<String>
     where
         O::Output: Serialize;
 }
@@ -67,7 +73,7 @@ trait Runner {
 struct Live<'a>(&'a Client);
 
 impl Runner for Live<'_> {
-    fn run<O: Operation>(&mut self, op: O) -> Result<Value>
+    fn run<O: Operation>(&mut self, op: O) -> Result<String>
     where
         O::Output: Serialize,
     {
@@ -82,19 +88,19 @@ struct Build<'a, 'b> {
 }
 
 impl Runner for Build<'_, '_> {
-    fn run<O: Operation>(&mut self, op: O) -> Result<Value>
+    fn run<O: Operation>(&mut self, op: O) -> Result<String>
     where
         O::Output: Serialize,
     {
         self.out = Some(op.build(self.ctx, self.token)?);
-        Ok(Value::Null)
+        Ok(String::new())
     }
 }
 
 struct Parse<'a>(&'a HttpResponse);
 
 impl Runner for Parse<'_> {
-    fn run<O: Operation>(&mut self, op: O) -> Result<Value>
+    fn run<O: Operation>(&mut self, op: O) -> Result<String>
     where
         O::Output: Serialize,
     {
@@ -102,7 +108,7 @@ impl Runner for Parse<'_> {
     }
 }
 
-fn dispatch<R: Runner>(runner: &mut R, operation: &str, params: &Value) -> Result<Value> {
+fn dispatch<R: Runner>(runner: &mut R, operation: &str, params: &Value) -> Result<String> {
     if !params.is_object() {
         return Err(Error::invalid("params", "must be a JSON object"));
     }
@@ -122,9 +128,7 @@ fn dispatch<R: Runner>(runner: &mut R, operation: &str, params: &Value) -> Resul
         "create_polling" => runner.run(api::CreatePolling(typed(params)?)),
         "get_polling" => runner.run(api::PollingStatus::new(string_param(params, "id")?)?),
         "create_transaction_sms_notification" => runner.run(api::CreateSmsNotification(typed(params)?)),
-        "get_transaction_sms_notification" => {
-            runner.run(api::SmsNotificationStatus::new(string_param(params, "id")?)?)
-        }
+        "get_transaction_sms_notification" => runner.run(api::SmsNotificationStatus::new(string_param(params, "id")?)?),
         "create_reversal" => runner.run(api::CreateReversal(typed(params)?)),
         "get_reversal" => runner.run(api::ReversalStatus::new(string_param(params, "id")?)?),
         "create_payment_link" => runner.run(api::CreatePaymentLink(typed(params)?)),
@@ -138,20 +142,28 @@ fn dispatch<R: Runner>(runner: &mut R, operation: &str, params: &Value) -> Resul
 }
 
 /// Runs an operation through a client: validation, token, retries, parsing.
-/// Returns the typed result as JSON (`{}`-shaped per result type; `null` for
-/// operations with no result, such as revoke).
-pub fn execute(client: &Client, operation: &str, params: &Value) -> Result<Value> {
+/// Returns the typed result as JSON text (an object per result type; `null`
+/// for operations with no result, such as revoke). Amounts are written
+/// exactly: parse them as decimals (e.g. Python's `parse_float=Decimal`).
+pub fn execute_text(client: &Client, operation: &str, params: &Value) -> Result<String> {
     dispatch(&mut Live(client), operation, params)
 }
 
-/// [`execute`] with the parameters as JSON text and the result as JSON text.
+/// [`execute_text`], parsed into a [`Value`]. Note that `Value` holds
+/// fractional numbers as f64: exact for any realistic amount (up to 15
+/// significant digits), but use [`execute_text`] to keep every digit.
+pub fn execute(client: &Client, operation: &str, params: &Value) -> Result<Value> {
+    text_to_value(&execute_text(client, operation, params)?)
+}
+
+/// [`execute_text`] with the parameters as JSON text.
 pub fn execute_json(client: &Client, operation: &str, params_json: &str) -> Result<String> {
     let params: Value = if params_json.trim().is_empty() {
         Value::Object(Default::default())
     } else {
         serde_json::from_str(params_json).map_err(|e| Error::invalid("params", format!("not JSON: {e}")))?
     };
-    execute(client, operation, &params).map(|v| v.to_string())
+    execute_text(client, operation, &params)
 }
 
 /// Validates the parameters and builds the request, without sending it.
@@ -161,15 +173,28 @@ pub fn build_request(ctx: &Context<'_>, operation: &str, params: &Value, token: 
     b.out.ok_or_else(|| Error::invalid("operation", "produced no request"))
 }
 
-/// Parses a response to `operation` into its typed result, as JSON.
-pub fn parse_response(operation: &str, params: &Value, response: &HttpResponse) -> Result<Value> {
+/// Parses a response to `operation` into its typed result, as exact JSON text.
+pub fn parse_response_text(operation: &str, params: &Value, response: &HttpResponse) -> Result<String> {
     dispatch(&mut Parse(response), operation, params)
+}
+
+/// [`parse_response_text`], parsed into a [`Value`] (see [`execute`] on precision).
+pub fn parse_response(operation: &str, params: &Value, response: &HttpResponse) -> Result<Value> {
+    text_to_value(&parse_response_text(operation, params, response)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Config;
+
+    #[test]
+    fn amounts_stay_exact_in_text() {
+        let body = r#"{"data":{"id":"x","type":"payment_link","attributes":{"amount":"12345678901234567.89"}}}"#;
+        let resp = HttpResponse::new(200, body);
+        let text = parse_response_text("get_payment_link", &serde_json::json!({"id":"x"}), &resp).unwrap();
+        assert!(text.contains("\"amount\":12345678901234567.89"), "{text}");
+    }
 
     #[test]
     fn every_operation_dispatches() {
@@ -184,7 +209,9 @@ mod tests {
             }
         }
         assert_eq!(
-            build_request(&ctx, "nope", &serde_json::json!({}), None).unwrap_err().field(),
+            build_request(&ctx, "nope", &serde_json::json!({}), None)
+                .unwrap_err()
+                .field(),
             Some("operation")
         );
     }

@@ -146,9 +146,7 @@ impl Error {
     /// The HTTP status, for errors that came from a response.
     pub fn http_status(&self) -> Option<u16> {
         match self {
-            Error::Authentication { http_status, .. } | Error::Api { http_status, .. } => {
-                Some(*http_status)
-            }
+            Error::Authentication { http_status, .. } | Error::Api { http_status, .. } => Some(*http_status),
             Error::RateLimited { .. } => Some(429),
             _ => None,
         }
@@ -168,6 +166,35 @@ impl Error {
             Error::RateLimited { retry_after, .. } => *retry_after,
             _ => None,
         }
+    }
+
+    /// `error_code` of an [`Error::Api`] (the body's code, as text).
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            Error::Api { error_code, .. } => error_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The server's (or the library's) message: `error_message` of an
+    /// [`Error::Api`], the message of an authentication or rate-limit error,
+    /// the reason of an invalid argument or signature, the detail otherwise.
+    pub fn error_message(&self) -> &str {
+        match self {
+            Error::InvalidArgument { reason, .. } | Error::SignatureInvalid { reason } => reason,
+            Error::Authentication { message, .. }
+            | Error::RateLimited { message, .. }
+            | Error::Transport { message }
+            | Error::Timeout { message }
+            | Error::Decode { message } => message,
+            Error::Api { error_message, .. } => error_message,
+        }
+    }
+
+    /// An [`Error::InvalidArgument`], for bindings converting their own types
+    /// (for example a float given where an exact amount is required).
+    pub fn invalid_argument(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::invalid(field, reason)
     }
 
     /// Whether a retry of the same request may succeed (transport, timeout, 429, 5xx).
@@ -193,9 +220,7 @@ impl Error {
     }
 
     pub(crate) fn signature(reason: impl Into<String>) -> Self {
-        Error::SignatureInvalid {
-            reason: reason.into(),
-        }
+        Error::SignatureInvalid { reason: reason.into() }
     }
 }
 
@@ -205,10 +230,9 @@ impl fmt::Display for Error {
             Error::InvalidArgument { field, reason } => {
                 write!(f, "invalid argument `{field}`: {reason}")
             }
-            Error::Authentication {
-                http_status,
-                message,
-            } => write!(f, "authentication failed (HTTP {http_status}): {message}"),
+            Error::Authentication { http_status, message } => {
+                write!(f, "authentication failed (HTTP {http_status}): {message}")
+            }
             Error::Api {
                 http_status,
                 error_code,
@@ -217,10 +241,7 @@ impl fmt::Display for Error {
                 Some(code) => write!(f, "API error (HTTP {http_status}, code {code}): {error_message}"),
                 None => write!(f, "API error (HTTP {http_status}): {error_message}"),
             },
-            Error::RateLimited {
-                retry_after,
-                message,
-            } => match retry_after {
+            Error::RateLimited { retry_after, message } => match retry_after {
                 Some(d) => write!(f, "rate limited, retry after {}s: {message}", d.as_secs()),
                 None => write!(f, "rate limited: {message}"),
             },

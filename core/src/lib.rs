@@ -167,9 +167,9 @@
 #![deny(missing_docs)]
 
 pub mod api;
-pub mod dynamic;
 mod client;
 mod config;
+pub mod dynamic;
 mod error;
 mod http;
 mod money;

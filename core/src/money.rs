@@ -28,9 +28,14 @@ impl Amount {
     /// Accepts an optional leading sign, digits and at most one decimal point;
     /// rejects exponents, `NaN`, thousands separators and empty text.
     pub fn parse(text: &str) -> Result<Amount> {
-        parse_decimal(text).map(Amount).ok_or_else(|| {
-            Error::invalid("amount", format!("`{}` is not a decimal number", truncate(text)))
-        })
+        Amount::parse_field("amount", text)
+    }
+
+    /// [`Amount::parse`], naming `field` in the error (e.g. `destinations[0].amount`).
+    pub fn parse_field(field: &str, text: &str) -> Result<Amount> {
+        parse_decimal(text)
+            .map(Amount)
+            .ok_or_else(|| Error::invalid(field, format!("`{}` is not a decimal number", truncate(text))))
     }
 
     /// An amount of whole shillings.

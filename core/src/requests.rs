@@ -73,7 +73,12 @@ fn json_body<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 fn from_json_bytes<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T> {
-    serde_json::from_slice(body).map_err(|e| Error::invalid(field_of_serde_error(&e), e.to_string()))
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| path_error("", e))
+}
+
+fn from_value_at<T: for<'de> Deserialize<'de>>(prefix: &str, value: Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| path_error(prefix, e))
 }
 
 /// Deserialises a request from the user-facing JSON (the bindings' path):
@@ -83,16 +88,38 @@ pub fn from_json<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T> {
     from_json_bytes(json.as_bytes())
 }
 
-fn field_of_serde_error(e: &serde_json::Error) -> String {
-    let msg = e.to_string();
-    for marker in ["missing field `", "unknown field `"] {
-        if let Some(rest) = msg.split(marker).nth(1) {
-            if let Some(name) = rest.split('`').next() {
-                return name.to_string();
-            }
-        }
+/// Names the field of a deserialisation error: the path serde reached
+/// (`destinations[0]`) plus the field a "missing/unknown field" message names.
+fn path_error(prefix: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let mut msg = inner.to_string();
+    if let Some(i) = msg.find(" at line ") {
+        msg.truncate(i);
     }
-    "body".to_string()
+    let mut base = String::from(prefix);
+    if path != "." {
+        if !base.is_empty() && !path.starts_with('[') {
+            base.push('.');
+        }
+        base.push_str(&path);
+    }
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|m| {
+            msg.split(m)
+                .nth(1)
+                .and_then(|r| r.split('`').next())
+                .map(str::to_string)
+        })
+        .or_else(|| msg.starts_with("unknown variant").then(|| "type".to_string()));
+    let field = match (named, base.is_empty()) {
+        (Some(n), true) => n,
+        (Some(n), false) if !base.ends_with(&n) => format!("{base}.{n}"),
+        (_, false) => base,
+        (None, true) => "body".to_string(),
+    };
+    Error::invalid(field, msg)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -312,8 +339,8 @@ impl IncomingPaymentRequest {
 
     /// The JSON body with the phone number normalised (call `validate` first).
     pub fn to_wire(&self) -> Vec<u8> {
-        let phone = validate::normalize_phone("phone_number", &self.phone_number)
-            .unwrap_or_else(|_| self.phone_number.clone());
+        let phone =
+            validate::normalize_phone("phone_number", &self.phone_number).unwrap_or_else(|_| self.phone_number.clone());
         json_body(&IncomingPaymentWire {
             payment_channel: &self.payment_channel,
             till_number: &self.till_number,
@@ -570,8 +597,7 @@ impl ExternalRecipientRequest {
     /// The JSON body: `{"type": ..., "external_recipient": {...}}`.
     pub fn to_wire(&self) -> Vec<u8> {
         let mut inner = serde_json::to_value(self).unwrap_or(Value::Null);
-        if let (ExternalRecipientRequest::MobileWallet { phone_number, .. }, Some(obj)) =
-            (self, inner.as_object_mut())
+        if let (ExternalRecipientRequest::MobileWallet { phone_number, .. }, Some(obj)) = (self, inner.as_object_mut())
         {
             if let Ok(p) = validate::normalize_phone("phone_number", phone_number) {
                 obj.insert("phone_number".into(), Value::String(p));
@@ -599,8 +625,7 @@ impl ExternalRecipientRequest {
             _ => return Err(Error::invalid("external_recipient", "is required")),
         };
         inner.insert("type".into(), Value::String(t.to_string()));
-        serde_json::from_value(Value::Object(inner))
-            .map_err(|e| Error::invalid(field_of_serde_error(&e), e.to_string()))
+        from_value_at("external_recipient", Value::Object(inner))
     }
 }
 
@@ -730,14 +755,10 @@ impl Destination {
         self.amount().validate_request(&f("amount"))?;
         match self {
             Destination::MerchantWallet {
-                reference,
-                description,
-                ..
+                reference, description, ..
             }
             | Destination::MerchantBankAccount {
-                reference,
-                description,
-                ..
+                reference, description, ..
             } => {
                 validate::required(&f("reference"), reference)?;
                 validate::optional(&f("description"), description.as_deref())
@@ -919,9 +940,7 @@ impl SendMoneyRequest {
             } else {
                 return Err(Error::invalid(format!("destinations[{i}].type"), "is required"));
             }
-            destinations.push(serde_json::from_value(d).map_err(|e| {
-                Error::invalid(format!("destinations[{i}].{}", field_of_serde_error(&e)), e.to_string())
-            })?);
+            destinations.push(from_value_at(&format!("destinations[{i}]"), d)?);
         }
         Ok(SendMoneyRequest {
             destinations,
@@ -1280,6 +1299,17 @@ mod tests {
         let mut r = stk();
         r.callback_url = "http://example.com".into();
         assert_eq!(r.validate().unwrap_err().field(), Some("callback_url"));
+        let e = from_json::<IncomingPaymentRequest>(r#"{"till_number":123}"#).unwrap_err();
+        assert_eq!(e.field(), Some("till_number"));
+        let e = from_json::<IncomingPaymentRequest>(
+            r#"{"till_number":"K1","phone_number":"0712345678","amount":"abc","callback_url":"https://x"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("amount"));
+        let e = from_json::<SendMoneyRequest>(r#"{"callback_url":"https://x","destinations":[{"type":"mobile_wallet","phone_number":"0712345678","network":"Safaricom","amount":1}]}"#).unwrap_err();
+        assert_eq!(e.field(), Some("destinations[0].description"));
+        let e = from_json::<ExternalRecipientRequest>(r#"{"type":"crypto"}"#).unwrap_err();
+        assert_eq!(e.field(), Some("type"));
         let e = from_json::<IncomingPaymentRequest>(r#"{"till_number":"K1"}"#).unwrap_err();
         assert_eq!(e.field(), Some("phone_number"));
         let e = from_json::<IncomingPaymentRequest>(

@@ -52,11 +52,7 @@ pub(crate) fn flatten_messages(v: Option<&Value>) -> Vec<String> {
             .collect(),
         Some(Value::Object(o)) => o
             .iter()
-            .flat_map(|(k, v)| {
-                flatten_messages(Some(v))
-                    .into_iter()
-                    .map(move |m| format!("{k}: {m}"))
-            })
+            .flat_map(|(k, v)| flatten_messages(Some(v)).into_iter().map(move |m| format!("{k}: {m}")))
             .collect(),
         Some(other) => vec![other.to_string()],
     }
@@ -584,6 +580,7 @@ pub struct PaymentLink {
     #[serde(default)]
     pub id: String,
     /// `payment_link`.
+    #[serde(rename = "type")]
     pub kind: String,
     /// Request status (`Processed`, `Created`...).
     pub status: String,

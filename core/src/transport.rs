@@ -59,7 +59,9 @@ fn map_error(e: ureq::Error) -> Error {
         ureq::Error::Timeout(t) => Error::Timeout {
             message: format!("request timed out ({t})"),
         },
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut || io.kind() == std::io::ErrorKind::WouldBlock => {
+        ureq::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::TimedOut || io.kind() == std::io::ErrorKind::WouldBlock =>
+        {
             Error::Timeout {
                 message: format!("request timed out: {io}"),
             }
@@ -86,7 +88,12 @@ impl Transport for UreqTransport {
         let headers = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let body = resp
             .body_mut()

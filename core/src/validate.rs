@@ -85,6 +85,11 @@ pub fn is_loopback_host(host: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether `url` is an absolute http(s) URL whose host is the loopback interface.
+pub fn is_loopback_url(url: &str) -> bool {
+    split_url(url).is_some_and(|p| is_loopback_host(p.host))
+}
+
 /// Parsed pieces of an absolute http(s) URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct UrlParts<'a> {
@@ -134,8 +139,7 @@ pub(crate) fn split_url(url: &str) -> Option<UrlParts<'_>> {
 /// `http://` when the host is loopback (tests and the simulator).
 pub fn secure_url(field: &str, url: &str) -> Result<()> {
     required(field, url)?;
-    let parts = split_url(url)
-        .ok_or_else(|| Error::invalid(field, "must be an absolute http(s) URL"))?;
+    let parts = split_url(url).ok_or_else(|| Error::invalid(field, "must be an absolute http(s) URL"))?;
     if parts.scheme.eq_ignore_ascii_case("https") {
         return Ok(());
     }
@@ -233,11 +237,7 @@ pub fn iso8601(field: &str, value: &str) -> Result<()> {
     let hour: u32 = value[11..13].parse().unwrap_or(99);
     let minute: u32 = value[14..16].parse().unwrap_or(99);
     let second: u32 = value[17..19].parse().unwrap_or(99);
-    let ranges = (1..=12).contains(&month)
-        && (1..=31).contains(&day)
-        && hour < 24
-        && minute < 60
-        && second < 61;
+    let ranges = (1..=12).contains(&month) && (1..=31).contains(&day) && hour < 24 && minute < 60 && second < 61;
     if tz_ok && ranges { Ok(()) } else { Err(err()) }
 }
 
@@ -246,13 +246,20 @@ pub fn iso8601(field: &str, value: &str) -> Result<()> {
 /// digits, `-` and `_`, so they can never change the request path.
 pub fn resource_id(field: &str, id_or_location: &str) -> Result<String> {
     let v = id_or_location.trim();
+    let last_segment = |path: &str| {
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string()
+    };
     let id = if v.contains("://") {
         let parts = split_url(v).ok_or_else(|| Error::invalid(field, "is not a valid URL"))?;
-        let path = parts.rest.split(['?', '#']).next().unwrap_or("");
-        path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
+        last_segment(parts.rest)
+    } else if v.starts_with('/') {
+        // A relative Location (RFC 9110 §10.2.2): `/api/v2/reversals/<id>`.
+        last_segment(v)
     } else {
-        v
+        v.to_string()
     };
+    let id = id.as_str();
     if id.is_empty() {
         return Err(Error::invalid(field, "is required and must not be blank"));
     }
@@ -287,8 +294,17 @@ mod tests {
         }
         assert_eq!(normalize_phone("p", "0712345678").unwrap(), "+254712345678");
         for bad in [
-            "", "+254999999999", "254900000000", "0812345678", "712345678", "+0712345678",
-            "07123456789", "+25471234567", "abc", "+1 415 555 0100", "2547123456789",
+            "",
+            "+254999999999",
+            "254900000000",
+            "0812345678",
+            "712345678",
+            "+0712345678",
+            "07123456789",
+            "+25471234567",
+            "abc",
+            "+1 415 555 0100",
+            "2547123456789",
         ] {
             let e = normalize_phone("subscriber.phone_number", bad).unwrap_err();
             assert_eq!(e.field(), Some("subscriber.phone_number"), "{bad}");
@@ -322,6 +338,9 @@ mod tests {
             .unwrap(),
             "247b1bd8-f5a0-4b71-a898-f62f67b8ae1c"
         );
+        assert_eq!(resource_id("id", "/api/v2/reversals/abc-1").unwrap(), "abc-1");
+        assert!(is_loopback_url("http://127.0.0.1:9/x"));
+        assert!(!is_loopback_url("https://example.com/x"));
         assert!(resource_id("id", "../etc").is_err());
         assert!(resource_id("id", "a/b").is_err());
         assert!(resource_id("id", "").is_err());
@@ -340,8 +359,7 @@ mod tests {
 
     #[test]
     fn metadata_limits() {
-        let m: Map<String, Value> =
-            serde_json::from_str(r#"{"a":1,"b":"x","c":true,"d":null,"e":2.5}"#).unwrap();
+        let m: Map<String, Value> = serde_json::from_str(r#"{"a":1,"b":"x","c":true,"d":null,"e":2.5}"#).unwrap();
         assert!(metadata("metadata", &m).is_ok());
         let m: Map<String, Value> = serde_json::from_str(r#"{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6}"#).unwrap();
         assert!(metadata("metadata", &m).is_err());

@@ -366,13 +366,44 @@ impl DarajaEvent {
 }
 
 /// A parsed webhook, in either payload structure.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "structure", rename_all = "snake_case")]
+///
+/// Serialises as the event's fields plus `"structure": "k2" | "daraja"`; a
+/// Daraja event also gets the `"topic"` its `TransactionType` implies, so
+/// both structures can be dispatched on `topic`.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // parsed once per request; boxing would only add an allocation
 pub enum Webhook {
     /// K2Connect structure (the default).
     K2(WebhookEvent),
     /// Daraja structure.
     Daraja(DarajaEvent),
+}
+
+impl Serialize for Webhook {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct K2<'a> {
+            structure: &'static str,
+            #[serde(flatten)]
+            event: &'a WebhookEvent,
+        }
+        #[derive(Serialize)]
+        struct Daraja<'a> {
+            structure: &'static str,
+            topic: Topic,
+            #[serde(flatten)]
+            event: &'a DarajaEvent,
+        }
+        match self {
+            Webhook::K2(event) => K2 { structure: "k2", event }.serialize(serializer),
+            Webhook::Daraja(event) => Daraja {
+                structure: "daraja",
+                topic: event.topic(),
+                event,
+            }
+            .serialize(serializer),
+        }
+    }
 }
 
 impl Webhook {
@@ -416,15 +447,21 @@ fn typed_resource(topic: &Topic, raw: Option<&serde_json::value::RawValue>) -> R
         | Topic::B2bTransactionReversed
         | Topic::CardTransactionReceived
         | Topic::CardTransactionVoided
-        | Topic::CardTransactionReversed => {
-            WebhookResource::Transaction(serde_json::from_str::<Option<Transaction>>(text).map_err(bad)?.unwrap_or_default())
-        }
-        Topic::SettlementTransferCompleted => WebhookResource::SettlementTransfer(
-            serde_json::from_str::<Option<SettlementTransfer>>(text).map_err(bad)?.unwrap_or_default(),
+        | Topic::CardTransactionReversed => WebhookResource::Transaction(
+            serde_json::from_str::<Option<Transaction>>(text)
+                .map_err(bad)?
+                .unwrap_or_default(),
         ),
-        Topic::CustomerCreated => {
-            WebhookResource::Customer(serde_json::from_str::<Option<Customer>>(text).map_err(bad)?.unwrap_or_default())
-        }
+        Topic::SettlementTransferCompleted => WebhookResource::SettlementTransfer(
+            serde_json::from_str::<Option<SettlementTransfer>>(text)
+                .map_err(bad)?
+                .unwrap_or_default(),
+        ),
+        Topic::CustomerCreated => WebhookResource::Customer(
+            serde_json::from_str::<Option<Customer>>(text)
+                .map_err(bad)?
+                .unwrap_or_default(),
+        ),
         Topic::Unknown(_) => WebhookResource::Unknown(serde_json::from_str(text).map_err(bad)?),
     })
 }

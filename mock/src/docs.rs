@@ -10,7 +10,12 @@ use serde_json::{Value, json};
 /// A random 64-bit number (no extra dependency: std's SipHash keys are random).
 pub fn random_u64() -> u64 {
     let mut h = RandomState::new().build_hasher();
-    h.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
     h.finish()
 }
 
@@ -43,7 +48,10 @@ pub fn mpesa_reference() -> String {
 
 /// Seconds since the Unix epoch.
 pub fn epoch_secs() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -65,7 +73,12 @@ pub fn iso_at(epoch: i64) -> String {
     let t = epoch + 3 * 3600;
     let (y, m, d) = civil_from_days(t.div_euclid(86_400));
     let s = t.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+03:00", s / 3600, (s / 60) % 60, s % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+03:00",
+        s / 3600,
+        (s / 60) % 60,
+        s % 60
+    )
 }
 
 /// Now, in EAT.
@@ -234,6 +247,11 @@ mod tests {
         for k in RESULT_KINDS {
             assert!(sample_event(k, false).is_some(), "{k}");
         }
-        assert!(sample_event("buygoods_transaction_received", true).unwrap().get("TransID").is_some());
+        assert!(
+            sample_event("buygoods_transaction_received", true)
+                .unwrap()
+                .get("TransID")
+                .is_some()
+        );
     }
 }

@@ -134,6 +134,7 @@ struct Inner {
     tokens_issued: u64,
     callbacks_sent: u64,
     callbacks_failed: u64,
+    callbacks_skipped: u64,
     faults: VecDeque<Fault>,
 }
 
@@ -146,6 +147,9 @@ struct Shared {
 
 type AppState = Arc<Shared>;
 
+/// What happens to a stored document when its result arrives.
+type Finish = Box<dyn FnOnce(&mut Value) + Send>;
+
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
@@ -157,11 +161,17 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
 }
 
 fn api_error(status: StatusCode, message: &str) -> Response {
-    json_response(status, &json!({ "error_code": status.as_u16(), "error_message": message }))
+    json_response(
+        status,
+        &json!({ "error_code": status.as_u16(), "error_message": message }),
+    )
 }
 
 fn unauthorized() -> Response {
-    api_error(StatusCode::UNAUTHORIZED, "The access token is invalid, expired or revoked")
+    api_error(
+        StatusCode::UNAUTHORIZED,
+        "The access token is invalid, expired or revoked",
+    )
 }
 
 /// Turns a core validation error into the API's message style
@@ -237,7 +247,11 @@ impl MockServer {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let base_url = format!("http://{addr}");
         let thread = std::thread::Builder::new().name("k2-mock".into()).spawn(move || {
-            let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
                 Ok(rt) => rt,
                 Err(e) => {
                     eprintln!("k2 mock: cannot start runtime: {e}");
@@ -338,17 +352,26 @@ async fn handle(State(s): State<AppState>, req: Request) -> Response {
                 return api_error(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout");
             }
             FaultMode::Malformed => {
-                return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"data\": {\"id\": ")
+                return (
+                    StatusCode::OK,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    "{\"data\": {\"id\": ",
+                )
                     .into_response();
             }
             FaultMode::Close => {
                 let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
                     Ok(Bytes::from_static(b"{\"data\": {\"id\": \"")),
-                    Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "closed mid-response")),
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::ConnectionReset,
+                        "closed mid-response",
+                    )),
                 ];
                 let mut r = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
-                r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from_static("4096"));
+                r.headers_mut()
+                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                r.headers_mut()
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from_static("4096"));
                 return r;
             }
             FaultMode::Delay(d) => tokio::time::sleep(d).await,
@@ -369,10 +392,11 @@ async fn handle(State(s): State<AppState>, req: Request) -> Response {
 }
 
 fn take_fault(g: &mut Inner, path: &str) -> Option<FaultMode> {
-    let idx = g
-        .faults
-        .iter()
-        .position(|f| f.path.as_deref().is_none_or(|p| path.starts_with(p) || path.starts_with(&canonical_path(p))))?;
+    let idx = g.faults.iter().position(|f| {
+        f.path
+            .as_deref()
+            .is_none_or(|p| path.starts_with(p) || path.starts_with(&canonical_path(p)))
+    })?;
     let f = &mut g.faults[idx];
     f.remaining = f.remaining.saturating_sub(1);
     let mode = f.mode.clone();
@@ -444,7 +468,10 @@ fn credentials_ok(s: &Shared, f: &HashMap<String, String>) -> bool {
 }
 
 fn invalid_client() -> Response {
-    api_error(StatusCode::UNAUTHORIZED, "Client authentication failed due to unknown client or invalid credentials")
+    api_error(
+        StatusCode::UNAUTHORIZED,
+        "Client authentication failed due to unknown client or invalid credentials",
+    )
 }
 
 async fn handle_oauth(s: &Shared, method: &Method, path: &str, req: Request) -> Response {
@@ -584,7 +611,11 @@ fn handle_api(s: &AppState, method: &Method, path: &str, body: &[u8]) -> Respons
         }
         ("POST", ["api", "v2", "merchant_bank_accounts"]) => {
             let r = parse_valid!(MerchantBankAccountRequest, body);
-            store_plain(s, "merchant_bank_accounts", serde_json::to_value(&r).unwrap_or_default())
+            store_plain(
+                s,
+                "merchant_bank_accounts",
+                serde_json::to_value(&r).unwrap_or_default(),
+            )
         }
         ("POST", ["api", "v2", "external_recipients"]) => {
             let r = parse_valid!(ExternalRecipientRequest, body);
@@ -624,8 +655,10 @@ fn handle_api(s: &AppState, method: &Method, path: &str, body: &[u8]) -> Respons
             let key = format!("{collection}/{id}");
             let known = matches!(
                 (*version, *collection),
-                ("v2", "incoming_payments" | "send_money" | "polling" | "reversals" | "payment_links")
-                    | ("v1", "transaction_sms_notifications")
+                (
+                    "v2",
+                    "incoming_payments" | "send_money" | "polling" | "reversals" | "payment_links"
+                ) | ("v1", "transaction_sms_notifications")
             );
             match s.lock().docs.get(&key) {
                 Some(doc) if known => json_response(StatusCode::OK, doc),
@@ -650,7 +683,7 @@ fn self_link(s: &Shared, collection_path: &str, id: &str) -> String {
 
 /// Stores `doc` and, after the callback delay, applies `finish` to it, stores
 /// the result and POSTs it signed to `callback_url` (unless `finish` is None).
-fn schedule(s: &AppState, key: String, doc: Value, callback_url: String, finish: Option<Box<dyn FnOnce(&mut Value) + Send>>) {
+fn schedule(s: &AppState, key: String, doc: Value, callback_url: String, finish: Option<Finish>) {
     s.lock().docs.insert(key.clone(), doc);
     let Some(finish) = finish else { return };
     let s = Arc::clone(s);
@@ -667,6 +700,12 @@ fn schedule(s: &AppState, key: String, doc: Value, callback_url: String, finish:
 }
 
 async fn deliver(s: &AppState, url: String, body: Vec<u8>) {
+    // The simulator only ever calls back to loopback listeners: callback URLs
+    // on other hosts (documentation examples) are accepted but not called.
+    if !validate::is_loopback_url(&url) {
+        s.lock().callbacks_skipped += 1;
+        return;
+    }
     let signature = webhooks::sign(&body, &s.config.api_key);
     let req = HttpRequest {
         method: kopokopo::Method::Post,
@@ -706,10 +745,14 @@ fn create_incoming_payment(s: &AppState, r: IncomingPaymentRequest) -> Response 
     );
     let amount = r.amount.to_string();
     let till = r.till_number.clone();
-    let finish: Option<Box<dyn FnOnce(&mut Value) + Send>> = match phone.as_str() {
+    let finish: Option<Finish> = match phone.as_str() {
         PHONE_PENDING => None,
         PHONE_INSUFFICIENT | PHONE_INVALID_INITIATOR => {
-            let msg = if phone == PHONE_INSUFFICIENT { INSUFFICIENT } else { "The initiator information is invalid." };
+            let msg = if phone == PHONE_INSUFFICIENT {
+                INSUFFICIENT
+            } else {
+                "The initiator information is invalid."
+            };
             Some(Box::new(move |d: &mut Value| {
                 let a = &mut d["data"]["attributes"];
                 a["status"] = json!("Failed");
@@ -756,7 +799,7 @@ fn create_send_money(s: &AppState, r: SendMoneyRequest, body: &[u8]) -> Response
         .collect();
     let pending = phones.iter().any(|p| p.as_deref() == Some(PHONE_PENDING));
     let dests = r.destinations.clone();
-    let finish: Option<Box<dyn FnOnce(&mut Value) + Send>> = if pending {
+    let finish: Option<Finish> = if pending {
         None
     } else {
         Some(Box::new(move |d: &mut Value| {
@@ -787,7 +830,8 @@ fn create_send_money(s: &AppState, r: SendMoneyRequest, body: &[u8]) -> Response
             }
             let a = &mut d["data"]["attributes"];
             a["status"] = json!("Processed");
-            a["transfer_batches"] = json!([{ "status": "Transferred", "amount": total, "disbursements": disbursements }]);
+            a["transfer_batches"] =
+                json!([{ "status": "Transferred", "amount": total, "disbursements": disbursements }]);
             a["errors"] = if errors.is_empty() { Value::Null } else { json!(errors) };
         }))
     };
@@ -796,9 +840,9 @@ fn create_send_money(s: &AppState, r: SendMoneyRequest, body: &[u8]) -> Response
 }
 
 fn rust_total(dests: &[kopokopo::Destination]) -> String {
-    let sum = dests
-        .iter()
-        .fold(kopokopo::Amount::ZERO.as_decimal(), |acc, d| acc + d.amount().as_decimal());
+    let sum = dests.iter().fold(kopokopo::Amount::ZERO.as_decimal(), |acc, d| {
+        acc + d.amount().as_decimal()
+    });
     kopokopo::Amount::from(sum).to_string()
 }
 
@@ -815,7 +859,7 @@ fn create_polling(s: &AppState, r: PollingRequest) -> Response {
             "_links": { "callback_url": r.callback_url, "self": self_link(s, "/api/v2/polling", &id) }
         }),
     );
-    let finish: Box<dyn FnOnce(&mut Value) + Send> = Box::new(move |d: &mut Value| {
+    let finish: Finish = Box::new(move |d: &mut Value| {
         let a = &mut d["data"]["attributes"];
         a["status"] = json!("Success");
         a["transactions"] = docs::polling_transactions(&till);
@@ -835,10 +879,16 @@ fn create_sms(s: &AppState, r: SmsNotificationRequest) -> Response {
                         "self": self_link(s, "/api/v1/transaction_sms_notifications", &id) }
         }),
     );
-    let finish: Box<dyn FnOnce(&mut Value) + Send> = Box::new(|d: &mut Value| {
+    let finish: Finish = Box::new(|d: &mut Value| {
         d["data"]["attributes"]["status"] = json!("Success");
     });
-    schedule(s, format!("transaction_sms_notifications/{id}"), doc, r.callback_url, Some(finish));
+    schedule(
+        s,
+        format!("transaction_sms_notifications/{id}"),
+        doc,
+        r.callback_url,
+        Some(finish),
+    );
     created(s, "/api/v1/transaction_sms_notifications", &id)
 }
 
@@ -854,7 +904,7 @@ fn create_reversal(s: &AppState, r: ReversalRequest) -> Response {
         }),
     );
     let reference = r.transaction_reference.to_ascii_uppercase();
-    let finish: Option<Box<dyn FnOnce(&mut Value) + Send>> = if reference.starts_with("PENDING") {
+    let finish: Option<Finish> = if reference.starts_with("PENDING") {
         None
     } else {
         let fail = reference.starts_with("FAIL");
@@ -895,7 +945,7 @@ fn create_payment_link(s: &AppState, r: PaymentLinkRequest) -> Response {
     );
     let reference = r.payment_reference.clone().unwrap_or_default().to_ascii_uppercase();
     s.lock().link_state.insert(id.clone(), "Active".into());
-    let finish: Option<Box<dyn FnOnce(&mut Value) + Send>> = if reference.starts_with("PAID") {
+    let finish: Option<Finish> = if reference.starts_with("PAID") {
         Some(Box::new(|d: &mut Value| {
             let l = &mut d["data"]["attributes"]["payment_link"];
             l["status"] = json!("Paid");
@@ -928,7 +978,9 @@ fn cancel_payment_link(s: &AppState, id: &str) -> Response {
             let mut callback = None;
             if let Some(doc) = g.docs.get_mut(&key) {
                 doc["data"]["attributes"]["payment_link"]["status"] = json!("Cancelled");
-                callback = doc["data"]["attributes"]["_links"]["callback_url"].as_str().map(|u| (u.to_string(), doc.to_string()));
+                callback = doc["data"]["attributes"]["_links"]["callback_url"]
+                    .as_str()
+                    .map(|u| (u.to_string(), doc.to_string()));
             }
             drop(g);
             if let Some((url, body)) = callback {
@@ -947,14 +999,19 @@ fn cancel_payment_link(s: &AppState, id: &str) -> Response {
 // ------------------------------------------------------------------- admin
 
 async fn handle_admin(s: &AppState, method: &Method, path: &str, body: &[u8]) -> Response {
-    let v: Value = if body.is_empty() { json!({}) } else { serde_json::from_slice(body).unwrap_or(json!({})) };
+    let v: Value = if body.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_slice(body).unwrap_or(json!({}))
+    };
     match (method.as_str(), path.trim_end_matches('/')) {
         ("GET", "counters") => {
             let g = s.lock();
             json_response(
                 StatusCode::OK,
                 &json!({ "requests": g.counters, "tokens_issued": g.tokens_issued,
-                         "callbacks_sent": g.callbacks_sent, "callbacks_failed": g.callbacks_failed }),
+                         "callbacks_sent": g.callbacks_sent, "callbacks_failed": g.callbacks_failed,
+                         "callbacks_skipped": g.callbacks_skipped }),
             )
         }
         ("POST", "reset") => {
@@ -964,6 +1021,7 @@ async fn handle_admin(s: &AppState, method: &Method, path: &str, body: &[u8]) ->
             g.tokens_issued = 0;
             g.callbacks_sent = 0;
             g.callbacks_failed = 0;
+            g.callbacks_skipped = 0;
             json_response(StatusCode::OK, &json!({ "ok": true }))
         }
         ("POST", "expire-tokens") => {
@@ -976,7 +1034,10 @@ async fn handle_admin(s: &AppState, method: &Method, path: &str, body: &[u8]) ->
         }
         ("POST", "faults") => {
             let count = v.get("count").and_then(Value::as_u64).unwrap_or(1).max(1);
-            let mode = match v.get("mode").map(|m| m.as_str().map(str::to_string).unwrap_or_else(|| m.to_string())) {
+            let mode = match v
+                .get("mode")
+                .map(|m| m.as_str().map(str::to_string).unwrap_or_else(|| m.to_string()))
+            {
                 Some(m) => m,
                 None => return api_error(StatusCode::BAD_REQUEST, "mode is required"),
             };
@@ -993,7 +1054,11 @@ async fn handle_admin(s: &AppState, method: &Method, path: &str, body: &[u8]) ->
                 other => return api_error(StatusCode::BAD_REQUEST, &format!("unknown fault mode {other}")),
             };
             let path = v.get("path").and_then(Value::as_str).map(str::to_string);
-            s.lock().faults.push_back(Fault { mode, remaining: count, path });
+            s.lock().faults.push_back(Fault {
+                mode,
+                remaining: count,
+                path,
+            });
             json_response(StatusCode::OK, &json!({ "ok": true }))
         }
         ("POST", "trigger") => {
@@ -1064,7 +1129,10 @@ mod tests {
             "/api/v1/transaction_sms_notifications/x"
         );
         assert_eq!(
-            route_key(&Method::GET, "/api/v2/incoming_payments/247b1bd8-f5a0-4b71-a898-f62f67b8ae1c"),
+            route_key(
+                &Method::GET,
+                "/api/v2/incoming_payments/247b1bd8-f5a0-4b71-a898-f62f67b8ae1c"
+            ),
             "GET /api/v2/incoming_payments/{id}"
         );
         assert_eq!(

@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use kopokopo_mock::{DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MockConfig};
 
 #[derive(Parser)]
-#[command(name = "k2", version, about = "Kopo Kopo API simulator, webhook trigger, signer and verifier")]
+#[command(
+    name = "k2",
+    version,
+    about = "Kopo Kopo API simulator, webhook trigger, signer and verifier"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -160,7 +164,11 @@ fn main() -> ExitCode {
         } => match kopokopo_mock::trigger(&topic, &url, &api_key, daraja) {
             Ok(status) => {
                 println!("sent {topic} to {url}: HTTP {status}");
-                if (200..300).contains(&status) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+                if (200..300).contains(&status) {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
             }
             Err(e) => {
                 eprintln!("k2 trigger: {e}");

@@ -28,7 +28,12 @@ pub struct Receiver {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-async fn record(State(tx): State<mpsc::Sender<Delivery>>, uri: axum::http::Uri, headers: HeaderMap, body: Bytes) -> &'static str {
+async fn record(
+    State(tx): State<mpsc::Sender<Delivery>>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> &'static str {
     let signature = headers
         .get("x-kopokopo-signature")
         .and_then(|v| v.to_str().ok())
@@ -54,7 +59,9 @@ impl Receiver {
                 return;
             };
             rt.block_on(async move {
-                let Ok(l) = tokio::net::TcpListener::from_std(listener) else { return };
+                let Ok(l) = tokio::net::TcpListener::from_std(listener) else {
+                    return;
+                };
                 let app = Router::new().fallback(record).with_state(tx);
                 let _ = axum::serve(l, app)
                     .with_graceful_shutdown(async {

@@ -11,7 +11,10 @@ use kopokopo_mock::{DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, M
 
 #[test]
 fn sixty_four_threads_one_second_tokens() {
-    let seconds: u64 = std::env::var("K2_SOAK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    let seconds: u64 = std::env::var("K2_SOAK_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
     let server = MockServer::start(MockConfig {
         token_ttl: Duration::from_secs(1),
         callback_delay: Duration::from_millis(10),
@@ -40,7 +43,12 @@ fn sixty_four_threads_one_second_tokens() {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let threads: Vec<_> = (0..64)
         .map(|_| {
-            let (client, ok, failed, id) = (Arc::clone(&client), Arc::clone(&ok), Arc::clone(&failed), created.id.clone());
+            let (client, ok, failed, id) = (
+                Arc::clone(&client),
+                Arc::clone(&ok),
+                Arc::clone(&failed),
+                created.id.clone(),
+            );
             std::thread::spawn(move || {
                 while Instant::now() < deadline {
                     match client.incoming_payments().status(&id) {
@@ -74,5 +82,8 @@ fn sixty_four_threads_one_second_tokens() {
     assert!(ok > 64 * seconds, "made progress: {ok}");
     // One token per expiry (refreshed at 90% of the 1 s lifetime): ~1.1 per
     // second, never one per thread.
-    assert!(issued >= seconds / 2 && issued <= seconds * 2 + 2, "tokens issued: {issued}");
+    assert!(
+        issued >= seconds / 2 && issued <= seconds * 2 + 2,
+        "tokens issued: {issued}"
+    );
 }

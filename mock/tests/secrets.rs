@@ -36,18 +36,34 @@ fn secrets_never_leak() {
     assert_clean("Config Debug", &format!("{config:?}"), &t);
     assert_clean("Client Debug", &format!("{client:?}"), &t);
     assert_clean("AccessToken Debug", &format!("{token:?}"), &t);
-    assert_clean("Secret Debug", &format!("{:?} {}", client.access_token().unwrap(), client.access_token().unwrap()), &t);
+    assert_clean(
+        "Secret Debug",
+        &format!(
+            "{:?} {}",
+            client.access_token().unwrap(),
+            client.access_token().unwrap()
+        ),
+        &t,
+    );
 
     // A built request's Debug redacts the bearer token and form bodies.
     let ctx = Context::new(&config);
-    let req = kopokopo::api::IncomingPaymentStatus::new("abc").unwrap().build(&ctx, Some(&t)).unwrap();
+    let req = kopokopo::api::IncomingPaymentStatus::new("abc")
+        .unwrap()
+        .build(&ctx, Some(&t))
+        .unwrap();
     assert_clean("HttpRequest Debug", &format!("{req:?}"), &t);
     let req = kopokopo::api::RequestToken.build(&ctx, None).unwrap();
     assert_clean("token HttpRequest Debug", &format!("{req:?}"), &t);
 
     let mut errors = Vec::new();
     // Wrong secret (its own value must not be echoed either).
-    let wrong = Client::new(Config::builder("x", "WRONG-SECRET-0001").base_url(server.base_url()).build().unwrap());
+    let wrong = Client::new(
+        Config::builder("x", "WRONG-SECRET-0001")
+            .base_url(server.base_url())
+            .build()
+            .unwrap(),
+    );
     let e = wrong.tokens().request().unwrap_err();
     assert!(!format!("{e} {e:?}").contains("WRONG-SECRET-0001"));
     errors.push(e);
@@ -66,11 +82,23 @@ fn secrets_never_leak() {
             .unwrap_err(),
     );
     errors.push(webhooks::parse_webhook(b"{}", Some("00"), API_KEY).unwrap_err());
-    errors.push(client.webhooks().parse_result(b"{}", Some(&"ab".repeat(32))).unwrap_err());
+    errors.push(
+        client
+            .webhooks()
+            .parse_result(b"{}", Some(&"ab".repeat(32)))
+            .unwrap_err(),
+    );
     // A transport failure: nothing listens on the stopped server's port.
     let base = server.base_url().to_string();
     drop(server);
-    let offline = Client::new(Config::builder("x", SECRET).api_key(API_KEY).base_url(&base).max_retries(0).build().unwrap());
+    let offline = Client::new(
+        Config::builder("x", SECRET)
+            .api_key(API_KEY)
+            .base_url(&base)
+            .max_retries(0)
+            .build()
+            .unwrap(),
+    );
     errors.push(offline.tokens().request().unwrap_err());
     errors.push(client.incoming_payments().status("abc").unwrap_err());
     for e in &errors {

@@ -50,7 +50,9 @@ fn admin(server: &MockServer, method: &str, path: &str, body: Option<Value>) -> 
 }
 
 fn counter(server: &MockServer, key: &str) -> u64 {
-    admin(server, "GET", "counters", None)["requests"][key].as_u64().unwrap_or(0)
+    admin(server, "GET", "counters", None)["requests"][key]
+        .as_u64()
+        .unwrap_or(0)
 }
 
 fn verified_result(d: &Delivery) -> CallbackResult {
@@ -90,7 +92,10 @@ fn oauth_token_introspect_info_revoke() {
     assert!(!client.tokens().introspect(&token.access_token).unwrap().active);
     // Wrong credentials: a typed authentication error.
     let bad = Client::new(
-        Config::builder("nope", "wrong").base_url(server.base_url()).build().unwrap(),
+        Config::builder("nope", "wrong")
+            .base_url(server.base_url())
+            .build()
+            .unwrap(),
     );
     let e = bad.tokens().request().unwrap_err();
     assert_eq!(e.code(), "authentication_failed");
@@ -105,7 +110,10 @@ fn stk_push_success_failure_pending() {
     let client = client_for(&server);
     let rx = Receiver::start().unwrap();
 
-    let created = client.incoming_payments().create(&stk("0712345678", cb(&rx, "/ok"))).unwrap();
+    let created = client
+        .incoming_payments()
+        .create(&stk("0712345678", cb(&rx, "/ok")))
+        .unwrap();
     assert!(created.location.ends_with(&created.id));
     let d = rx.next_at("/ok", WAIT).expect("result callback");
     match verified_result(&d) {
@@ -124,10 +132,17 @@ fn stk_push_success_failure_pending() {
     // A signature check over re-serialised JSON must fail: only raw bytes verify.
     let reserialised = serde_json::to_vec(&serde_json::from_slice::<Value>(&d.body).unwrap()).unwrap();
     if reserialised != d.body {
-        assert!(!webhooks::verify_signature(&reserialised, d.signature.as_deref(), DEFAULT_API_KEY));
+        assert!(!webhooks::verify_signature(
+            &reserialised,
+            d.signature.as_deref(),
+            DEFAULT_API_KEY
+        ));
     }
 
-    let failed = client.incoming_payments().create(&stk("0700000001", cb(&rx, "/fail"))).unwrap();
+    let failed = client
+        .incoming_payments()
+        .create(&stk("0700000001", cb(&rx, "/fail")))
+        .unwrap();
     let d = rx.next_at("/fail", WAIT).unwrap();
     match verified_result(&d) {
         CallbackResult::IncomingPayment(p) => {
@@ -139,11 +154,20 @@ fn stk_push_success_failure_pending() {
     }
     assert_eq!(client.incoming_payments().status(&failed.id).unwrap().status, "Failed");
 
-    let pending = client.incoming_payments().create(&stk("+254700000002", cb(&rx, "/pending"))).unwrap();
+    let pending = client
+        .incoming_payments()
+        .create(&stk("+254700000002", cb(&rx, "/pending")))
+        .unwrap();
     assert!(rx.next_at("/pending", Duration::from_millis(400)).is_none());
-    assert_eq!(client.incoming_payments().status(&pending.id).unwrap().status, "Pending");
+    assert_eq!(
+        client.incoming_payments().status(&pending.id).unwrap().status,
+        "Pending"
+    );
 
-    let invalid = client.incoming_payments().create(&stk("0700000003", cb(&rx, "/inv"))).unwrap();
+    let invalid = client
+        .incoming_payments()
+        .create(&stk("0700000003", cb(&rx, "/inv")))
+        .unwrap();
     let d = rx.next_at("/inv", WAIT).unwrap();
     if let CallbackResult::IncomingPayment(p) = verified_result(&d) {
         assert_eq!(p.event.errors, vec!["The initiator information is invalid."]);
@@ -170,7 +194,10 @@ fn api_errors_are_typed_and_invalid_input_sends_nothing() {
         e => panic!("{e:?}"),
     }
     let before = counter(&server, "POST /api/v2/incoming_payments");
-    let e = client.incoming_payments().create(&stk("0812345678", "https://e.com".into())).unwrap_err();
+    let e = client
+        .incoming_payments()
+        .create(&stk("0812345678", "https://e.com".into()))
+        .unwrap_err();
     assert_eq!(e.field(), Some("phone_number"));
     assert_eq!(counter(&server, "POST /api/v2/incoming_payments"), before);
     let e = client.payment_links().status("does-not-exist").unwrap_err();
@@ -234,7 +261,11 @@ fn merchant_accounts_and_external_recipients() {
     ];
     for r in &recipients {
         let c = client.external_recipients().create(r).unwrap();
-        assert!(c.location.contains("/api/v2/external_recipients/"), "{}", r.recipient_type());
+        assert!(
+            c.location.contains("/api/v2/external_recipients/"),
+            "{}",
+            r.recipient_type()
+        );
     }
     assert_eq!(counter(&server, "POST /api/v2/external_recipients"), 4);
 }
@@ -280,7 +311,9 @@ fn send_money_all_shapes_with_results() {
             })
             .unwrap();
         let d = rx.next_at(path, WAIT).unwrap_or_else(|| panic!("callback {path}"));
-        let CallbackResult::SendMoney(sm) = verified_result(&d) else { panic!("{path}") };
+        let CallbackResult::SendMoney(sm) = verified_result(&d) else {
+            panic!("{path}")
+        };
         assert_eq!(sm.id, created.id);
         assert_eq!(sm.status, "Processed");
         assert_eq!(sm.transfer_batches.len(), 1);
@@ -291,7 +324,10 @@ fn send_money_all_shapes_with_results() {
         }
         if path == "/extfail" {
             assert_eq!(sm.errors, vec!["The balance is insufficient for the transaction"]);
-            assert_eq!(sm.transfer_batches[0].disbursements[0].status.as_deref(), Some("Failed"));
+            assert_eq!(
+                sm.transfer_batches[0].disbursements[0].status.as_deref(),
+                Some("Failed")
+            );
         }
         let status = client.send_money().status(&created.location).unwrap();
         assert_eq!(status.status, "Processed");
@@ -323,7 +359,9 @@ fn polling_sms_reversal_results() {
             callback_url: cb(&rx, "/poll"),
         })
         .unwrap();
-    let CallbackResult::Polling(res) = verified_result(&rx.next_at("/poll", WAIT).unwrap()) else { panic!() };
+    let CallbackResult::Polling(res) = verified_result(&rx.next_at("/poll", WAIT).unwrap()) else {
+        panic!()
+    };
     assert_eq!(res.status, "Success");
     assert_eq!(res.transactions.len(), 2);
     assert_eq!(res.scope.as_deref(), Some("Till"));
@@ -338,7 +376,9 @@ fn polling_sms_reversal_results() {
         })
         .unwrap();
     assert!(s.location.contains("/api/v1/transaction_sms_notifications/"));
-    let CallbackResult::SmsNotification(n) = verified_result(&rx.next_at("/sms", WAIT).unwrap()) else { panic!() };
+    let CallbackResult::SmsNotification(n) = verified_result(&rx.next_at("/sms", WAIT).unwrap()) else {
+        panic!()
+    };
     assert_eq!(n.status, "Success");
     assert_eq!(n.message.as_deref(), Some("Thank you for your payment"));
     assert_eq!(client.sms_notifications().status(&s.id).unwrap().status, "Success");
@@ -353,7 +393,9 @@ fn polling_sms_reversal_results() {
                 metadata: None,
             })
             .unwrap();
-        let CallbackResult::Reversal(rev) = verified_result(&rx.next_at("/rev", WAIT).unwrap()) else { panic!() };
+        let CallbackResult::Reversal(rev) = verified_result(&rx.next_at("/rev", WAIT).unwrap()) else {
+            panic!()
+        };
         assert_eq!(rev.status, "Processed");
         assert_eq!(rev.is_reversed(), reversed, "{reference}");
         assert_eq!(rev.errors.is_empty(), reversed);
@@ -385,7 +427,9 @@ fn payment_links_paid_cancelled_failed() {
         ..Default::default()
     };
     let paid = client.payment_links().create(&link("PAID-1", "/paid")).unwrap();
-    let CallbackResult::PaymentLink(pl) = verified_result(&rx.next_at("/paid", WAIT).unwrap()) else { panic!() };
+    let CallbackResult::PaymentLink(pl) = verified_result(&rx.next_at("/paid", WAIT).unwrap()) else {
+        panic!()
+    };
     assert_eq!(pl.id, paid.id);
     assert_eq!(pl.payment_link.as_ref().unwrap().status.as_deref(), Some("Paid"));
     assert_eq!(pl.amount, Some(Amount::from_units(350)));
@@ -396,14 +440,18 @@ fn payment_links_paid_cancelled_failed() {
     assert_eq!(status.payment_link.unwrap().status.as_deref(), Some("Active"));
     let c = client.payment_links().cancel(&active.id).unwrap();
     assert_eq!(c.message.as_deref(), Some("Payment link cancelled."));
-    let CallbackResult::PaymentLink(pl) = verified_result(&rx.next_at("/cancel", WAIT).unwrap()) else { panic!() };
+    let CallbackResult::PaymentLink(pl) = verified_result(&rx.next_at("/cancel", WAIT).unwrap()) else {
+        panic!()
+    };
     assert_eq!(pl.payment_link.unwrap().status.as_deref(), Some("Cancelled"));
     let e = client.payment_links().cancel(&active.id).unwrap_err();
     assert_eq!(e.http_status(), Some(400));
     assert!(e.to_string().contains("Only active payment links can be cancelled."));
 
     client.payment_links().create(&link("FAIL-3", "/failed")).unwrap();
-    let CallbackResult::PaymentLink(pl) = verified_result(&rx.next_at("/failed", WAIT).unwrap()) else { panic!() };
+    let CallbackResult::PaymentLink(pl) = verified_result(&rx.next_at("/failed", WAIT).unwrap()) else {
+        panic!()
+    };
     assert_eq!(pl.errors, vec!["The balance is insufficient for the transaction"]);
 }
 
@@ -428,7 +476,10 @@ fn webhook_subscriptions_and_every_topic() {
         let sent = admin(&server, "POST", "trigger", Some(serde_json::json!({ "topic": topic })));
         assert_eq!(sent["sent"], 1, "{topic}");
         let d = rx.next_at(&format!("/hooks/{topic}"), WAIT).expect(topic);
-        let hook = client.webhooks().parse_webhook(&d.body, d.signature.as_deref()).unwrap();
+        let hook = client
+            .webhooks()
+            .parse_webhook(&d.body, d.signature.as_deref())
+            .unwrap();
         assert_eq!(hook.topic().as_str(), topic);
         match (&hook, daraja) {
             (Webhook::Daraja(e), true) => assert!(!e.trans_id.is_empty()),
@@ -457,12 +508,22 @@ fn token_expiry_revoke_and_401_refresh() {
     let server = start(3600);
     let client = client_for(&server);
     let rx = Receiver::start().unwrap();
-    client.incoming_payments().create(&stk("0712345678", cb(&rx, "/a"))).unwrap();
+    client
+        .incoming_payments()
+        .create(&stk("0712345678", cb(&rx, "/a")))
+        .unwrap();
     admin(&server, "POST", "expire-tokens", None);
     // The cached token is now refused: one 401, one refresh, one retry.
-    client.incoming_payments().create(&stk("0712345678", cb(&rx, "/b"))).unwrap();
+    client
+        .incoming_payments()
+        .create(&stk("0712345678", cb(&rx, "/b")))
+        .unwrap();
     assert_eq!(client.token_requests(), 2);
-    assert_eq!(counter(&server, "POST /api/v2/incoming_payments"), 3, "1 + (401 + retry)");
+    assert_eq!(
+        counter(&server, "POST /api/v2/incoming_payments"),
+        3,
+        "1 + (401 + retry)"
+    );
     // Revoke through the API: the client forgets it and fetches a new one.
     let t = client.access_token().unwrap();
     client.tokens().revoke(t.expose()).unwrap();
@@ -484,7 +545,10 @@ fn fault_modes_retry_only_where_safe() {
     let server = start(3600);
     let client = client_for(&server);
     let rx = Receiver::start().unwrap();
-    let created = client.incoming_payments().create(&stk("0712345678", cb(&rx, "/x"))).unwrap();
+    let created = client
+        .incoming_payments()
+        .create(&stk("0712345678", cb(&rx, "/x")))
+        .unwrap();
     let get_key = "GET /api/v2/incoming_payments/{id}";
     let post_key = "POST /api/v2/incoming_payments";
 
@@ -492,7 +556,10 @@ fn fault_modes_retry_only_where_safe() {
         admin(&server, "POST", "reset", None);
         fault(&server, mode, 1, "/api/v2/incoming_payments");
         let started = std::time::Instant::now();
-        client.incoming_payments().status(&created.id).unwrap_or_else(|e| panic!("{mode}: GET retried: {e}"));
+        client
+            .incoming_payments()
+            .status(&created.id)
+            .unwrap_or_else(|e| panic!("{mode}: GET retried: {e}"));
         assert_eq!(counter(&server, get_key), 2, "{mode}: one retry");
         if mode == "429" {
             assert!(started.elapsed() >= Duration::from_millis(900), "Retry-After honoured");
@@ -500,7 +567,10 @@ fn fault_modes_retry_only_where_safe() {
 
         admin(&server, "POST", "reset", None);
         fault(&server, mode, 1, "/api/v2/incoming_payments");
-        let e = client.incoming_payments().create(&stk("0712345678", cb(&rx, "/y"))).unwrap_err();
+        let e = client
+            .incoming_payments()
+            .create(&stk("0712345678", cb(&rx, "/y")))
+            .unwrap_err();
         assert_eq!(counter(&server, post_key), 1, "{mode}: a POST is never re-sent");
         match mode {
             "429" => {
@@ -533,7 +603,10 @@ fn fault_modes_retry_only_where_safe() {
     quick.incoming_payments().status(&created.id).unwrap();
     assert_eq!(counter(&server, get_key), 2);
     fault(&server, "hang", 1, "/api/v2/incoming_payments");
-    let e = quick.incoming_payments().create(&stk("0712345678", cb(&rx, "/z"))).unwrap_err();
+    let e = quick
+        .incoming_payments()
+        .create(&stk("0712345678", cb(&rx, "/z")))
+        .unwrap_err();
     assert_eq!(e.code(), "timeout");
     assert_eq!(counter(&server, post_key), 1);
 }
@@ -575,7 +648,11 @@ fn k2_cli_trigger_sign_verify() {
     use std::process::{Command, Stdio};
     let k2 = env!("CARGO_BIN_EXE_k2");
     let rx = Receiver::start().unwrap();
-    for (topic, daraja) in [("buygoods_transaction_received", true), ("customer_created", false), ("reversal", false)] {
+    for (topic, daraja) in [
+        ("buygoods_transaction_received", true),
+        ("customer_created", false),
+        ("reversal", false),
+    ] {
         let mut cmd = Command::new(k2);
         cmd.args(["trigger", topic, "--url", &cb(&rx, "/t"), "--api-key", "cli-key"]);
         if daraja {
@@ -586,14 +663,22 @@ fn k2_cli_trigger_sign_verify() {
         let d = rx.next_at("/t", WAIT).unwrap();
         assert!(webhooks::verify_signature(&d.body, d.signature.as_deref(), "cli-key"));
         if topic == "reversal" {
-            assert!(matches!(webhooks::decode_result(&d.body).unwrap(), CallbackResult::Reversal(_)));
+            assert!(matches!(
+                webhooks::decode_result(&d.body).unwrap(),
+                CallbackResult::Reversal(_)
+            ));
         } else {
             assert_eq!(webhooks::decode_webhook(&d.body).unwrap().topic().as_str(), topic);
         }
     }
     let body = br#"{"topic":"x"}"#;
     let run = |args: &[&str]| {
-        let mut child = Command::new(k2).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        let mut child = Command::new(k2)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
         child.stdin.take().unwrap().write_all(body).unwrap();
         child.wait_with_output().unwrap()
     };
@@ -625,7 +710,10 @@ fn k2_mock_binary_prints_base_url_and_stops_on_sigterm() {
     let defaults = lines.next().unwrap().unwrap();
     assert!(defaults.contains("client_id=k2-mock-client-id") && defaults.contains("token_ttl=60s"));
     let client = Client::new(
-        Config::builder(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET).base_url(&base).build().unwrap(),
+        Config::builder(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+            .base_url(&base)
+            .build()
+            .unwrap(),
     );
     assert_eq!(client.tokens().request().unwrap().expires_in, 60);
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();

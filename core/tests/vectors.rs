@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use kopokopo::api::Context;
-use kopokopo::dynamic::{OPERATIONS, build_request, parse_response};
+use kopokopo::dynamic::{OPERATIONS, build_request, parse_response, parse_response_text};
 use kopokopo::webhooks::{decode_result, decode_webhook, verify_signature};
 use kopokopo::{Error, HttpResponse};
 use serde_json::Value;
@@ -267,21 +267,6 @@ fn run_request(case: &Value) -> Outcome {
     }
 }
 
-fn error_message(e: &Error) -> Option<&str> {
-    match e {
-        Error::Api { error_message, .. } => Some(error_message),
-        Error::Authentication { message, .. } | Error::RateLimited { message, .. } => Some(message),
-        _ => None,
-    }
-}
-
-fn error_code(e: &Error) -> Option<&str> {
-    match e {
-        Error::Api { error_code, .. } => error_code.as_deref(),
-        _ => None,
-    }
-}
-
 /// Checks the keys present in `expect` against an error.
 fn check_error(e: &Error, expect: &Value) -> Outcome {
     let code = s(expect, "code")?;
@@ -309,14 +294,14 @@ fn check_error(e: &Error, expect: &Value) -> Outcome {
     }
     if let Some(want) = expect.get("error_code") {
         let want = opt_str(want)?;
-        if error_code(e).map(str::to_string) != want {
-            return Err(format!("error_code {:?} != {want:?}", error_code(e)));
+        if e.error_code().map(str::to_string) != want {
+            return Err(format!("error_code {:?} != {want:?}", e.error_code()));
         }
     }
     if let Some(want) = expect.get("error_message") {
         let want = opt_str(want)?;
-        if error_message(e).map(str::to_string) != want {
-            return Err(format!("error_message {:?} != {want:?}", error_message(e)));
+        if Some(e.error_message().to_string()) != want {
+            return Err(format!("error_message {:?} != {want:?}", e.error_message()));
         }
     }
     if let Some(want) = expect.get("retry_after_secs") {
@@ -356,8 +341,12 @@ fn run_response_error(case: &Value) -> Outcome {
 
 fn run_response(case: &Value) -> Outcome {
     let resp = response_of(case)?;
-    let got = parse_response(s(case, "operation")?, field(case, "params")?, &resp)
-        .map_err(|e| format!("parse failed: {e}"))?;
+    let (op, params) = (s(case, "operation")?, field(case, "params")?);
+    let got = parse_response(op, params, &resp).map_err(|e| format!("parse failed: {e}"))?;
+    // The exact-text form is the same document.
+    let text = parse_response_text(op, params, &resp).map_err(|e| format!("parse (text) failed: {e}"))?;
+    let from_text: Value = serde_json::from_str(&text).map_err(|e| format!("result text is not JSON: {e}"))?;
+    json_equal(&got, &from_text, "$text")?;
     subset(field(case, "expect")?, &got, "$")
 }
 

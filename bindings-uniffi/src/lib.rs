@@ -1,1 +1,490 @@
+//! UniFFI bindings of `kopokopo` for Kotlin (JVM, Android) and Swift (iOS, macOS).
+//!
+//! This crate is thin: it converts UniFFI records to the core's typed
+//! requests, calls the core [`kopokopo::Client`], and converts the typed
+//! results and errors back. Every validation rule, HTTP detail and retry
+//! policy lives in the core crate.
+//!
+//! Generate bindings with the pinned generator (library mode):
+//!
+//! ```text
+//! cargo build -p kopokopo-uniffi
+//! cargo run -p uniffi-bindgen -- generate --library target/debug/libkopokopo_uniffi.so \
+//!     --language kotlin --out-dir out/
+//! ```
+//!
+//! The names (`com.kopokopo.sdk`, `KopoKopo`, `KopoKopoFFI`) come from the
+//! repository-root `uniffi.toml` (this crate's `uniffi.toml` links to it).
 
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+mod error;
+mod requests;
+mod results;
+
+pub use error::KopoKopoError;
+pub use requests::*;
+pub use results::*;
+
+uniffi::setup_scaffolding!();
+
+/// The version of this library (and of the core it wraps).
+#[uniffi::export]
+pub fn library_version() -> String {
+    kopokopo::VERSION.to_string()
+}
+
+/// The sandbox API base URL (the default).
+#[uniffi::export]
+pub fn sandbox_url() -> String {
+    kopokopo::SANDBOX_URL.to_string()
+}
+
+/// The production API base URL.
+#[uniffi::export]
+pub fn production_url() -> String {
+    kopokopo::PRODUCTION_URL.to_string()
+}
+
+/// Client configuration. `toString()` / `description` never show the client
+/// secret or the API key.
+#[derive(uniffi::Record, Clone)]
+#[uniffi::export(Display)]
+pub struct ClientConfig {
+    /// OAuth client id of your Kopo Kopo application.
+    pub client_id: String,
+    /// OAuth client secret (never printed).
+    pub client_secret: String,
+    /// API key, needed to verify webhooks and results (never printed).
+    #[uniffi(default = None)]
+    pub api_key: Option<String>,
+    /// API base URL; `None` for the sandbox. `http://` only for loopback hosts.
+    #[uniffi(default = None)]
+    pub base_url: Option<String>,
+    /// Whole-request timeout in milliseconds (default 30000).
+    #[uniffi(default = None)]
+    pub timeout_ms: Option<u64>,
+    /// Connect timeout in milliseconds (default 10000).
+    #[uniffi(default = None)]
+    pub connect_timeout_ms: Option<u64>,
+    /// Retries of GET and token requests (default 2; payments are never retried).
+    #[uniffi(default = None)]
+    pub max_retries: Option<u32>,
+    /// Appended to the User-Agent in parentheses, e.g. `kotlin/0.1.0; JVM 17`.
+    /// The Kotlin and Swift packages fill it in (`kotlin/<version>`, `swift/<version>`).
+    #[uniffi(default = None)]
+    pub user_agent_suffix: Option<String>,
+}
+
+fn redacted(v: &Option<String>) -> &'static str {
+    match v {
+        Some(_) => "[REDACTED]",
+        None => "null",
+    }
+}
+
+impl fmt::Display for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ClientConfig(clientId={}, clientSecret=[REDACTED], apiKey={}, baseUrl={}, timeoutMs={}, \
+             connectTimeoutMs={}, maxRetries={}, userAgentSuffix={})",
+            self.client_id,
+            redacted(&self.api_key),
+            self.base_url.as_deref().unwrap_or("null"),
+            opt(&self.timeout_ms),
+            opt(&self.connect_timeout_ms),
+            opt(&self.max_retries),
+            self.user_agent_suffix.as_deref().unwrap_or("null"),
+        )
+    }
+}
+
+fn opt<T: fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "null".to_string(), |x| x.to_string())
+}
+
+impl ClientConfig {
+    fn to_core(&self) -> Result<kopokopo::Config, KopoKopoError> {
+        let mut b = kopokopo::Config::builder(self.client_id.clone(), self.client_secret.clone());
+        if let Some(k) = &self.api_key {
+            b = b.api_key(k.clone());
+        }
+        if let Some(u) = &self.base_url {
+            b = b.base_url(u.clone());
+        }
+        if let Some(t) = self.timeout_ms {
+            b = b.timeout(Duration::from_millis(t));
+        }
+        if let Some(t) = self.connect_timeout_ms {
+            b = b.connect_timeout(Duration::from_millis(t));
+        }
+        if let Some(n) = self.max_retries {
+            b = b.max_retries(n);
+        }
+        // The Kotlin and Swift helpers pass `kotlin/<version>` / `swift/<version>`;
+        // a config built by hand still says it came through these bindings.
+        let suffix = match &self.user_agent_suffix {
+            Some(s) => s.clone(),
+            None => format!("uniffi/{}", kopokopo::VERSION),
+        };
+        b = b.user_agent_suffix(suffix);
+        Ok(b.build()?)
+    }
+}
+
+/// A Kopo Kopo client. Thread-safe: share one instance; it pools connections
+/// and caches the access token. Every method blocks until the API answers
+/// (call it off the main/UI thread).
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct KopoKopoClient {
+    inner: kopokopo::Client,
+}
+
+impl fmt::Display for KopoKopoClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = self.inner.config();
+        write!(
+            f,
+            "KopoKopoClient(clientId={}, baseUrl={})",
+            c.client_id(),
+            c.base_url()
+        )
+    }
+}
+
+type R<T> = Result<T, KopoKopoError>;
+
+#[uniffi::export]
+impl KopoKopoClient {
+    /// Builds a client; an invalid configuration is `InvalidArgument`.
+    #[uniffi::constructor]
+    pub fn new(config: ClientConfig) -> R<Arc<Self>> {
+        Ok(Arc::new(KopoKopoClient {
+            inner: kopokopo::Client::new(config.to_core()?),
+        }))
+    }
+
+    /// The User-Agent header this client sends.
+    pub fn user_agent(&self) -> String {
+        self.inner.config().user_agent().to_string()
+    }
+
+    /// The API base URL in use.
+    pub fn base_url(&self) -> String {
+        self.inner.config().base_url().to_string()
+    }
+
+    /// How many token requests this client has made.
+    pub fn token_requests(&self) -> u64 {
+        self.inner.token_requests()
+    }
+
+    // ------------------------------------------------------------ tokens
+
+    /// `POST /oauth/token`: a new access token (also cached by the client).
+    pub fn request_token(&self) -> R<AccessToken> {
+        Ok(self.inner.tokens().request()?.into())
+    }
+
+    /// `POST /oauth/revoke`.
+    pub fn revoke_token(&self, token: String) -> R<()> {
+        Ok(self.inner.tokens().revoke(&token)?)
+    }
+
+    /// `POST /oauth/introspect`.
+    pub fn introspect_token(&self, token: String) -> R<TokenIntrospection> {
+        Ok(self.inner.tokens().introspect(&token)?.into())
+    }
+
+    /// `GET /oauth/token/info` for the client's current token.
+    pub fn token_info(&self) -> R<TokenInfo> {
+        Ok(self.inner.tokens().info()?.into())
+    }
+
+    // ---------------------------------------------------------- webhooks
+
+    /// `POST /api/v2/webhook_subscriptions`.
+    pub fn subscribe_webhook(&self, request: WebhookSubscriptionRequest) -> R<Created> {
+        Ok(self.inner.webhooks().subscribe(&request.into())?.into())
+    }
+
+    /// Whether `signature` matches the raw `body` under the configured API key.
+    pub fn verify_webhook_signature(&self, body: Vec<u8>, signature: Option<String>) -> R<bool> {
+        Ok(self.inner.webhooks().verify(&body, signature.as_deref())?)
+    }
+
+    /// Verifies (configured API key) and parses a webhook.
+    pub fn parse_webhook(&self, body: Vec<u8>, signature: Option<String>) -> R<WebhookEvent> {
+        WebhookEvent::from_core(self.inner.webhooks().parse_webhook(&body, signature.as_deref())?)
+    }
+
+    /// Verifies (configured API key) and parses an async result.
+    pub fn parse_result(&self, body: Vec<u8>, signature: Option<String>) -> R<CallbackResult> {
+        CallbackResult::from_core(self.inner.webhooks().parse_result(&body, signature.as_deref())?)
+    }
+
+    // ------------------------------------------------- incoming payments
+
+    /// `POST /api/v2/incoming_payments` (M-PESA STK push).
+    pub fn create_incoming_payment(&self, request: IncomingPaymentRequest) -> R<Created> {
+        Ok(self.inner.incoming_payments().create(&request.try_into()?)?.into())
+    }
+
+    /// Status of an incoming payment, by id or Location URL.
+    pub fn incoming_payment_status(&self, id_or_location: String) -> R<IncomingPayment> {
+        Ok(self.inner.incoming_payments().status(&id_or_location)?.into())
+    }
+
+    // --------------------------------------------- merchant accounts etc.
+
+    /// `POST /api/v2/merchant_wallets`.
+    pub fn create_merchant_wallet(&self, request: MerchantWalletRequest) -> R<Created> {
+        Ok(self.inner.merchant_wallets().create(&request.into())?.into())
+    }
+
+    /// `POST /api/v2/merchant_bank_accounts`.
+    pub fn create_merchant_bank_account(&self, request: MerchantBankAccountRequest) -> R<Created> {
+        Ok(self.inner.merchant_bank_accounts().create(&request.into())?.into())
+    }
+
+    /// `POST /api/v2/external_recipients`.
+    pub fn create_external_recipient(&self, request: ExternalRecipientRequest) -> R<Created> {
+        Ok(self.inner.external_recipients().create(&request.into())?.into())
+    }
+
+    // -------------------------------------------------------- send money
+
+    /// `POST /api/v2/send_money`. Never retried.
+    pub fn send_money(&self, request: SendMoneyRequest) -> R<Created> {
+        Ok(self.inner.send_money().create(&request.try_into()?)?.into())
+    }
+
+    /// Status of a send-money request, by id or Location URL.
+    pub fn send_money_status(&self, id_or_location: String) -> R<SendMoney> {
+        Ok(self.inner.send_money().status(&id_or_location)?.into())
+    }
+
+    // ----------------------------------------------------------- polling
+
+    /// `POST /api/v2/polling`.
+    pub fn create_polling(&self, request: PollingRequest) -> R<Created> {
+        Ok(self.inner.polling().create(&request.into())?.into())
+    }
+
+    /// Status of a polling request.
+    pub fn polling_status(&self, id_or_location: String) -> R<Polling> {
+        Ok(self.inner.polling().status(&id_or_location)?.into())
+    }
+
+    // ------------------------------------------------- SMS notifications
+
+    /// `POST /api/v1/transaction_sms_notifications`.
+    pub fn create_sms_notification(&self, request: SmsNotificationRequest) -> R<Created> {
+        Ok(self.inner.sms_notifications().create(&request.into())?.into())
+    }
+
+    /// Status of an SMS notification.
+    pub fn sms_notification_status(&self, id_or_location: String) -> R<SmsNotification> {
+        Ok(self.inner.sms_notifications().status(&id_or_location)?.into())
+    }
+
+    // --------------------------------------------------------- reversals
+
+    /// `POST /api/v2/reversals`.
+    pub fn create_reversal(&self, request: ReversalRequest) -> R<Created> {
+        Ok(self.inner.reversals().create(&request.into())?.into())
+    }
+
+    /// Status of a reversal.
+    pub fn reversal_status(&self, id_or_location: String) -> R<Reversal> {
+        Ok(self.inner.reversals().status(&id_or_location)?.into())
+    }
+
+    // ----------------------------------------------------- payment links
+
+    /// `POST /api/v2/payment_links`.
+    pub fn create_payment_link(&self, request: PaymentLinkRequest) -> R<Created> {
+        Ok(self.inner.payment_links().create(&request.try_into()?)?.into())
+    }
+
+    /// Status of a payment link.
+    pub fn payment_link_status(&self, id_or_location: String) -> R<PaymentLink> {
+        Ok(self.inner.payment_links().status(&id_or_location)?.into())
+    }
+
+    /// Cancels an active payment link.
+    pub fn cancel_payment_link(&self, id_or_location: String) -> R<CancelledPaymentLink> {
+        Ok(self.inner.payment_links().cancel(&id_or_location)?.into())
+    }
+}
+
+// ------------------------------------------------------- free functions
+
+/// The signature Kopo Kopo would send for `body` (hex HMAC-SHA256 keyed with `api_key`).
+#[uniffi::export]
+pub fn sign(body: Vec<u8>, api_key: String) -> String {
+    kopokopo::webhooks::sign(&body, &api_key)
+}
+
+/// Whether `signature` (the `X-KopoKopo-Signature` header; `null` when missing)
+/// matches the raw `body`. Never throws.
+#[uniffi::export]
+pub fn verify_signature(body: Vec<u8>, signature: Option<String>, api_key: String) -> bool {
+    kopokopo::webhooks::verify_signature(&body, signature.as_deref(), &api_key)
+}
+
+/// Verifies the signature over the raw body, then parses the webhook
+/// (K2Connect or Daraja structure).
+#[uniffi::export]
+pub fn parse_webhook(body: Vec<u8>, signature: Option<String>, api_key: String) -> R<WebhookEvent> {
+    WebhookEvent::from_core(kopokopo::webhooks::parse_webhook(
+        &body,
+        signature.as_deref(),
+        &api_key,
+    )?)
+}
+
+/// Verifies the signature over the raw body, then parses an async result
+/// POSTed to a `callback_url`.
+#[uniffi::export]
+pub fn parse_result(body: Vec<u8>, signature: Option<String>, api_key: String) -> R<CallbackResult> {
+    CallbackResult::from_core(kopokopo::webhooks::parse_result(&body, signature.as_deref(), &api_key)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> ClientConfig {
+        ClientConfig {
+            client_id: "id".into(),
+            client_secret: "SECRET".into(),
+            api_key: Some("APIKEY".into()),
+            base_url: None,
+            timeout_ms: None,
+            connect_timeout_ms: None,
+            max_retries: None,
+            user_agent_suffix: None,
+        }
+    }
+
+    #[test]
+    fn config_display_redacts() {
+        let s = config().to_string();
+        assert!(!s.contains("SECRET") && !s.contains("APIKEY"), "{s}");
+        assert!(s.contains("clientId=id"));
+    }
+
+    #[test]
+    fn user_agent_suffix() {
+        let c = KopoKopoClient::new(config()).unwrap();
+        assert_eq!(c.user_agent(), format!("kopokopo/{0} (uniffi/{0})", kopokopo::VERSION));
+        let c = KopoKopoClient::new(ClientConfig {
+            user_agent_suffix: Some("kotlin/0.1.0".into()),
+            ..config()
+        })
+        .unwrap();
+        assert!(c.user_agent().ends_with("(kotlin/0.1.0)"));
+    }
+
+    #[test]
+    fn config_errors_are_mapped() {
+        let e = KopoKopoClient::new(ClientConfig {
+            timeout_ms: Some(0),
+            ..config()
+        })
+        .err()
+        .unwrap();
+        assert_eq!(
+            e,
+            KopoKopoError::InvalidArgument {
+                field: "timeout".into(),
+                reason: "must be greater than zero".into()
+            }
+        );
+        assert_eq!(error::error_code(e), "invalid_argument");
+    }
+
+    #[test]
+    fn amounts_name_their_field() {
+        let r = SendMoneyRequest {
+            callback_url: "https://example.com/cb".into(),
+            destinations: vec![Destination::Till {
+                till_number: "1".into(),
+                amount: "ten".into(),
+                description: "x".into(),
+                nickname: None,
+                favourite: None,
+            }],
+            source_identifier: None,
+            currency: None,
+            metadata: None,
+        };
+        match kopokopo::SendMoneyRequest::try_from(r) {
+            Err(KopoKopoError::InvalidArgument { field, .. }) => assert_eq!(field, "destinations[0].amount"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_core_error_kind_maps_to_its_variant() {
+        use kopokopo::Error as E;
+        let cases = vec![
+            (
+                E::InvalidArgument {
+                    field: "f".into(),
+                    reason: "r".into(),
+                },
+                "invalid_argument",
+            ),
+            (
+                E::Authentication {
+                    http_status: 401,
+                    message: "m".into(),
+                },
+                "authentication_failed",
+            ),
+            (
+                E::Api {
+                    http_status: 400,
+                    error_code: None,
+                    error_message: "m".into(),
+                },
+                "api_error",
+            ),
+            (
+                E::RateLimited {
+                    retry_after: Some(Duration::from_secs(3)),
+                    message: "m".into(),
+                },
+                "rate_limited",
+            ),
+            (E::Transport { message: "m".into() }, "transport_error"),
+            (E::Timeout { message: "m".into() }, "timeout"),
+            (E::SignatureInvalid { reason: "r".into() }, "signature_invalid"),
+            (E::Decode { message: "m".into() }, "decode_error"),
+        ];
+        for (core, code) in cases {
+            assert_eq!(core.code(), code);
+            let mapped = KopoKopoError::from(core.clone());
+            assert_eq!(mapped.code(), code);
+            assert_eq!(mapped.to_string(), core.to_string());
+        }
+    }
+
+    #[test]
+    fn access_token_display_redacts() {
+        let t = AccessToken {
+            access_token: "TOKEN".into(),
+            token_type: "Bearer".into(),
+            expires_in: 3600,
+            created_at: None,
+        };
+        assert!(!t.to_string().contains("TOKEN"));
+        assert!(!format!("{t:?}").contains("TOKEN"));
+    }
+}

@@ -74,11 +74,78 @@ fn json_body<T: Serialize>(value: &T) -> Vec<u8> {
 
 fn from_json_bytes<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T> {
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| path_error("", e))
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let mut err = path_error("", e);
+        // Only on the error path: re-read as a Value to find the exact field.
+        if let Ok(root) = serde_json::from_slice::<Value>(body) {
+            refine_in_tagged::<T>(&root, &path, "", &mut err);
+        }
+        err
+    })
 }
 
 fn from_value_at<T: for<'de> Deserialize<'de>>(prefix: &str, value: Value) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| path_error(prefix, e))
+    serde_path_to_error::deserialize(&value).map_err(|e| {
+        let path = e.path().to_string();
+        let mut err = path_error(prefix, e);
+        refine_in_tagged::<T>(&value, &path, prefix, &mut err);
+        err
+    })
+}
+
+/// serde reports a wrong-typed field inside an internally tagged enum (a
+/// send-money destination, an external recipient) at the enum's path only
+/// (`destinations[0]`). Find the field by removing each key in turn: the one
+/// whose removal changes the error is the culprit. Runs on errors only.
+fn refine_in_tagged<T: for<'de> Deserialize<'de>>(root: &Value, path: &str, prefix: &str, err: &mut Error) {
+    let Error::InvalidArgument { field, reason } = err else {
+        return;
+    };
+    if ["missing field", "unknown field", "unknown variant"]
+        .iter()
+        .any(|m| reason.contains(m))
+    {
+        return; // already names its field
+    }
+    let pointer: String = if path == "." {
+        String::new()
+    } else {
+        path.replace('[', ".")
+            .replace(']', "")
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("/{s}"))
+            .collect()
+    };
+    let Some(Value::Object(obj)) = root.pointer(&pointer) else {
+        return;
+    };
+    if !obj.contains_key("type") {
+        return;
+    }
+    for key in obj.keys().filter(|k| k.as_str() != "type") {
+        let mut probe = root.clone();
+        if let Some(Value::Object(o)) = probe.pointer_mut(&pointer) {
+            o.remove(key);
+        }
+        let changed = match serde_json::from_value::<T>(probe) {
+            Ok(_) => true,
+            Err(e) => {
+                let msg = e.to_string();
+                !msg.starts_with(reason.as_str()) && !reason.starts_with(msg.split(" at line ").next().unwrap_or(""))
+            }
+        };
+        if changed {
+            let base = if path == "." { prefix.to_string() } else { field.clone() };
+            *field = if base.is_empty() {
+                key.clone()
+            } else {
+                format!("{base}.{key}")
+            };
+            return;
+        }
+    }
 }
 
 /// Deserialises a request from the user-facing JSON (the bindings' path):

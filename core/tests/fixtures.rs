@@ -841,7 +841,7 @@ fn wrong_type_parameters_name_the_field() {
 /// destination is reported as `destinations[0]`, not `destinations[0].amount`
 /// (serde buffers internally tagged enums, so the path stops at the element).
 #[test]
-#[ignore = "see notes"]
+
 fn wrong_type_inside_a_destination_names_the_field() {
     let ctx = Context {
         base_url: "https://sandbox.kopokopo.com",

@@ -25,25 +25,29 @@ fn step(n: u32, title: &str) {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let (_server, client_id, client_secret, api_key, base_url) =
-        match (env("K2_CLIENT_ID"), env("K2_CLIENT_SECRET"), env("K2_API_KEY"), env("K2_BASE_URL")) {
-            (Some(id), Some(secret), Some(key), Some(url)) => {
-                println!("kopokopo demo against {url}");
-                (None, id, secret, key, url)
-            }
-            _ => {
-                let server = MockServer::start(MockConfig::default())?;
-                let url = server.base_url().to_string();
-                println!("kopokopo demo against the built-in simulator (k2 mock) at {url}");
-                (
-                    Some(server),
-                    kopokopo_mock::DEFAULT_CLIENT_ID.to_string(),
-                    kopokopo_mock::DEFAULT_CLIENT_SECRET.to_string(),
-                    kopokopo_mock::DEFAULT_API_KEY.to_string(),
-                    url,
-                )
-            }
-        };
+    let (_server, client_id, client_secret, api_key, base_url) = match (
+        env("K2_CLIENT_ID"),
+        env("K2_CLIENT_SECRET"),
+        env("K2_API_KEY"),
+        env("K2_BASE_URL"),
+    ) {
+        (Some(id), Some(secret), Some(key), Some(url)) => {
+            println!("kopokopo demo against {url}");
+            (None, id, secret, key, url)
+        }
+        _ => {
+            let server = MockServer::start(MockConfig::default())?;
+            let url = server.base_url().to_string();
+            println!("kopokopo demo against the built-in simulator (k2 mock) at {url}");
+            (
+                Some(server),
+                kopokopo_mock::DEFAULT_CLIENT_ID.to_string(),
+                kopokopo_mock::DEFAULT_CLIENT_SECRET.to_string(),
+                kopokopo_mock::DEFAULT_API_KEY.to_string(),
+                url,
+            )
+        }
+    };
     let receiver = Receiver::start()?;
     let callback_base = env("K2_CALLBACK_URL").unwrap_or_else(|| receiver.url().to_string());
     println!("webhook listener: {}", receiver.url());
@@ -58,9 +62,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     step(1, "Request an access token (POST /oauth/token)");
     let token = client.tokens().request()?;
-    println!("    token_type={} expires_in={}s (the token itself is never printed)", token.token_type, token.expires_in);
+    println!(
+        "    token_type={} expires_in={}s (the token itself is never printed)",
+        token.token_type, token.expires_in
+    );
 
-    step(2, "Send an STK push to 0712345678 for KES 1,250.00 (POST /api/v2/incoming_payments)");
+    step(
+        2,
+        "Send an STK push to 0712345678 for KES 1,250.00 (POST /api/v2/incoming_payments)",
+    );
     let created = client.incoming_payments().create(&IncomingPaymentRequest {
         till_number: "K000000".into(),
         phone_number: "0712345678".into(),
@@ -104,7 +114,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     step(4, "Query the payment's status (GET /api/v2/incoming_payments/{id})");
     let status = client.incoming_payments().status(&created.location)?;
-    println!("    status={} metadata={}", status.status, serde_json::to_string(&status.metadata)?);
+    println!(
+        "    status={} metadata={}",
+        status.status,
+        serde_json::to_string(&status.metadata)?
+    );
 
     step(5, "Create a payment link for KES 350 (POST /api/v2/payment_links)");
     let link = client.payment_links().create(&PaymentLinkRequest {
@@ -125,17 +139,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     step(6, "Add an external recipient (POST /api/v2/external_recipients)");
-    let recipient = client.external_recipients().create(&ExternalRecipientRequest::MobileWallet {
-        first_name: "John".into(),
-        last_name: "Supplier".into(),
-        phone_number: "+254711223344".into(),
-        network: "Safaricom".into(),
-        email: None,
-        nickname: Some("Supplier".into()),
-    })?;
+    let recipient = client
+        .external_recipients()
+        .create(&ExternalRecipientRequest::MobileWallet {
+            first_name: "John".into(),
+            last_name: "Supplier".into(),
+            phone_number: "+254711223344".into(),
+            network: "Safaricom".into(),
+            email: None,
+            nickname: Some("Supplier".into()),
+        })?;
     println!("    recipient {}", recipient.location);
 
-    step(7, "Send KES 500 to the recipient (POST /api/v2/send_money) and wait for the result");
+    step(
+        7,
+        "Send KES 500 to the recipient (POST /api/v2/send_money) and wait for the result",
+    );
     let sent = client.send_money().create(&SendMoneyRequest {
         destinations: vec![Destination::MobileWallet {
             phone_number: "+254711223344".into(),
@@ -152,7 +171,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let delivery = receiver
         .next_at("/k2/send_money", Duration::from_secs(30))
         .ok_or("no send money result within 30 s")?;
-    if let CallbackResult::SendMoney(sm) = webhooks::parse_result(&delivery.body, delivery.signature.as_deref(), &api_key)? {
+    if let CallbackResult::SendMoney(sm) =
+        webhooks::parse_result(&delivery.body, delivery.signature.as_deref(), &api_key)?
+    {
         for batch in &sm.transfer_batches {
             for d in &batch.disbursements {
                 println!(
@@ -169,6 +190,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let status = client.send_money().status(&sent.id)?;
     println!("    status query agrees: {}", status.status);
 
-    println!("\ndemo complete: {} token request(s) for the whole run", client.token_requests());
+    println!(
+        "\ndemo complete: {} token request(s) for the whole run",
+        client.token_requests()
+    );
     Ok(())
 }

@@ -1,0 +1,148 @@
+package com.kopokopo.sdk
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+
+/**
+ * Every asynchronous result kind: the mock POSTs a signed result to a
+ * loopback receiver; the raw bytes are verified and parsed.
+ */
+class CallbacksTest {
+    private val mock = Shared.mock
+    private val receiver = Shared.receiver
+    private val client = Shared.client()
+
+    private fun receive(url: String): CallbackResult {
+        val d = receiver.await(url)
+        assertNotNull(d.signature, "X-KopoKopo-Signature header")
+        assertTrue(verifySignature(d.body, d.signature, Env.API_KEY))
+        val viaFunction = parseResult(d.body, d.signature, Env.API_KEY)
+        // The client method uses the configured API key: same result.
+        assertEquals(viaFunction, client.parseResult(d.body, d.signature))
+        // The same bytes with a wrong key are refused.
+        assertThrows<KopoKopoException.SignatureInvalid> { parseResult(d.body, d.signature, "wrong-key") }
+        return viaFunction
+    }
+
+    @Test
+    fun incomingPaymentSuccess() {
+        val url = receiver.newUrl()
+        val c = client.createIncomingPayment(IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0712345678", amount = "100", callbackUrl = url))
+        val r = receive(url)
+        assertEquals("incoming_payment", r.kind)
+        assertEquals(c.id, r.id)
+        assertEquals("Success", r.status)
+        val p = r.incomingPayment ?: throw AssertionError("incomingPayment not set")
+        assertTrue(p.errors.isEmpty())
+        assertEquals("Received", p.transaction?.status)
+        assertNull(r.sendMoney)
+        assertTrue(r.json.contains("\"incoming_payment\""))
+    }
+
+    @Test
+    fun incomingPaymentFailure() {
+        val url = receiver.newUrl()
+        client.createIncomingPayment(IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0700000001", amount = "100", callbackUrl = url))
+        val r = receive(url)
+        assertEquals("Failed", r.status)
+        assertEquals(listOf("The balance is insufficient for the transaction"), r.incomingPayment?.errors)
+    }
+
+    @Test
+    fun sendMoney() {
+        val url = receiver.newUrl()
+        val c = client.sendMoney(
+            SendMoneyRequest(
+                callbackUrl = url,
+                destinations = listOf(Destination.Till(tillNumber = "112233", amount = "75.25", description = "Stock")),
+            ),
+        )
+        val r = receive(url)
+        assertEquals("send_money", r.kind)
+        assertEquals(c.id, r.id)
+        val s = r.sendMoney ?: throw AssertionError("sendMoney not set")
+        assertEquals("Processed", s.status)
+        assertTrue(s.transferBatches.flatMap { it.disbursements }.all { it.status == "Transferred" })
+    }
+
+    @Test
+    fun sendMoneyInsufficientBalance() {
+        val url = receiver.newUrl()
+        client.sendMoney(
+            SendMoneyRequest(
+                callbackUrl = url,
+                destinations = listOf(Destination.MobileWallet(phoneNumber = "0700000001", network = "Safaricom", amount = "10", description = "x")),
+            ),
+        )
+        val s = receive(url).sendMoney ?: throw AssertionError("sendMoney not set")
+        val d = s.transferBatches.flatMap { it.disbursements }
+        assertTrue(d.any { it.status == "Failed" }, d.toString())
+        assertTrue((s.errors + d.flatMap { it.errors }).any { it.contains("insufficient") })
+    }
+
+    @Test
+    fun polling() {
+        val url = receiver.newUrl()
+        val c = client.createPolling(PollingRequest(scope = "till", scopeReference = "112233", fromTime = "2021-04-12T08:50:22+03:00", toTime = "2021-04-19T08:50:22+03:00", callbackUrl = url))
+        val r = receive(url)
+        assertEquals("polling", r.kind)
+        assertEquals(c.id, r.id)
+        assertEquals("Success", r.polling?.status)
+    }
+
+    @Test
+    fun smsNotification() {
+        val url = receiver.newUrl()
+        val c = client.createSmsNotification(SmsNotificationRequest(webhookEventReference = "ref-1", message = "Thank you", callbackUrl = url))
+        val r = receive(url)
+        assertEquals("transaction_sms_notification", r.kind)
+        assertEquals(c.id, r.id)
+        assertEquals("Success", r.smsNotification?.status)
+    }
+
+    @Test
+    fun reversalSuccessAndFailure() {
+        val ok = receiver.newUrl()
+        client.createReversal(ReversalRequest(transactionReference = "OJJ1MPU40Z", reason = "Overpaid", callbackUrl = ok))
+        val r = receive(ok)
+        assertEquals("reversals", r.kind)
+        assertEquals(true, r.reversal?.isReversed)
+
+        val bad = receiver.newUrl()
+        client.createReversal(ReversalRequest(transactionReference = "FAIL123", reason = "Overpaid", callbackUrl = bad))
+        val f = receive(bad).reversal ?: throw AssertionError("reversal not set")
+        assertFalse(f.isReversed)
+        assertEquals("Cancelled", f.reversalPayment?.status)
+        assertTrue(f.errors.any { it.contains("insufficient") })
+    }
+
+    @Test
+    fun paymentLinkPaidAndFailed() {
+        val paid = receiver.newUrl()
+        val c = client.createPaymentLink(PaymentLinkRequest(tillNumber = "112233", amount = "500", callbackUrl = paid, paymentReference = "PAID-1"))
+        val r = receive(paid)
+        assertEquals("payment_link", r.kind)
+        assertEquals(c.id, r.id)
+        assertEquals("Paid", r.paymentLink?.paymentLink?.status)
+
+        val failed = receiver.newUrl()
+        client.createPaymentLink(PaymentLinkRequest(tillNumber = "112233", amount = "500", callbackUrl = failed, paymentReference = "FAIL-1"))
+        val f = receive(failed).paymentLink ?: throw AssertionError("paymentLink not set")
+        assertTrue(f.errors.any { it.contains("insufficient") }, f.toString())
+    }
+
+    @Test
+    fun unknownResultKindIsKept() {
+        val body = """{"data":{"id":"77","type":"brand_new_thing","attributes":{"status":"Done"}}}""".toByteArray()
+        val r = parseResult(body, sign(body, "k"), "k")
+        assertEquals("brand_new_thing", r.kind)
+        assertEquals("77", r.id)
+        assertEquals("Done", r.status)
+        assertNull(r.incomingPayment)
+    }
+}

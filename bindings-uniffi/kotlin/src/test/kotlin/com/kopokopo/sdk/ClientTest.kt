@@ -1,0 +1,91 @@
+package com.kopokopo.sdk
+
+import com.sun.net.httpserver.HttpServer
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import java.net.InetSocketAddress
+import java.util.concurrent.atomic.AtomicReference
+
+/** Configuration, User-Agent, token cache and the redaction of secrets. */
+class ClientTest {
+    @Test
+    fun userAgentCarriesTheKotlinSuffix() {
+        val seen = AtomicReference<String?>()
+        val server = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
+        server.createContext("/oauth/token") { ex ->
+            seen.set(ex.requestHeaders.getFirst("User-Agent"))
+            val body = """{"access_token":"tok","token_type":"Bearer","expires_in":3600,"created_at":"2026-01-01T00:00:00Z"}""".toByteArray()
+            ex.responseHeaders.add("content-type", "application/json")
+            ex.sendResponseHeaders(200, body.size.toLong())
+            ex.responseBody.use { it.write(body) }
+        }
+        server.start()
+        try {
+            val client = KopoKopo.client(clientId = "id", clientSecret = "secret", baseUrl = "http://127.0.0.1:${server.address.port}")
+            client.requestToken()
+            val v = KopoKopo.version
+            val ua = seen.get() ?: throw AssertionError("no request")
+            assertTrue(ua.startsWith("kopokopo/$v (kotlin/$v; JVM "), ua)
+            assertEquals(ua, client.userAgent())
+        } finally {
+            server.stop(0)
+        }
+        // A hand-built ClientConfig still says it came through UniFFI.
+        val plain = KopoKopoClient(ClientConfig(clientId = "id", clientSecret = "secret"))
+        assertEquals("kopokopo/${KopoKopo.version} (uniffi/${KopoKopo.version})", plain.userAgent())
+        assertEquals(sandboxUrl(), plain.baseUrl())
+    }
+
+    @Test
+    fun secretsNeverInToString() {
+        val config = KopoKopo.config(clientId = "my-id", clientSecret = "SECRET-VALUE", apiKey = "APIKEY-VALUE")
+        for (text in listOf(config.toString(), KopoKopoClient(config).toString())) {
+            assertFalse(text.contains("SECRET-VALUE"), text)
+            assertFalse(text.contains("APIKEY-VALUE"), text)
+            assertTrue(text.contains("my-id"), text)
+        }
+        assertTrue(config.toString().contains("[REDACTED]"))
+        // Data-class equality and copy still work.
+        assertEquals(config, config.copy())
+        assertEquals("SECRET-VALUE", config.clientSecret)
+
+        val token = Shared.client().requestToken()
+        assertFalse(token.toString().contains(token.accessToken), token.toString())
+        assertTrue(token.toString().contains("[REDACTED]"))
+        assertFalse(token.toString().contains(Env.CLIENT_SECRET))
+    }
+
+    @Test
+    fun tokenIsCachedAndRefreshedAfterExpiry() {
+        val mock = K2Mock()
+        mock.use {
+            val client = Shared.client(mock)
+            client.tokenInfo()
+            client.tokenInfo()
+            assertEquals(1uL, client.tokenRequests())
+            mock.admin("expire-tokens")
+            // The 401 makes the client fetch a new token and retry once.
+            client.tokenInfo()
+            assertEquals(2uL, client.tokenRequests())
+        }
+    }
+
+    @Test
+    fun nativeLibraryComesFromTheClasspath() {
+        // Packed as a JNA resource: no -Djna.library.path needed.
+        assertEquals(null, System.getProperty("jna.library.path"))
+        val prefix = com.sun.jna.Platform.RESOURCE_PREFIX
+        val resource = javaClass.classLoader.getResource("$prefix/${System.mapLibraryName("kopokopo_uniffi")}")
+        assertTrue(resource != null, "no $prefix/ resource on the classpath")
+        assertTrue(libraryVersion().isNotEmpty())
+    }
+
+    @Test
+    fun versionAndUrls() {
+        assertTrue(Regex("""\d+\.\d+\.\d+.*""").matches(libraryVersion()))
+        assertEquals("https://sandbox.kopokopo.com", sandboxUrl())
+        assertTrue(productionUrl().startsWith("https://"))
+    }
+}

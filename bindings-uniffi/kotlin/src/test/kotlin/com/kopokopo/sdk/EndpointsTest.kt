@@ -1,0 +1,228 @@
+package com.kopokopo.sdk
+
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.MethodOrderer
+import org.junit.jupiter.api.Order
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.TestMethodOrder
+
+/**
+ * Every one of the 21 operations against its own `k2 mock`; the last test
+ * checks through the mock's counters that each endpoint was really called.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation::class)
+class EndpointsTest {
+    private val mock = K2Mock("--callback-delay-ms", "50")
+    private val client = Shared.client(mock)
+    private val cb = "https://example.com/k2/results"
+
+    @AfterAll
+    fun stop() = mock.close()
+
+    private fun assertCreated(c: Created, collection: String) {
+        assertTrue(c.id.isNotBlank(), "id")
+        assertTrue(c.location.startsWith(mock.baseUrl), c.location)
+        assertTrue(c.location.contains("/$collection/"), c.location)
+        assertTrue(c.location.endsWith(c.id), c.location)
+    }
+
+    @Test
+    @Order(1)
+    fun tokens() {
+        val token = client.requestToken()
+        assertEquals("Bearer", token.tokenType)
+        assertTrue(token.expiresIn > 0uL)
+        assertTrue(token.accessToken.isNotBlank())
+
+        val info = client.tokenInfo()
+        assertTrue(info.rawJson.startsWith("{"))
+
+        val active = client.introspectToken(token.accessToken)
+        assertTrue(active.active)
+        assertEquals(Env.CLIENT_ID, active.clientId)
+
+        client.revokeToken(token.accessToken)
+        assertFalse(client.introspectToken(token.accessToken).active)
+        // The cache forgot the revoked token: the next call fetches a new one.
+        assertTrue(client.tokenInfo().rawJson.isNotEmpty())
+    }
+
+    @Test
+    @Order(2)
+    fun webhookSubscription() {
+        val c = client.subscribeWebhook(
+            WebhookSubscriptionRequest(
+                eventType = "buygoods_transaction_received",
+                url = "https://example.com/k2/webhooks",
+                scope = "till",
+                scopeReference = "112233",
+            ),
+        )
+        assertCreated(c, "webhook_subscriptions")
+    }
+
+    @Test
+    @Order(3)
+    fun incomingPayment() {
+        val c = client.createIncomingPayment(
+            IncomingPaymentRequest(
+                tillNumber = "K000000",
+                phoneNumber = "0712345678",
+                amount = "150.00",
+                callbackUrl = cb,
+                firstName = "Jane",
+                lastName = "Doe",
+                metadata = mapOf("order" to "42"),
+            ),
+        )
+        assertCreated(c, "incoming_payments")
+        val p = eventually(fetch = { client.incomingPaymentStatus(c.location) }) { it.status == "Success" }
+        assertEquals(c.id, p.id)
+        assertEquals("incoming_payment", p.kind)
+        assertEquals("42", p.metadata["order"])
+        val tx = p.transaction ?: throw AssertionError("no transaction in $p")
+        assertEquals("+254712345678", tx.senderPhoneNumber)
+        assertEquals(0, java.math.BigDecimal(tx.amount).compareTo(java.math.BigDecimal("150")))
+        assertTrue(p.rawJson.contains("\"incoming_payment\""))
+        // By id as well as by Location URL.
+        assertEquals(p.id, client.incomingPaymentStatus(c.id).id)
+    }
+
+    @Test
+    @Order(4)
+    fun merchantAccountsAndRecipients() {
+        assertCreated(
+            client.createMerchantWallet(
+                MerchantWalletRequest(firstName = "Jane", lastName = "Doe", phoneNumber = "0712345678", network = "Safaricom"),
+            ),
+            "merchant_wallets",
+        )
+        assertCreated(
+            client.createMerchantBankAccount(
+                MerchantBankAccountRequest(
+                    accountName = "Jane Doe",
+                    bankBranchRef = "633aa26c-7b7c-4091-ae28-96c0687cf886",
+                    accountNumber = "1234567890",
+                    settlementMethod = "RTS",
+                    nickname = "Main",
+                ),
+            ),
+            "merchant_bank_accounts",
+        )
+        val recipients = listOf(
+            ExternalRecipientRequest.MobileWallet(
+                firstName = "Jane", lastName = "Doe", phoneNumber = "0712345678", network = "Safaricom", nickname = "Jane",
+            ),
+            ExternalRecipientRequest.BankAccount(
+                accountName = "Jane Doe", bankBranchRef = "633aa26c-7b7c-4091-ae28-96c0687cf886",
+                accountNumber = "1234567890", settlementMethod = "RTS",
+            ),
+            ExternalRecipientRequest.Till(tillName = "Shop", tillNumber = "112233"),
+            ExternalRecipientRequest.Paybill(paybillName = "Power", paybillNumber = "888880", paybillAccountNumber = "42"),
+        )
+        for (r in recipients) assertCreated(client.createExternalRecipient(r), "external_recipients")
+    }
+
+    @Test
+    @Order(5)
+    fun sendMoney() {
+        val c = client.sendMoney(
+            SendMoneyRequest(
+                callbackUrl = cb,
+                destinations = listOf(
+                    Destination.MobileWallet(phoneNumber = "0712345678", network = "Safaricom", amount = "1000", description = "Salary"),
+                    Destination.MobileWallet(phoneNumber = "0712345679", network = "Safaricom", amount = "250.50", description = "Bonus"),
+                ),
+                metadata = mapOf("batch" to "7"),
+            ),
+        )
+        assertCreated(c, "send_money")
+        val s = eventually(fetch = { client.sendMoneyStatus(c.location) }) { it.status == "Processed" }
+        assertEquals(c.id, s.id)
+        assertEquals(2u, s.destinationCount)
+        val disbursements = s.transferBatches.flatMap { it.disbursements }
+        assertTrue(disbursements.isNotEmpty())
+        assertTrue(disbursements.all { it.status == "Transferred" }, disbursements.toString())
+
+        // "Send money to my accounts": no destinations.
+        assertCreated(client.sendMoney(SendMoneyRequest(callbackUrl = cb)), "send_money")
+    }
+
+    @Test
+    @Order(6)
+    fun polling() {
+        val c = client.createPolling(
+            PollingRequest(scope = "company", fromTime = "2021-04-12T08:50:22+03:00", toTime = "2021-04-19T08:50:22+03:00", callbackUrl = cb),
+        )
+        assertCreated(c, "polling")
+        val p = eventually(fetch = { client.pollingStatus(c.location) }) { it.status == "Success" }
+        assertEquals(c.id, p.id)
+        assertEquals("polling", p.kind)
+    }
+
+    @Test
+    @Order(7)
+    fun smsNotification() {
+        val c = client.createSmsNotification(
+            SmsNotificationRequest(webhookEventReference = "d4c0d9b1-0bbc-4a7c-8b09-0b8b9c3d7c7e", message = "Thanks!", callbackUrl = cb),
+        )
+        assertCreated(c, "transaction_sms_notifications")
+        val n = eventually(fetch = { client.smsNotificationStatus(c.location) }) { it.status == "Success" }
+        assertEquals(c.id, n.id)
+    }
+
+    @Test
+    @Order(8)
+    fun reversal() {
+        val c = client.createReversal(
+            ReversalRequest(transactionReference = "OJJ1MPU40Z", reason = "Customer overpaid", callbackUrl = cb, metadata = mapOf("ticket" to "9")),
+        )
+        assertCreated(c, "reversals")
+        val r = eventually(fetch = { client.reversalStatus(c.location) }) { it.status == "Processed" }
+        assertTrue(r.isReversed)
+        assertEquals("Transferred", r.reversalPayment?.status)
+        assertEquals("OJJ1MPU40Z", r.transactionReference)
+    }
+
+    @Test
+    @Order(9)
+    fun paymentLink() {
+        val c = client.createPaymentLink(
+            PaymentLinkRequest(tillNumber = "112233", amount = "350", callbackUrl = cb, paymentReference = "INV-1", note = "Order 1"),
+        )
+        assertCreated(c, "payment_links")
+        val link = client.paymentLinkStatus(c.location)
+        assertEquals(c.id, link.id)
+        assertEquals("Active", link.paymentLink?.status)
+        assertEquals("INV-1", link.paymentReference)
+        assertTrue(link.paymentLink?.link?.startsWith("http") == true)
+        val cancelled = client.cancelPaymentLink(c.id)
+        assertTrue(cancelled.rawJson.startsWith("{"))
+        assertEquals("Cancelled", client.paymentLinkStatus(c.id).paymentLink?.status)
+    }
+
+    @Test
+    @Order(100)
+    fun everyEndpointWasCalled() {
+        val counters = mock.requestCounters()
+        val expected = listOf(
+            "POST /oauth/token", "POST /oauth/revoke", "POST /oauth/introspect", "GET /oauth/token/info",
+            "POST /api/v2/webhook_subscriptions",
+            "POST /api/v2/incoming_payments", "GET /api/v2/incoming_payments/{id}",
+            "POST /api/v2/merchant_wallets", "POST /api/v2/merchant_bank_accounts", "POST /api/v2/external_recipients",
+            "POST /api/v2/send_money", "GET /api/v2/send_money/{id}",
+            "POST /api/v2/polling", "GET /api/v2/polling/{id}",
+            "POST /api/v1/transaction_sms_notifications", "GET /api/v1/transaction_sms_notifications/{id}",
+            "POST /api/v2/reversals", "GET /api/v2/reversals/{id}",
+            "POST /api/v2/payment_links", "GET /api/v2/payment_links/{id}", "POST /api/v2/payment_links/{id}/cancel",
+        )
+        assertEquals(21, expected.size)
+        val missing = expected.filter { counters.optInt(it, 0) < 1 }
+        assertTrue(missing.isEmpty(), "endpoints never called: $missing; counters: $counters")
+    }
+}

@@ -1,0 +1,158 @@
+package com.kopokopo.sdk
+
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.assertThrows
+import java.net.ServerSocket
+
+/** Every core error kind arrives as its own KopoKopoException subclass, with its fields. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ErrorsTest {
+    private val mock = K2Mock("--callback-delay-ms", "50")
+    private val client = Shared.client(mock)
+    private val cb = "https://example.com/k2/results"
+    private val seen = mutableListOf<KopoKopoException>()
+
+    @AfterEach
+    fun reset() {
+        mock.reset()
+    }
+
+    @AfterAll
+    fun stop() {
+        mock.close()
+        // No exception text ever shows a secret.
+        for (e in seen) assertNoSecrets(e.toString() + " " + e.message)
+    }
+
+    private fun payment(phone: String = "0712345678", amount: String = "100", till: String = "K000000") =
+        IncomingPaymentRequest(tillNumber = till, phoneNumber = phone, amount = amount, callbackUrl = cb)
+
+    private inline fun <reified T : KopoKopoException> expect(code: String, block: () -> Unit): T {
+        val e = assertThrows<T>(block)
+        assertEquals(code, KopoKopo.code(e))
+        seen += e
+        return e
+    }
+
+    @Test
+    fun invalidArgumentNamesTheField() {
+        var e = expect<KopoKopoException.InvalidArgument>("invalid_argument") { client.createIncomingPayment(payment(phone = "12")) }
+        assertEquals("phone_number", e.field)
+        assertTrue(e.reason.isNotBlank())
+        assertTrue(e.message!!.contains("phone_number"))
+
+        e = expect("invalid_argument") { client.createIncomingPayment(payment(amount = "1e3")) }
+        assertEquals("amount", e.field)
+        e = expect("invalid_argument") { client.createIncomingPayment(payment(amount = "-5")) }
+        assertEquals("amount", e.field)
+
+        e = expect("invalid_argument") {
+            client.sendMoney(
+                SendMoneyRequest(
+                    callbackUrl = cb,
+                    destinations = listOf(Destination.Till(tillNumber = "1", amount = "ten", description = "x")),
+                ),
+            )
+        }
+        assertEquals("destinations[0].amount", e.field)
+
+        e = expect("invalid_argument") { client.createReversal(ReversalRequest(transactionReference = "X", reason = "r", callbackUrl = "http://example.com/cb")) }
+        assertEquals("callback_url", e.field)
+
+        e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", baseUrl = "http://example.com") }
+        assertEquals("base_url", e.field)
+        e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = " ") }
+        assertEquals("client_secret", e.field)
+        e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", timeoutMs = 0uL) }
+        assertEquals("timeout", e.field)
+
+        // Nothing was sent for any of them.
+        assertEquals(0, mock.requestCounters().length())
+    }
+
+    @Test
+    fun authentication() {
+        val bad = Shared.client(mock, secret = "not-the-secret")
+        val e = expect<KopoKopoException.Authentication>("authentication_failed") { bad.requestToken() }
+        assertEquals(401.toUShort(), e.httpStatus)
+        assertFalse(e.toString().contains("not-the-secret"))
+        expect<KopoKopoException.Authentication>("authentication_failed") { bad.createIncomingPayment(payment()) }
+    }
+
+    @Test
+    fun apiError() {
+        val e = expect<KopoKopoException.Api>("api_error") { client.createIncomingPayment(payment(till = "K400400")) }
+        assertEquals(400.toUShort(), e.httpStatus)
+        assertEquals("Till number is invalid", e.errorMessage)
+        val notFound = expect<KopoKopoException.Api>("api_error") { client.incomingPaymentStatus("00000000-0000-0000-0000-000000000000") }
+        assertEquals(404.toUShort(), notFound.httpStatus)
+    }
+
+    @Test
+    fun rateLimited() {
+        // A Retry-After longer than the client will wait is returned, not slept through.
+        mock.fault("429", count = 5, path = "/api/v2/incoming_payments", retryAfter = 120)
+        val e = expect<KopoKopoException.RateLimited>("rate_limited") { client.createIncomingPayment(payment()) }
+        assertEquals(120uL, e.retryAfterSecs)
+    }
+
+    @Test
+    fun transport() {
+        val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
+        val closed = KopoKopo.client(clientId = "id", clientSecret = "secret", baseUrl = "http://127.0.0.1:$port", maxRetries = 0u)
+        val e = expect<KopoKopoException.Transport>("transport_error") { closed.requestToken() }
+        assertTrue(e.detail.isNotBlank())
+    }
+
+    @Test
+    fun timeout() {
+        val impatient = Shared.client(mock, maxRetries = 0u, timeoutMs = 400uL)
+        impatient.requestToken()
+        mock.fault("hang", count = 1, path = "/api/v2/payment_links")
+        val started = System.nanoTime()
+        val e = expect<KopoKopoException.Timeout>("timeout") {
+            impatient.createPaymentLink(PaymentLinkRequest(tillNumber = "112233", amount = "10", callbackUrl = cb))
+        }
+        assertTrue((System.nanoTime() - started) / 1_000_000 < 10_000, "took too long")
+        assertTrue(e.detail.isNotBlank())
+    }
+
+    @Test
+    fun signatureInvalid() {
+        val body = "{}".toByteArray()
+        val e = expect<KopoKopoException.SignatureInvalid>("signature_invalid") { parseResult(body, "0".repeat(64), "key") }
+        assertTrue(e.reason.isNotBlank())
+    }
+
+    @Test
+    fun decode() {
+        val c = client.createIncomingPayment(payment())
+        mock.fault("malformed_json", count = 5, path = "/api/v2/incoming_payments/")
+        val e = expect<KopoKopoException.Decode>("decode_error") { client.incomingPaymentStatus(c.id) }
+        assertTrue(e.detail.isNotBlank())
+        val body = "not json".toByteArray()
+        expect<KopoKopoException.Decode>("decode_error") { parseResult(body, sign(body, "k"), "k") }
+    }
+
+    @Test
+    fun exceptionsAreOneSealedHierarchy() {
+        val e: Exception = assertThrows<KopoKopoException> { client.createIncomingPayment(payment(phone = "x")) }
+        assertTrue(e is KopoKopoException.InvalidArgument)
+        assertNull((e as KopoKopoException).cause)
+    }
+
+    companion object {
+        fun assertNoSecrets(text: String) {
+            for (secret in listOf(Env.CLIENT_SECRET, Env.API_KEY, "not-the-secret")) {
+                assertFalse(text.contains(secret), "secret in: $text")
+            }
+        }
+    }
+}

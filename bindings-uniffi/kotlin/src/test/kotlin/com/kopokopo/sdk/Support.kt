@@ -1,0 +1,146 @@
+package com.kopokopo.sdk
+
+import com.sun.net.httpserver.HttpServer
+import org.json.JSONObject
+import java.io.File
+import java.net.InetSocketAddress
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.time.Duration
+import java.util.UUID
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.LinkedBlockingQueue
+import java.util.concurrent.TimeUnit
+
+/** Where the repository, the Cargo target directory and `k2` are. */
+object Env {
+    val repoRoot: File = File(System.getProperty("kopokopo.repoRoot") ?: "../..").canonicalFile
+    private val targetDir: File = System.getenv("CARGO_TARGET_DIR")?.takeIf { it.isNotBlank() }?.let(::File)
+        ?: File(repoRoot, "target")
+    val k2: File = System.getenv("K2_BIN")?.takeIf { it.isNotBlank() }?.let(::File) ?: File(targetDir, "debug/k2")
+
+    const val CLIENT_ID = "k2-mock-client-id"
+    const val CLIENT_SECRET = "k2-mock-client-secret"
+    const val API_KEY = "k2-mock-api-key"
+}
+
+private val http: HttpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+
+/** `k2 mock` on a free port; the base URL is the first line of its stdout. */
+class K2Mock(vararg extraArgs: String) : AutoCloseable {
+    private val process: Process
+    val baseUrl: String
+
+    init {
+        check(Env.k2.canExecute()) { "k2 not found at ${Env.k2}: run `cargo build -p kopokopo-mock` (or set K2_BIN)" }
+        process = ProcessBuilder(listOf(Env.k2.path, "mock", "--port", "0") + extraArgs)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start()
+        val reader = process.inputStream.bufferedReader()
+        baseUrl = reader.readLine()?.trim() ?: error("k2 mock printed no base URL")
+        check(baseUrl.startsWith("http://127.0.0.1:")) { "unexpected first line from k2 mock: $baseUrl" }
+        Thread { reader.useLines { lines -> lines.forEach { } } }.apply { isDaemon = true }.start()
+    }
+
+    fun get(path: String): JSONObject {
+        val req = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build()
+        return JSONObject(http.send(req, HttpResponse.BodyHandlers.ofString()).body())
+    }
+
+    fun admin(path: String, body: JSONObject = JSONObject()): JSONObject {
+        val req = HttpRequest.newBuilder(URI.create("$baseUrl/__admin/$path"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build()
+        val resp = http.send(req, HttpResponse.BodyHandlers.ofString())
+        check(resp.statusCode() == 200) { "admin $path: ${resp.statusCode()} ${resp.body()}" }
+        return JSONObject(resp.body())
+    }
+
+    fun fault(mode: String, count: Int = 1, path: String? = null, retryAfter: Int? = null) {
+        val body = JSONObject().put("mode", mode).put("count", count)
+        path?.let { body.put("path", it) }
+        retryAfter?.let { body.put("retry_after", it) }
+        admin("faults", body)
+    }
+
+    fun reset() = admin("reset")
+
+    /** `{"POST /api/v2/incoming_payments": 1, ...}` */
+    fun requestCounters(): JSONObject = get("/__admin/counters").getJSONObject("requests")
+
+    override fun close() {
+        process.destroy()
+        if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly()
+    }
+}
+
+/** One POST received by [Receiver]: raw body and signature header. */
+class Delivery(val path: String, val body: ByteArray, val signature: String?)
+
+/** A loopback HTTP server recording webhook and result deliveries by path. */
+class Receiver : AutoCloseable {
+    private val server = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
+    private val queues = ConcurrentHashMap<String, LinkedBlockingQueue<Delivery>>()
+
+    init {
+        server.createContext("/") { ex ->
+            val body = ex.requestBody.readAllBytes()
+            val d = Delivery(ex.requestURI.path, body, ex.requestHeaders.getFirst("X-KopoKopo-Signature"))
+            queue(d.path).add(d)
+            ex.sendResponseHeaders(200, -1)
+            ex.close()
+        }
+        server.start()
+    }
+
+    private fun queue(path: String) = queues.computeIfAbsent(path) { LinkedBlockingQueue() }
+
+    /** A fresh, unique URL on this receiver. */
+    fun newUrl(prefix: String = "cb"): String = "http://127.0.0.1:${server.address.port}/$prefix/${UUID.randomUUID()}"
+
+    /** Waits for a delivery to [url]. */
+    fun await(url: String, timeoutMs: Long = 10_000): Delivery {
+        val path = URI.create(url).path
+        return queue(path).poll(timeoutMs, TimeUnit.MILLISECONDS)
+            ?: throw AssertionError("no delivery to $path within $timeoutMs ms")
+    }
+
+    override fun close() = server.stop(0)
+}
+
+/** One mock and one receiver for the whole test run. */
+object Shared {
+    val mock: K2Mock by lazy {
+        K2Mock("--callback-delay-ms", "50").also { m -> Runtime.getRuntime().addShutdownHook(Thread { m.close() }) }
+    }
+    val receiver: Receiver by lazy {
+        Receiver().also { r -> Runtime.getRuntime().addShutdownHook(Thread { r.close() }) }
+    }
+
+    fun client(mock: K2Mock = this.mock, secret: String = Env.CLIENT_SECRET, maxRetries: UInt? = null, timeoutMs: ULong? = null) =
+        KopoKopo.client(
+            clientId = Env.CLIENT_ID,
+            clientSecret = secret,
+            apiKey = Env.API_KEY,
+            baseUrl = mock.baseUrl,
+            maxRetries = maxRetries,
+            timeoutMs = timeoutMs,
+        )
+}
+
+/** Polls [fetch] until [done] holds (results arrive after the mock's callback delay). */
+fun <T> eventually(timeoutMs: Long = 10_000, fetch: () -> T, done: (T) -> Boolean): T {
+    val deadline = System.nanoTime() + timeoutMs * 1_000_000
+    var last = fetch()
+    while (!done(last)) {
+        if (System.nanoTime() > deadline) throw AssertionError("condition not met in $timeoutMs ms; last: $last")
+        Thread.sleep(50)
+        last = fetch()
+    }
+    return last
+}
+
+fun fixture(name: String): ByteArray = File(Env.repoRoot, "tests/fixtures/$name").readBytes()

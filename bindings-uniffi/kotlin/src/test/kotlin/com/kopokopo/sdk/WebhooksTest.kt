@@ -1,0 +1,129 @@
+package com.kopokopo.sdk
+
+import org.json.JSONObject
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.DynamicTest.dynamicTest
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestFactory
+import org.junit.jupiter.api.assertThrows
+import java.io.File
+
+/** Webhook signatures and parsing: documentation fixtures and events sent by `k2 mock`. */
+class WebhooksTest {
+    private val key = "webhook-test-key"
+
+    private val topics = mapOf(
+        "buygoods_transaction_received" to "transaction",
+        "buygoods_transaction_reversed" to "transaction",
+        "b2b_transaction_received" to "transaction",
+        "b2b_transaction_reversed" to "transaction",
+        "card_transaction_received" to "transaction",
+        "card_transaction_voided" to "transaction",
+        "card_transaction_reversed" to "transaction",
+        "settlement_transfer_completed" to "settlement_transfer",
+        "customer_created" to "customer",
+    )
+    private val darajaTopics = listOf("buygoods_transaction_received", "b2b_transaction_received")
+
+    @TestFactory
+    fun documentationFixtures(): List<DynamicTest> {
+        val files = File(Env.repoRoot, "tests/fixtures").listFiles { f -> f.name.startsWith("webhook.") }!!.sortedBy { it.name }
+        assertEquals(11, files.size, files.joinToString { it.name })
+        return files.map { f ->
+            dynamicTest(f.name) {
+                val (_, topic, structure) = f.name.removeSuffix(".json").split(".")
+                val body = f.readBytes()
+                val sig = sign(body, key)
+                assertTrue(verifySignature(body, sig, key))
+                val e = parseWebhook(body, sig, key)
+                assertEquals(topic, e.topic)
+                assertEquals(structure, e.structure)
+                assertTrue(e.id.isNotBlank())
+                JSONObject(e.json) // valid JSON
+                if (structure == "k2") {
+                    assertEquals(topics.getValue(topic), e.resourceKind)
+                    assertEquals(e.resourceKind == "transaction", e.transaction != null)
+                } else {
+                    assertEquals("daraja", e.resourceKind)
+                    assertNotNull(e.amount)
+                }
+            }
+        }
+    }
+
+    @TestFactory
+    fun everyTopicFromTheMock(): List<DynamicTest> {
+        val mock = Shared.mock
+        val receiver = Shared.receiver
+        val client = Shared.client()
+        val cases = topics.keys.map { it to false } + darajaTopics.map { it to true }
+        return cases.map { (topic, daraja) ->
+            dynamicTest("$topic${if (daraja) " (daraja)" else ""}") {
+                val url = receiver.newUrl("webhook")
+                mock.admin("trigger", JSONObject().put("topic", topic).put("url", url).put("daraja", daraja))
+                val d = receiver.await(url)
+                val e = client.parseWebhook(d.body, d.signature)
+                assertEquals(topic, e.topic)
+                assertEquals(if (daraja) "daraja" else "k2", e.structure)
+                assertEquals(e, parseWebhook(d.body, d.signature, Env.API_KEY))
+                assertEquals(true, client.verifyWebhookSignature(d.body, d.signature))
+            }
+        }
+    }
+
+    @Test
+    fun subscriptionDelivery() {
+        val client = Shared.client()
+        val url = Shared.receiver.newUrl("subscribed")
+        client.subscribeWebhook(WebhookSubscriptionRequest(eventType = "customer_created", url = url, scope = "company"))
+        Shared.mock.admin("trigger", JSONObject().put("topic", "customer_created"))
+        val d = Shared.receiver.await(url)
+        val e = client.parseWebhook(d.body, d.signature)
+        assertEquals("customer_created", e.topic)
+        assertEquals("customer", e.resourceKind)
+        assertNull(e.transaction)
+    }
+
+    @Test
+    fun transactionFieldsAndAmountsAreExact() {
+        val body = fixture("webhook.buygoods_transaction_received.k2.json")
+        val e = parseWebhook(body, sign(body, key), key)
+        val tx = e.transaction ?: throw AssertionError("no transaction")
+        assertEquals(tx.amount, e.amount)
+        assertEquals("KES", tx.currency)
+        assertNotNull(tx.reference)
+        assertEquals("Buygoods Transaction", e.eventType)
+    }
+
+    @Test
+    fun refusals() {
+        val body = fixture("webhook.customer_created.k2.json")
+        val sig = sign(body, key)
+        // Tampered body, wrong key, missing/empty/short/non-hex signatures.
+        val tampered = body.copyOf().also { it[it.size / 2] = (it[it.size / 2] + 1).toByte() }
+        assertFalse(verifySignature(tampered, sig, key))
+        assertFalse(verifySignature(body, sig, "other-key"))
+        assertFalse(verifySignature(body, null, key))
+        assertFalse(verifySignature(body, "", key))
+        assertFalse(verifySignature(body, sig.substring(1), key))
+        assertFalse(verifySignature(body, "z".repeat(64), key))
+        assertTrue(verifySignature(body, sig.uppercase(), key))
+
+        val missing = assertThrows<KopoKopoException.SignatureInvalid> { parseWebhook(body, null, key) }
+        assertTrue(missing.reason.contains("missing"), missing.reason)
+        assertThrows<KopoKopoException.SignatureInvalid> { parseWebhook(tampered, sig, key) }
+
+        // A correctly signed body that is not a webhook is a decode error.
+        val junk = "[1,2,3]".toByteArray()
+        assertThrows<KopoKopoException.Decode> { parseWebhook(junk, sign(junk, key), key) }
+        // A client without an API key cannot verify.
+        val noKey = KopoKopo.client(clientId = "id", clientSecret = "secret")
+        val e = assertThrows<KopoKopoException.InvalidArgument> { noKey.parseWebhook(body, sig) }
+        assertEquals("api_key", e.field)
+    }
+}

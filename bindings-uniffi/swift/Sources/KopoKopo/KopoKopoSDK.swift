@@ -1,0 +1,66 @@
+// Hand-written (not generated): Swift entry points over the generated bindings.
+import Foundation
+
+/// Swift conveniences: a `ClientConfig` whose User-Agent says `swift/<version>`.
+///
+/// ```swift
+/// let client = try KopoKopoSDK.client(clientId: id, clientSecret: secret, apiKey: apiKey)
+/// ```
+///
+/// Every client method blocks until the API answers: call it off the main thread.
+public enum KopoKopoSDK {
+    /// The version of this package (the Rust core's version).
+    public static var version: String { libraryVersion() }
+
+    /// What this package appends to the User-Agent: `swift/<version>; <OS>`.
+    public static var userAgentSuffix: String {
+        #if os(iOS)
+        let os = "iOS"
+        #elseif os(macOS)
+        let os = "macOS"
+        #elseif os(Linux)
+        let os = "Linux"
+        #else
+        let os = "unknown"
+        #endif
+        return "swift/\(libraryVersion()); \(os)"
+    }
+
+    /// A `ClientConfig` with the Swift User-Agent suffix.
+    public static func config(
+        clientId: String,
+        clientSecret: String,
+        apiKey: String? = nil,
+        baseUrl: String? = nil,
+        timeoutMs: UInt64? = nil,
+        connectTimeoutMs: UInt64? = nil,
+        maxRetries: UInt32? = nil
+    ) -> ClientConfig {
+        ClientConfig(
+            clientId: clientId,
+            clientSecret: clientSecret,
+            apiKey: apiKey,
+            baseUrl: baseUrl,
+            timeoutMs: timeoutMs,
+            connectTimeoutMs: connectTimeoutMs,
+            maxRetries: maxRetries,
+            userAgentSuffix: userAgentSuffix
+        )
+    }
+
+    /// A client (see `config`); throws `KopoKopoError.InvalidArgument` for a bad configuration.
+    public static func client(
+        clientId: String,
+        clientSecret: String,
+        apiKey: String? = nil,
+        baseUrl: String? = nil,
+        timeoutMs: UInt64? = nil,
+        connectTimeoutMs: UInt64? = nil,
+        maxRetries: UInt32? = nil
+    ) throws -> KopoKopoClient {
+        try KopoKopoClient(config: config(
+            clientId: clientId, clientSecret: clientSecret, apiKey: apiKey, baseUrl: baseUrl,
+            timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs, maxRetries: maxRetries
+        ))
+    }
+}

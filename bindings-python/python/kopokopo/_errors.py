@@ -1,0 +1,168 @@
+"""Exception classes of the ``kopokopo`` package.
+
+Every error the package raises is a :class:`KopoKopoError`; catch that to catch
+them all. The native module maps the core's errors onto these classes in one
+place (``src/errors.rs``) from the core's stable ``code``:
+
+* InvalidArgumentError (``invalid_argument``): ``field``, ``reason``
+* AuthenticationError (``authentication_failed``): ``http_status``, ``error_code`` (None), ``error_message``
+* ApiError (``api_error``): ``http_status``, ``error_code``, ``error_message``
+* RateLimitError (``rate_limited``, a subclass of ApiError): ``retry_after`` (seconds or None)
+* TransportError (``transport_error``)
+* TimeoutError (``timeout``, a subclass of TransportError, not of the builtin)
+* SignatureError (``signature_invalid``)
+* DecodeError (``decode_error``)
+
+Messages never contain the client secret, the API key or an access token.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+__all__ = [
+    "KopoKopoError",
+    "InvalidArgumentError",
+    "AuthenticationError",
+    "ApiError",
+    "RateLimitError",
+    "TransportError",
+    "TimeoutError",
+    "SignatureError",
+    "DecodeError",
+]
+
+
+class KopoKopoError(Exception):
+    """Base class of every error raised by ``kopokopo``.
+
+    ``code`` is a stable string, identical in every language binding.
+    """
+
+    default_code = "kopokopo_error"
+
+    def __init__(self, message: str, *, code: Optional[str] = None, **_ignored: Any) -> None:
+        super().__init__(message)
+        self.message: str = message
+        self.code: str = code if code is not None else self.default_code
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, code={self.code!r})"
+
+
+class InvalidArgumentError(KopoKopoError):
+    """A parameter was missing or invalid; nothing was sent.
+
+    ``field`` is the dotted name of the offending parameter
+    (e.g. ``destinations[0].amount``).
+    """
+
+    default_code = "invalid_argument"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: Optional[str] = None,
+        field: str = "",
+        reason: str = "",
+        **_ignored: Any,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.field: str = field
+        self.reason: str = reason
+
+
+class AuthenticationError(KopoKopoError):
+    """The server refused the credentials or the access token (HTTP 401)."""
+
+    default_code = "authentication_failed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: Optional[str] = None,
+        http_status: int = 401,
+        error_message: str = "",
+        **_ignored: Any,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.http_status: int = http_status
+        self.error_code: Optional[str] = None
+        self.error_message: str = error_message
+
+
+class ApiError(KopoKopoError):
+    """The API answered with an error status (4xx other than 401, or 5xx)."""
+
+    default_code = "api_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: Optional[str] = None,
+        http_status: int = 0,
+        error_code: Optional[str] = None,
+        error_message: str = "",
+        **_ignored: Any,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.http_status: int = http_status
+        self.error_code: Optional[str] = error_code
+        self.error_message: str = error_message
+
+
+class RateLimitError(ApiError):
+    """HTTP 429. A subclass of :class:`ApiError` (``http_status`` is 429).
+
+    ``retry_after`` is the server's ``Retry-After`` in seconds, or ``None``.
+    """
+
+    default_code = "rate_limited"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: Optional[str] = None,
+        http_status: int = 429,
+        error_message: str = "",
+        retry_after: Optional[float] = None,
+        **_ignored: Any,
+    ) -> None:
+        super().__init__(
+            message, code=code, http_status=http_status, error_code=None, error_message=error_message
+        )
+        self.retry_after: Optional[float] = retry_after
+
+
+class TransportError(KopoKopoError):
+    """The request could not be sent or no complete answer arrived."""
+
+    default_code = "transport_error"
+
+
+class TimeoutError(TransportError):  # noqa: A001 - deliberately kopokopo.TimeoutError
+    """The request did not complete within the configured timeout.
+
+    A subclass of :class:`TransportError` (not of the builtin ``TimeoutError``).
+    """
+
+    default_code = "timeout"
+
+
+class SignatureError(KopoKopoError):
+    """A webhook or result signature is missing or does not match."""
+
+    default_code = "signature_invalid"
+
+
+class DecodeError(KopoKopoError):
+    """A response or payload could not be decoded."""
+
+    default_code = "decode_error"

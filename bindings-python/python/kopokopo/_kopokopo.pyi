@@ -1,0 +1,67 @@
+"""Type stub of the native module ``kopokopo._kopokopo`` (Rust, pyo3).
+
+Internal: use the ``kopokopo`` package. Parameters and results are JSON text
+in the core's format; errors are raised as ``kopokopo`` exceptions.
+"""
+
+from typing import List, Optional, Tuple
+
+CORE_VERSION: str
+OPERATIONS: List[str]
+SIGNATURE_HEADER: str
+SANDBOX_URL: str
+PRODUCTION_URL: str
+
+class NativeClient:
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        user_agent_suffix: Optional[str] = None,
+    ) -> None: ...
+    def execute(self, operation: str, params_json: str) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def user_agent(self) -> str: ...
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def max_retries(self) -> int: ...
+    @property
+    def has_api_key(self) -> bool: ...
+    def verify_signature(self, body: bytes, signature: Optional[str]) -> bool: ...
+    def parse_webhook(self, body: bytes, signature: Optional[str]) -> str: ...
+    def parse_result(self, body: bytes, signature: Optional[str]) -> str: ...
+
+def sign(body: bytes, api_key: str) -> str: ...
+def verify_signature(body: bytes, signature: Optional[str], api_key: str) -> bool: ...
+def verify(body: bytes, signature: Optional[str], api_key: str) -> None: ...
+def parse_webhook(body: bytes, signature: Optional[str], api_key: str) -> str: ...
+def parse_result(body: bytes, signature: Optional[str], api_key: str) -> str: ...
+def decode_webhook(body: bytes) -> str: ...
+def decode_result(body: bytes) -> str: ...
+def build_request(
+    operation: str,
+    params_json: str,
+    *,
+    client_id: str,
+    client_secret: str,
+    base_url: Optional[str] = None,
+    user_agent_suffix: Optional[str] = None,
+    token: Optional[str] = None,
+) -> Tuple[str, str, List[Tuple[str, str]], bytes]: ...
+def parse_response(
+    operation: str,
+    params_json: str,
+    status: int,
+    headers: List[Tuple[str, str]],
+    body: bytes,
+) -> str: ...

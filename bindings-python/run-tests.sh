@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds and tests the Python package `kopokopo` from a clean slate:
+#   1. a virtualenv with the test tools (PyPI only),
+#   2. the `k2` simulator (cargo),
+#   3. `pip install ./bindings-python` (maturin as the PEP 517 backend),
+#   4. pytest (vectors, simulator, callbacks, errors, threads, examples, mypy)
+#      and `mypy --strict` over the package sources.
+#
+# Environment: PYTHON (default python3), KOPOKOPO_PY_VENV (default
+# $CARGO_TARGET_DIR/py-venv), K2_BIN (default: build target/debug/k2),
+# PYTEST_ARGS (extra pytest arguments).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
+PYTHON="${PYTHON:-python3}"
+VENV="${KOPOKOPO_PY_VENV:-$CARGO_TARGET_DIR/py-venv}"
+
+echo "==> virtualenv $VENV"
+if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+"$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip
+"$PY" -m pip install --quiet --disable-pip-version-check \
+    "maturin>=1.5,<2" pytest mypy flask fastapi httpx django uvicorn
+
+if [ -z "${K2_BIN:-}" ]; then
+    echo "==> cargo build -p kopokopo-mock (k2 simulator)"
+    (cd "$REPO" && cargo build --quiet -p kopokopo-mock --bin k2)
+    export K2_BIN="$CARGO_TARGET_DIR/debug/k2"
+fi
+"$K2_BIN" --help >/dev/null
+
+echo "==> pip install ./bindings-python"
+(cd "$REPO" && "$PY" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./bindings-python)
+"$PY" -c 'import kopokopo, sys; print("kopokopo", kopokopo.__version__, "from", kopokopo.__file__)'
+
+echo "==> mypy --strict (package sources and the quickstart, Flask and FastAPI examples)"
+(cd "$HERE" && "$PY" -m mypy --strict --no-incremental --cache-dir /dev/null python/kopokopo "$REPO/examples/python/quickstart.py" \
+    "$REPO/examples/python/flask_receiver.py" "$REPO/examples/python/fastapi_receiver.py")
+
+echo "==> pytest"
+cd "$HERE"
+# shellcheck disable=SC2086
+"$PY" -m pytest tests -q ${PYTEST_ARGS:-}

@@ -1,0 +1,218 @@
+"""The examples in examples/python/: the quickstart against the simulator,
+and the Flask, FastAPI and Django receivers both through their test clients
+and as real servers fed by the simulator's webhooks and result callbacks."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from types import ModuleType
+from typing import Any, Callable, Dict, Iterator, List
+
+import pytest
+
+import kopokopo
+from conftest import (
+    EXAMPLES,
+    FIXTURES,
+    MOCK_API_KEY,
+    MOCK_CLIENT_ID,
+    MOCK_CLIENT_SECRET,
+    Mock,
+    make_client,
+)
+
+if str(EXAMPLES) not in sys.path:
+    sys.path.insert(0, str(EXAMPLES))
+
+
+def load(name: str) -> ModuleType:
+    module = importlib.import_module(name)
+    module.API_KEY = MOCK_API_KEY  # type: ignore[attr-defined]
+    module.RECEIVED.clear()  # type: ignore[attr-defined]
+    return module
+
+
+def signed(name: str) -> Dict[str, Any]:
+    body = (FIXTURES / name).read_bytes()
+    return {"body": body, "sig": kopokopo.sign(body, MOCK_API_KEY)}
+
+
+WEBHOOK = "webhook.buygoods_transaction_received.k2.json"
+RESULT = "result.incoming_payment.success.json"
+
+
+# ---------------------------------------------------------------- quickstart
+
+
+def test_quickstart(fresh_mock: Mock) -> None:
+    env = dict(os.environ)
+    env.update(
+        K2_CLIENT_ID=MOCK_CLIENT_ID,
+        K2_CLIENT_SECRET=MOCK_CLIENT_SECRET,
+        K2_API_KEY=MOCK_API_KEY,
+        K2_BASE_URL=fresh_mock.base_url,
+    )
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLES / "quickstart.py"), "0712345678", "150.00"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "STK push sent" in proc.stdout
+    assert "status: Success" in proc.stdout
+    assert "KES 150" in proc.stdout
+    assert MOCK_CLIENT_SECRET not in proc.stdout
+
+
+# ------------------------------------------------------------- test clients
+
+
+def check_test_client(post: Callable[[str, bytes, Dict[str, str]], int], received: List[Any]) -> None:
+    w = signed(WEBHOOK)
+    r = signed(RESULT)
+    h = kopokopo.SIGNATURE_HEADER
+    assert post("/k2/webhooks", w["body"], {h: w["sig"]}) == 200
+    assert isinstance(received[-1], kopokopo.WebhookEvent)
+    assert post("/k2/results", r["body"], {h: r["sig"]}) == 200
+    assert isinstance(received[-1], kopokopo.IncomingPayment)
+    n = len(received)
+    assert post("/k2/webhooks", w["body"], {h: "0" * 64}) == 401
+    assert post("/k2/webhooks", w["body"], {}) == 401
+    assert post("/k2/results", r["body"] + b"\n", {h: r["sig"]}) == 401
+    garbage = b"not json"
+    assert post("/k2/results", garbage, {h: kopokopo.sign(garbage, MOCK_API_KEY)}) == 400
+    assert len(received) == n
+
+
+def test_flask_test_client() -> None:
+    mod = load("flask_receiver")
+    tc = mod.app.test_client()
+
+    def post(path: str, body: bytes, headers: Dict[str, str]) -> int:
+        return int(tc.post(path, data=body, headers={**headers, "content-type": "application/json"}).status_code)
+
+    check_test_client(post, mod.RECEIVED)
+
+
+def test_fastapi_test_client() -> None:
+    from fastapi.testclient import TestClient
+
+    mod = load("fastapi_receiver")
+    tc = TestClient(mod.app)
+
+    def post(path: str, body: bytes, headers: Dict[str, str]) -> int:
+        return int(tc.post(path, content=body, headers={**headers, "content-type": "application/json"}).status_code)
+
+    check_test_client(post, mod.RECEIVED)
+
+
+def test_django_test_client() -> None:
+    mod = load("django_receiver")
+    from django.test import Client as DjangoClient
+
+    tc = DjangoClient()
+
+    def post(path: str, body: bytes, headers: Dict[str, str]) -> int:
+        return int(tc.post(path, data=body, content_type="application/json", headers=headers).status_code)
+
+    check_test_client(post, mod.RECEIVED)
+
+
+# ------------------------------------------------------------- real servers
+
+
+def serve_wsgi(app: Any) -> Iterator[str]:
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+    from socketserver import ThreadingMixIn
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    class Threading(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    server = make_server("127.0.0.1", 0, app, server_class=Threading, handler_class=Quiet)
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def serve_asgi(app: Any) -> Iterator[str]:
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    t = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    t.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        t.join(timeout=10)
+        sock.close()
+
+
+def wait_until(cond: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return cond()
+
+
+def feed_from_simulator(mock: Mock, base: str, received: List[Any]) -> None:
+    client = make_client(mock)
+    client.webhooks.subscribe(
+        event_type="buygoods_transaction_received", url=f"{base}/k2/webhooks", scope="company"
+    )
+    # Subscriptions outlive /__admin/reset, so send to this server only.
+    mock.admin("trigger", {"topic": "buygoods_transaction_received", "url": f"{base}/k2/webhooks"})
+    assert wait_until(lambda: any(isinstance(e, kopokopo.WebhookEvent) for e in received)), received
+    client.incoming_payments.create(
+        till_number="K000000", phone_number="0712345678", amount=75, callback_url=f"{base}/k2/results"
+    )
+    assert wait_until(lambda: any(isinstance(e, kopokopo.IncomingPayment) for e in received)), received
+    payment = next(e for e in received if isinstance(e, kopokopo.IncomingPayment))
+    assert payment.status == "Success"
+    counters = mock.counters()
+    assert counters.get("callbacks_failed", 0) == 0, counters
+
+
+@pytest.mark.parametrize("framework", ["flask", "fastapi", "django"])
+def test_real_server_fed_by_simulator(framework: str, fresh_mock: Mock) -> None:
+    if framework == "flask":
+        mod = load("flask_receiver")
+        servers = serve_wsgi(mod.app)
+    elif framework == "fastapi":
+        mod = load("fastapi_receiver")
+        servers = serve_asgi(mod.app)
+    else:
+        mod = load("django_receiver")
+        servers = serve_wsgi(mod.application())
+    base = next(servers)
+    try:
+        feed_from_simulator(fresh_mock, base, mod.RECEIVED)
+    finally:
+        for _ in servers:
+            pass

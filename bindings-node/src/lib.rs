@@ -1,1 +1,393 @@
+//! Node.js bindings for `kopokopo` (napi-rs).
+//!
+//! This crate is deliberately thin: it converts types (JSON text and Buffers
+//! in, JSON text out, camelCase ↔ snake_case keys, amounts as strings), maps
+//! errors to a JSON payload the JavaScript wrapper (`lib/errors.js`) turns
+//! into `Error` subclasses, and runs every network call on the libuv thread
+//! pool (`AsyncTask`). Validation, HTTP, retries, tokens and parsing are the
+//! core's (`kopokopo::dynamic`, `kopokopo::webhooks`).
+//!
+//! The JavaScript API is in `lib/kopokopo.js`; this module is the native
+//! half loaded through the generated `index.js`.
 
+#![deny(clippy::all)]
+
+mod convert;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kopokopo::{Client, Config, Error, dynamic, webhooks};
+use napi::bindgen_prelude::{AsyncTask, Buffer};
+use napi::{Env, Status, Task};
+use napi_derive::napi;
+use serde_json::{Map, Value, json};
+
+/// Marks the message of a native error as a kopokopo error payload.
+const ERROR_TAG: &str = "kopokopo";
+
+/// A core error as a napi error whose message is a JSON payload:
+/// `{"kopokopo":true,"error":{"code", "message", "field", "httpStatus",
+/// "errorCode", "errorMessage", "retryAfter"}}`. The core guarantees no
+/// secret is in any of these fields.
+fn to_napi(e: Error) -> napi::Error {
+    let payload = json!({
+        "code": e.code(),
+        "message": e.to_string(),
+        "field": e.field(),
+        "httpStatus": e.http_status(),
+        "errorCode": e.error_code(),
+        "errorMessage": e.error_message(),
+        "retryAfter": e.retry_after().map(|d| d.as_secs_f64()),
+    });
+    napi::Error::new(
+        Status::GenericFailure,
+        format!("{{\"{ERROR_TAG}\":true,\"error\":{payload}}}"),
+    )
+}
+
+fn invalid(field: &str, reason: &str) -> Error {
+    Error::invalid_argument(field, reason)
+}
+
+fn parse_json(text: &str, field: &str) -> Result<Value, Error> {
+    if text.trim().is_empty() {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_str(text).map_err(|_| invalid(field, "must be a JSON-serialisable object"))
+}
+
+/// A typed core value as exact JSON text (amounts keep their digits), in the JS shape.
+fn out_json<T: serde::Serialize>(value: T) -> Result<String, Error> {
+    let text = serde_json::to_string(&value).map_err(|e| Error::Decode { message: e.to_string() })?;
+    convert::result_out(&text)
+}
+
+// ------------------------------------------------------------------ config
+
+fn opt_string(map: &Map<String, Value>, key: &str) -> Result<Option<String>, Error> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        // Never echo the value: it may be a secret.
+        Some(_) => Err(invalid(key, "must be a string")),
+    }
+}
+
+fn opt_millis(map: &Map<String, Value>, key: &str, field: &str) -> Result<Option<Duration>, Error> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => {
+            let ms = n.as_f64().unwrap_or(-1.0);
+            // Zero or negative becomes a zero duration, which the core refuses
+            // with the right field name.
+            Ok(Some(if ms.is_finite() && ms > 0.0 {
+                Duration::from_secs_f64(ms / 1000.0)
+            } else {
+                Duration::ZERO
+            }))
+        }
+        Some(_) => Err(invalid(field, "must be a number of milliseconds")),
+    }
+}
+
+const OPTIONS: &[&str] = &[
+    "client_id",
+    "client_secret",
+    "api_key",
+    "base_url",
+    "timeout_ms",
+    "connect_timeout_ms",
+    "max_retries",
+    "user_agent_suffix",
+];
+
+fn config_from_options(options_json: &str) -> Result<Config, Error> {
+    let value = parse_json(options_json, "options")?;
+    let Value::Object(raw) = value else {
+        return Err(invalid("options", "must be an object"));
+    };
+    let mut map = Map::new();
+    for (k, v) in raw {
+        let key = convert::camel_to_snake(&k);
+        if !OPTIONS.contains(&key.as_str()) {
+            return Err(invalid(&key, "is not a client option"));
+        }
+        map.insert(key, v);
+    }
+    let mut b = Config::builder(
+        opt_string(&map, "client_id")?.unwrap_or_default(),
+        opt_string(&map, "client_secret")?.unwrap_or_default(),
+    );
+    if let Some(k) = opt_string(&map, "api_key")? {
+        b = b.api_key(k);
+    }
+    if let Some(u) = opt_string(&map, "base_url")? {
+        b = b.base_url(u);
+    }
+    if let Some(t) = opt_millis(&map, "timeout_ms", "timeout")? {
+        b = b.timeout(t);
+    }
+    if let Some(t) = opt_millis(&map, "connect_timeout_ms", "connect_timeout")? {
+        b = b.connect_timeout(t);
+    }
+    match map.get("max_retries") {
+        None | Some(Value::Null) => {}
+        Some(v) => match v.as_u64() {
+            Some(n) => b = b.max_retries(u32::try_from(n).unwrap_or(u32::MAX)),
+            None => return Err(invalid("max_retries", "must be a non-negative integer")),
+        },
+    }
+    if let Some(s) = opt_string(&map, "user_agent_suffix")? {
+        b = b.user_agent_suffix(s);
+    }
+    b.build()
+}
+
+// ------------------------------------------------------------------ client
+
+/// The native client. Holds the core [`Client`] (token cache, connection
+/// pool); secrets stay in Rust and are never exposed to JavaScript.
+#[napi]
+pub struct NativeClient {
+    inner: Arc<Client>,
+}
+
+#[napi]
+impl NativeClient {
+    /// `options_json`: `{"clientId", "clientSecret", "apiKey", "baseUrl",
+    /// "timeoutMs", "connectTimeoutMs", "maxRetries", "userAgentSuffix"}`.
+    #[napi(constructor)]
+    pub fn new(options_json: String) -> napi::Result<Self> {
+        let config = config_from_options(&options_json).map_err(to_napi)?;
+        Ok(NativeClient {
+            inner: Arc::new(Client::new(config)),
+        })
+    }
+
+    /// The client id (not a secret).
+    #[napi(getter)]
+    pub fn client_id(&self) -> String {
+        self.inner.config().client_id().to_string()
+    }
+
+    /// The API base URL.
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.inner.config().base_url().to_string()
+    }
+
+    /// The `User-Agent` header sent with every request.
+    #[napi(getter)]
+    pub fn user_agent(&self) -> String {
+        self.inner.config().user_agent().to_string()
+    }
+
+    /// Whether an API key is configured (the key itself is never returned).
+    #[napi(getter)]
+    pub fn has_api_key(&self) -> bool {
+        self.inner.config().api_key().is_some()
+    }
+
+    /// Runs an operation (see `operations()`) on the libuv thread pool.
+    /// `params_json` uses camelCase or snake_case keys; resolves to the
+    /// result as JSON text with camelCase keys and amounts as strings.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn execute(&self, operation: String, params_json: String) -> AsyncTask<Execute> {
+        AsyncTask::new(Execute {
+            client: Arc::clone(&self.inner),
+            operation,
+            params_json,
+        })
+    }
+
+    /// Verifies a signature with the configured API key.
+    #[napi]
+    pub fn verify_signature(&self, body: Buffer, signature: Option<String>) -> napi::Result<bool> {
+        self.inner
+            .webhooks()
+            .verify(&body, signature.as_deref())
+            .map_err(to_napi)
+    }
+
+    /// Verifies, then parses a webhook with the configured API key (JSON text).
+    #[napi]
+    pub fn parse_webhook(&self, body: Buffer, signature: Option<String>) -> napi::Result<String> {
+        let w = self.inner.webhooks().parse_webhook(&body, signature.as_deref());
+        w.and_then(out_json).map_err(to_napi)
+    }
+
+    /// Verifies, then parses a result callback with the configured API key (JSON text).
+    #[napi]
+    pub fn parse_result(&self, body: Buffer, signature: Option<String>) -> napi::Result<String> {
+        let r = self.inner.webhooks().parse_result(&body, signature.as_deref());
+        r.and_then(out_json).map_err(to_napi)
+    }
+}
+
+/// The off-loop part of [`NativeClient::execute`].
+pub struct Execute {
+    client: Arc<Client>,
+    operation: String,
+    params_json: String,
+}
+
+impl Task for Execute {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> napi::Result<String> {
+        let run = || -> Result<String, Error> {
+            let params = convert::params_in(parse_json(&self.params_json, "params")?)?;
+            let result = dynamic::execute_text(&self.client, &self.operation, &params)?;
+            convert::result_out(&result)
+        };
+        run().map_err(to_napi)
+    }
+
+    fn resolve(&mut self, _env: Env, output: String) -> napi::Result<String> {
+        Ok(output)
+    }
+}
+
+// ----------------------------------------------------------------- sans-IO
+
+/// Validates the parameters and builds the HTTP request of an operation
+/// without sending it (`kopokopo::dynamic::build_request`). Resolves to JSON
+/// `{"method", "url", "headers": [[name, value]...], "body"}` (body as text).
+#[napi]
+pub fn build_request(
+    options_json: String,
+    operation: String,
+    params_json: String,
+    token: Option<String>,
+) -> napi::Result<String> {
+    let run = || -> Result<String, Error> {
+        let config = config_from_options(&options_json)?;
+        let ctx = kopokopo::api::Context::new(&config);
+        let params = convert::params_in(parse_json(&params_json, "params")?)?;
+        let req = dynamic::build_request(&ctx, &operation, &params, token.as_deref())?;
+        Ok(json!({
+            "method": req.method.as_str(),
+            "url": req.url,
+            "headers": req.headers,
+            "body": String::from_utf8_lossy(&req.body),
+        })
+        .to_string())
+    };
+    run().map_err(to_napi)
+}
+
+/// Parses an HTTP response to an operation into its result
+/// (`kopokopo::dynamic::parse_response`), as JSON text in the JS shape.
+/// `headers_json` is an object or an array of `[name, value]` pairs.
+#[napi]
+pub fn parse_response(
+    operation: String,
+    params_json: String,
+    status: u32,
+    headers_json: String,
+    body: Buffer,
+) -> napi::Result<String> {
+    let run = || -> Result<String, Error> {
+        let params = convert::params_in(parse_json(&params_json, "params")?)?;
+        let status = u16::try_from(status).map_err(|_| invalid("status", "must be an HTTP status code"))?;
+        let mut response = kopokopo::HttpResponse::new(status, body.to_vec());
+        let pairs: Vec<(String, String)> = match parse_json(&headers_json, "headers")? {
+            Value::Object(m) => m
+                .into_iter()
+                .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+                .collect(),
+            Value::Array(items) => items
+                .into_iter()
+                .filter_map(|p| match p {
+                    Value::Array(kv) if kv.len() == 2 => {
+                        Some((kv[0].as_str()?.to_string(), kv[1].as_str()?.to_string()))
+                    }
+                    _ => None,
+                })
+                .collect(),
+            _ => return Err(invalid("headers", "must be an object or a list of [name, value] pairs")),
+        };
+        for (k, v) in pairs {
+            response = response.with_header(&k, &v);
+        }
+        let result = dynamic::parse_response_text(&operation, &params, &response)?;
+        convert::result_out(&result)
+    };
+    run().map_err(to_napi)
+}
+
+// ---------------------------------------------------------------- webhooks
+
+/// Hex HMAC-SHA256 of `body` keyed with `api_key` (what Kopo Kopo sends).
+#[napi]
+pub fn sign(body: Buffer, api_key: String) -> String {
+    webhooks::sign(&body, &api_key)
+}
+
+/// Whether `signature` matches the raw `body` under `api_key`. Never throws.
+#[napi]
+pub fn verify_signature(body: Buffer, signature: Option<String>, api_key: String) -> bool {
+    webhooks::verify_signature(&body, signature.as_deref(), &api_key)
+}
+
+/// Verifies the signature over the raw body, then parses the webhook (JSON text).
+#[napi]
+pub fn parse_webhook(body: Buffer, signature: Option<String>, api_key: String) -> napi::Result<String> {
+    webhooks::parse_webhook(&body, signature.as_deref(), &api_key)
+        .and_then(out_json)
+        .map_err(to_napi)
+}
+
+/// Verifies the signature over the raw body, then parses the result (JSON text).
+#[napi]
+pub fn parse_result(body: Buffer, signature: Option<String>, api_key: String) -> napi::Result<String> {
+    webhooks::parse_result(&body, signature.as_deref(), &api_key)
+        .and_then(out_json)
+        .map_err(to_napi)
+}
+
+/// Parses a webhook **without** verifying it (JSON text).
+#[napi]
+pub fn decode_webhook(body: Buffer) -> napi::Result<String> {
+    webhooks::decode_webhook(&body).and_then(out_json).map_err(to_napi)
+}
+
+/// Parses a result **without** verifying it (JSON text).
+#[napi]
+pub fn decode_result(body: Buffer) -> napi::Result<String> {
+    webhooks::decode_result(&body).and_then(out_json).map_err(to_napi)
+}
+
+// ------------------------------------------------------------------- misc
+
+/// Every operation name accepted by `NativeClient.execute`.
+#[napi]
+pub fn operations() -> Vec<String> {
+    dynamic::OPERATIONS.iter().map(|s| s.to_string()).collect()
+}
+
+/// Every stable error code.
+#[napi]
+pub fn error_codes() -> Vec<String> {
+    kopokopo::ErrorKind::ALL.iter().map(|k| k.code().to_string()).collect()
+}
+
+/// The core crate's version.
+#[napi]
+pub fn core_version() -> String {
+    kopokopo::VERSION.to_string()
+}
+
+/// The sandbox base URL (the default).
+#[napi]
+pub const SANDBOX_URL: &str = kopokopo::SANDBOX_URL;
+
+/// The header that carries webhook and result signatures.
+#[napi]
+pub const SIGNATURE_HEADER: &str = webhooks::SIGNATURE_HEADER;
+
+/// The production base URL.
+#[napi]
+pub const PRODUCTION_URL: &str = kopokopo::PRODUCTION_URL;

@@ -1,0 +1,162 @@
+'use strict'
+// The one place where errors are mapped. The native addon throws (or rejects
+// with) an Error whose message is a JSON payload built from the core's
+// `kopokopo::Error`: {"kopokopo":true,"error":{"code", "message", "field",
+// "httpStatus", "errorCode", "errorMessage", "retryAfter"}}. `mapError` turns
+// it into the subclass of `KopoKopoError` for its stable `code`. The core
+// guarantees that none of these fields ever contains a secret.
+
+/** Base class of every error thrown by this package. */
+class KopoKopoError extends Error {
+  constructor(message, code, options) {
+    super(message, options)
+    this.name = new.target.name
+    /** Stable string code, identical in every language binding. */
+    this.code = code
+  }
+}
+
+/** Input was rejected before any request was sent. */
+class InvalidArgumentError extends KopoKopoError {
+  constructor(message, field, options) {
+    super(message, 'invalid_argument', options)
+    /** Name of the offending field as the core spells it, e.g. `phone_number`, `destinations[0].amount`. */
+    this.field = field
+  }
+}
+
+/** Credentials or the access token were refused. */
+class AuthenticationError extends KopoKopoError {
+  constructor(message, httpStatus, errorMessage, options) {
+    super(message, 'authentication_failed', options)
+    this.httpStatus = httpStatus
+    /** The server's message. */
+    this.errorMessage = errorMessage ?? ''
+  }
+}
+
+/** The API answered with an error status. */
+class ApiError extends KopoKopoError {
+  constructor(message, httpStatus, errorCode, errorMessage, options) {
+    super(message, 'api_error', options)
+    this.httpStatus = httpStatus
+    /** `error_code` of the response body, or null. */
+    this.errorCode = errorCode ?? null
+    /** `error_message` of the response body (or the status text). */
+    this.errorMessage = errorMessage ?? ''
+  }
+}
+
+/** HTTP 429: too many requests. */
+class RateLimitError extends KopoKopoError {
+  constructor(message, retryAfter, errorMessage, options) {
+    super(message, 'rate_limited', options)
+    this.httpStatus = 429
+    /** Seconds the server asked us to wait (`Retry-After`), or null. */
+    this.retryAfter = retryAfter ?? null
+    /** The server's message, if any. */
+    this.errorMessage = errorMessage ?? ''
+  }
+}
+
+/** The request could not be sent, or no complete answer arrived. */
+class TransportError extends KopoKopoError {
+  constructor(message, options, code = 'transport_error') {
+    super(message, code, options)
+  }
+}
+
+/** The request did not complete within the configured timeout. */
+class TimeoutError extends TransportError {
+  constructor(message, options) {
+    super(message, options, 'timeout')
+  }
+}
+
+/** A webhook or result signature is missing or does not match. */
+class SignatureError extends KopoKopoError {
+  constructor(message, options) {
+    super(message, 'signature_invalid', options)
+  }
+}
+
+/** A response or payload could not be decoded. */
+class DecodeError extends KopoKopoError {
+  constructor(message, options) {
+    super(message, 'decode_error', options)
+  }
+}
+
+/** Error class for each stable code of the core. */
+const ERROR_CLASSES = Object.freeze({
+  invalid_argument: InvalidArgumentError,
+  authentication_failed: AuthenticationError,
+  api_error: ApiError,
+  rate_limited: RateLimitError,
+  transport_error: TransportError,
+  timeout: TimeoutError,
+  signature_invalid: SignatureError,
+  decode_error: DecodeError,
+})
+
+function fromPayload(p) {
+  switch (p.code) {
+    case 'invalid_argument':
+      return new InvalidArgumentError(p.message, p.field)
+    case 'authentication_failed':
+      return new AuthenticationError(p.message, p.httpStatus, p.errorMessage)
+    case 'api_error':
+      return new ApiError(p.message, p.httpStatus, p.errorCode, p.errorMessage)
+    case 'rate_limited':
+      return new RateLimitError(p.message, p.retryAfter, p.errorMessage)
+    case 'transport_error':
+      return new TransportError(p.message)
+    case 'timeout':
+      return new TimeoutError(p.message)
+    case 'signature_invalid':
+      return new SignatureError(p.message)
+    case 'decode_error':
+      return new DecodeError(p.message)
+    default:
+      // A code this version does not know yet: still a KopoKopoError.
+      return new KopoKopoError(p.message, p.code)
+  }
+}
+
+/** Maps an error thrown by the native addon; anything else is returned unchanged. */
+function mapError(err) {
+  if (!(err instanceof Error) || err instanceof KopoKopoError) return err
+  const m = err.message
+  if (typeof m !== 'string' || !m.startsWith('{"kopokopo":true')) return err
+  let payload
+  try {
+    payload = JSON.parse(m)
+  } catch {
+    return err
+  }
+  if (!payload || typeof payload.error !== 'object') return err
+  const mapped = fromPayload(payload.error)
+  // Start the stack at the caller of the package, not in this file.
+  Error.captureStackTrace(mapped, mapError)
+  return mapped
+}
+
+/** An InvalidArgumentError raised by the JavaScript layer (type conversion), worded like the core's. */
+function invalidArgument(field, reason) {
+  return new InvalidArgumentError(`invalid argument \`${field}\`: ${reason}`, field)
+}
+
+module.exports = {
+  KopoKopoError,
+  InvalidArgumentError,
+  AuthenticationError,
+  ApiError,
+  RateLimitError,
+  TransportError,
+  TimeoutError,
+  SignatureError,
+  DecodeError,
+  ERROR_CLASSES,
+  mapError,
+  invalidArgument,
+}

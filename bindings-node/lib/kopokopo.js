@@ -1,0 +1,245 @@
+'use strict'
+// The JavaScript API of `kopokopo`. Everything here is type conversion:
+// options and parameters go to the native addon as JSON text (camelCase keys
+// are converted to the core's snake_case natively), results come back as JSON
+// text (camelCase keys, amounts as decimal strings), bodies become Buffers,
+// and native errors become the classes of ./errors.js. Validation, HTTP,
+// retries, token caching, signatures and parsing are all the Rust core's.
+
+const native = require('../index.js')
+const errors = require('./errors.js')
+const { mapError, invalidArgument } = errors
+const { version } = require('../package.json')
+
+const USER_AGENT_SUFFIX = `node/${version}; Node ${process.version}`
+
+/** Runs a synchronous native call, mapping its errors. */
+function call(fn) {
+  try {
+    return fn()
+  } catch (e) {
+    throw mapError(e)
+  }
+}
+
+/** A webhook or result body as a Buffer: Buffer, Uint8Array, ArrayBuffer or string (UTF-8). */
+function toBody(body) {
+  if (Buffer.isBuffer(body)) return body
+  if (typeof body === 'string') return Buffer.from(body, 'utf8')
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  if (body instanceof ArrayBuffer) return Buffer.from(body)
+  throw invalidArgument('body', 'must be the raw body as a Buffer, Uint8Array or string')
+}
+
+/** The signature header value: a string, or null/undefined when the header was missing. */
+function toSignature(signature) {
+  if (signature === undefined || signature === null) return null
+  if (typeof signature === 'string') return signature
+  if (Array.isArray(signature) && signature.every((s) => typeof s === 'string')) return signature.join(', ')
+  throw invalidArgument('signature', 'must be the X-KopoKopo-Signature header value (a string)')
+}
+
+function toApiKey(apiKey) {
+  if (typeof apiKey !== 'string') throw invalidArgument('api_key', 'must be a string')
+  return apiKey
+}
+
+function toJson(value, field) {
+  try {
+    return JSON.stringify(value === undefined ? {} : value)
+  } catch {
+    throw invalidArgument(field, 'must be JSON-serialisable')
+  }
+}
+
+const parse = (text) => JSON.parse(text)
+
+/** Computes the signature Kopo Kopo sends for `body` (hex HMAC-SHA256 keyed with `apiKey`). */
+function sign(body, apiKey) {
+  return call(() => native.sign(toBody(body), toApiKey(apiKey)))
+}
+
+/** Whether `signature` matches the raw `body` under `apiKey`. Never throws for a bad signature. */
+function verifySignature(body, signature, apiKey) {
+  return call(() => native.verifySignature(toBody(body), toSignature(signature), toApiKey(apiKey)))
+}
+
+/** Verifies the signature over the raw body, then parses the webhook. Throws SignatureError or DecodeError. */
+function parseWebhook(body, signature, apiKey) {
+  return parse(call(() => native.parseWebhook(toBody(body), toSignature(signature), toApiKey(apiKey))))
+}
+
+/** Verifies the signature over the raw body, then parses an asynchronous result. */
+function parseResult(body, signature, apiKey) {
+  return parse(call(() => native.parseResult(toBody(body), toSignature(signature), toApiKey(apiKey))))
+}
+
+/** Parses a webhook WITHOUT verifying its signature (for bodies you already trust). */
+function decodeWebhook(body) {
+  return parse(call(() => native.decodeWebhook(toBody(body))))
+}
+
+/** Parses a result WITHOUT verifying its signature (for bodies you already trust). */
+function decodeResult(body) {
+  return parse(call(() => native.decodeResult(toBody(body))))
+}
+
+function optionsJson(options) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument('options', 'must be an object such as {clientId, clientSecret}')
+  }
+  const { userAgentSuffix: _ignored, ...rest } = options
+  return toJson({ ...rest, userAgentSuffix: USER_AGENT_SUFFIX }, 'options')
+}
+
+/**
+ * Sans-IO: validates `params` and builds the HTTP request of `operation`
+ * without sending it. Returns `{method, url, headers: [name, value][], body}`.
+ * The request carries credentials (Authorization header or token form): it is
+ * meant to be sent, not logged.
+ */
+function buildRequest(options, operation, params, token) {
+  const json = optionsJson(options)
+  const p = toJson(params, 'params')
+  return parse(call(() => native.buildRequest(json, String(operation), p, token == null ? null : String(token))))
+}
+
+/**
+ * Sans-IO: parses an HTTP response `{status, headers, body}` to `operation`
+ * into its result (or throws the error the API answered with).
+ */
+function parseResponse(operation, params, response) {
+  if (response === null || typeof response !== 'object') throw invalidArgument('response', 'must be {status, headers, body}')
+  const p = toJson(params, 'params')
+  const headers = toJson(response.headers ?? {}, 'headers')
+  const body = toBody(response.body ?? '')
+  return parse(call(() => native.parseResponse(String(operation), p, response.status >>> 0, headers, body)))
+}
+
+const OPERATIONS = Object.freeze(native.operations())
+const ERROR_CODES = Object.freeze(native.errorCodes())
+
+/** Kopo Kopo API client. Network calls return Promises and run on the libuv thread pool. */
+class Client {
+  #native
+
+  /**
+   * @param {object} options `{clientId, clientSecret, apiKey?, baseUrl?, timeoutMs?, connectTimeoutMs?, maxRetries?}`
+   */
+  constructor(options) {
+    const json = optionsJson(options)
+    this.#native = call(() => new native.NativeClient(json))
+
+    const run = (operation) => (params) => this.execute(operation, params)
+    const byId = (operation) => (idOrLocation) => this.execute(operation, { id: idOrLocation })
+    const byToken = (operation) => (token) => this.execute(operation, { token })
+
+    /** OAuth tokens (the client fetches and caches tokens by itself). */
+    this.tokens = Object.freeze({
+      request: () => this.execute('request_access_token', {}),
+      revoke: byToken('revoke_access_token'),
+      introspect: byToken('introspect_access_token'),
+      info: () => this.execute('token_info', {}),
+    })
+    /** Webhook subscriptions, and verification with the configured API key. */
+    this.webhooks = Object.freeze({
+      subscribe: run('create_webhook_subscription'),
+      verifySignature: (body, signature) =>
+        call(() => this.#native.verifySignature(toBody(body), toSignature(signature))),
+      parseWebhook: (body, signature) =>
+        parse(call(() => this.#native.parseWebhook(toBody(body), toSignature(signature)))),
+      parseResult: (body, signature) =>
+        parse(call(() => this.#native.parseResult(toBody(body), toSignature(signature)))),
+    })
+    this.incomingPayments = Object.freeze({
+      create: run('create_incoming_payment'),
+      status: byId('get_incoming_payment'),
+    })
+    this.merchantWallets = Object.freeze({ create: run('create_merchant_wallet') })
+    this.merchantBankAccounts = Object.freeze({ create: run('create_merchant_bank_account') })
+    this.externalRecipients = Object.freeze({ create: run('create_external_recipient') })
+    this.sendMoney = Object.freeze({ create: run('send_money'), status: byId('get_send_money') })
+    this.polling = Object.freeze({ create: run('create_polling'), status: byId('get_polling') })
+    this.smsNotifications = Object.freeze({
+      create: run('create_transaction_sms_notification'),
+      status: byId('get_transaction_sms_notification'),
+    })
+    this.reversals = Object.freeze({ create: run('create_reversal'), status: byId('get_reversal') })
+    this.paymentLinks = Object.freeze({
+      create: run('create_payment_link'),
+      status: byId('get_payment_link'),
+      cancel: byId('cancel_payment_link'),
+    })
+  }
+
+  /** The client id (not a secret). */
+  get clientId() {
+    return this.#native.clientId
+  }
+
+  /** The API base URL. */
+  get baseUrl() {
+    return this.#native.baseUrl
+  }
+
+  /** The User-Agent header sent with every request. */
+  get userAgent() {
+    return this.#native.userAgent
+  }
+
+  /**
+   * Runs any operation by its core name (see `OPERATIONS`) with camelCase
+   * (or snake_case) parameters. Resolves to the camelCase result.
+   */
+  async execute(operation, params) {
+    if (typeof operation !== 'string') throw invalidArgument('operation', 'must be a string')
+    const json = toJson(params, 'params')
+    let text
+    try {
+      text = await this.#native.execute(operation, json)
+    } catch (e) {
+      throw mapError(e)
+    }
+    return parse(text)
+  }
+
+  toString() {
+    return `Client(clientId=${this.clientId}, baseUrl=${this.baseUrl})`
+  }
+
+  toJSON() {
+    return { clientId: this.clientId, baseUrl: this.baseUrl }
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `Client { clientId: ${JSON.stringify(this.clientId)}, baseUrl: ${JSON.stringify(this.baseUrl)} }`
+  }
+}
+
+module.exports = {
+  Client,
+  sign,
+  verifySignature,
+  parseWebhook,
+  parseResult,
+  decodeWebhook,
+  decodeResult,
+  buildRequest,
+  parseResponse,
+  OPERATIONS,
+  ERROR_CODES,
+  SANDBOX_URL: native.SANDBOX_URL,
+  PRODUCTION_URL: native.PRODUCTION_URL,
+  SIGNATURE_HEADER: native.SIGNATURE_HEADER,
+  VERSION: version,
+  CORE_VERSION: native.coreVersion(),
+  KopoKopoError: errors.KopoKopoError,
+  InvalidArgumentError: errors.InvalidArgumentError,
+  AuthenticationError: errors.AuthenticationError,
+  ApiError: errors.ApiError,
+  RateLimitError: errors.RateLimitError,
+  TransportError: errors.TransportError,
+  TimeoutError: errors.TimeoutError,
+  SignatureError: errors.SignatureError,
+  DecodeError: errors.DecodeError,
+}

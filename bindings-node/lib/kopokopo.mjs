@@ -1,0 +1,35 @@
+// ES module entry point: the same objects as the CommonJS entry (one native addon, one set of classes).
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const kopokopo = require('./kopokopo.js')
+
+export const {
+  Client,
+  sign,
+  verifySignature,
+  parseWebhook,
+  parseResult,
+  decodeWebhook,
+  decodeResult,
+  buildRequest,
+  parseResponse,
+  OPERATIONS,
+  ERROR_CODES,
+  SANDBOX_URL,
+  PRODUCTION_URL,
+  SIGNATURE_HEADER,
+  VERSION,
+  CORE_VERSION,
+  KopoKopoError,
+  InvalidArgumentError,
+  AuthenticationError,
+  ApiError,
+  RateLimitError,
+  TransportError,
+  TimeoutError,
+  SignatureError,
+  DecodeError,
+} = kopokopo
+
+export default kopokopo

@@ -47,3 +47,19 @@ if command -v swift >/dev/null 2>&1; then
 else
   echo "== swift test: skipped (no Swift toolchain on this machine; the generated files were checked above)"
 fi
+
+echo "== Kotlin quickstart (examples/kotlin) against k2 mock"
+cd "$here/kotlin"
+mvn -B -ntp -q install -DskipTests
+repo="$(cd "$here/.." && pwd)"
+k2_log="$(mktemp)"
+"${CARGO_TARGET_DIR:-$repo/target}/debug/k2" mock --port 0 >"$k2_log" &
+k2_pid=$!
+trap 'kill $k2_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$k2_log" ] && break; sleep 0.1; done
+base="$(head -n1 "$k2_log")"
+out="$(cd "$repo/examples/kotlin" && mvn -B -ntp -q compile exec:java -Dk2.baseUrl="$base")"
+echo "$out"
+echo "$out" | grep -q "status: Success" || { echo "Kotlin quickstart did not reach Success" >&2; exit 1; }
+echo "$out" | grep -q "webhook buygoods_transaction_received" || { echo "Kotlin quickstart did not parse the webhook" >&2; exit 1; }
+kill $k2_pid 2>/dev/null || true

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 from typing import (
+    TYPE_CHECKING,
     Any,
+    Callable,
     Dict,
     Mapping,
     Optional,
@@ -147,38 +149,56 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _convert(tp: Any, value: Any) -> Any:
+def _identity(value: Any) -> Any:
+    return _freeze(value)
+
+
+_CONVERTERS: Dict[Any, Callable[[Any], Any]] = {}
+
+
+def _converter(tp: Any) -> Callable[[Any], Any]:
+    """The conversion JSON value -> field value for a type hint, built once per hint."""
+    conv = _CONVERTERS.get(tp)
+    if conv is None:
+        conv = _CONVERTERS[tp] = _build_converter(tp)
+    return conv
+
+
+def _build_converter(tp: Any) -> Callable[[Any], Any]:
     origin = get_origin(tp)
     args = get_args(tp)
     if origin is Union:
         options = [a for a in args if a is not type(None)]
-        if value is None:
-            return None
         if len(options) == 1:
-            return _convert(options[0], value)
-        return _freeze(value)
+            inner = _converter(options[0])
+            return lambda v: None if v is None else inner(v)
+        return lambda v: None if v is None else _freeze(v)
     if tp is Decimal:
-        return _to_decimal(value)
+        return _to_decimal
     if tp is _dt.datetime:
-        return _parse_timestamp(value)
+        return _parse_timestamp
     if origin is tuple:
-        if not isinstance(value, list):
-            return ()
-        return tuple(_convert(args[0], v) for v in value)
+        item = _converter(args[0])
+        return lambda v: tuple(item(x) for x in v) if isinstance(v, list) else ()
     if origin is not None and origin.__name__ == "Mapping":
-        return _freeze(value) if isinstance(value, dict) else _EMPTY
+        return lambda v: _freeze(v) if isinstance(v, dict) else _EMPTY
     if isinstance(tp, type) and issubclass(tp, _Model):
-        return tp._from_json(value if isinstance(value, dict) else {})
+        model = tp
+        return lambda v: model._from_json(v if isinstance(v, dict) else {})
     if tp is str:
-        return "" if value is None else value if isinstance(value, str) else str(value)
+        return lambda v: "" if v is None else v if isinstance(v, str) else str(v)
     if tp is bool:
-        return bool(value)
+        return bool
     if tp is int:
-        return 0 if value is None else value
-    return _freeze(value)
+        return lambda v: 0 if v is None else v
+    return _identity
 
 
-_HINTS: Dict[type, Dict[str, Any]] = {}
+def _convert(tp: Any, value: Any) -> Any:
+    return _converter(tp)(value)
+
+
+_PLANS: Dict[type, Any] = {}
 
 
 def _key(f: "dataclasses.Field[Any]") -> str:
@@ -201,14 +221,51 @@ class _Model:
 
     @classmethod
     def _from_json(cls: Type[M], data: Mapping[str, Any]) -> M:
-        hints = _HINTS.get(cls)
-        if hints is None:
+        plan = _PLANS.get(cls)
+        if plan is None:
             hints = get_type_hints(cls)
-            _HINTS[cls] = hints
-        kwargs = {f.name: _convert(hints[f.name], _value(data, f)) for f in dataclasses.fields(cls)}
-        obj = cls(**kwargs)
-        object.__setattr__(obj, "_raw", data)
+            plan = _PLANS[cls] = [
+                (f.name, _key(f), f.metadata.get("alt"), _converter(hints[f.name])) for f in dataclasses.fields(cls)
+            ]
+        obj = cls.__new__(cls)
+        setattr_ = object.__setattr__
+        for name, key, alt, conv in plan:
+            value = data.get(key) if key in data or not isinstance(alt, str) else data.get(alt)
+            setattr_(obj, name, conv(value))
+        setattr_(obj, "_raw", data)
         return obj
+
+    @classmethod
+    def _lazy(cls: Type[M], load: Callable[[], Mapping[str, Any]]) -> M:
+        """An instance whose fields are built on first access.
+
+        Webhook and result parsing returns these: the core has already verified
+        the signature and decoded and validated the payload into its typed
+        form; turning that into Python objects (Decimal, datetime, nested
+        models) waits until a field is read, so a handler that only routes on a
+        few fields does not pay for the rest.
+        """
+        obj = cls.__new__(cls)
+        object.__setattr__(obj, "_load", load)
+        return obj
+
+    if not TYPE_CHECKING:  # keep mypy's attribute checking strict
+
+        def __getattr__(self, name: str) -> Any:
+            # Reached only for attributes not set yet: the fields of a lazy instance.
+            load = self.__dict__.get("_load")
+            if load is None or name.startswith("__"):
+                raise AttributeError(name)
+            object.__setattr__(self, "_load", None)
+            full = type(self)._from_json(load())
+            for key, value in full.__dict__.items():
+                object.__setattr__(self, key, value)
+            return object.__getattribute__(self, name)
+
+        def __getstate__(self) -> Dict[str, Any]:
+            if self.__dict__.get("_load") is not None:
+                self.__getattr__("_raw")
+            return {k: v for k, v in self.__dict__.items() if k != "_load"}
 
     def to_dict(self) -> Dict[str, Any]:
         """The result as the core's JSON (a deep copy), amounts as Decimal."""
@@ -641,6 +698,22 @@ _RESULT_KINDS: Dict[str, Type[_Model]] = {
     "reversal": Reversal,
     "payment_link": PaymentLink,
 }
+
+
+def webhook_from_text(text: str, loads: Callable[[str], Any]) -> Webhook:
+    """A lazy typed webhook from the core's JSON text (``{"structure": ..., ...}``)."""
+    cls: Type[_Model] = DarajaEvent if text.startswith('{"structure":"daraja"') else WebhookEvent
+    return cls._lazy(lambda: loads(text))  # type: ignore[return-value]
+
+
+def result_from_text(text: str, loads: Callable[[str], Any]) -> CallbackResult:
+    """A lazy typed result from the core's JSON text (``{"kind": ..., "value": ...}``)."""
+    prefix = '{"kind":"'
+    kind = text[len(prefix) : text.find('"', len(prefix))] if text.startswith(prefix) else ""
+    cls = _RESULT_KINDS.get(kind)
+    if cls is None:
+        return result_from_json(loads(text))
+    return cls._lazy(lambda: loads(text)["value"])  # type: ignore[return-value]
 
 
 def webhook_from_json(data: Mapping[str, Any]) -> Webhook:

@@ -2,7 +2,7 @@
 //
 //   cargo run -p kopokopo-mock --bin k2 -- mock --port 0     # prints the base URL
 //   (cd bindings-uniffi/kotlin && mvn -q install -DskipTests)
-//   cd bindings-uniffi/examples/kotlin && mvn -q compile exec:java -Dk2.baseUrl=http://127.0.0.1:PORT
+//   cd examples/kotlin && mvn -q compile exec:java -Dk2.baseUrl=http://127.0.0.1:PORT
 //
 // Against the sandbox, set K2_CLIENT_ID, K2_CLIENT_SECRET, K2_API_KEY and leave k2.baseUrl unset.
 import com.kopokopo.sdk.IncomingPaymentRequest

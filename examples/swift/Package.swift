@@ -9,7 +9,7 @@ import PackageDescription
 let package = Package(
     name: "Quickstart",
     platforms: [.macOS(.v10_15)],
-    dependencies: [.package(path: "../../swift")],
+    dependencies: [.package(path: "../../bindings-uniffi/swift")],
     targets: [
         .executableTarget(
             name: "Quickstart",

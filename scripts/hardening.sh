@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
 # Hardening checks in the test run: a short libFuzzer run of every fuzz target
 # (FUZZ_SECONDS each, default 30) and cargo-deny (licences, bans, sources).
-# Installs cargo-fuzz and cargo-deny into target/tools if they are missing.
+# Installs cargo-fuzz and cargo-deny (cargo install, into ~/.cargo/bin) if missing.
 # Long runs: FUZZ_SECONDS=600 scripts/hardening.sh fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-TOOLS="$ROOT/target/tools"
-export PATH="$TOOLS/bin:$HOME/.cargo/bin:$PATH"
+export PATH="$HOME/.cargo/bin:$PATH"
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-30}"
 what="${1:-all}"
 
 install_tool() { # crate binary
   if ! command -v "$2" >/dev/null 2>&1; then
-    echo "installing $1 into $TOOLS"
-    cargo install "$1" --locked --root "$TOOLS" >/dev/null
+    echo "installing $1 (cargo install --locked)"
+    cargo install "$1" --locked --quiet
   fi
 }
 

@@ -123,8 +123,37 @@
 //!     to_time: "2021-04-19T08:50:22+03:00".into(),
 //!     callback_url: "https://example.com/k2/results".into(),
 //! })?;
+//!
+//! // Transaction SMS notifications (deprecated by Kopo Kopo, still served).
+//! client.sms_notifications().create(&kopokopo::SmsNotificationRequest {
+//!     webhook_event_reference: "c271e1ba-2ae5-4ba3-a8ad-60b2fd2e2e37".into(),
+//!     message: "Thank you for your payment".into(),
+//!     callback_url: "https://example.com/k2/results".into(),
+//! })?;
 //! # Ok::<(), kopokopo::Error>(())
 //! ```
+//!
+//! ## Webhook subscriptions
+//!
+//! ```no_run
+//! use kopokopo::WebhookSubscriptionRequest;
+//! # let client = kopokopo::Client::new(kopokopo::Config::builder("id", "secret").build()?);
+//! let sub = client.webhooks().subscribe(&WebhookSubscriptionRequest {
+//!     event_type: "buygoods_transaction_received".into(),
+//!     url: "https://example.com/k2/webhooks".into(),
+//!     scope: "till".into(),
+//!     scope_reference: Some("112233".into()),
+//!     enable_daraja_payload: Some(false),
+//! })?;
+//! println!("subscription {}", sub.id);
+//! # Ok::<(), kopokopo::Error>(())
+//! ```
+//!
+//! ## Any operation by name
+//!
+//! [`dynamic::execute_json`] runs any operation of [`dynamic::OPERATIONS`]
+//! with JSON parameters (the request structs' field names) and returns the
+//! typed result as exact JSON text; the language bindings are built on it.
 //!
 //! ## Webhooks and results
 //!

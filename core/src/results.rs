@@ -573,7 +573,7 @@ pub struct PaymentLinkDetails {
 /// The documentation prints two status shapes (§12 L1). The tabled one is
 /// canonical; the other (`payment_link` as a URL string, `payment_link_status`,
 /// `expires_at` at the top, `account_number`...) is accepted too and mapped
-/// onto the same fields: see [`PaymentLink::from_attributes`].
+/// onto the same fields (`account_name` → `till_name`, the link URL string → `payment_link.link`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PaymentLink {
     /// Id (from `data.id`).

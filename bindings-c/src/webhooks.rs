@@ -1,0 +1,178 @@
+//! Webhook and result signatures, and typed payloads as JSON.
+
+use std::ffi::c_char;
+
+use kopokopo::{Error, ErrorKind, webhooks};
+
+use crate::ffi::{arg_bytes, arg_opt_str, arg_str, give_string, guard, invalid, k2_error, k2_status, out_ptr};
+
+/// Computes the signature Kopo Kopo sends in `X-KopoKopo-Signature` for a
+/// body: lowercase hex of HMAC-SHA256 keyed with the API key. Useful for
+/// tests and simulators.
+///
+/// @param body     the raw body bytes (may be NULL only when `body_len` is 0).
+/// @param body_len its length in bytes.
+/// @param api_key  the API key (required, UTF-8).
+/// @param hex_out  receives 64 lowercase hex characters (required); release
+///                 with `k2_string_free()`. NULL on failure.
+/// @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT`. Thread-safe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_sign(
+    body: *const u8,
+    body_len: usize,
+    api_key: *const c_char,
+    hex_out: *mut *mut c_char,
+) -> k2_status {
+    // SAFETY: pointer contracts are documented above.
+    unsafe {
+        guard(std::ptr::null_mut(), || {
+            out_ptr(hex_out, "hex_out")?;
+            let body = arg_bytes(body, body_len, "body")?;
+            let key = arg_str(api_key, "api_key")?;
+            give_string(hex_out, webhooks::sign(body, key));
+            Ok(())
+        })
+    }
+}
+
+/// Verifies an `X-KopoKopo-Signature` over the **raw** body, exactly as
+/// received (never re-serialised JSON). Upper- or lowercase hex and
+/// surrounding whitespace are accepted; the comparison is constant-time.
+///
+/// @param body      the raw body bytes (may be NULL only when `body_len` is 0).
+/// @param body_len  its length in bytes.
+/// @param signature the header value, or NULL when the header was missing
+///                  (which is simply not valid).
+/// @param api_key   the API key (required, non-empty, UTF-8).
+/// @param valid     receives true when the signature matches, false otherwise
+///                  (required; written false on any failure).
+/// @return `K2_STATUS_OK` when the check was made (whatever its outcome), or
+///         `K2_STATUS_INVALID_ARGUMENT` (NULL/empty `api_key`, NULL `valid`,
+///         non-UTF-8 text, NULL body with a length). Thread-safe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_verify_signature(
+    body: *const u8,
+    body_len: usize,
+    signature: *const c_char,
+    api_key: *const c_char,
+    valid: *mut bool,
+) -> k2_status {
+    // SAFETY: pointer contracts are documented above.
+    unsafe {
+        guard(std::ptr::null_mut(), || {
+            if valid.is_null() {
+                return Err(invalid("valid", "out-parameter must not be NULL"));
+            }
+            *valid = false;
+            let body = arg_bytes(body, body_len, "body")?;
+            let signature = arg_opt_str(signature, "signature")?;
+            let key = arg_str(api_key, "api_key")?;
+            match webhooks::verify(body, signature, key) {
+                Ok(()) => {
+                    *valid = true;
+                    Ok(())
+                }
+                Err(e) if e.kind() == ErrorKind::SignatureInvalid => Ok(()),
+                Err(e) => Err(e),
+            }
+        })
+    }
+}
+
+/// Verifies and parses a body into JSON text.
+type Parser = fn(&[u8], Option<&str>, &str) -> Result<String, Error>;
+
+unsafe fn verified_json(
+    body: *const u8,
+    body_len: usize,
+    signature: *const c_char,
+    api_key: *const c_char,
+    json_out: *mut *mut c_char,
+    err: *mut *mut k2_error,
+    parse: Parser,
+) -> k2_status {
+    // SAFETY: forwarded pointer contracts.
+    unsafe {
+        guard(err, || {
+            out_ptr(json_out, "json_out")?;
+            let body = arg_bytes(body, body_len, "body")?;
+            let signature = arg_opt_str(signature, "signature")?;
+            let key = arg_str(api_key, "api_key")?;
+            give_string(json_out, parse(body, signature, key)?);
+            Ok(())
+        })
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(|e| Error::Decode { message: e.to_string() })
+}
+
+/// Verifies the signature over the raw body, then parses a webhook event
+/// and returns it as normalised JSON.
+///
+/// The JSON is the serialisation of the core's `Webhook`:
+/// `{"structure": "k2", "id": ..., "topic": "buygoods_transaction_received",
+/// "created_at": ..., "event_type": ..., "resource": {"kind": "transaction",
+/// "value": {...}}, "links": {...}}` for the K2Connect structure, or
+/// `{"structure": "daraja", "TransactionType": ..., "TransID": ..., ...}`
+/// for the Daraja structure. Unknown topics give `"kind": "unknown"` with the
+/// raw resource.
+///
+/// @param body      the raw body bytes (may be NULL only when `body_len` is 0).
+/// @param body_len  its length in bytes.
+/// @param signature the `X-KopoKopo-Signature` header, or NULL when missing.
+/// @param api_key   the API key (required, UTF-8).
+/// @param json_out  receives the event as JSON (required; release with `k2_string_free()`).
+/// @param err       optional error out-parameter.
+/// @return `K2_STATUS_OK`, `K2_STATUS_SIGNATURE_INVALID`, `K2_STATUS_DECODE`
+///         or `K2_STATUS_INVALID_ARGUMENT`. Thread-safe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_parse_webhook(
+    body: *const u8,
+    body_len: usize,
+    signature: *const c_char,
+    api_key: *const c_char,
+    json_out: *mut *mut c_char,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: forwarded pointer contracts.
+    unsafe {
+        verified_json(body, body_len, signature, api_key, json_out, err, |b, s, k| {
+            to_json(&webhooks::parse_webhook(b, s, k)?)
+        })
+    }
+}
+
+/// Verifies the signature over the raw body, then parses an asynchronous
+/// result (the POST to a `callback_url`) and returns it as normalised JSON.
+///
+/// The JSON is the serialisation of the core's `CallbackResult`:
+/// `{"kind": "incoming_payment" | "send_money" | "polling" | "sms_notification"
+/// | "reversal" | "payment_link", "value": {...}}`, or
+/// `{"kind": "unknown", "value": {"result_type": ..., "raw": {...}}}`.
+///
+/// @param body      the raw body bytes (may be NULL only when `body_len` is 0).
+/// @param body_len  its length in bytes.
+/// @param signature the `X-KopoKopo-Signature` header, or NULL when missing.
+/// @param api_key   the API key (required, UTF-8).
+/// @param json_out  receives the result as JSON (required; release with `k2_string_free()`).
+/// @param err       optional error out-parameter.
+/// @return `K2_STATUS_OK`, `K2_STATUS_SIGNATURE_INVALID`, `K2_STATUS_DECODE`
+///         or `K2_STATUS_INVALID_ARGUMENT`. Thread-safe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_parse_result(
+    body: *const u8,
+    body_len: usize,
+    signature: *const c_char,
+    api_key: *const c_char,
+    json_out: *mut *mut c_char,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: forwarded pointer contracts.
+    unsafe {
+        verified_json(body, body_len, signature, api_key, json_out, err, |b, s, k| {
+            to_json(&webhooks::parse_result(b, s, k)?)
+        })
+    }
+}

@@ -16,8 +16,10 @@ fn json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".to_string())
 }
 
+/// Amounts as the other bindings show them: the core's canonical decimal text
+/// (`"100.0"` → `"100"`, `"10.50"` → `"10.5"`), the same digits as its JSON.
 fn amt(a: Option<kopokopo::Amount>) -> Option<String> {
-    a.map(|a| a.to_string())
+    a.map(|a| a.to_canonical_string())
 }
 
 fn meta(m: &serde_json::Map<String, Value>) -> HashMap<String, String> {

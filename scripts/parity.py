@@ -152,7 +152,22 @@ def c_has(op: str, header: str) -> bool:
     return bool(re.search(rf"\bk2_{op}\(", header))
 
 
+def self_test() -> None:
+    """The finders must report a name that no binding has, and find real ones."""
+    py_api, py_exported = python_api()
+    dts = (ROOT / "bindings-node/lib/kopokopo.d.ts").read_text()
+    rs = (ROOT / "bindings-uniffi/src/lib.rs").read_text()
+    header = (ROOT / "bindings-c/include/kopokopo.h").read_text()
+    assert not rust_has("incoming_payments.refund") and rust_has("incoming_payments.create")
+    assert not python_has("incoming_payments.refund", py_api, py_exported)
+    assert python_has("incoming_payments.create", py_api, py_exported)
+    assert not node_has("incomingPayments.refund", dts) and node_has("incomingPayments.create", dts)
+    assert not uniffi_has("refund_incoming_payment", rs, "") and not c_has("refund_incoming_payment", header)
+    assert c_has("create_incoming_payment", header)
+
+
 def main() -> int:
+    self_test()
     ops = core_operations()
     missing_names = [op for op in ops if op not in NAMES]
     if missing_names:

@@ -29,7 +29,7 @@ run_section() {
 
 rust_lint() {
   cargo fmt --all -- --check &&
-  cargo clippy -p kopokopo -p kopokopo-mock --all-targets -- -D warnings &&
+  cargo clippy --workspace --all-targets -- -D warnings &&
   RUSTDOCFLAGS="-D warnings" cargo doc -p kopokopo --no-deps -q
 }
 

@@ -89,7 +89,8 @@ impl NativeClient {
         let params = params_from_json(py, params_json)?;
         let client = &self.inner;
         // `execute_text` writes the typed result straight to JSON text: amounts keep every digit.
-        py.detach(|| kopokopo::dynamic::execute_text(client, operation, &params)).map_err(|e| errors::to_py(py, e))
+        py.detach(|| kopokopo::dynamic::execute_text(client, operation, &params))
+            .map_err(|e| errors::to_py(py, e))
     }
 
     #[getter]

@@ -137,7 +137,7 @@ def stk_pushes(base_url: str, pushes: int, repeats: int) -> list[dict]:
     token = k2connect.Tokens.request_access_token()
     access_token = token["access_token"] if isinstance(token, dict) else json.loads(token)["access_token"]
     k2_service = k2connect.IncomingPayments(access_token)
-    callback = "http://127.0.0.1:9/unused"
+    callback = "http://127.0.0.1:10009/unused"
 
     def ours():
         for i in range(pushes):

@@ -34,6 +34,60 @@ fn to_json_text<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<Stri
     serde_json::to_string(value).map_err(|e| errors::to_py(py, kopokopo::Error::Decode { message: e.to_string() }))
 }
 
+enum ParsedValue {
+    Webhook(kopokopo::Webhook),
+    Result(kopokopo::CallbackResult),
+}
+
+/// A verified, decoded webhook or result, kept in its Rust form: the JSON
+/// for the Python objects is written only when a field is first read.
+#[pyclass(frozen, module = "kopokopo._kopokopo", name = "Parsed")]
+struct Parsed {
+    value: ParsedValue,
+}
+
+#[pymethods]
+impl Parsed {
+    /// `"k2"`/`"daraja"` for webhooks; the result kind (`"incoming_payment"`, ...) for results.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        use kopokopo::CallbackResult as R;
+        match &self.value {
+            ParsedValue::Webhook(kopokopo::Webhook::K2(_)) => "k2",
+            ParsedValue::Webhook(kopokopo::Webhook::Daraja(_)) => "daraja",
+            ParsedValue::Result(r) => match r {
+                R::IncomingPayment(_) => "incoming_payment",
+                R::SendMoney(_) => "send_money",
+                R::Polling(_) => "polling",
+                R::SmsNotification(_) => "sms_notification",
+                R::Reversal(_) => "reversal",
+                R::PaymentLink(_) => "payment_link",
+                _ => "unknown",
+            },
+        }
+    }
+
+    /// The JSON of the core's `Webhook` / `CallbackResult` (exact amounts).
+    fn json(&self, py: Python<'_>) -> PyResult<String> {
+        match &self.value {
+            ParsedValue::Webhook(w) => webhook_json(py, w),
+            ParsedValue::Result(r) => to_json_text(py, r),
+        }
+    }
+}
+
+fn parsed_webhook(w: kopokopo::Webhook) -> Parsed {
+    Parsed {
+        value: ParsedValue::Webhook(w),
+    }
+}
+
+fn parsed_result(r: kopokopo::CallbackResult) -> Parsed {
+    Parsed {
+        value: ParsedValue::Result(r),
+    }
+}
+
 /// A configured core client. Use `kopokopo.Client`, which wraps it.
 #[pyclass(frozen, module = "kopokopo._kopokopo", name = "NativeClient")]
 struct NativeClient {
@@ -132,24 +186,24 @@ impl NativeClient {
         }
     }
 
-    /// Parses a webhook with the configured API key (JSON of the core's `Webhook`).
+    /// Verifies and parses a webhook with the configured API key.
     #[pyo3(signature = (body, signature))]
-    fn parse_webhook(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<String> {
+    fn parse_webhook(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<Parsed> {
         let webhooks = self.inner.webhooks();
-        let event = webhooks
+        webhooks
             .parse_webhook(body, signature)
-            .map_err(|e| errors::to_py(py, e))?;
-        webhook_json(py, &event)
+            .map(parsed_webhook)
+            .map_err(|e| errors::to_py(py, e))
     }
 
-    /// Parses a result callback with the configured API key.
+    /// Verifies and parses a result callback with the configured API key.
     #[pyo3(signature = (body, signature))]
-    fn parse_result(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<String> {
+    fn parse_result(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<Parsed> {
         let webhooks = self.inner.webhooks();
-        let result = webhooks
+        webhooks
             .parse_result(body, signature)
-            .map_err(|e| errors::to_py(py, e))?;
-        to_json_text(py, &result)
+            .map(parsed_result)
+            .map_err(|e| errors::to_py(py, e))
     }
 
     fn __repr__(&self) -> String {
@@ -182,20 +236,22 @@ fn verify(py: Python<'_>, body: &[u8], signature: Option<&str>, api_key: &str) -
     kopokopo::webhooks::verify(body, signature, api_key).map_err(|e| errors::to_py(py, e))
 }
 
-/// Verifies and parses a webhook; returns the JSON of the core's `Webhook`.
+/// Verifies and parses a webhook.
 #[pyfunction]
 #[pyo3(signature = (body, signature, api_key))]
-fn parse_webhook(py: Python<'_>, body: &[u8], signature: Option<&str>, api_key: &str) -> PyResult<String> {
-    let event = kopokopo::webhooks::parse_webhook(body, signature, api_key).map_err(|e| errors::to_py(py, e))?;
-    webhook_json(py, &event)
+fn parse_webhook(py: Python<'_>, body: &[u8], signature: Option<&str>, api_key: &str) -> PyResult<Parsed> {
+    kopokopo::webhooks::parse_webhook(body, signature, api_key)
+        .map(parsed_webhook)
+        .map_err(|e| errors::to_py(py, e))
 }
 
-/// Verifies and parses a result callback; returns the JSON of the core's `CallbackResult`.
+/// Verifies and parses a result callback.
 #[pyfunction]
 #[pyo3(signature = (body, signature, api_key))]
-fn parse_result(py: Python<'_>, body: &[u8], signature: Option<&str>, api_key: &str) -> PyResult<String> {
-    let result = kopokopo::webhooks::parse_result(body, signature, api_key).map_err(|e| errors::to_py(py, e))?;
-    to_json_text(py, &result)
+fn parse_result(py: Python<'_>, body: &[u8], signature: Option<&str>, api_key: &str) -> PyResult<Parsed> {
+    kopokopo::webhooks::parse_result(body, signature, api_key)
+        .map(parsed_result)
+        .map_err(|e| errors::to_py(py, e))
 }
 
 /// Parses a webhook without checking its signature (for tests and vectors).
@@ -268,6 +324,7 @@ fn parse_response(
 #[pymodule]
 fn _kopokopo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClient>()?;
+    m.add_class::<Parsed>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(verify_signature, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;

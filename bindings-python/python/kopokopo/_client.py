@@ -31,8 +31,8 @@ from ._models import (
     TokenIntrospection,
     Webhook,
     _Model,
-    result_from_text,
-    webhook_from_text,
+    result_from_parsed,
+    webhook_from_parsed,
 )
 from ._version import __version__
 
@@ -123,11 +123,11 @@ class Webhooks(_Group):
 
     def parse_webhook(self, body: Body, signature: Optional[str]) -> Webhook:
         """Verifies (raises :class:`SignatureError`) and parses a webhook."""
-        return webhook_from_text(self._native.parse_webhook(body_bytes(body), signature), result_json)
+        return webhook_from_parsed(self._native.parse_webhook(body_bytes(body), signature), result_json)
 
     def parse_result(self, body: Body, signature: Optional[str]) -> CallbackResult:
         """Verifies (raises :class:`SignatureError`) and parses a result callback."""
-        return result_from_text(self._native.parse_result(body_bytes(body), signature), result_json)
+        return result_from_parsed(self._native.parse_result(body_bytes(body), signature), result_json)
 
 
 class IncomingPayments(_Group):

@@ -26,6 +26,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Callable,
+    Protocol,
     Dict,
     Mapping,
     Optional,
@@ -700,20 +701,25 @@ _RESULT_KINDS: Dict[str, Type[_Model]] = {
 }
 
 
-def webhook_from_text(text: str, loads: Callable[[str], Any]) -> Webhook:
-    """A lazy typed webhook from the core's JSON text (``{"structure": ..., ...}``)."""
-    cls: Type[_Model] = DarajaEvent if text.startswith('{"structure":"daraja"') else WebhookEvent
-    return cls._lazy(lambda: loads(text))  # type: ignore[return-value]
+class _ParsedLike(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+    def json(self) -> str: ...
 
 
-def result_from_text(text: str, loads: Callable[[str], Any]) -> CallbackResult:
-    """A lazy typed result from the core's JSON text (``{"kind": ..., "value": ...}``)."""
-    prefix = '{"kind":"'
-    kind = text[len(prefix) : text.find('"', len(prefix))] if text.startswith(prefix) else ""
-    cls = _RESULT_KINDS.get(kind)
+def webhook_from_parsed(parsed: _ParsedLike, loads: Callable[[str], Any]) -> Webhook:
+    """A lazy typed webhook from the core's parsed value (``kind`` is the structure)."""
+    cls: Type[_Model] = DarajaEvent if parsed.kind == "daraja" else WebhookEvent
+    return cls._lazy(lambda: loads(parsed.json()))  # type: ignore[return-value]
+
+
+def result_from_parsed(parsed: _ParsedLike, loads: Callable[[str], Any]) -> CallbackResult:
+    """A lazy typed result from the core's parsed value (``kind`` is the result kind)."""
+    cls = _RESULT_KINDS.get(parsed.kind)
     if cls is None:
-        return result_from_json(loads(text))
-    return cls._lazy(lambda: loads(text)["value"])  # type: ignore[return-value]
+        return result_from_json(loads(parsed.json()))
+    return cls._lazy(lambda: loads(parsed.json())["value"])  # type: ignore[return-value]
 
 
 def webhook_from_json(data: Mapping[str, Any]) -> Webhook:

@@ -10,7 +10,7 @@ from typing import Optional
 
 from . import _kopokopo
 from ._convert import Body, body_bytes, result_json
-from ._models import CallbackResult, Webhook, result_from_text, webhook_from_text
+from ._models import CallbackResult, Webhook, result_from_parsed, webhook_from_parsed
 
 __all__ = ["SIGNATURE_HEADER", "sign", "verify_signature", "verify", "parse_webhook", "parse_result"]
 
@@ -36,7 +36,7 @@ def verify(body: Body, signature: Optional[str], api_key: str) -> None:
 def parse_webhook(body: Body, signature: Optional[str], api_key: str) -> Webhook:
     """Verifies the signature (raises :class:`SignatureError`) and parses a webhook
     into a :class:`WebhookEvent` (K2 structure) or :class:`DarajaEvent`."""
-    return webhook_from_text(_kopokopo.parse_webhook(body_bytes(body), signature, api_key), result_json)
+    return webhook_from_parsed(_kopokopo.parse_webhook(body_bytes(body), signature, api_key), result_json)
 
 
 def parse_result(body: Body, signature: Optional[str], api_key: str) -> CallbackResult:
@@ -44,4 +44,4 @@ def parse_result(body: Body, signature: Optional[str], api_key: str) -> Callback
     POSTed to a ``callback_url`` (an :class:`IncomingPayment`, :class:`SendMoney`,
     :class:`Polling`, :class:`SmsNotification`, :class:`Reversal`,
     :class:`PaymentLink` or :class:`UnknownResult`)."""
-    return result_from_text(_kopokopo.parse_result(body_bytes(body), signature, api_key), result_json)
+    return result_from_parsed(_kopokopo.parse_result(body_bytes(body), signature, api_key), result_json)

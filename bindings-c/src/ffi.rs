@@ -163,10 +163,7 @@ impl k2_error {
 /// An `InvalidArgument` error raised by the binding itself (NULL pointers,
 /// non-UTF-8 text). Names the C parameter; never echoes its value.
 pub(crate) fn invalid(field: &str, reason: &str) -> Error {
-    Error::InvalidArgument {
-        field: field.to_string(),
-        reason: reason.to_string(),
-    }
+    Error::invalid_argument(field, reason)
 }
 
 /// Writes an error (if the caller asked for one) and returns its status.

@@ -73,11 +73,5 @@ pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
 /// An `InvalidArgumentError` raised by the binding's own type conversion
 /// (a value that has no representation in the core's types).
 pub fn invalid(py: Python<'_>, field: &str, reason: &str) -> PyErr {
-    to_py(
-        py,
-        Error::InvalidArgument {
-            field: field.to_string(),
-            reason: reason.to_string(),
-        },
-    )
+    to_py(py, Error::invalid_argument(field, reason))
 }

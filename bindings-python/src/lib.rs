@@ -24,12 +24,6 @@ fn params_from_json(py: Python<'_>, params_json: &str) -> PyResult<Value> {
     serde_json::from_str(params_json).map_err(|e| errors::invalid(py, "params", &format!("not JSON: {e}")))
 }
 
-/// The core's `Webhook` as JSON (it carries `topic` for both payload
-/// structures), serialised straight to text so amounts keep their digits.
-fn webhook_json(py: Python<'_>, webhook: &kopokopo::Webhook) -> PyResult<String> {
-    to_json_text(py, webhook)
-}
-
 fn to_json_text<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<String> {
     serde_json::to_string(value).map_err(|e| errors::to_py(py, kopokopo::Error::Decode { message: e.to_string() }))
 }
@@ -70,7 +64,7 @@ impl Parsed {
     /// The JSON of the core's `Webhook` / `CallbackResult` (exact amounts).
     fn json(&self, py: Python<'_>) -> PyResult<String> {
         match &self.value {
-            ParsedValue::Webhook(w) => webhook_json(py, w),
+            ParsedValue::Webhook(w) => to_json_text(py, w),
             ParsedValue::Result(r) => to_json_text(py, r),
         }
     }
@@ -258,7 +252,7 @@ fn parse_result(py: Python<'_>, body: &[u8], signature: Option<&str>, api_key: &
 #[pyfunction]
 fn decode_webhook(py: Python<'_>, body: &[u8]) -> PyResult<String> {
     let event = kopokopo::webhooks::decode_webhook(body).map_err(|e| errors::to_py(py, e))?;
-    webhook_json(py, &event)
+    to_json_text(py, &event)
 }
 
 /// Parses a result callback without checking its signature (for tests and vectors).

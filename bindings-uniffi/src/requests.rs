@@ -11,13 +11,7 @@ use crate::KopoKopoError;
 
 /// Parses a decimal amount; a bad one is `InvalidArgument` naming `field`.
 fn amount(field: &str, text: &str) -> Result<Amount, KopoKopoError> {
-    Amount::parse(text).map_err(|e| match KopoKopoError::from(e) {
-        KopoKopoError::InvalidArgument { reason, .. } => KopoKopoError::InvalidArgument {
-            field: field.to_string(),
-            reason,
-        },
-        other => other,
-    })
+    Amount::parse_field(field, text).map_err(KopoKopoError::from)
 }
 
 fn metadata(m: Option<HashMap<String, String>>) -> Option<Metadata> {

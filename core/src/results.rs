@@ -606,7 +606,6 @@ pub struct PaymentLinkDetails {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PaymentLink {
     /// Id (from `data.id`).
-    #[serde(default)]
     pub id: String,
     /// `payment_link`.
     #[serde(rename = "type")]
@@ -756,13 +755,13 @@ macro_rules! simple_resource {
     };
 }
 
-/// Attribute structs carry `id`/`kind` with `#[serde(default)]`, so the
-/// envelope's `data.id` and `data.type` are copied in after parsing.
-macro_rules! attrs_default_id {
-    ($($ty:ident),*) => {$(simple_resource!($ty);)*};
-}
-
-attrs_default_id!(IncomingPayment, SendMoney, Polling, SmsNotification, Reversal);
+// Attribute structs carry `id`/`kind` with `#[serde(default)]`, so the
+// envelope's `data.id` and `data.type` are copied in after parsing.
+simple_resource!(IncomingPayment);
+simple_resource!(SendMoney);
+simple_resource!(Polling);
+simple_resource!(SmsNotification);
+simple_resource!(Reversal);
 
 impl Resource for PaymentLink {
     fn from_envelope_bytes(body: &[u8]) -> serde_json::Result<Self> {

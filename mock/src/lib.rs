@@ -803,7 +803,7 @@ fn create_send_money(s: &AppState, r: SendMoneyRequest, body: &[u8]) -> Response
         None
     } else {
         Some(Box::new(move |d: &mut Value| {
-            let mut total = rust_total(&dests);
+            let mut total = total_amount(&dests);
             let mut disbursements = Vec::new();
             let mut errors = Vec::new();
             for (dest, phone) in dests.iter().zip(phones.iter()) {
@@ -839,7 +839,7 @@ fn create_send_money(s: &AppState, r: SendMoneyRequest, body: &[u8]) -> Response
     created(s, "/api/v2/send_money", &id)
 }
 
-fn rust_total(dests: &[kopokopo::Destination]) -> String {
+fn total_amount(dests: &[kopokopo::Destination]) -> String {
     let sum = dests.iter().fold(kopokopo::Amount::ZERO.as_decimal(), |acc, d| {
         acc + d.amount().as_decimal()
     });

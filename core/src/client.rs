@@ -175,10 +175,11 @@ impl Client {
             }
             Auth::Bearer => {
                 let ctx = Context::new(&self.config);
-                // Validate before fetching a token: bad input never causes I/O.
-                op.build(&ctx, Some(""))?;
+                // Build (so validate) before fetching a token: bad input
+                // never causes I/O. The token goes in afterwards.
+                let mut req = op.build(&ctx, Some(""))?;
                 let (token, generation) = self.cached_token()?;
-                let req = op.build(&ctx, Some(token.expose()))?;
+                api::set_bearer(&mut req, token.expose());
                 let resp = self.send_with_retries(&req, op.retry_safe())?;
                 if resp.status != 401 {
                     return op.parse(&resp);
@@ -188,7 +189,7 @@ impl Client {
                 // the API did not act on the request, so this is safe for POSTs.
                 self.tokens.invalidate(generation);
                 let (token, _) = self.cached_token()?;
-                let req = op.build(&ctx, Some(token.expose()))?;
+                api::set_bearer(&mut req, token.expose());
                 let resp = self.send_with_retries(&req, op.retry_safe())?;
                 op.parse(&resp)
             }

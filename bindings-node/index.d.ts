@@ -25,8 +25,6 @@ export declare class NativeClient {
   get baseUrl(): string
   /** The `User-Agent` header sent with every request. */
   get userAgent(): string
-  /** Whether an API key is configured (the key itself is never returned). */
-  get hasApiKey(): boolean
   /**
    * Runs an operation (see `operations()`) on the libuv thread pool.
    * `params_json` uses camelCase or snake_case keys; resolves to the

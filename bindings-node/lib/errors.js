@@ -87,18 +87,6 @@ class DecodeError extends KopoKopoError {
   }
 }
 
-/** Error class for each stable code of the core. */
-const ERROR_CLASSES = Object.freeze({
-  invalid_argument: InvalidArgumentError,
-  authentication_failed: AuthenticationError,
-  api_error: ApiError,
-  rate_limited: RateLimitError,
-  transport_error: TransportError,
-  timeout: TimeoutError,
-  signature_invalid: SignatureError,
-  decode_error: DecodeError,
-})
-
 function fromPayload(p) {
   switch (p.code) {
     case 'invalid_argument':
@@ -156,7 +144,6 @@ module.exports = {
   TimeoutError,
   SignatureError,
   DecodeError,
-  ERROR_CLASSES,
   mapError,
   invalidArgument,
 }

@@ -103,19 +103,13 @@ fn convert_in(value: Value, path: &str) -> Result<Value, Error> {
 
 fn amount_in(v: Value, field: &str) -> Result<Value, Error> {
     match &v {
-        Value::Number(n) if n.is_f64() => {
-            let f = n.as_f64().unwrap_or(f64::NAN);
-            if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_991.0 {
-                // An integral double (e.g. 1e3 written by JSON.stringify as 1000
-                // never reaches here; this covers large integers): exact.
-                Ok(Value::String(format!("{f:.0}")))
-            } else {
-                Err(Error::invalid_argument(
-                    field,
-                    "a JavaScript number with a fraction is not an exact amount; pass a decimal string such as \"10.50\"",
-                ))
-            }
-        }
+        // JSON.stringify writes every safe integer without a fraction (serde
+        // reads it as an integer), so a double here has a fraction or is
+        // beyond 2^53: neither is an exact amount.
+        Value::Number(n) if n.is_f64() => Err(Error::invalid_argument(
+            field,
+            "a JavaScript number with a fraction is not an exact amount; pass a decimal string such as \"10.50\"",
+        )),
         _ => Ok(v),
     }
 }
@@ -145,7 +139,7 @@ enum Mode {
     Verbatim,
 }
 
-fn decode_error(e: serde_json::Error) -> Error {
+pub(crate) fn decode_error(e: serde_json::Error) -> Error {
     Error::Decode { message: e.to_string() }
 }
 

@@ -46,100 +46,79 @@ fn to_napi(e: Error) -> napi::Error {
     )
 }
 
-fn invalid(field: &str, reason: &str) -> Error {
-    Error::invalid_argument(field, reason)
-}
-
 fn parse_json(text: &str, field: &str) -> Result<Value, Error> {
-    if text.trim().is_empty() {
-        return Ok(Value::Object(Map::new()));
-    }
-    serde_json::from_str(text).map_err(|_| invalid(field, "must be a JSON-serialisable object"))
+    serde_json::from_str(text).map_err(|_| Error::invalid_argument(field, "must be a JSON-serialisable object"))
 }
 
 /// A typed core value as exact JSON text (amounts keep their digits), in the JS shape.
 fn out_json<T: serde::Serialize>(value: T) -> Result<String, Error> {
-    let text = serde_json::to_string(&value).map_err(|e| Error::Decode { message: e.to_string() })?;
+    let text = serde_json::to_string(&value).map_err(convert::decode_error)?;
     convert::result_out(&text)
 }
 
 // ------------------------------------------------------------------ config
 
-fn opt_string(map: &Map<String, Value>, key: &str) -> Result<Option<String>, Error> {
-    match map.get(key) {
+// Each reader takes its option out of the map: whatever is left at the end
+// is not a client option.
+
+fn opt_string(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>, Error> {
+    match map.remove(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Ok(Some(s)),
         // Never echo the value: it may be a secret.
-        Some(_) => Err(invalid(key, "must be a string")),
+        Some(_) => Err(Error::invalid_argument(key, "must be a string")),
     }
 }
 
-fn opt_millis(map: &Map<String, Value>, key: &str, field: &str) -> Result<Option<Duration>, Error> {
-    match map.get(key) {
+fn opt_millis(map: &mut Map<String, Value>, key: &str, field: &str) -> Result<Option<Duration>, Error> {
+    match map.remove(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => {
-            let ms = n.as_f64().unwrap_or(-1.0);
             // Zero or negative becomes a zero duration, which the core refuses
             // with the right field name.
-            Ok(Some(if ms.is_finite() && ms > 0.0 {
-                Duration::from_secs_f64(ms / 1000.0)
-            } else {
-                Duration::ZERO
-            }))
+            let ms = n.as_f64().unwrap_or(0.0).max(0.0);
+            Duration::try_from_secs_f64(ms / 1000.0)
+                .map(Some)
+                .map_err(|_| Error::invalid_argument(field, "is too large"))
         }
-        Some(_) => Err(invalid(field, "must be a number of milliseconds")),
+        Some(_) => Err(Error::invalid_argument(field, "must be a number of milliseconds")),
     }
 }
-
-const OPTIONS: &[&str] = &[
-    "client_id",
-    "client_secret",
-    "api_key",
-    "base_url",
-    "timeout_ms",
-    "connect_timeout_ms",
-    "max_retries",
-    "user_agent_suffix",
-];
 
 fn config_from_options(options_json: &str) -> Result<Config, Error> {
     let value = parse_json(options_json, "options")?;
     let Value::Object(raw) = value else {
-        return Err(invalid("options", "must be an object"));
+        return Err(Error::invalid_argument("options", "must be an object"));
     };
-    let mut map = Map::new();
-    for (k, v) in raw {
-        let key = convert::camel_to_snake(&k);
-        if !OPTIONS.contains(&key.as_str()) {
-            return Err(invalid(&key, "is not a client option"));
-        }
-        map.insert(key, v);
-    }
+    let mut map: Map<String, Value> = raw.into_iter().map(|(k, v)| (convert::camel_to_snake(&k), v)).collect();
     let mut b = Config::builder(
-        opt_string(&map, "client_id")?.unwrap_or_default(),
-        opt_string(&map, "client_secret")?.unwrap_or_default(),
+        opt_string(&mut map, "client_id")?.unwrap_or_default(),
+        opt_string(&mut map, "client_secret")?.unwrap_or_default(),
     );
-    if let Some(k) = opt_string(&map, "api_key")? {
+    if let Some(k) = opt_string(&mut map, "api_key")? {
         b = b.api_key(k);
     }
-    if let Some(u) = opt_string(&map, "base_url")? {
+    if let Some(u) = opt_string(&mut map, "base_url")? {
         b = b.base_url(u);
     }
-    if let Some(t) = opt_millis(&map, "timeout_ms", "timeout")? {
+    if let Some(t) = opt_millis(&mut map, "timeout_ms", "timeout")? {
         b = b.timeout(t);
     }
-    if let Some(t) = opt_millis(&map, "connect_timeout_ms", "connect_timeout")? {
+    if let Some(t) = opt_millis(&mut map, "connect_timeout_ms", "connect_timeout")? {
         b = b.connect_timeout(t);
     }
-    match map.get("max_retries") {
+    match map.remove("max_retries") {
         None | Some(Value::Null) => {}
         Some(v) => match v.as_u64() {
             Some(n) => b = b.max_retries(u32::try_from(n).unwrap_or(u32::MAX)),
-            None => return Err(invalid("max_retries", "must be a non-negative integer")),
+            None => return Err(Error::invalid_argument("max_retries", "must be a non-negative integer")),
         },
     }
-    if let Some(s) = opt_string(&map, "user_agent_suffix")? {
+    if let Some(s) = opt_string(&mut map, "user_agent_suffix")? {
         b = b.user_agent_suffix(s);
+    }
+    if let Some(key) = map.keys().next() {
+        return Err(Error::invalid_argument(key, "is not a client option"));
     }
     b.build()
 }
@@ -181,12 +160,6 @@ impl NativeClient {
     #[napi(getter)]
     pub fn user_agent(&self) -> String {
         self.inner.config().user_agent().to_string()
-    }
-
-    /// Whether an API key is configured (the key itself is never returned).
-    #[napi(getter)]
-    pub fn has_api_key(&self) -> bool {
-        self.inner.config().api_key().is_some()
     }
 
     /// Runs an operation (see `operations()`) on the libuv thread pool.
@@ -291,7 +264,8 @@ pub fn parse_response(
 ) -> napi::Result<String> {
     let run = || -> Result<String, Error> {
         let params = convert::params_in(parse_json(&params_json, "params")?)?;
-        let status = u16::try_from(status).map_err(|_| invalid("status", "must be an HTTP status code"))?;
+        let status =
+            u16::try_from(status).map_err(|_| Error::invalid_argument("status", "must be an HTTP status code"))?;
         let mut response = kopokopo::HttpResponse::new(status, body.to_vec());
         let pairs: Vec<(String, String)> = match parse_json(&headers_json, "headers")? {
             Value::Object(m) => m
@@ -307,7 +281,12 @@ pub fn parse_response(
                     _ => None,
                 })
                 .collect(),
-            _ => return Err(invalid("headers", "must be an object or a list of [name, value] pairs")),
+            _ => {
+                return Err(Error::invalid_argument(
+                    "headers",
+                    "must be an object or a list of [name, value] pairs",
+                ));
+            }
         };
         for (k, v) in pairs {
             response = response.with_header(&k, &v);

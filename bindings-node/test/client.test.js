@@ -283,7 +283,7 @@ describe('payment links', () => {
   it('create, cancel, status', async () => {
     const created = await client.paymentLinks.create({ tillNumber: '112233', amount: 100, callbackUrl: callback().url })
     const cancelled = await client.paymentLinks.cancel(created.id)
-    assert.ok('message' in cancelled)
+    assert.equal(cancelled.message, 'Payment link cancelled.')
     const status = await client.paymentLinks.status(created.id)
     assert.equal(status.paymentLink.status, 'Cancelled')
   })

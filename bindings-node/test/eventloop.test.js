@@ -44,10 +44,18 @@ it('setInterval keeps ticking during a 500 ms request', async () => {
 })
 
 it('several slow requests run concurrently', async () => {
+  const created = await client.polling.create({
+    scope: 'company',
+    fromTime: '2021-04-12T08:50:22+03:00',
+    toTime: '2021-04-19T08:50:22+03:00',
+    callbackUrl: 'http://127.0.0.1:9/k2/results',
+  })
   await mock.admin('/__admin/faults', { mode: 'delay', delay_ms: 500, count: 3, path: '/api/v2/polling' })
   const started = Date.now()
-  await Promise.all([1, 2, 3].map(() => client.polling.status('p1').catch((e) => e)))
+  const statuses = await Promise.all([1, 2, 3].map(() => client.polling.status(created.id)))
   const elapsed = Date.now() - started
+  for (const s of statuses) assert.equal(s.id, created.id)
+  assert.ok(elapsed >= 450, `the fault delayed the requests (${elapsed} ms)`)
   // Three 500 ms requests in sequence would take 1.5 s; on the thread pool they overlap.
   assert.ok(elapsed < 1400, `took ${elapsed} ms`)
 })

@@ -20,11 +20,16 @@ function node(args, cwd) {
 it('require() and import give the same API', () => {
   const cjs = require('..')
   const esm = node(['--input-type=module', '-e', `
+    import * as ns from ${JSON.stringify(path.join(PKG_DIR, 'lib', 'kopokopo.mjs'))};
     import k, { Client, ApiError, verifySignature } from ${JSON.stringify(path.join(PKG_DIR, 'lib', 'kopokopo.mjs'))};
-    console.log(JSON.stringify({ keys: Object.keys(k).sort(), same: k.Client === Client && k.ApiError === ApiError, fn: typeof verifySignature }))
+    const named = Object.keys(ns).filter((n) => n !== 'default').sort();
+    console.log(JSON.stringify({ keys: Object.keys(k).sort(), named, sameNamed: named.every((n) => ns[n] === k[n]), same: k.Client === Client && k.ApiError === ApiError, fn: typeof verifySignature }))
   `])
   const parsed = JSON.parse(esm)
   assert.deepEqual(parsed.keys, Object.keys(cjs).sort())
+  // Every export of require() is also a named export of import, and the same object.
+  assert.deepEqual(parsed.named, Object.keys(cjs).sort())
+  assert.equal(parsed.sameNamed, true)
   assert.equal(parsed.same, true)
   assert.equal(parsed.fn, 'function')
 })

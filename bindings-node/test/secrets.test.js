@@ -56,12 +56,11 @@ it('errors never carry the secret, the API key or the token', async () => {
   const wrong = new k.Client({ clientId: MOCK.clientId, clientSecret: `${SECRET}-wrong`, baseUrl: mock.baseUrl })
   failures.push(await wrong.tokens.request().catch((e) => e))
   // A secret of the wrong type.
-  try {
-    new k.Client({ clientId: 'id', clientSecret: 123456789987654321 })
-  } catch (e) {
+  assert.throws(() => new k.Client({ clientId: 'id', clientSecret: 987654321 }), (e) => {
     failures.push(e)
-    assert.ok(!describeError(e).includes('123456789987654321'))
-  }
+    assert.ok(!describeError(e).includes('987654321'))
+    return true
+  })
   // Blank secret; bad signature; bad URL; API error; revoked token introspection with a bad token.
   try {
     new k.Client({ clientId: 'id', clientSecret: '  ' })

@@ -32,30 +32,16 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     let class = module.getattr(class_name(e.kind()))?;
     let kwargs = PyDict::new(py);
     kwargs.set_item("code", e.code())?;
-    match e {
-        Error::InvalidArgument { field, reason } => {
-            kwargs.set_item("field", field)?;
-            kwargs.set_item("reason", reason)?;
-        }
-        Error::Authentication { http_status, message } => {
-            kwargs.set_item("http_status", *http_status)?;
-            kwargs.set_item("error_message", message)?;
-        }
-        Error::Api {
-            http_status,
-            error_code,
-            error_message,
-        } => {
-            kwargs.set_item("http_status", *http_status)?;
-            kwargs.set_item("error_code", error_code.as_deref())?;
-            kwargs.set_item("error_message", error_message)?;
-        }
-        Error::RateLimited { retry_after, message } => {
-            kwargs.set_item("http_status", 429)?;
-            kwargs.set_item("error_message", message)?;
-            kwargs.set_item("retry_after", retry_after.map(|d| d.as_secs_f64()))?;
-        }
-        _ => {}
+    // The core's accessors say which fields an error has.
+    if let Some(field) = e.field() {
+        kwargs.set_item("field", field)?;
+        kwargs.set_item("reason", e.error_message())?;
+    }
+    if let Some(status) = e.http_status() {
+        kwargs.set_item("http_status", status)?;
+        kwargs.set_item("error_message", e.error_message())?;
+        kwargs.set_item("error_code", e.error_code())?;
+        kwargs.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
     }
     let instance = class.call((e.to_string(),), Some(&kwargs))?;
     Ok(PyErr::from_value(instance))

@@ -45,19 +45,9 @@ impl Parsed {
     /// `"k2"`/`"daraja"` for webhooks; the result kind (`"incoming_payment"`, ...) for results.
     #[getter]
     fn kind(&self) -> &'static str {
-        use kopokopo::CallbackResult as R;
         match &self.value {
-            ParsedValue::Webhook(kopokopo::Webhook::K2(_)) => "k2",
-            ParsedValue::Webhook(kopokopo::Webhook::Daraja(_)) => "daraja",
-            ParsedValue::Result(r) => match r {
-                R::IncomingPayment(_) => "incoming_payment",
-                R::SendMoney(_) => "send_money",
-                R::Polling(_) => "polling",
-                R::SmsNotification(_) => "sms_notification",
-                R::Reversal(_) => "reversal",
-                R::PaymentLink(_) => "payment_link",
-                _ => "unknown",
-            },
+            ParsedValue::Webhook(w) => w.structure(),
+            ParsedValue::Result(r) => r.kind(),
         }
     }
 
@@ -166,18 +156,13 @@ impl NativeClient {
         self.inner.config().max_retries()
     }
 
-    #[getter]
-    fn has_api_key(&self) -> bool {
-        self.inner.config().api_key().is_some()
-    }
-
-    /// Verifies with the configured API key; `False` when none is configured.
+    /// Verifies with the configured API key (`InvalidArgumentError` when none is configured).
     #[pyo3(signature = (body, signature))]
-    fn verify_signature(&self, body: &[u8], signature: Option<&str>) -> bool {
-        match self.inner.config().api_key() {
-            Some(k) => kopokopo::webhooks::verify_signature(body, signature, k.expose()),
-            None => false,
-        }
+    fn verify_signature(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<bool> {
+        self.inner
+            .webhooks()
+            .verify(body, signature)
+            .map_err(|e| errors::to_py(py, e))
     }
 
     /// Verifies and parses a webhook with the configured API key.
@@ -248,20 +233,6 @@ fn parse_result(py: Python<'_>, body: &[u8], signature: Option<&str>, api_key: &
         .map_err(|e| errors::to_py(py, e))
 }
 
-/// Parses a webhook without checking its signature (for tests and vectors).
-#[pyfunction]
-fn decode_webhook(py: Python<'_>, body: &[u8]) -> PyResult<String> {
-    let event = kopokopo::webhooks::decode_webhook(body).map_err(|e| errors::to_py(py, e))?;
-    to_json_text(py, &event)
-}
-
-/// Parses a result callback without checking its signature (for tests and vectors).
-#[pyfunction]
-fn decode_result(py: Python<'_>, body: &[u8]) -> PyResult<String> {
-    let result = kopokopo::webhooks::decode_result(body).map_err(|e| errors::to_py(py, e))?;
-    to_json_text(py, &result)
-}
-
 /// Sans-IO: validates `params` and builds the HTTP request of `operation`
 /// without sending it. Returns `(method, url, [(name, value)], body)`.
 #[pyfunction]
@@ -324,8 +295,6 @@ fn _kopokopo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(parse_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(parse_result, m)?)?;
-    m.add_function(wrap_pyfunction!(decode_webhook, m)?)?;
-    m.add_function(wrap_pyfunction!(decode_result, m)?)?;
     m.add_function(wrap_pyfunction!(build_request, m)?)?;
     m.add_function(wrap_pyfunction!(parse_response, m)?)?;
     m.add("CORE_VERSION", kopokopo::VERSION)?;

@@ -54,11 +54,12 @@ def test_result_types_are_exact_and_frozen() -> None:
 def test_send_money_amounts() -> None:
     r = parse_fixture("result.send_money.success.json")
     assert isinstance(r, kopokopo.SendMoney)
-    for dest in r.destinations:
-        assert dest.amount is None or isinstance(dest.amount, Decimal)
-    for batch in r.transfer_batches:
-        for d in batch.disbursements:
-            assert d.amount is None or isinstance(d.amount, Decimal)
+    # The fixture has 1000 (a JSON number) and "1000.0" (a string): both exact.
+    assert [dest.amount for dest in r.destinations] == [Decimal(1000), Decimal(1000)]
+    assert all(isinstance(dest.amount, Decimal) for dest in r.destinations)
+    amounts = [d.amount for batch in r.transfer_batches for d in batch.disbursements]
+    assert amounts == [Decimal("1000.0"), Decimal("1000.0")]
+    assert all(isinstance(a, Decimal) for a in amounts)
 
 
 def test_unknown_result_kept_raw() -> None:

@@ -125,19 +125,6 @@ fn base_headers(ctx: &Context<'_>) -> Vec<(String, String)> {
     ]
 }
 
-fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
-}
-
-/// Puts `token` into a request built for an [`Auth::Bearer`] operation (the
-/// client builds, and so validates, a request before it has a token).
-pub(crate) fn set_bearer(req: &mut HttpRequest, token: &str) {
-    match req.headers.iter_mut().find(|(k, _)| k == "authorization") {
-        Some((_, v)) => *v = bearer(token),
-        None => req.headers.push(("authorization".into(), bearer(token))),
-    }
-}
-
 fn bearer_request(
     ctx: &Context<'_>,
     method: Method,
@@ -150,7 +137,7 @@ fn bearer_request(
         message: "no access token".into(),
     })?;
     let mut headers = base_headers(ctx);
-    headers.push(("authorization".into(), bearer(token)));
+    headers.push(("authorization".into(), format!("Bearer {token}")));
     let body = match body {
         Some(b) => {
             headers.push(("content-type".into(), "application/json".into()));

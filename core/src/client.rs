@@ -39,7 +39,7 @@ struct TokenCache {
     requests: AtomicU64,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock cannot leave the cache inconsistent
     // (it holds plain values), so a poisoned lock is still usable.
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -175,11 +175,10 @@ impl Client {
             }
             Auth::Bearer => {
                 let ctx = Context::new(&self.config);
-                // Build (so validate) before fetching a token: bad input
-                // never causes I/O. The token goes in afterwards.
-                let mut req = op.build(&ctx, Some(""))?;
+                // Validate before fetching a token: bad input never causes I/O.
+                op.build(&ctx, Some(""))?;
                 let (token, generation) = self.cached_token()?;
-                api::set_bearer(&mut req, token.expose());
+                let req = op.build(&ctx, Some(token.expose()))?;
                 let resp = self.send_with_retries(&req, op.retry_safe())?;
                 if resp.status != 401 {
                     return op.parse(&resp);
@@ -189,7 +188,7 @@ impl Client {
                 // the API did not act on the request, so this is safe for POSTs.
                 self.tokens.invalidate(generation);
                 let (token, _) = self.cached_token()?;
-                api::set_bearer(&mut req, token.expose());
+                let req = op.build(&ctx, Some(token.expose()))?;
                 let resp = self.send_with_retries(&req, op.retry_safe())?;
                 op.parse(&resp)
             }

@@ -2,7 +2,7 @@
 //! connection pooling, timeouts).
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -11,6 +11,7 @@ use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport as Wire,
 };
 
+use crate::client::lock;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 
@@ -165,59 +166,63 @@ const RESOLVE_TTL: Duration = Duration::from_secs(30);
 /// pool, and with a timeout set its default resolver spawns a thread to do so:
 /// one thread and one DNS lookup per request, even on a pooled connection.
 /// This resolver answers IP literals directly and reuses a host's addresses
-/// for [`RESOLVE_TTL`]; only a miss goes to ureq's resolver (which still
-/// enforces the resolve timeout).
-#[derive(Debug, Default)]
-struct CachingResolver {
-    fallback: DefaultResolver,
+/// for `ttl` ([`RESOLVE_TTL`]); only a miss goes to `lookup` (ureq's
+/// resolver, which still enforces the resolve timeout).
+#[derive(Debug)]
+struct CachingResolver<R = DefaultResolver> {
+    lookup: R,
+    ttl: Duration,
     cache: Mutex<HashMap<String, (Instant, ResolvedSocketAddrs)>>,
 }
 
-/// The host and port of a URL (the scheme's default port when none is given).
-fn host_and_port(uri: &ureq::http::Uri) -> Option<(&str, u16)> {
-    let port = uri.port_u16().or(match uri.scheme_str() {
-        Some("https") => Some(443),
-        Some("http") => Some(80),
-        _ => None,
-    })?;
-    Some((uri.host()?, port))
+impl Default for CachingResolver {
+    fn default() -> Self {
+        CachingResolver::new(DefaultResolver::default(), RESOLVE_TTL)
+    }
 }
 
-/// The address of an IP-literal host (`127.0.0.1`, `[::1]`), which needs no lookup.
-fn literal_addr(host: &str, port: u16) -> Option<SocketAddr> {
-    let literal = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
-    literal.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, port))
+impl<R> CachingResolver<R> {
+    fn new(lookup: R, ttl: Duration) -> Self {
+        CachingResolver {
+            lookup,
+            ttl,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
 }
 
-impl Resolver for CachingResolver {
+/// `host:port` of a URL (ureq's own spelling, with the scheme's default port),
+/// which is also a socket address when the host is an IP literal.
+fn lookup_key(uri: &ureq::http::Uri) -> Option<String> {
+    DefaultResolver::host_and_port(uri.scheme()?, uri.authority()?)
+}
+
+impl<R: Resolver> Resolver for CachingResolver<R> {
     fn resolve(
         &self,
         uri: &ureq::http::Uri,
         config: &ureq::config::Config,
         timeout: NextTimeout,
     ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
-        let Some((host, port)) = host_and_port(uri) else {
-            return self.fallback.resolve(uri, config, timeout);
+        let Some(key) = lookup_key(uri) else {
+            return self.lookup.resolve(uri, config, timeout);
         };
-        if let Some(addr) = literal_addr(host, port) {
+        // An IP literal (`127.0.0.1:8080`, `[::1]:443`) needs no lookup.
+        if let Ok(addr) = key.parse::<SocketAddr>() {
             let mut addrs = self.empty();
             addrs.push(addr);
             return Ok(addrs);
         }
-        let key = format!("{host}:{port}");
         let now = Instant::now();
-        if let Ok(cache) = self.cache.lock() {
-            if let Some((at, addrs)) = cache.get(&key) {
-                if now.duration_since(*at) < RESOLVE_TTL {
-                    return Ok(addrs.clone());
-                }
+        if let Some((at, addrs)) = lock(&self.cache).get(&key) {
+            if now.duration_since(*at) < self.ttl {
+                return Ok(addrs.clone());
             }
         }
-        let addrs = self.fallback.resolve(uri, config, timeout)?;
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.retain(|_, (at, _)| now.duration_since(*at) < RESOLVE_TTL);
-            cache.insert(key, (now, addrs.clone()));
-        }
+        let addrs = self.lookup.resolve(uri, config, timeout)?;
+        let mut cache = lock(&self.cache);
+        cache.retain(|_, (at, _)| now.duration_since(*at) < self.ttl);
+        cache.insert(key, (now, addrs.clone()));
         Ok(addrs)
     }
 }
@@ -281,20 +286,69 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// Answers every host with 10.0.0.1 and counts the lookups.
+    #[derive(Debug, Default)]
+    struct Counting(std::sync::atomic::AtomicUsize);
+
+    impl Resolver for Counting {
+        fn resolve(
+            &self,
+            uri: &ureq::http::Uri,
+            _config: &ureq::config::Config,
+            _timeout: NextTimeout,
+        ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut addrs = self.empty();
+            let port = lookup_key(uri)
+                .and_then(|k| k.rsplit(':').next()?.parse().ok())
+                .unwrap();
+            addrs.push(SocketAddr::new([10, 0, 0, 1].into(), port));
+            Ok(addrs)
+        }
+    }
+
+    fn resolve<R: Resolver>(r: &CachingResolver<R>, url: &str) -> Vec<SocketAddr> {
+        let config = ureq::Agent::config_builder().build();
+        r.resolve(&uri(url), &config, NextTimeout::default()).unwrap().to_vec()
+    }
+
+    fn lookups(r: &CachingResolver<Counting>) -> usize {
+        r.lookup.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     #[test]
     fn ip_literals_need_no_lookup() {
-        let (v4, v6, name) = (
-            uri("http://127.0.0.1:8080/x"),
-            uri("https://[::1]/x"),
-            uri("http://sandbox.kopokopo.com/x"),
+        let r = CachingResolver::new(Counting::default(), RESOLVE_TTL);
+        assert_eq!(
+            resolve(&r, "http://127.0.0.1:8080/x"),
+            ["127.0.0.1:8080".parse().unwrap()]
         );
-        let (h, p) = host_and_port(&v4).unwrap();
-        assert_eq!(literal_addr(h, p), Some("127.0.0.1:8080".parse().unwrap()));
-        let (h, p) = host_and_port(&v6).unwrap();
-        assert_eq!(literal_addr(h, p), Some("[::1]:443".parse().unwrap()));
-        let (h, p) = host_and_port(&name).unwrap();
-        assert_eq!((h, p), ("sandbox.kopokopo.com", 80));
-        assert_eq!(literal_addr(h, p), None);
-        assert_eq!(host_and_port(&uri("/relative")), None);
+        assert_eq!(resolve(&r, "https://[::1]/x"), ["[::1]:443".parse().unwrap()]);
+        assert_eq!(lookups(&r), 0);
+        assert_eq!(
+            lookup_key(&uri("http://sandbox.kopokopo.com/x")).as_deref(),
+            Some("sandbox.kopokopo.com:80")
+        );
+        assert_eq!(lookup_key(&uri("/relative")), None);
+    }
+
+    #[test]
+    fn a_host_is_looked_up_once_per_ttl() {
+        let r = CachingResolver::new(Counting::default(), RESOLVE_TTL);
+        let addr: SocketAddr = "10.0.0.1:443".parse().unwrap();
+        assert_eq!(resolve(&r, "https://sandbox.kopokopo.com/a"), [addr]);
+        assert_eq!(resolve(&r, "https://sandbox.kopokopo.com/b"), [addr]);
+        assert_eq!(lookups(&r), 1);
+        // Another host (or port) is another lookup.
+        resolve(&r, "https://api.kopokopo.com/a");
+        resolve(&r, "http://api.kopokopo.com/a");
+        assert_eq!(lookups(&r), 3);
+
+        // Once the time to live has passed, the host is looked up again.
+        let expired = CachingResolver::new(Counting::default(), Duration::ZERO);
+        resolve(&expired, "https://sandbox.kopokopo.com/a");
+        resolve(&expired, "https://sandbox.kopokopo.com/a");
+        assert_eq!(lookups(&expired), 2);
+        assert_eq!(lock(&expired.cache).len(), 1, "expired entries are dropped");
     }
 }

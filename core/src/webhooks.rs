@@ -371,6 +371,16 @@ pub enum Webhook {
     Daraja(DarajaEvent),
 }
 
+impl Webhook {
+    /// The payload structure, as serialised in `"structure"`: `k2` or `daraja`.
+    pub fn structure(&self) -> &'static str {
+        match self {
+            Webhook::K2(_) => "k2",
+            Webhook::Daraja(_) => "daraja",
+        }
+    }
+}
+
 impl Serialize for Webhook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         #[derive(Serialize)]
@@ -387,9 +397,13 @@ impl Serialize for Webhook {
             event: &'a DarajaEvent,
         }
         match self {
-            Webhook::K2(event) => K2 { structure: "k2", event }.serialize(serializer),
+            Webhook::K2(event) => K2 {
+                structure: self.structure(),
+                event,
+            }
+            .serialize(serializer),
             Webhook::Daraja(event) => Daraja {
-                structure: "daraja",
+                structure: self.structure(),
                 topic: event.topic(),
                 event,
             }
@@ -531,6 +545,21 @@ pub enum CallbackResult {
 }
 
 impl CallbackResult {
+    /// The variant's name in the serialised form (`"kind"`): `incoming_payment`,
+    /// `send_money`, `polling`, `sms_notification`, `reversal`, `payment_link`
+    /// or `unknown`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CallbackResult::IncomingPayment(_) => "incoming_payment",
+            CallbackResult::SendMoney(_) => "send_money",
+            CallbackResult::Polling(_) => "polling",
+            CallbackResult::SmsNotification(_) => "sms_notification",
+            CallbackResult::Reversal(_) => "reversal",
+            CallbackResult::PaymentLink(_) => "payment_link",
+            CallbackResult::Unknown { .. } => "unknown",
+        }
+    }
+
     /// The result kind as `data.type` spells it.
     pub fn result_type(&self) -> &str {
         match self {
@@ -681,7 +710,10 @@ mod tests {
     #[test]
     fn unknown_result_kept() {
         let body = br#"{"data":{"id":"1","type":"new_thing","attributes":{}}}"#;
-        match decode_result(body).unwrap() {
+        let r = decode_result(body).unwrap();
+        assert_eq!(r.kind(), "unknown");
+        assert_eq!(serde_json::to_value(&r).unwrap()["kind"], "unknown");
+        match r {
             CallbackResult::Unknown { result_type, .. } => assert_eq!(result_type, "new_thing"),
             other => panic!("{other:?}"),
         }

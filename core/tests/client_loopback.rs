@@ -71,16 +71,14 @@ type Handler = dyn Fn(&Req) -> Resp + Send + Sync;
 struct Server {
     port: u16,
     log: Arc<Mutex<Vec<Req>>>,
-    tokens_issued: Arc<AtomicUsize>,
 }
 
 impl Server {
     /// A server answering token requests itself (`token_delay` each) and
     /// everything else with `api`.
     fn start(token_delay: Duration, api: impl Fn(&Req) -> Resp + Send + Sync + 'static) -> Server {
-        let tokens_issued = Arc::new(AtomicUsize::new(0));
-        let issued = tokens_issued.clone();
-        let handler: Arc<Handler> = Arc::new(move |r: &Req| {
+        let issued = AtomicUsize::new(0);
+        Server::start_raw(move |r: &Req| {
             if r.is_token() {
                 let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
                 Resp::new(
@@ -94,7 +92,12 @@ impl Server {
             } else {
                 api(r)
             }
-        });
+        })
+    }
+
+    /// A server whose handler also answers token requests.
+    fn start_raw(handler: impl Fn(&Req) -> Resp + Send + Sync + 'static) -> Server {
+        let handler: Arc<Handler> = Arc::new(handler);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -107,11 +110,7 @@ impl Server {
                 std::thread::spawn(move || serve(stream, &*handler, &log));
             }
         });
-        Server {
-            port,
-            log,
-            tokens_issued,
-        }
+        Server { port, log }
     }
 
     fn url(&self) -> String {
@@ -326,7 +325,6 @@ fn concurrent_callers_share_one_token_request() {
         assert_eq!(t.join().unwrap().unwrap(), "Success");
     }
     assert_eq!(server.token_requests(), 1, "single flight");
-    assert_eq!(server.tokens_issued.load(Ordering::SeqCst), 1);
     assert_eq!(c.token_requests(), 1);
     assert_eq!(server.api_requests().len(), 32);
 }
@@ -579,30 +577,6 @@ fn wrong_credentials_are_an_authentication_error() {
     assert!(refusing.api_requests().is_empty(), "no API call without a token");
     assert_eq!(refusing.token_requests(), 1, "a refused token request is not retried");
     assert_error_clean(&e);
-}
-
-impl Server {
-    /// A server whose handler also answers token requests.
-    fn start_raw(handler: impl Fn(&Req) -> Resp + Send + Sync + 'static) -> Server {
-        let handler: Arc<Handler> = Arc::new(handler);
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let log2 = log.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let handler = handler.clone();
-                let log = log2.clone();
-                std::thread::spawn(move || serve(stream, &*handler, &log));
-            }
-        });
-        Server {
-            port,
-            log,
-            tokens_issued: Arc::new(AtomicUsize::new(0)),
-        }
-    }
 }
 
 #[test]

@@ -751,6 +751,12 @@ fn every_callback_fixture_parses() {
             "webhook" => {
                 let w = webhooks::decode_webhook(&body).unwrap();
                 assert_eq!(w.topic().as_str(), c["topic"].as_str().unwrap(), "{fixture}");
+                assert_eq!(w.structure(), c["structure"].as_str().unwrap(), "{fixture}");
+                assert_eq!(
+                    serde_json::to_value(&w).unwrap()["structure"],
+                    w.structure(),
+                    "{fixture}"
+                );
                 match (&w, c["structure"].as_str().unwrap()) {
                     (Webhook::K2(e), "k2") => assert_eq!(e.event_type.as_deref(), c["event_type"].as_str()),
                     (Webhook::Daraja(d), "daraja") => {
@@ -762,6 +768,7 @@ fn every_callback_fixture_parses() {
             "result" => {
                 let r = webhooks::decode_result(&body).unwrap();
                 assert!(!matches!(r, CallbackResult::Unknown { .. }), "{fixture}");
+                assert_eq!(serde_json::to_value(&r).unwrap()["kind"], r.kind(), "{fixture}");
                 assert_eq!(r.result_type(), c["data_type"].as_str().unwrap(), "{fixture}");
                 let status = match &r {
                     CallbackResult::IncomingPayment(x) => &x.status,

@@ -58,6 +58,7 @@ proptest! {
         prop_assert_eq!(parsed, from_number);
         // Format and parse back: the same value, and the wire form is the exact text.
         let wire = serde_json::to_string(&parsed).unwrap();
+        prop_assert_eq!(&wire, &parsed.to_canonical_string());
         let back: Amount = serde_json::from_str(&wire).unwrap();
         prop_assert_eq!(back, parsed);
         prop_assert_eq!(Amount::parse(&parsed.to_string()).unwrap(), parsed);

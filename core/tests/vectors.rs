@@ -342,11 +342,9 @@ fn run_response_error(case: &Value) -> Outcome {
 fn run_response(case: &Value) -> Outcome {
     let resp = response_of(case)?;
     let (op, params) = (s(case, "operation")?, field(case, "params")?);
-    let got = parse_response(op, params, &resp).map_err(|e| format!("parse failed: {e}"))?;
-    // The exact-text form is the same document.
-    let text = parse_response_text(op, params, &resp).map_err(|e| format!("parse (text) failed: {e}"))?;
-    let from_text: Value = serde_json::from_str(&text).map_err(|e| format!("result text is not JSON: {e}"))?;
-    json_equal(&got, &from_text, "$text")?;
+    // The exact-text form (what the bindings read); `parse_response` is this text as a Value.
+    let text = parse_response_text(op, params, &resp).map_err(|e| format!("parse failed: {e}"))?;
+    let got: Value = serde_json::from_str(&text).map_err(|e| format!("result text is not JSON: {e}"))?;
     subset(field(case, "expect")?, &got, "$")
 }
 

@@ -699,6 +699,23 @@ fn schedule(s: &AppState, key: String, doc: Value, callback_url: String, finish:
     });
 }
 
+/// A JSON POST signed the way Kopo Kopo signs webhooks and results.
+fn signed_post(url: String, body: Vec<u8>, api_key: &str, agent: &str) -> HttpRequest {
+    HttpRequest {
+        method: kopokopo::Method::Post,
+        url,
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            ("user-agent".into(), format!("{agent}/{}", env!("CARGO_PKG_VERSION"))),
+            (
+                webhooks::SIGNATURE_HEADER.to_ascii_lowercase(),
+                webhooks::sign(&body, api_key),
+            ),
+        ],
+        body,
+    }
+}
+
 async fn deliver(s: &AppState, url: String, body: Vec<u8>) {
     // The simulator only ever calls back to loopback listeners: callback URLs
     // on other hosts (documentation examples) are accepted but not called.
@@ -706,17 +723,7 @@ async fn deliver(s: &AppState, url: String, body: Vec<u8>) {
         s.lock().callbacks_skipped += 1;
         return;
     }
-    let signature = webhooks::sign(&body, &s.config.api_key);
-    let req = HttpRequest {
-        method: kopokopo::Method::Post,
-        url,
-        headers: vec![
-            ("content-type".into(), "application/json".into()),
-            ("user-agent".into(), format!("k2-mock/{}", env!("CARGO_PKG_VERSION"))),
-            ("x-kopokopo-signature".into(), signature),
-        ],
-        body,
-    };
+    let req = signed_post(url, body, &s.config.api_key, "k2-mock");
     let s2 = Arc::clone(s);
     let ok = tokio::task::spawn_blocking(move || s2.http.send(&req).map(|r| r.is_success()).unwrap_or(false))
         .await
@@ -1099,17 +1106,7 @@ pub fn trigger(topic: &str, url: &str, api_key: &str, daraja: bool) -> Result<u1
             docs::RESULT_KINDS.join(", ")
         )
     })?;
-    let body = event.to_string().into_bytes();
-    let req = HttpRequest {
-        method: kopokopo::Method::Post,
-        url: url.to_string(),
-        headers: vec![
-            ("content-type".into(), "application/json".into()),
-            ("user-agent".into(), format!("k2-trigger/{}", env!("CARGO_PKG_VERSION"))),
-            ("x-kopokopo-signature".into(), webhooks::sign(&body, api_key)),
-        ],
-        body,
-    };
+    let req = signed_post(url.to_string(), event.to_string().into_bytes(), api_key, "k2-trigger");
     UreqTransport::new(Duration::from_secs(10), Duration::from_secs(5))
         .send(&req)
         .map(|r| r.status)

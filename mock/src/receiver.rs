@@ -35,7 +35,7 @@ async fn record(
     body: Bytes,
 ) -> &'static str {
     let signature = headers
-        .get("x-kopokopo-signature")
+        .get(kopokopo::webhooks::SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let _ = tx.send(Delivery {

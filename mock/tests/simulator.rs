@@ -130,14 +130,13 @@ fn stk_push_success_failure_pending() {
     let status = client.incoming_payments().status(&created.location).unwrap();
     assert_eq!(status.status, "Success");
     // A signature check over re-serialised JSON must fail: only raw bytes verify.
-    let reserialised = serde_json::to_vec(&serde_json::from_slice::<Value>(&d.body).unwrap()).unwrap();
-    if reserialised != d.body {
-        assert!(!webhooks::verify_signature(
-            &reserialised,
-            d.signature.as_deref(),
-            DEFAULT_API_KEY
-        ));
-    }
+    let reserialised = serde_json::to_vec_pretty(&serde_json::from_slice::<Value>(&d.body).unwrap()).unwrap();
+    assert_ne!(reserialised, d.body);
+    assert!(!webhooks::verify_signature(
+        &reserialised,
+        d.signature.as_deref(),
+        DEFAULT_API_KEY
+    ));
 
     let failed = client
         .incoming_payments()
@@ -169,9 +168,10 @@ fn stk_push_success_failure_pending() {
         .create(&stk("0700000003", cb(&rx, "/inv")))
         .unwrap();
     let d = rx.next_at("/inv", WAIT).unwrap();
-    if let CallbackResult::IncomingPayment(p) = verified_result(&d) {
-        assert_eq!(p.event.errors, vec!["The initiator information is invalid."]);
-    }
+    let CallbackResult::IncomingPayment(p) = verified_result(&d) else {
+        panic!("not an incoming payment result")
+    };
+    assert_eq!(p.event.errors, vec!["The initiator information is invalid."]);
     assert_eq!(client.incoming_payments().status(&invalid.id).unwrap().status, "Failed");
 }
 
@@ -194,6 +194,7 @@ fn api_errors_are_typed_and_invalid_input_sends_nothing() {
         e => panic!("{e:?}"),
     }
     let before = counter(&server, "POST /api/v2/incoming_payments");
+    assert_eq!(before, 1, "the refused create above was counted");
     let e = client
         .incoming_payments()
         .create(&stk("0812345678", "https://e.com".into()))

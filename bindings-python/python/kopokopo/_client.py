@@ -118,7 +118,11 @@ class Webhooks(_Group):
         )
 
     def verify(self, body: Body, signature: Optional[str]) -> bool:
-        """Whether ``signature`` matches the raw ``body`` (False without an API key)."""
+        """Whether ``signature`` matches the raw ``body``.
+
+        Raises :class:`InvalidArgumentError` (``field == "api_key"``) when the
+        client has no API key, like :meth:`parse_webhook`.
+        """
         return self._native.verify_signature(body_bytes(body), signature)
 
     def parse_webhook(self, body: Body, signature: Optional[str]) -> Webhook:

@@ -150,10 +150,6 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _identity(value: Any) -> Any:
-    return _freeze(value)
-
-
 _CONVERTERS: Dict[Any, Callable[[Any], Any]] = {}
 
 
@@ -192,7 +188,7 @@ def _build_converter(tp: Any) -> Callable[[Any], Any]:
         return bool
     if tp is int:
         return lambda v: 0 if v is None else v
-    return _identity
+    return _freeze
 
 
 def _convert(tp: Any, value: Any) -> Any:
@@ -208,14 +204,6 @@ def _key(f: "dataclasses.Field[Any]") -> str:
     return key
 
 
-def _value(data: Mapping[str, Any], f: "dataclasses.Field[Any]") -> Any:
-    key = _key(f)
-    if key in data:
-        return data[key]
-    alt = f.metadata.get("alt")
-    return data.get(alt) if isinstance(alt, str) else None
-
-
 @dataclass(frozen=True)
 class _Model:
     """Base of every result: construction from the core's JSON and ``to_dict``."""
@@ -226,13 +214,12 @@ class _Model:
         if plan is None:
             hints = get_type_hints(cls)
             plan = _PLANS[cls] = [
-                (f.name, _key(f), f.metadata.get("alt"), _converter(hints[f.name])) for f in dataclasses.fields(cls)
+                (f.name, _key(f), _converter(hints[f.name])) for f in dataclasses.fields(cls)
             ]
         obj = cls.__new__(cls)
         setattr_ = object.__setattr__
-        for name, key, alt, conv in plan:
-            value = data.get(key) if key in data or not isinstance(alt, str) else data.get(alt)
-            setattr_(obj, name, conv(value))
+        for name, key, conv in plan:
+            setattr_(obj, name, conv(data.get(key)))
         setattr_(obj, "_raw", data)
         return obj
 
@@ -720,12 +707,6 @@ def result_from_parsed(parsed: _ParsedLike, loads: Callable[[str], Any]) -> Call
     if cls is None:
         return result_from_json(loads(parsed.json()))
     return cls._lazy(lambda: loads(parsed.json())["value"])  # type: ignore[return-value]
-
-
-def webhook_from_json(data: Mapping[str, Any]) -> Webhook:
-    if data.get("structure") == "daraja":
-        return DarajaEvent._from_json(data)
-    return WebhookEvent._from_json(data)
 
 
 def result_from_json(data: Mapping[str, Any]) -> CallbackResult:

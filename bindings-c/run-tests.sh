@@ -116,6 +116,12 @@ if "$work/examples/webhook_verify" "$work/examples/event.json" "0000$sig" >/dev/
     echo "webhook_verify accepted a bad signature" >&2
     exit 1
 fi
+# A body over the 1 MiB cap is refused (413) before it is verified.
+head -c 1048577 /dev/zero | tr '\0' ' ' >"$work/examples/big.json"
+if out="$("$work/examples/webhook_verify" "$work/examples/big.json" "$sig")" || [ "${out#*answer 413}" = "$out" ]; then
+    echo "webhook_verify did not refuse a body over 1 MiB: $out" >&2
+    exit 1
+fi
 sh "$here/tests/mock.sh" stop "$mock_dir"
 
 # -------------------------------------------------------------- 7. sanitizers

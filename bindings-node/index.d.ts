@@ -16,7 +16,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativeClient {
   /**
    * `options_json`: `{"clientId", "clientSecret", "apiKey", "baseUrl",
-   * "timeoutMs", "connectTimeoutMs", "maxRetries", "userAgentSuffix"}`.
+   * "timeoutMs", "connectTimeoutMs", "maxRetries", "proxy",
+   * "userAgentSuffix"}`.
    */
   constructor(optionsJson: string)
   /** The client id (not a secret). */
@@ -86,5 +87,8 @@ export declare function sign(body: Buffer, apiKey: string): string
 /** The header that carries webhook and result signatures. */
 export declare const SIGNATURE_HEADER: string
 
-/** Whether `signature` matches the raw `body` under `api_key`. Never throws. */
+/**
+ * Whether `signature` matches the raw `body` under `api_key`. Never throws
+ * (but for an internal error).
+ */
 export declare function verifySignature(body: Buffer, signature: string | undefined | null, apiKey: string): boolean

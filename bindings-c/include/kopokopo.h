@@ -11,8 +11,10 @@
  *    with k2_string_free() only (never free()).
  *  - Every `_free` function accepts NULL.
  *  - Input strings must be NUL-terminated UTF-8; NULL (where not documented
- *    as optional) or invalid UTF-8 gives K2_STATUS_INVALID_ARGUMENT.
- *  - No Rust panic crosses this boundary: it becomes K2_STATUS_PANIC.
+ *    as optional) or invalid UTF-8 gives K2_STATUS_INVALID_ARGUMENT (except
+ *    a signature: one that is not UTF-8 is simply not valid).
+ *  - No Rust panic crosses this boundary: it becomes K2_STATUS_INTERNAL
+ *    (error code "internal"), and the library remains usable.
  *  - A ::k2_client may be shared between threads; every other function is
  *    thread-safe with respect to distinct arguments.
  *  - Messages never contain the client secret, the API key or a token.
@@ -73,10 +75,16 @@ typedef enum {
      */
     K2_STATUS_DECODE = 8,
     /**
-     * A bug: a Rust panic was caught at the library boundary. The library
-     * remains usable, but please report it.
+     * No longer returned: a caught panic is now `K2_STATUS_INTERNAL`. Kept
+     * so that the value 9 keeps its name (values are never reused).
      */
     K2_STATUS_PANIC = 9,
+    /**
+     * A bug in the library: a Rust panic was caught at the library boundary
+     * (error code `internal`, as in every binding). The library and its
+     * clients remain usable, but please report it.
+     */
+    K2_STATUS_INTERNAL = 10,
 } k2_status;
 
 /**
@@ -106,7 +114,7 @@ typedef struct k2_error k2_error;
  *
  * The strings are borrowed only during the call; the client keeps copies.
  * Zero-initialise it (`k2_config cfg = {0};`) and set the fields you need:
- * NULL and 0 select the defaults.
+ * NULL and 0 select the defaults. New fields are only ever appended.
  */
 typedef struct {
     /**
@@ -128,8 +136,20 @@ typedef struct {
     const char *base_url;
     /**
      * Whole-request timeout in milliseconds; 0 for the default (30 000).
+     * At most 3 600 000 (one hour); more is `K2_STATUS_INVALID_ARGUMENT`
+     * (field `timeout`).
      */
     uint64_t timeout_ms;
+    /**
+     * HTTP proxy. NULL or `"env"`: from the environment (`HTTPS_PROXY` /
+     * `https_proxy`, else `ALL_PROXY` / `all_proxy`, minus the hosts in
+     * `NO_PROXY`; `HTTP_PROXY` is never read). `"none"`: connect directly.
+     * Anything else: the URL of the proxy (`http://` or `https://`,
+     * credentials in the URL allowed and never printed); an invalid URL is
+     * `K2_STATUS_INVALID_ARGUMENT` (field `proxy`). Loopback hosts
+     * (`k2 mock`) are never proxied.
+     */
+    const char *proxy;
 } k2_config;
 
 #ifdef __cplusplus
@@ -202,7 +222,7 @@ const char *k2_error_message(const k2_error *err);
  * The stable error code, identical in every language binding of the
  * library: `invalid_argument`, `authentication_failed`, `api_error`,
  * `rate_limited`, `transport_error`, `timeout`, `signature_invalid`,
- * `decode_error`, or `panic` (`K2_STATUS_PANIC`, C library only).
+ * `decode_error`, or `internal` (`K2_STATUS_INTERNAL`: a caught panic).
  *
  * @return a static string (do not free it), or NULL when `err` is NULL.
  */
@@ -243,10 +263,23 @@ const char *k2_error_api_code(const k2_error *err);
 uint64_t k2_error_retry_after_ms(const k2_error *err);
 
 /**
+ * **Test hook, not part of the API.** Panics inside the library's panic
+ * guard, exactly as a bug would, so that tests can check that a panic
+ * becomes `K2_STATUS_INTERNAL` (error code `"internal"`) and that the
+ * process and the library keep working. It has no other effect (the Rust
+ * panic message is printed on stderr).
+ *
+ * @param err optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_INTERNAL`. Thread-safe.
+ */
+k2_status k2_test_force_panic(k2_error **err);
+
+/**
  * Creates a client.
  *
  * The configuration is validated (credentials present, base URL secure,
- * timeout positive); no request is sent until the first call.
+ * timeout positive and at most one hour, proxy URL well-formed); no
+ * request is sent until the first call.
  *
  * @param config    the configuration (required; only read during the call).
  * @param client_out receives the new client on success, NULL on failure
@@ -631,14 +664,15 @@ k2_status k2_sign(const uint8_t *body,
  *
  * @param body      the raw body bytes (may be NULL only when `body_len` is 0).
  * @param body_len  its length in bytes.
- * @param signature the header value, or NULL when the header was missing
- *                  (which is simply not valid).
+ * @param signature the header value, or NULL when the header was missing.
+ *                  A missing, malformed or non-UTF-8 signature is simply
+ *                  not valid (`*valid` is false), never an argument error.
  * @param api_key   the API key (required, non-empty, UTF-8).
  * @param valid     receives true when the signature matches, false otherwise
  *                  (required; written false on any failure).
  * @return `K2_STATUS_OK` when the check was made (whatever its outcome), or
- *         `K2_STATUS_INVALID_ARGUMENT` (NULL/empty `api_key`, NULL `valid`,
- *         non-UTF-8 text, NULL body with a length). Thread-safe.
+ *         `K2_STATUS_INVALID_ARGUMENT` (NULL/empty/non-UTF-8 `api_key`, NULL
+ *         `valid`, NULL body with a length). Thread-safe.
  */
 k2_status k2_verify_signature(const uint8_t *body,
                               size_t body_len,
@@ -661,6 +695,8 @@ k2_status k2_verify_signature(const uint8_t *body,
  * @param body      the raw body bytes (may be NULL only when `body_len` is 0).
  * @param body_len  its length in bytes.
  * @param signature the `X-KopoKopo-Signature` header, or NULL when missing.
+ *                  A missing, malformed or non-UTF-8 signature gives
+ *                  `K2_STATUS_SIGNATURE_INVALID`.
  * @param api_key   the API key (required, UTF-8).
  * @param json_out  receives the event as JSON (required; release with `k2_string_free()`).
  * @param err       optional error out-parameter.
@@ -686,6 +722,8 @@ k2_status k2_parse_webhook(const uint8_t *body,
  * @param body      the raw body bytes (may be NULL only when `body_len` is 0).
  * @param body_len  its length in bytes.
  * @param signature the `X-KopoKopo-Signature` header, or NULL when missing.
+ *                  A missing, malformed or non-UTF-8 signature gives
+ *                  `K2_STATUS_SIGNATURE_INVALID`.
  * @param api_key   the API key (required, UTF-8).
  * @param json_out  receives the result as JSON (required; release with `k2_string_free()`).
  * @param err       optional error out-parameter.

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use kopokopo::{Client, Config, Error, dynamic};
+use kopokopo::{Client, Config, Error, Proxy, dynamic};
 use serde_json::{Map, Value};
 
 use crate::ffi::{arg_opt_str, arg_str, contain, give_string, guard, invalid, k2_error, k2_status, out_ptr};
@@ -12,7 +12,7 @@ use crate::ffi::{arg_opt_str, arg_str, contain, give_string, guard, invalid, k2_
 ///
 /// The strings are borrowed only during the call; the client keeps copies.
 /// Zero-initialise it (`k2_config cfg = {0};`) and set the fields you need:
-/// NULL and 0 select the defaults.
+/// NULL and 0 select the defaults. New fields are only ever appended.
 #[allow(non_camel_case_types)]
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -27,7 +27,17 @@ pub struct k2_config {
     /// Must be `https://`, or `http://` on a loopback host (tests, `k2 mock`).
     pub base_url: *const c_char,
     /// Whole-request timeout in milliseconds; 0 for the default (30 000).
+    /// At most 3 600 000 (one hour); more is `K2_STATUS_INVALID_ARGUMENT`
+    /// (field `timeout`).
     pub timeout_ms: u64,
+    /// HTTP proxy. NULL or `"env"`: from the environment (`HTTPS_PROXY` /
+    /// `https_proxy`, else `ALL_PROXY` / `all_proxy`, minus the hosts in
+    /// `NO_PROXY`; `HTTP_PROXY` is never read). `"none"`: connect directly.
+    /// Anything else: the URL of the proxy (`http://` or `https://`,
+    /// credentials in the URL allowed and never printed); an invalid URL is
+    /// `K2_STATUS_INVALID_ARGUMENT` (field `proxy`). Loopback hosts
+    /// (`k2 mock`) are never proxied.
+    pub proxy: *const c_char,
 }
 
 /// A Kopo Kopo API client (opaque).
@@ -45,11 +55,12 @@ pub struct k2_client {
 /// # Safety
 /// The pointers in `c` are NULL or valid NUL-terminated strings.
 unsafe fn build_config(c: &k2_config) -> Result<Config, Error> {
-    // SAFETY (all four): pointers come from the caller's k2_config (documented contract).
+    // SAFETY (all five): pointers come from the caller's k2_config (documented contract).
     let client_id = unsafe { arg_str(c.client_id, "client_id") }?;
     let client_secret = unsafe { arg_str(c.client_secret, "client_secret") }?;
     let api_key = unsafe { arg_opt_str(c.api_key, "api_key") }?;
     let base_url = unsafe { arg_opt_str(c.base_url, "base_url") }?;
+    let proxy = unsafe { arg_opt_str(c.proxy, "proxy") }?;
     let mut b = Config::builder(client_id, client_secret).user_agent_suffix(format!("c/{}", env!("CARGO_PKG_VERSION")));
     if let Some(k) = api_key {
         b = b.api_key(k);
@@ -60,13 +71,14 @@ unsafe fn build_config(c: &k2_config) -> Result<Config, Error> {
     if c.timeout_ms != 0 {
         b = b.timeout(Duration::from_millis(c.timeout_ms));
     }
-    b.build()
+    b.proxy(Proxy::from_option(proxy)).build()
 }
 
 /// Creates a client.
 ///
 /// The configuration is validated (credentials present, base URL secure,
-/// timeout positive); no request is sent until the first call.
+/// timeout positive and at most one hour, proxy URL well-formed); no
+/// request is sent until the first call.
 ///
 /// @param config    the configuration (required; only read during the call).
 /// @param client_out receives the new client on success, NULL on failure

@@ -1,6 +1,7 @@
 //! Status codes, the error object, and the helpers every export uses:
 //! panic containment, NULL / UTF-8 checks on inputs, out-parameter writes.
 
+use std::borrow::Cow;
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
@@ -35,9 +36,13 @@ pub enum k2_status {
     K2_STATUS_SIGNATURE_INVALID = 7,
     /// A response or payload could not be decoded.
     K2_STATUS_DECODE = 8,
-    /// A bug: a Rust panic was caught at the library boundary. The library
-    /// remains usable, but please report it.
+    /// No longer returned: a caught panic is now `K2_STATUS_INTERNAL`. Kept
+    /// so that the value 9 keeps its name (values are never reused).
     K2_STATUS_PANIC = 9,
+    /// A bug in the library: a Rust panic was caught at the library boundary
+    /// (error code `internal`, as in every binding). The library and its
+    /// clients remain usable, but please report it.
+    K2_STATUS_INTERNAL = 10,
 }
 
 impl k2_status {
@@ -51,6 +56,7 @@ impl k2_status {
             ErrorKind::Timeout => k2_status::K2_STATUS_TIMEOUT,
             ErrorKind::SignatureInvalid => k2_status::K2_STATUS_SIGNATURE_INVALID,
             ErrorKind::Decode => k2_status::K2_STATUS_DECODE,
+            ErrorKind::Internal => k2_status::K2_STATUS_INTERNAL,
             // A kind added to the core later: the closest generic failure.
             _ => k2_status::K2_STATUS_API_ERROR,
         }
@@ -68,10 +74,11 @@ impl k2_status {
             k2_status::K2_STATUS_SIGNATURE_INVALID => c"K2_STATUS_SIGNATURE_INVALID",
             k2_status::K2_STATUS_DECODE => c"K2_STATUS_DECODE",
             k2_status::K2_STATUS_PANIC => c"K2_STATUS_PANIC",
+            k2_status::K2_STATUS_INTERNAL => c"K2_STATUS_INTERNAL",
         }
     }
 
-    pub(crate) const ALL: [k2_status; 10] = [
+    pub(crate) const ALL: [k2_status; 11] = [
         k2_status::K2_STATUS_OK,
         k2_status::K2_STATUS_INVALID_ARGUMENT,
         k2_status::K2_STATUS_AUTHENTICATION,
@@ -82,6 +89,7 @@ impl k2_status {
         k2_status::K2_STATUS_SIGNATURE_INVALID,
         k2_status::K2_STATUS_DECODE,
         k2_status::K2_STATUS_PANIC,
+        k2_status::K2_STATUS_INTERNAL,
     ];
 }
 
@@ -122,6 +130,7 @@ fn static_code(kind: ErrorKind) -> &'static CStr {
         ErrorKind::Timeout => c"timeout",
         ErrorKind::SignatureInvalid => c"signature_invalid",
         ErrorKind::Decode => c"decode_error",
+        ErrorKind::Internal => c"internal",
         _ => c"api_error",
     }
 }
@@ -146,18 +155,6 @@ impl k2_error {
             },
         }
     }
-
-    pub(crate) fn panic() -> k2_error {
-        k2_error {
-            status: k2_status::K2_STATUS_PANIC,
-            code: c"panic",
-            message: c"internal error: a panic was caught in libkopokopo (please report this bug)".to_owned(),
-            field: None,
-            http_status: 0,
-            retry_after_ms: 0,
-            api_code: None,
-        }
-    }
 }
 
 /// An `InvalidArgument` error raised by the binding itself (NULL pointers,
@@ -176,19 +173,18 @@ unsafe fn report(err: *mut *mut k2_error, e: k2_error) -> k2_status {
     status
 }
 
-/// Runs the body of a fallible export: clears `*err`, contains panics, and
+/// Runs the body of a fallible export: clears `*err`, contains panics (a
+/// panic becomes the core's `Error::Internal`, `K2_STATUS_INTERNAL`), and
 /// turns a core error into a status plus an optional `k2_error`.
 pub(crate) unsafe fn guard(err: *mut *mut k2_error, f: impl FnOnce() -> Result<(), Error>) -> k2_status {
     if !err.is_null() {
         // SAFETY: a non-NULL `err` points to a writable `k2_error *`.
         unsafe { *err = ptr::null_mut() };
     }
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(())) => k2_status::K2_STATUS_OK,
+    match Error::catch_panic(f) {
+        Ok(()) => k2_status::K2_STATUS_OK,
         // SAFETY: as above.
-        Ok(Err(e)) => unsafe { report(err, k2_error::from_core(&e)) },
-        // SAFETY: as above.
-        Err(_) => unsafe { report(err, k2_error::panic()) },
+        Err(e) => unsafe { report(err, k2_error::from_core(&e)) },
     }
 }
 
@@ -205,6 +201,17 @@ pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str
     // SAFETY: non-NULL and, by contract, a NUL-terminated string alive for the call.
     let c = unsafe { CStr::from_ptr(p) };
     c.to_str().map_err(|_| invalid(name, "is not valid UTF-8"))
+}
+
+/// Borrows a signature header value: NULL is `None` (missing). Bytes that
+/// are not UTF-8 are replaced by U+FFFD, which can never be hex, so the core
+/// refuses the signature as invalid (it is not an argument error).
+pub(crate) unsafe fn arg_signature<'a>(p: *const c_char) -> Option<Cow<'a, str>> {
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: non-NULL and, by contract, a NUL-terminated string alive for the call.
+    Some(unsafe { CStr::from_ptr(p) }.to_string_lossy())
 }
 
 /// Borrows an optional argument: NULL is `None`.

@@ -147,7 +147,7 @@ pub unsafe extern "C" fn k2_error_message(err: *const k2_error) -> *const c_char
 /// The stable error code, identical in every language binding of the
 /// library: `invalid_argument`, `authentication_failed`, `api_error`,
 /// `rate_limited`, `transport_error`, `timeout`, `signature_invalid`,
-/// `decode_error`, or `panic` (`K2_STATUS_PANIC`, C library only).
+/// `decode_error`, or `internal` (`K2_STATUS_INTERNAL`: a caught panic).
 ///
 /// @return a static string (do not free it), or NULL when `err` is NULL.
 #[unsafe(no_mangle)]
@@ -197,6 +197,20 @@ pub unsafe extern "C" fn k2_error_retry_after_ms(err: *const k2_error) -> u64 {
     with_error(err, 0, |e| e.retry_after_ms)
 }
 
+/// **Test hook, not part of the API.** Panics inside the library's panic
+/// guard, exactly as a bug would, so that tests can check that a panic
+/// becomes `K2_STATUS_INTERNAL` (error code `"internal"`) and that the
+/// process and the library keep working. It has no other effect (the Rust
+/// panic message is printed on stderr).
+///
+/// @param err optional error out-parameter (see `k2_error`).
+/// @return `K2_STATUS_INTERNAL`. Thread-safe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_test_force_panic(err: *mut *mut k2_error) -> k2_status {
+    // SAFETY: `err` is NULL or writable (documented contract).
+    unsafe { ffi::guard(err, || panic!("forced panic (k2_test_force_panic test hook)")) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,18 +221,39 @@ mod tests {
     fn panic_is_contained() {
         let mut err: *mut k2_error = ptr::null_mut();
         let st = unsafe { ffi::guard(&mut err, || panic!("boom")) };
-        assert_eq!(st, k2_status::K2_STATUS_PANIC);
+        assert_eq!(st, k2_status::K2_STATUS_INTERNAL);
         assert!(!err.is_null());
         let code = unsafe { CStr::from_ptr(k2_error_code(err)) };
-        assert_eq!(code.to_str().unwrap(), "panic");
-        assert_eq!(unsafe { k2_error_status(err) }, k2_status::K2_STATUS_PANIC);
+        assert_eq!(code.to_str().unwrap(), "internal");
+        assert_eq!(code.to_str().unwrap(), kopokopo::ErrorKind::Internal.code());
+        assert_eq!(unsafe { k2_error_status(err) }, k2_status::K2_STATUS_INTERNAL);
+        let message = unsafe { CStr::from_ptr(k2_error_message(err)) };
+        assert!(message.to_str().unwrap().contains("boom"));
         unsafe { k2_error_free(err) };
         // Without an error out-parameter too.
         assert_eq!(
             unsafe { ffi::guard(ptr::null_mut(), || panic!("boom")) },
-            k2_status::K2_STATUS_PANIC
+            k2_status::K2_STATUS_INTERNAL
         );
         assert_eq!(contain(7, || panic!("x")), 7);
+        // The test hook goes through the same guard.
+        assert_eq!(
+            unsafe { k2_test_force_panic(ptr::null_mut()) },
+            k2_status::K2_STATUS_INTERNAL
+        );
+        // The core's Internal kind maps to the same status and code.
+        let e = ffi::k2_error::from_core(&kopokopo::Error::internal("x"));
+        assert_eq!(e.status, k2_status::K2_STATUS_INTERNAL);
+        assert_eq!(e.code, c"internal");
+    }
+
+    #[test]
+    fn status_values_are_stable() {
+        // Values are never renumbered; new statuses are appended.
+        let values: Vec<i32> = k2_status::ALL.iter().map(|s| *s as i32).collect();
+        assert_eq!(values, (0..=10).collect::<Vec<i32>>());
+        assert_eq!(k2_status::K2_STATUS_PANIC as i32, 9);
+        assert_eq!(k2_status::K2_STATUS_INTERNAL as i32, 10);
     }
 
     #[test]

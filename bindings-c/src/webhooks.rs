@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use kopokopo::{Error, ErrorKind, webhooks};
 
-use crate::ffi::{arg_bytes, arg_opt_str, arg_str, give_string, guard, invalid, k2_error, k2_status, out_ptr};
+use crate::ffi::{arg_bytes, arg_signature, arg_str, give_string, guard, invalid, k2_error, k2_status, out_ptr};
 
 /// Computes the signature Kopo Kopo sends in `X-KopoKopo-Signature` for a
 /// body: lowercase hex of HMAC-SHA256 keyed with the API key. Useful for
@@ -41,14 +41,15 @@ pub unsafe extern "C" fn k2_sign(
 ///
 /// @param body      the raw body bytes (may be NULL only when `body_len` is 0).
 /// @param body_len  its length in bytes.
-/// @param signature the header value, or NULL when the header was missing
-///                  (which is simply not valid).
+/// @param signature the header value, or NULL when the header was missing.
+///                  A missing, malformed or non-UTF-8 signature is simply
+///                  not valid (`*valid` is false), never an argument error.
 /// @param api_key   the API key (required, non-empty, UTF-8).
 /// @param valid     receives true when the signature matches, false otherwise
 ///                  (required; written false on any failure).
 /// @return `K2_STATUS_OK` when the check was made (whatever its outcome), or
-///         `K2_STATUS_INVALID_ARGUMENT` (NULL/empty `api_key`, NULL `valid`,
-///         non-UTF-8 text, NULL body with a length). Thread-safe.
+///         `K2_STATUS_INVALID_ARGUMENT` (NULL/empty/non-UTF-8 `api_key`, NULL
+///         `valid`, NULL body with a length). Thread-safe.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn k2_verify_signature(
     body: *const u8,
@@ -65,9 +66,9 @@ pub unsafe extern "C" fn k2_verify_signature(
             }
             *valid = false;
             let body = arg_bytes(body, body_len, "body")?;
-            let signature = arg_opt_str(signature, "signature")?;
+            let signature = arg_signature(signature);
             let key = arg_str(api_key, "api_key")?;
-            match webhooks::verify(body, signature, key) {
+            match webhooks::verify(body, signature.as_deref(), key) {
                 Ok(()) => {
                     *valid = true;
                     Ok(())
@@ -96,9 +97,9 @@ unsafe fn verified_json(
         guard(err, || {
             out_ptr(json_out, "json_out")?;
             let body = arg_bytes(body, body_len, "body")?;
-            let signature = arg_opt_str(signature, "signature")?;
+            let signature = arg_signature(signature);
             let key = arg_str(api_key, "api_key")?;
-            give_string(json_out, parse(body, signature, key)?);
+            give_string(json_out, parse(body, signature.as_deref(), key)?);
             Ok(())
         })
     }
@@ -122,6 +123,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
 /// @param body      the raw body bytes (may be NULL only when `body_len` is 0).
 /// @param body_len  its length in bytes.
 /// @param signature the `X-KopoKopo-Signature` header, or NULL when missing.
+///                  A missing, malformed or non-UTF-8 signature gives
+///                  `K2_STATUS_SIGNATURE_INVALID`.
 /// @param api_key   the API key (required, UTF-8).
 /// @param json_out  receives the event as JSON (required; release with `k2_string_free()`).
 /// @param err       optional error out-parameter.
@@ -155,6 +158,8 @@ pub unsafe extern "C" fn k2_parse_webhook(
 /// @param body      the raw body bytes (may be NULL only when `body_len` is 0).
 /// @param body_len  its length in bytes.
 /// @param signature the `X-KopoKopo-Signature` header, or NULL when missing.
+///                  A missing, malformed or non-UTF-8 signature gives
+///                  `K2_STATUS_SIGNATURE_INVALID`.
 /// @param api_key   the API key (required, UTF-8).
 /// @param json_out  receives the result as JSON (required; release with `k2_string_free()`).
 /// @param err       optional error out-parameter.

@@ -155,6 +155,9 @@ static void test_static_functions(void) {
 
     CHECK(strcmp(k2_status_name(K2_STATUS_OK), "K2_STATUS_OK") == 0, "status name");
     CHECK(strcmp(k2_status_name(K2_STATUS_PANIC), "K2_STATUS_PANIC") == 0, "status name");
+    CHECK(strcmp(k2_status_name(K2_STATUS_INTERNAL), "K2_STATUS_INTERNAL") == 0, "status name");
+    /* Values never change; new statuses are appended. */
+    CHECK(K2_STATUS_PANIC == 9 && K2_STATUS_INTERNAL == 10, "status values");
     CHECK(strcmp(k2_status_name(K2_STATUS_SIGNATURE_INVALID), "K2_STATUS_SIGNATURE_INVALID") == 0, "status name");
     CHECK(strcmp(k2_status_name(-1), "K2_STATUS_UNKNOWN") == 0, "unknown status name");
     CHECK(strcmp(k2_status_name(1000), "K2_STATUS_UNKNOWN") == 0, "unknown status name");
@@ -199,22 +202,31 @@ static void test_client_new(void) {
     struct {
         const char *name, *id, *secret, *key, *url;
         uint64_t timeout;
-        const char *field;
+        const char *proxy, *field;
     } bad[] = {
-        {"NULL client_id", NULL, "s", NULL, NULL, 0, "client_id"},
-        {"NULL client_secret", "id", NULL, NULL, NULL, 0, "client_secret"},
-        {"empty client_id", "", "s", NULL, NULL, 0, "client_id"},
-        {"blank client_secret", "id", "  ", NULL, NULL, 0, "client_secret"},
-        {"non-UTF-8 client_id", NOT_UTF8, "s", NULL, NULL, 0, "client_id"},
-        {"non-UTF-8 client_secret", "id", "secret" NOT_UTF8, NULL, NULL, 0, "client_secret"},
-        {"non-UTF-8 api_key", "id", "s", NOT_UTF8, NULL, 0, "api_key"},
-        {"non-UTF-8 base_url", "id", "s", NULL, NOT_UTF8, 0, "base_url"},
-        {"insecure base_url", "id", "s", NULL, "http://example.com", 0, "base_url"},
-        {"relative base_url", "id", "s", NULL, "sandbox.kopokopo.com", 0, "base_url"},
-        {"base_url with query", "id", "s", NULL, "https://x.example/?a=1", 0, "base_url"},
+        {"NULL client_id", NULL, "s", NULL, NULL, 0, NULL, "client_id"},
+        {"NULL client_secret", "id", NULL, NULL, NULL, 0, NULL, "client_secret"},
+        {"empty client_id", "", "s", NULL, NULL, 0, NULL, "client_id"},
+        {"blank client_secret", "id", "  ", NULL, NULL, 0, NULL, "client_secret"},
+        {"non-UTF-8 client_id", NOT_UTF8, "s", NULL, NULL, 0, NULL, "client_id"},
+        {"non-UTF-8 client_secret", "id", "secret" NOT_UTF8, NULL, NULL, 0, NULL, "client_secret"},
+        {"non-UTF-8 api_key", "id", "s", NOT_UTF8, NULL, 0, NULL, "api_key"},
+        {"non-UTF-8 base_url", "id", "s", NULL, NOT_UTF8, 0, NULL, "base_url"},
+        {"insecure base_url", "id", "s", NULL, "http://example.com", 0, NULL, "base_url"},
+        {"relative base_url", "id", "s", NULL, "sandbox.kopokopo.com", 0, NULL, "base_url"},
+        {"base_url with query", "id", "s", NULL, "https://x.example/?a=1", 0, NULL, "base_url"},
+        {"timeout over one hour", "id", "s", NULL, NULL, 3600001, NULL, "timeout"},
+        {"timeout of two hours", "id", "s", NULL, NULL, 7200000, NULL, "timeout"},
+        {"huge timeout", "id", "s", NULL, NULL, UINT64_MAX, NULL, "timeout"},
+        {"proxy with another scheme", "id", "s", NULL, NULL, 0, "ftp://proxy.example:21", "proxy"},
+        {"proxy not a URL", "id", "s", NULL, NULL, 0, "proxy.example:3128", "proxy"},
+        {"proxy without a host", "id", "s", NULL, NULL, 0, "http://", "proxy"},
+        {"proxy with a space", "id", "s", NULL, NULL, 0, "http://proxy example:3128", "proxy"},
+        {"bad proxy with credentials", "id", "s", NULL, NULL, 0, "socks9://user:super-secret-pw@proxy.example", "proxy"},
+        {"non-UTF-8 proxy", "id", "s", NULL, NULL, 0, "http://" NOT_UTF8, "proxy"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        k2_config b = {bad[i].id, bad[i].secret, bad[i].key, bad[i].url, bad[i].timeout};
+        k2_config b = {bad[i].id, bad[i].secret, bad[i].key, bad[i].url, bad[i].timeout, bad[i].proxy};
         c = (k2_client *)0x1;
         err = NULL;
         st = k2_client_new(&b, &c, &err);
@@ -233,6 +245,51 @@ static void test_client_new(void) {
     c = NULL;
     CHECK(k2_client_new(&cfg, &c, NULL) == K2_STATUS_OK && c, "explicit client");
     k2_client_free(c);
+
+    /* Every proxy option, and the longest timeout (one hour). */
+    const char *proxies[] = {NULL, "env", "none", "http://proxy.example:3128", "https://user:pw@proxy.example"};
+    for (size_t i = 0; i < sizeof proxies / sizeof proxies[0]; i++) {
+        cfg.proxy = proxies[i];
+        cfg.timeout_ms = 3600000;
+        c = NULL;
+        err = NULL;
+        st = k2_client_new(&cfg, &c, &err);
+        CHECK(st == K2_STATUS_OK && c && !err, "proxy %s: %s %s", str_or(proxies[i]), k2_status_name(st),
+              str_or(k2_error_message(err)));
+        k2_error_free(err);
+        k2_client_free(c);
+    }
+}
+
+/* A panic inside the library (forced by the test hook) is K2_STATUS_INTERNAL with
+ * code "internal", like the core's Internal kind in every binding; the process
+ * and the library keep working afterwards. */
+static void test_internal(void) {
+    for (int i = 0; i < 3; i++) {
+        k2_error *err = (k2_error *)0x1; /* must be overwritten */
+        k2_status st = k2_test_force_panic(&err);
+        CHECK(contains(k2_error_message(err), "forced panic"), "panic message: %s", str_or(k2_error_message(err)));
+        CHECK(k2_error_field(err) == NULL && k2_error_http_status(err) == 0, "panic: no field, no HTTP status");
+        expect_err("forced panic", st, err, K2_STATUS_INTERNAL, "internal", NULL);
+    }
+    CHECK(k2_test_force_panic(NULL) == K2_STATUS_INTERNAL, "forced panic without an error out-parameter");
+    CHECK(strcmp(k2_status_name(K2_STATUS_INTERNAL), "K2_STATUS_INTERNAL") == 0, "status name");
+
+    /* Still working: a signature, a client, a refused call. */
+    const uint8_t body[] = "{}";
+    char *hex = NULL;
+    CHECK(k2_sign(body, 2, "key", &hex) == K2_STATUS_OK && hex && strlen(hex) == 64, "sign after a panic");
+    bool valid = false;
+    CHECK(k2_verify_signature(body, 2, hex, "key", &valid) == K2_STATUS_OK && valid, "verify after a panic");
+    k2_string_free(hex);
+    k2_client *c = new_client("http://127.0.0.1:9", MOCK_SECRET, 2000);
+    if (c) {
+        char *out = NULL;
+        k2_error *err = NULL;
+        k2_status st = k2_get_reversal(c, "", &out, &err);
+        expect_err("call after a panic", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", NULL);
+        k2_client_free(c);
+    }
 }
 
 /* Bad input for k2_client_call and every wrapper: none of it reaches the network
@@ -463,7 +520,24 @@ static void test_signatures(void) {
     CHECK(k2_verify_signature(body, len, hex, "", &valid) == K2_STATUS_INVALID_ARGUMENT && !valid, "empty key");
     CHECK(k2_verify_signature(body, len, hex, "key", NULL) == K2_STATUS_INVALID_ARGUMENT, "NULL valid");
     CHECK(k2_verify_signature(NULL, 5, hex, "key", &valid) == K2_STATUS_INVALID_ARGUMENT, "NULL body with length");
-    CHECK(k2_verify_signature(body, len, NOT_UTF8, "key", &valid) == K2_STATUS_INVALID_ARGUMENT, "non-UTF-8 sig");
+    /* A signature that is not UTF-8 cannot match: simply not valid, not an argument error. */
+    char not_utf8_sig[65];
+    for (int i = 0; i < 32; i++) {
+        not_utf8_sig[2 * i] = (char)0xff;
+        not_utf8_sig[2 * i + 1] = (char)0xfe;
+    }
+    not_utf8_sig[64] = 0;
+    char hex_then_not_utf8[66];
+    snprintf(hex_then_not_utf8, sizeof hex_then_not_utf8, "%s\xff", hex);
+    const char *undecodable[] = {NOT_UTF8, not_utf8_sig, hex_then_not_utf8};
+    for (size_t i = 0; i < sizeof undecodable / sizeof undecodable[0]; i++) {
+        valid = true;
+        CHECK(k2_verify_signature(body, len, undecodable[i], "key", &valid) == K2_STATUS_OK && !valid,
+              "non-UTF-8 sig %zu", i);
+    }
+    valid = true;
+    CHECK(k2_verify_signature(body, len, not_utf8_sig, NULL, &valid) == K2_STATUS_INVALID_ARGUMENT && !valid,
+          "non-UTF-8 sig, NULL key");
     CHECK(k2_verify_signature(body, len, hex, NOT_UTF8, &valid) == K2_STATUS_INVALID_ARGUMENT, "non-UTF-8 key");
     CHECK(k2_verify_signature(NULL, 0, hex, "key", &valid) == K2_STATUS_OK && !valid, "NULL empty body");
     k2_string_free(hex);
@@ -549,9 +623,35 @@ static void test_payloads(void) {
         err = NULL;
         st = fns[f](body, 2, "00", "", &json, &err);
         expect_err("parse empty key", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "api_key");
+        /* A signature that is not UTF-8 is simply invalid (for "{}" and for a real payload). */
+        char not_utf8_sig[65];
+        for (int i = 0; i < 32; i++) {
+            not_utf8_sig[2 * i] = (char)0xff;
+            not_utf8_sig[2 * i + 1] = (char)0xfe;
+        }
+        not_utf8_sig[64] = 0;
+        const char *undecodable[] = {NOT_UTF8, not_utf8_sig};
+        for (size_t u = 0; u < 2; u++) {
+            err = NULL;
+            json = (char *)0x1;
+            st = fns[f](body, 2, undecodable[u], "key", &json, &err);
+            CHECK(json == NULL, "json_out cleared");
+            expect_err("parse non-UTF-8 sig", st, err, K2_STATUS_SIGNATURE_INVALID, "signature_invalid", NULL);
+        }
+        if (K2V_PAYLOAD_COUNT > 0) {
+            const k2v_payload *p = &K2V_PAYLOADS[0];
+            for (size_t i = 0; i < K2V_PAYLOAD_COUNT; i++)
+                if ((bool)K2V_PAYLOADS[i].is_result == (f == 1))
+                    p = &K2V_PAYLOADS[i];
+            err = NULL;
+            st = fns[f](p->body, p->body_len, not_utf8_sig, "key", &json, &err);
+            expect_err("parse payload, non-UTF-8 sig", st, err, K2_STATUS_SIGNATURE_INVALID, "signature_invalid",
+                       NULL);
+        }
         err = NULL;
-        st = fns[f](body, 2, NOT_UTF8, "key", &json, &err);
-        expect_err("parse non-UTF-8 sig", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "signature");
+        st = fns[f](body, 2, not_utf8_sig, NULL, &json, &err);
+        expect_err("parse non-UTF-8 sig, NULL key", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument",
+                   "api_key");
         err = NULL;
         st = fns[f](body, 2, "00", "key", NULL, &err);
         expect_err("parse NULL out", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "json_out");
@@ -770,6 +870,10 @@ static void test_mock(void) {
     k2_string_free(out);
     out = ok_call(c, "token_info", NULL);
     k2_string_free(out);
+    /* A panic inside the library leaves this client working. */
+    CHECK(k2_test_force_panic(NULL) == K2_STATUS_INTERNAL, "forced panic");
+    out = ok_call(c, "token_info", NULL);
+    k2_string_free(out);
 
     /* STK push, with the signed result delivered to our receiver. */
     snprintf(params, sizeof params,
@@ -977,6 +1081,7 @@ static void *run_tests(void *p) {
     if (strcmp(mode, "unit") == 0) {
         test_static_functions();
         test_client_new();
+        test_internal();
         test_call_bad_input();
         test_error_vectors();
         test_signatures();

@@ -87,6 +87,16 @@ class DecodeError extends KopoKopoError {
   }
 }
 
+/**
+ * A bug in kopokopo: a panic in the native code was caught at its boundary
+ * (the process keeps running). Please report it with the message.
+ */
+class InternalError extends KopoKopoError {
+  constructor(message, options) {
+    super(message, 'internal', options)
+  }
+}
+
 function fromPayload(p) {
   switch (p.code) {
     case 'invalid_argument':
@@ -105,6 +115,8 @@ function fromPayload(p) {
       return new SignatureError(p.message)
     case 'decode_error':
       return new DecodeError(p.message)
+    case 'internal':
+      return new InternalError(p.message)
     default:
       // A code this version does not know yet: still a KopoKopoError.
       return new KopoKopoError(p.message, p.code)
@@ -144,6 +156,7 @@ module.exports = {
   TimeoutError,
   SignatureError,
   DecodeError,
+  InternalError,
   mapError,
   invalidArgument,
 }

@@ -32,12 +32,22 @@ export interface ClientOptions {
   apiKey?: string
   /** SANDBOX_URL (default), PRODUCTION_URL, any https URL; http only for loopback hosts. */
   baseUrl?: string
-  /** Whole-request timeout in milliseconds (default 30000). */
+  /**
+   * Deadline of a whole call in milliseconds (token wait, attempts and
+   * retries together; default 30000, at most 3600000).
+   */
   timeoutMs?: number
-  /** Connect timeout in milliseconds (default 10000). */
+  /** Connect timeout in milliseconds (default 10000, at most 3600000). */
   connectTimeoutMs?: number
   /** Retries of GET and token requests (default 2; payments are never retried). */
   maxRetries?: number
+  /**
+   * HTTP proxy: 'env' (the default) reads HTTPS_PROXY / https_proxy, else
+   * ALL_PROXY / all_proxy, honouring NO_PROXY (HTTP_PROXY is never read);
+   * 'none' connects directly; anything else is the proxy URL
+   * ('http://user:pass@proxy:3128'). Loopback base URLs are never proxied.
+   */
+  proxy?: 'env' | 'none' | (string & {})
 }
 
 // ------------------------------------------------------------- requests
@@ -601,6 +611,7 @@ export type ErrorCode =
   | 'timeout'
   | 'signature_invalid'
   | 'decode_error'
+  | 'internal'
 
 /** Base class of every error of this package. Messages never contain secrets. */
 export declare class KopoKopoError extends Error {
@@ -650,4 +661,8 @@ export declare class SignatureError extends KopoKopoError {
 /** A response or payload could not be decoded. */
 export declare class DecodeError extends KopoKopoError {
   readonly code: 'decode_error'
+}
+/** A bug in kopokopo: a native panic caught at the boundary (the process keeps running). Please report it. */
+export declare class InternalError extends KopoKopoError {
+  readonly code: 'internal'
 }

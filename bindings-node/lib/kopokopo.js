@@ -92,7 +92,20 @@ function optionsJson(options) {
     throw invalidArgument('options', 'must be an object such as {clientId, clientSecret}')
   }
   const { userAgentSuffix: _ignored, ...rest } = options
-  return toJson({ ...rest, userAgentSuffix: USER_AGENT_SUFFIX }, 'options')
+  try {
+    return JSON.stringify({ ...rest, userAgentSuffix: USER_AGENT_SUFFIX }, nonFiniteAsText)
+  } catch {
+    throw invalidArgument('options', 'must be JSON-serialisable')
+  }
+}
+
+/**
+ * JSON.stringify writes Infinity and NaN as null, which would read as "not
+ * given": they go as text instead, so the native side refuses them as not a
+ * number, with the option's name.
+ */
+function nonFiniteAsText(_key, value) {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value
 }
 
 /**
@@ -127,7 +140,7 @@ class Client {
   #native
 
   /**
-   * @param {object} options `{clientId, clientSecret, apiKey?, baseUrl?, timeoutMs?, connectTimeoutMs?, maxRetries?}`
+   * @param {object} options `{clientId, clientSecret, apiKey?, baseUrl?, timeoutMs?, connectTimeoutMs?, maxRetries?, proxy?}`
    */
   constructor(options) {
     const json = optionsJson(options)
@@ -246,4 +259,5 @@ module.exports = {
   TimeoutError: errors.TimeoutError,
   SignatureError: errors.SignatureError,
   DecodeError: errors.DecodeError,
+  InternalError: errors.InternalError,
 }

@@ -30,6 +30,7 @@ export const {
   TimeoutError,
   SignatureError,
   DecodeError,
+  InternalError,
 } = kopokopo
 
 export default kopokopo

@@ -17,8 +17,8 @@ mod convert;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kopokopo::{Client, Config, Error, dynamic, webhooks};
-use napi::bindgen_prelude::{AsyncTask, Buffer};
+use kopokopo::{Client, Config, Error, Proxy, dynamic, webhooks};
+use napi::bindgen_prelude::{AsyncTask, BufferSlice};
 use napi::{Env, Status, Task};
 use napi_derive::napi;
 use serde_json::{Map, Value, json};
@@ -44,6 +44,14 @@ fn to_napi(e: Error) -> napi::Error {
         Status::GenericFailure,
         format!("{{\"{ERROR_TAG}\":true,\"error\":{payload}}}"),
     )
+}
+
+/// The boundary of every export and of every off-loop computation: runs
+/// `f`, turning a panic into `Error::Internal` (a panic must never cross into
+/// Node: it would abort the process), and any error into [`to_napi`]'s error.
+/// Every `#[napi]` function and `Task::compute` goes through here.
+fn guard<T>(f: impl FnOnce() -> Result<T, Error>) -> napi::Result<T> {
+    Error::catch_panic(f).map_err(to_napi)
 }
 
 fn parse_json(text: &str, field: &str) -> Result<Value, Error> {
@@ -117,6 +125,8 @@ fn config_from_options(options_json: &str) -> Result<Config, Error> {
     if let Some(s) = opt_string(&mut map, "user_agent_suffix")? {
         b = b.user_agent_suffix(s);
     }
+    // "env" (the default), "none" or a proxy URL (validated by `build`).
+    b = b.proxy(Proxy::from_option(opt_string(&mut map, "proxy")?.as_deref()));
     if let Some(key) = map.keys().next() {
         return Err(Error::invalid_argument(key, "is not a client option"));
     }
@@ -135,31 +145,34 @@ pub struct NativeClient {
 #[napi]
 impl NativeClient {
     /// `options_json`: `{"clientId", "clientSecret", "apiKey", "baseUrl",
-    /// "timeoutMs", "connectTimeoutMs", "maxRetries", "userAgentSuffix"}`.
+    /// "timeoutMs", "connectTimeoutMs", "maxRetries", "proxy",
+    /// "userAgentSuffix"}`.
     #[napi(constructor)]
     pub fn new(options_json: String) -> napi::Result<Self> {
-        let config = config_from_options(&options_json).map_err(to_napi)?;
-        Ok(NativeClient {
-            inner: Arc::new(Client::new(config)),
+        guard(|| {
+            let config = config_from_options(&options_json)?;
+            Ok(NativeClient {
+                inner: Arc::new(Client::new(config)),
+            })
         })
     }
 
     /// The client id (not a secret).
     #[napi(getter)]
-    pub fn client_id(&self) -> String {
-        self.inner.config().client_id().to_string()
+    pub fn client_id(&self) -> napi::Result<String> {
+        guard(|| Ok(self.inner.config().client_id().to_string()))
     }
 
     /// The API base URL.
     #[napi(getter)]
-    pub fn base_url(&self) -> String {
-        self.inner.config().base_url().to_string()
+    pub fn base_url(&self) -> napi::Result<String> {
+        guard(|| Ok(self.inner.config().base_url().to_string()))
     }
 
     /// The `User-Agent` header sent with every request.
     #[napi(getter)]
-    pub fn user_agent(&self) -> String {
-        self.inner.config().user_agent().to_string()
+    pub fn user_agent(&self) -> napi::Result<String> {
+        guard(|| Ok(self.inner.config().user_agent().to_string()))
     }
 
     /// Runs an operation (see `operations()`) on the libuv thread pool.
@@ -176,25 +189,20 @@ impl NativeClient {
 
     /// Verifies a signature with the configured API key.
     #[napi]
-    pub fn verify_signature(&self, body: Buffer, signature: Option<String>) -> napi::Result<bool> {
-        self.inner
-            .webhooks()
-            .verify(&body, signature.as_deref())
-            .map_err(to_napi)
+    pub fn verify_signature(&self, body: BufferSlice, signature: Option<String>) -> napi::Result<bool> {
+        guard(|| self.inner.webhooks().verify(&body, signature.as_deref()))
     }
 
     /// Verifies, then parses a webhook with the configured API key (JSON text).
     #[napi]
-    pub fn parse_webhook(&self, body: Buffer, signature: Option<String>) -> napi::Result<String> {
-        let w = self.inner.webhooks().parse_webhook(&body, signature.as_deref());
-        w.and_then(out_json).map_err(to_napi)
+    pub fn parse_webhook(&self, body: BufferSlice, signature: Option<String>) -> napi::Result<String> {
+        guard(|| out_json(self.inner.webhooks().parse_webhook(&body, signature.as_deref())?))
     }
 
     /// Verifies, then parses a result callback with the configured API key (JSON text).
     #[napi]
-    pub fn parse_result(&self, body: Buffer, signature: Option<String>) -> napi::Result<String> {
-        let r = self.inner.webhooks().parse_result(&body, signature.as_deref());
-        r.and_then(out_json).map_err(to_napi)
+    pub fn parse_result(&self, body: BufferSlice, signature: Option<String>) -> napi::Result<String> {
+        guard(|| out_json(self.inner.webhooks().parse_result(&body, signature.as_deref())?))
     }
 }
 
@@ -210,12 +218,11 @@ impl Task for Execute {
     type JsValue = String;
 
     fn compute(&mut self) -> napi::Result<String> {
-        let run = || -> Result<String, Error> {
+        guard(|| {
             let params = convert::params_in(parse_json(&self.params_json, "params")?)?;
             let result = dynamic::execute_text(&self.client, &self.operation, &params)?;
             convert::result_out(&result)
-        };
-        run().map_err(to_napi)
+        })
     }
 
     fn resolve(&mut self, _env: Env, output: String) -> napi::Result<String> {
@@ -235,7 +242,7 @@ pub fn build_request(
     params_json: String,
     token: Option<String>,
 ) -> napi::Result<String> {
-    let run = || -> Result<String, Error> {
+    guard(|| {
         let config = config_from_options(&options_json)?;
         let ctx = kopokopo::api::Context::new(&config);
         let params = convert::params_in(parse_json(&params_json, "params")?)?;
@@ -247,8 +254,7 @@ pub fn build_request(
             "body": String::from_utf8_lossy(&req.body),
         })
         .to_string())
-    };
-    run().map_err(to_napi)
+    })
 }
 
 /// Parses an HTTP response to an operation into its result
@@ -260,9 +266,9 @@ pub fn parse_response(
     params_json: String,
     status: u32,
     headers_json: String,
-    body: Buffer,
+    body: BufferSlice,
 ) -> napi::Result<String> {
-    let run = || -> Result<String, Error> {
+    guard(|| {
         let params = convert::params_in(parse_json(&params_json, "params")?)?;
         let status =
             u16::try_from(status).map_err(|_| Error::invalid_argument("status", "must be an HTTP status code"))?;
@@ -293,70 +299,98 @@ pub fn parse_response(
         }
         let result = dynamic::parse_response_text(&operation, &params, &response)?;
         convert::result_out(&result)
-    };
-    run().map_err(to_napi)
+    })
 }
 
 // ---------------------------------------------------------------- webhooks
 
 /// Hex HMAC-SHA256 of `body` keyed with `api_key` (what Kopo Kopo sends).
 #[napi]
-pub fn sign(body: Buffer, api_key: String) -> String {
-    webhooks::sign(&body, &api_key)
+pub fn sign(body: BufferSlice, api_key: String) -> napi::Result<String> {
+    guard(|| Ok(webhooks::sign(&body, &api_key)))
 }
 
-/// Whether `signature` matches the raw `body` under `api_key`. Never throws.
+/// Whether `signature` matches the raw `body` under `api_key`. Never throws
+/// (but for an internal error).
 #[napi]
-pub fn verify_signature(body: Buffer, signature: Option<String>, api_key: String) -> bool {
-    webhooks::verify_signature(&body, signature.as_deref(), &api_key)
+pub fn verify_signature(body: BufferSlice, signature: Option<String>, api_key: String) -> napi::Result<bool> {
+    guard(|| Ok(webhooks::verify_signature(&body, signature.as_deref(), &api_key)))
 }
 
 /// Verifies the signature over the raw body, then parses the webhook (JSON text).
 #[napi]
-pub fn parse_webhook(body: Buffer, signature: Option<String>, api_key: String) -> napi::Result<String> {
-    webhooks::parse_webhook(&body, signature.as_deref(), &api_key)
-        .and_then(out_json)
-        .map_err(to_napi)
+pub fn parse_webhook(body: BufferSlice, signature: Option<String>, api_key: String) -> napi::Result<String> {
+    guard(|| out_json(webhooks::parse_webhook(&body, signature.as_deref(), &api_key)?))
 }
 
 /// Verifies the signature over the raw body, then parses the result (JSON text).
 #[napi]
-pub fn parse_result(body: Buffer, signature: Option<String>, api_key: String) -> napi::Result<String> {
-    webhooks::parse_result(&body, signature.as_deref(), &api_key)
-        .and_then(out_json)
-        .map_err(to_napi)
+pub fn parse_result(body: BufferSlice, signature: Option<String>, api_key: String) -> napi::Result<String> {
+    guard(|| out_json(webhooks::parse_result(&body, signature.as_deref(), &api_key)?))
 }
 
 /// Parses a webhook **without** verifying it (JSON text).
 #[napi]
-pub fn decode_webhook(body: Buffer) -> napi::Result<String> {
-    webhooks::decode_webhook(&body).and_then(out_json).map_err(to_napi)
+pub fn decode_webhook(body: BufferSlice) -> napi::Result<String> {
+    guard(|| out_json(webhooks::decode_webhook(&body)?))
 }
 
 /// Parses a result **without** verifying it (JSON text).
 #[napi]
-pub fn decode_result(body: Buffer) -> napi::Result<String> {
-    webhooks::decode_result(&body).and_then(out_json).map_err(to_napi)
+pub fn decode_result(body: BufferSlice) -> napi::Result<String> {
+    guard(|| out_json(webhooks::decode_result(&body)?))
 }
 
 // ------------------------------------------------------------------- misc
 
 /// Every operation name accepted by `NativeClient.execute`.
 #[napi]
-pub fn operations() -> Vec<String> {
-    dynamic::OPERATIONS.iter().map(|s| s.to_string()).collect()
+pub fn operations() -> napi::Result<Vec<String>> {
+    guard(|| Ok(dynamic::OPERATIONS.iter().map(|s| s.to_string()).collect()))
 }
 
 /// Every stable error code.
 #[napi]
-pub fn error_codes() -> Vec<String> {
-    kopokopo::ErrorKind::ALL.iter().map(|k| k.code().to_string()).collect()
+pub fn error_codes() -> napi::Result<Vec<String>> {
+    guard(|| Ok(kopokopo::ErrorKind::ALL.iter().map(|k| k.code().to_string()).collect()))
 }
 
 /// The core crate's version.
 #[napi]
-pub fn core_version() -> String {
-    kopokopo::VERSION.to_string()
+pub fn core_version() -> napi::Result<String> {
+    guard(|| Ok(kopokopo::VERSION.to_string()))
+}
+
+// Test hooks (hidden: `__` names, no TypeScript declarations). They panic
+// inside `guard`, the boundary every export uses, so a test can prove that a
+// panic becomes an `internal` error instead of aborting Node.
+
+/// Panics on the JavaScript thread, inside [`guard`].
+#[napi(js_name = "__forcePanic", skip_typescript)]
+pub fn force_panic() -> napi::Result<()> {
+    guard(|| panic!("forced panic (kopokopo test hook)"))
+}
+
+/// Panics on a libuv thread pool thread, inside [`guard`] in `Task::compute`.
+#[napi(js_name = "__forcePanicAsync", skip_typescript)]
+pub fn force_panic_async() -> AsyncTask<ForcePanic> {
+    AsyncTask::new(ForcePanic)
+}
+
+/// The off-loop part of [`force_panic_async`].
+pub struct ForcePanic;
+
+impl Task for ForcePanic {
+    type Output = ();
+    type JsValue = ();
+
+    fn compute(&mut self) -> napi::Result<()> {
+        guard(|| panic!("forced panic on the thread pool (kopokopo test hook)"))
+    }
+
+    fn resolve(&mut self, _env: Env, output: ()) -> napi::Result<()> {
+        Ok(output)
+    }
 }
 
 /// The sandbox base URL (the default).

@@ -1,6 +1,7 @@
 'use strict'
 // Runs examples/node against `k2 mock`: the quickstart, the Express receiver
-// (express.raw, raw body verified) and the node:http receiver; type-checks the
+// (express.raw, raw body verified) and the node:http receiver (both refuse
+// bodies over 1 MiB with 413); type-checks the
 // TypeScript example with `tsc --noEmit`. The examples are copied into a
 // temporary project whose node_modules links `kopokopo` (this package) and
 // the dev dependencies, so `require('kopokopo')`/`import 'kopokopo'` resolve
@@ -145,6 +146,27 @@ for (const file of ['express-webhooks.js', 'http-webhooks.js']) {
       assert.equal(await post(`${app.url}/k2/webhooks`, spaced, k.sign(body, MOCK.apiKey)), 401)
       assert.equal(await post(`${app.url}/k2/webhooks`, body, k.sign(body, MOCK.apiKey)), 200)
       assert.equal(await post(`${app.url}/k2/results`, '[]', k.sign('[]', MOCK.apiKey)), 400)
+    })
+
+    it('refuses a body over 1 MiB (413) before verifying it, with or without Content-Length', async () => {
+      const MAX = 1024 * 1024
+      const big = Buffer.alloc(MAX + 1, 0x20)
+      assert.equal(await post(`${app.url}/k2/webhooks`, big, k.sign(big, MOCK.apiKey)), 413)
+      async function* chunked() {
+        for (let i = 0; i <= MAX / 65536; i++) yield new Uint8Array(65536).fill(0x20)
+      }
+      const r = await fetch(`${app.url}/k2/results`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: chunked(),
+        duplex: 'half',
+      })
+      assert.equal(r.status, 413)
+      // Exactly at the cap the body is read and verified as usual.
+      const atCap = Buffer.alloc(MAX, 0x20)
+      assert.equal(await post(`${app.url}/k2/webhooks`, atCap, k.sign(atCap, 'wrong-key')), 401)
+      const body = '{"topic":"customer_created","id":"c1"}'
+      assert.equal(await post(`${app.url}/k2/webhooks`, body, k.sign(body, MOCK.apiKey)), 200)
     })
   })
 }

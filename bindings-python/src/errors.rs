@@ -23,6 +23,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Timeout => "TimeoutError",
         ErrorKind::SignatureInvalid => "SignatureError",
         ErrorKind::Decode => "DecodeError",
+        ErrorKind::Internal => "InternalError",
         _ => "KopoKopoError",
     }
 }

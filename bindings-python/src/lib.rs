@@ -6,16 +6,34 @@
 //! arguments into that JSON and the JSON into frozen dataclasses. Blocking
 //! network calls run with the interpreter detached (the GIL released), and the
 //! core client is `Send + Sync`, so one client can be shared by threads.
+//!
+//! Every call into the core goes through [`call`] (or [`call_detached`]): a
+//! panic becomes `kopokopo.InternalError` (code `"internal"`), an `Exception`
+//! like every other `kopokopo` error, instead of pyo3's `PanicException`.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use kopokopo::api::Context;
-use kopokopo::{Client, Config, HttpResponse};
+use kopokopo::{Client, Config, Error, HttpResponse, Proxy};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyString};
 use serde_json::Value;
 
 mod errors;
+
+/// The boundary every core call crosses: runs `f`, turning a panic into
+/// `Error::Internal` (`Error::catch_panic`) and any error into its
+/// `kopokopo` exception.
+fn call<T>(py: Python<'_>, f: impl FnOnce() -> kopokopo::Result<T>) -> PyResult<T> {
+    Error::catch_panic(f).map_err(|e| errors::to_py(py, e))
+}
+
+/// [`call`] with the GIL released while `f` runs (blocking network calls).
+/// The panic is caught inside the detached section, before the GIL is taken back.
+fn call_detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> kopokopo::Result<T> + Send) -> PyResult<T> {
+    call(py, || py.detach(|| Error::catch_panic(f)))
+}
 
 fn params_from_json(py: Python<'_>, params_json: &str) -> PyResult<Value> {
     if params_json.trim().is_empty() {
@@ -24,8 +42,37 @@ fn params_from_json(py: Python<'_>, params_json: &str) -> PyResult<Value> {
     serde_json::from_str(params_json).map_err(|e| errors::invalid(py, "params", &format!("not JSON: {e}")))
 }
 
-fn to_json_text<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<String> {
-    serde_json::to_string(value).map_err(|e| errors::to_py(py, kopokopo::Error::Decode { message: e.to_string() }))
+fn to_json_text<T: serde::Serialize>(value: &T) -> kopokopo::Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Decode { message: e.to_string() })
+}
+
+/// A signature header as text. Conversion only: a `str` that has no UTF-8
+/// form (lone surrogates) keeps its length with U+FFFD in place of each
+/// unencodable character, which is never a hex digit, so the core refuses it
+/// like any other malformed signature (never a `UnicodeEncodeError`).
+fn signature_text<'a>(signature: &'a Option<Bound<'_, PyString>>) -> Option<Cow<'a, str>> {
+    signature.as_ref().map(|s| s.to_string_lossy())
+}
+
+/// Seconds (a Python float) as a `Duration`. Conversion only: zero or less
+/// becomes zero and anything too long for a `Duration` (including infinity)
+/// the longest one, both of which the core refuses naming `field`; NaN has no
+/// duration at all.
+/// A number of seconds of any Python number type; one too large for a float
+/// (`10**400`) is refused like any other value over the limit.
+fn seconds_arg(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Duration> {
+    match value.extract::<f64>() {
+        Ok(v) => seconds(py, field, v),
+        Err(_) if value.is_instance_of::<pyo3::types::PyInt>() => Ok(Duration::MAX),
+        Err(_) => Err(errors::invalid(py, field, "must be a number of seconds")),
+    }
+}
+
+fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
+    if value.is_nan() {
+        return Err(errors::invalid(py, field, "must be a number of seconds, not NaN"));
+    }
+    Ok(Duration::try_from_secs_f64(value.max(0.0)).unwrap_or(Duration::MAX))
 }
 
 enum ParsedValue {
@@ -44,19 +91,21 @@ struct Parsed {
 impl Parsed {
     /// `"k2"`/`"daraja"` for webhooks; the result kind (`"incoming_payment"`, ...) for results.
     #[getter]
-    fn kind(&self) -> &'static str {
-        match &self.value {
-            ParsedValue::Webhook(w) => w.structure(),
-            ParsedValue::Result(r) => r.kind(),
-        }
+    fn kind(&self, py: Python<'_>) -> PyResult<&'static str> {
+        call(py, || {
+            Ok(match &self.value {
+                ParsedValue::Webhook(w) => w.structure(),
+                ParsedValue::Result(r) => r.kind(),
+            })
+        })
     }
 
     /// The JSON of the core's `Webhook` / `CallbackResult` (exact amounts).
     fn json(&self, py: Python<'_>) -> PyResult<String> {
-        match &self.value {
-            ParsedValue::Webhook(w) => to_json_text(py, w),
-            ParsedValue::Result(r) => to_json_text(py, r),
-        }
+        call(py, || match &self.value {
+            ParsedValue::Webhook(w) => to_json_text(w),
+            ParsedValue::Result(r) => to_json_text(r),
+        })
     }
 }
 
@@ -82,42 +131,55 @@ struct NativeClient {
 impl NativeClient {
     #[new]
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (client_id, client_secret, *, api_key=None, base_url=None, timeout=None, max_retries=None, user_agent_suffix=None))]
+    #[pyo3(signature = (client_id, client_secret, *, api_key=None, base_url=None, timeout=None, connect_timeout=None, max_retries=None, user_agent_suffix=None, proxy=None))]
     fn new(
         py: Python<'_>,
         client_id: &str,
         client_secret: &str,
         api_key: Option<&str>,
         base_url: Option<&str>,
-        timeout: Option<f64>,
-        max_retries: Option<i64>,
+        timeout: Option<Bound<'_, PyAny>>,
+        connect_timeout: Option<Bound<'_, PyAny>>,
+        max_retries: Option<Bound<'_, PyAny>>,
         user_agent_suffix: Option<&str>,
+        proxy: Option<&str>,
     ) -> PyResult<Self> {
-        let mut builder = Config::builder(client_id, client_secret);
-        if let Some(k) = api_key {
-            builder = builder.api_key(k);
-        }
-        if let Some(u) = base_url {
-            builder = builder.base_url(u);
-        }
-        if let Some(t) = timeout {
-            // Conversion only: a negative or zero value becomes zero, which the
-            // core refuses with its own message.
-            let d = Duration::try_from_secs_f64(t.max(0.0))
-                .map_err(|_| errors::invalid(py, "timeout", "must be a finite number of seconds"))?;
-            builder = builder.timeout(d);
-        }
-        if let Some(n) = max_retries {
-            let n =
-                u32::try_from(n).map_err(|_| errors::invalid(py, "max_retries", "must be a non-negative integer"))?;
-            builder = builder.max_retries(n);
-        }
-        if let Some(s) = user_agent_suffix {
-            builder = builder.user_agent_suffix(s);
-        }
-        let config = builder.build().map_err(|e| errors::to_py(py, e))?;
-        Ok(NativeClient {
-            inner: Client::new(config),
+        let timeout = timeout.map(|t| seconds_arg(py, "timeout", &t)).transpose()?;
+        let connect_timeout = connect_timeout
+            .map(|t| seconds_arg(py, "connect_timeout", &t))
+            .transpose()?;
+        let max_retries = max_retries
+            .map(|n| {
+                n.extract::<i64>()
+                    .ok()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(|| errors::invalid(py, "max_retries", "must be a non-negative integer"))
+            })
+            .transpose()?;
+        call(py, || {
+            let mut builder = Config::builder(client_id, client_secret).proxy(Proxy::from_option(proxy));
+            if let Some(k) = api_key {
+                builder = builder.api_key(k);
+            }
+            if let Some(u) = base_url {
+                builder = builder.base_url(u);
+            }
+            if let Some(d) = timeout {
+                builder = builder.timeout(d);
+            }
+            if let Some(d) = connect_timeout {
+                builder = builder.connect_timeout(d);
+            }
+            if let Some(n) = max_retries {
+                builder = builder.max_retries(n);
+            }
+            if let Some(s) = user_agent_suffix {
+                builder = builder.user_agent_suffix(s);
+            }
+            let config = builder.build()?;
+            Ok(NativeClient {
+                inner: Client::new(config),
+            })
         })
     }
 
@@ -127,8 +189,7 @@ impl NativeClient {
         let params = params_from_json(py, params_json)?;
         let client = &self.inner;
         // `execute_text` writes the typed result straight to JSON text: amounts keep every digit.
-        py.detach(|| kopokopo::dynamic::execute_text(client, operation, &params))
-            .map_err(|e| errors::to_py(py, e))
+        call_detached(py, || kopokopo::dynamic::execute_text(client, operation, &params))
     }
 
     #[getter]
@@ -152,37 +213,44 @@ impl NativeClient {
     }
 
     #[getter]
+    fn connect_timeout(&self) -> f64 {
+        self.inner.config().connect_timeout().as_secs_f64()
+    }
+
+    #[getter]
     fn max_retries(&self) -> u32 {
         self.inner.config().max_retries()
     }
 
     /// Verifies with the configured API key (`InvalidArgumentError` when none is configured).
     #[pyo3(signature = (body, signature))]
-    fn verify_signature(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<bool> {
-        self.inner
-            .webhooks()
-            .verify(body, signature)
-            .map_err(|e| errors::to_py(py, e))
+    fn verify_signature(&self, py: Python<'_>, body: &[u8], signature: Option<Bound<'_, PyString>>) -> PyResult<bool> {
+        let signature = signature_text(&signature);
+        call(py, || self.inner.webhooks().verify(body, signature.as_deref()))
     }
 
     /// Verifies and parses a webhook with the configured API key.
     #[pyo3(signature = (body, signature))]
-    fn parse_webhook(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<Parsed> {
-        let webhooks = self.inner.webhooks();
-        webhooks
-            .parse_webhook(body, signature)
-            .map(parsed_webhook)
-            .map_err(|e| errors::to_py(py, e))
+    fn parse_webhook(&self, py: Python<'_>, body: &[u8], signature: Option<Bound<'_, PyString>>) -> PyResult<Parsed> {
+        let signature = signature_text(&signature);
+        call(py, || {
+            self.inner
+                .webhooks()
+                .parse_webhook(body, signature.as_deref())
+                .map(parsed_webhook)
+        })
     }
 
     /// Verifies and parses a result callback with the configured API key.
     #[pyo3(signature = (body, signature))]
-    fn parse_result(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<Parsed> {
-        let webhooks = self.inner.webhooks();
-        webhooks
-            .parse_result(body, signature)
-            .map(parsed_result)
-            .map_err(|e| errors::to_py(py, e))
+    fn parse_result(&self, py: Python<'_>, body: &[u8], signature: Option<Bound<'_, PyString>>) -> PyResult<Parsed> {
+        let signature = signature_text(&signature);
+        call(py, || {
+            self.inner
+                .webhooks()
+                .parse_result(body, signature.as_deref())
+                .map(parsed_result)
+        })
     }
 
     fn __repr__(&self) -> String {
@@ -196,41 +264,66 @@ impl NativeClient {
 
 /// `hex(HMAC-SHA256(api_key, body))`: the `X-KopoKopo-Signature` value.
 #[pyfunction]
-fn sign(body: &[u8], api_key: &str) -> String {
-    kopokopo::webhooks::sign(body, api_key)
+fn sign(py: Python<'_>, body: &[u8], api_key: &str) -> PyResult<String> {
+    call(py, || Ok(kopokopo::webhooks::sign(body, api_key)))
 }
 
 /// Whether `signature` is the valid signature of the raw `body`.
 #[pyfunction]
 #[pyo3(signature = (body, signature, api_key))]
-fn verify_signature(body: &[u8], signature: Option<&str>, api_key: &str) -> bool {
-    kopokopo::webhooks::verify_signature(body, signature, api_key)
+fn verify_signature(
+    py: Python<'_>,
+    body: &[u8],
+    signature: Option<Bound<'_, PyString>>,
+    api_key: &str,
+) -> PyResult<bool> {
+    let signature = signature_text(&signature);
+    call(py, || {
+        Ok(kopokopo::webhooks::verify_signature(
+            body,
+            signature.as_deref(),
+            api_key,
+        ))
+    })
 }
 
 /// Verifies like `verify_signature` but raises the reason (`SignatureError`,
 /// or `InvalidArgumentError` for an empty API key).
 #[pyfunction]
 #[pyo3(signature = (body, signature, api_key))]
-fn verify(py: Python<'_>, body: &[u8], signature: Option<&str>, api_key: &str) -> PyResult<()> {
-    kopokopo::webhooks::verify(body, signature, api_key).map_err(|e| errors::to_py(py, e))
+fn verify(py: Python<'_>, body: &[u8], signature: Option<Bound<'_, PyString>>, api_key: &str) -> PyResult<()> {
+    let signature = signature_text(&signature);
+    call(py, || kopokopo::webhooks::verify(body, signature.as_deref(), api_key))
 }
 
 /// Verifies and parses a webhook.
 #[pyfunction]
 #[pyo3(signature = (body, signature, api_key))]
-fn parse_webhook(py: Python<'_>, body: &[u8], signature: Option<&str>, api_key: &str) -> PyResult<Parsed> {
-    kopokopo::webhooks::parse_webhook(body, signature, api_key)
-        .map(parsed_webhook)
-        .map_err(|e| errors::to_py(py, e))
+fn parse_webhook(
+    py: Python<'_>,
+    body: &[u8],
+    signature: Option<Bound<'_, PyString>>,
+    api_key: &str,
+) -> PyResult<Parsed> {
+    let signature = signature_text(&signature);
+    call(py, || {
+        kopokopo::webhooks::parse_webhook(body, signature.as_deref(), api_key).map(parsed_webhook)
+    })
 }
 
 /// Verifies and parses a result callback.
 #[pyfunction]
 #[pyo3(signature = (body, signature, api_key))]
-fn parse_result(py: Python<'_>, body: &[u8], signature: Option<&str>, api_key: &str) -> PyResult<Parsed> {
-    kopokopo::webhooks::parse_result(body, signature, api_key)
-        .map(parsed_result)
-        .map_err(|e| errors::to_py(py, e))
+fn parse_result(
+    py: Python<'_>,
+    body: &[u8],
+    signature: Option<Bound<'_, PyString>>,
+    api_key: &str,
+) -> PyResult<Parsed> {
+    let signature = signature_text(&signature);
+    call(py, || {
+        kopokopo::webhooks::parse_result(body, signature.as_deref(), api_key).map(parsed_result)
+    })
 }
 
 /// Sans-IO: validates `params` and builds the HTTP request of `operation`
@@ -249,16 +342,18 @@ fn build_request<'py>(
     token: Option<&str>,
 ) -> PyResult<(String, String, Vec<(String, String)>, Bound<'py, PyBytes>)> {
     let params = params_from_json(py, params_json)?;
-    let mut builder = Config::builder(client_id, client_secret);
-    if let Some(u) = base_url {
-        builder = builder.base_url(u);
-    }
-    if let Some(s) = user_agent_suffix {
-        builder = builder.user_agent_suffix(s);
-    }
-    let config = builder.build().map_err(|e| errors::to_py(py, e))?;
-    let ctx = Context::new(&config);
-    let req = kopokopo::dynamic::build_request(&ctx, operation, &params, token).map_err(|e| errors::to_py(py, e))?;
+    let req = call(py, || {
+        let mut builder = Config::builder(client_id, client_secret);
+        if let Some(u) = base_url {
+            builder = builder.base_url(u);
+        }
+        if let Some(s) = user_agent_suffix {
+            builder = builder.user_agent_suffix(s);
+        }
+        let config = builder.build()?;
+        let ctx = Context::new(&config);
+        kopokopo::dynamic::build_request(&ctx, operation, &params, token)
+    })?;
     Ok((
         req.method.as_str().to_string(),
         req.url,
@@ -279,11 +374,29 @@ fn parse_response(
     body: &[u8],
 ) -> PyResult<String> {
     let params = params_from_json(py, params_json)?;
-    let mut response = HttpResponse::new(status, body.to_vec());
-    for (k, v) in &headers {
-        response = response.with_header(k, v);
+    call(py, || {
+        let mut response = HttpResponse::new(status, body.to_vec());
+        for (k, v) in &headers {
+            response = response.with_header(k, v);
+        }
+        kopokopo::dynamic::parse_response_text(operation, &params, &response)
+    })
+}
+
+/// Test only: panics inside the same wrapper as every core call ([`call`],
+/// or [`call_detached`] with the GIL released) to prove that a panic reaches
+/// Python as `kopokopo.InternalError`.
+#[pyfunction]
+#[pyo3(signature = (detached=false))]
+fn _force_panic(py: Python<'_>, detached: bool) -> PyResult<()> {
+    fn boom() -> kopokopo::Result<()> {
+        panic!("forced panic (kopokopo._kopokopo._force_panic)")
     }
-    kopokopo::dynamic::parse_response_text(operation, &params, &response).map_err(|e| errors::to_py(py, e))
+    if detached {
+        call_detached(py, boom)
+    } else {
+        call(py, boom)
+    }
 }
 
 #[pymodule]
@@ -297,6 +410,7 @@ fn _kopokopo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_result, m)?)?;
     m.add_function(wrap_pyfunction!(build_request, m)?)?;
     m.add_function(wrap_pyfunction!(parse_response, m)?)?;
+    m.add_function(wrap_pyfunction!(_force_panic, m)?)?;
     m.add("CORE_VERSION", kopokopo::VERSION)?;
     m.add("OPERATIONS", kopokopo::dynamic::OPERATIONS.to_vec())?;
     m.add("SIGNATURE_HEADER", kopokopo::webhooks::SIGNATURE_HEADER)?;

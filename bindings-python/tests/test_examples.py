@@ -126,6 +126,89 @@ def test_django_test_client() -> None:
     check_test_client(post, mod.RECEIVED)
 
 
+# ------------------------------------------------------- body size cap (413)
+
+MAX_BODY = 1024 * 1024
+
+
+def make_test_client(framework: str) -> "tuple[ModuleType, Callable[[str, Any, Dict[str, str]], int]]":
+    if framework == "flask":
+        mod = load("flask_receiver")
+        ftc = mod.app.test_client()
+        return mod, lambda path, body, headers: int(
+            ftc.post(path, data=body, headers={**headers, "content-type": "application/json"}).status_code
+        )
+    if framework == "fastapi":
+        from fastapi.testclient import TestClient
+
+        mod = load("fastapi_receiver")
+        atc = TestClient(mod.app)
+        return mod, lambda path, body, headers: int(
+            atc.post(path, content=body, headers={**headers, "content-type": "application/json"}).status_code
+        )
+    mod = load("django_receiver")
+    from django.test import Client as DjangoClient
+
+    dtc = DjangoClient()
+    return mod, lambda path, body, headers: int(
+        dtc.post(path, data=body, content_type="application/json", headers=headers).status_code
+    )
+
+
+@pytest.mark.parametrize("framework", ["flask", "fastapi", "django"])
+def test_body_over_1_mib_is_refused_413(framework: str) -> None:
+    mod, post = make_test_client(framework)
+    assert mod.MAX_BODY == MAX_BODY
+    h = kopokopo.SIGNATURE_HEADER
+    big = b" " * (MAX_BODY + 1)
+    for path in ("/k2/webhooks", "/k2/results"):
+        assert post(path, big, {h: kopokopo.sign(big, MOCK_API_KEY)}) == 413
+    # At the cap the body is read and verified as usual.
+    at_cap = b" " * MAX_BODY
+    assert post("/k2/webhooks", at_cap, {h: "0" * 64}) == 401
+    w = signed(WEBHOOK)
+    assert post("/k2/webhooks", w["body"], {h: w["sig"]}) == 200
+    assert len(mod.RECEIVED) == 1
+    if framework == "fastapi":
+        # Streamed without Content-Length (chunked): cut off while reading.
+        chunks = [b" " * 65536] * (MAX_BODY // 65536 + 1)
+        assert post("/k2/webhooks", iter(chunks), {h: "0" * 64}) == 413
+
+
+def announce_over_cap(base: str, path: str) -> int:
+    """Sends only the headers of a POST declaring a body over the cap: the
+    receiver must answer 413 without waiting for (or buffering) the body."""
+    host, port = base.split("://", 1)[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {MAX_BODY + 1}\r\n\r\n".encode()
+        )
+        head = sock.recv(4096).decode("latin-1")
+    return int(head.split(" ", 2)[1])
+
+
+@pytest.mark.parametrize("framework", ["flask", "fastapi", "django"])
+def test_real_server_refuses_declared_body_over_cap(framework: str) -> None:
+    if framework == "flask":
+        mod = load("flask_receiver")
+        servers = serve_wsgi(mod.app)
+    elif framework == "fastapi":
+        mod = load("fastapi_receiver")
+        servers = serve_asgi(mod.app)
+    else:
+        mod = load("django_receiver")
+        servers = serve_wsgi(mod.application())
+    base = next(servers)
+    try:
+        assert announce_over_cap(base, "/k2/webhooks") == 413
+        assert announce_over_cap(base, "/k2/results") == 413
+        assert mod.RECEIVED == []
+    finally:
+        for _ in servers:
+            pass
+
+
 # ------------------------------------------------------------- real servers
 
 

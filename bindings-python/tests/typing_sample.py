@@ -74,5 +74,15 @@ def errors() -> None:
         _ = status
 
 
+def options() -> float:
+    c = kopokopo.Client(client_id="id", client_secret="secret", connect_timeout=2.5, proxy="none")
+    try:
+        c.tokens.info()
+    except kopokopo.InternalError as e:
+        code: str = e.code
+        _ = code
+    return c.connect_timeout + c.timeout
+
+
 ok: bool = kopokopo.verify_signature(b"{}", kopokopo.sign(b"{}", "k"), "k")
 version: str = kopokopo.__version__

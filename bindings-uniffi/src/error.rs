@@ -58,6 +58,12 @@ pub enum KopoKopoError {
         /// What could not be decoded.
         detail: String,
     },
+    /// A bug in the library: a Rust panic was caught at the binding boundary.
+    /// The library (and the client) remain usable; please report it.
+    Internal {
+        /// What happened (the panic message).
+        detail: String,
+    },
 }
 
 impl KopoKopoError {
@@ -72,6 +78,7 @@ impl KopoKopoError {
             KopoKopoError::Timeout { .. } => "timeout",
             KopoKopoError::SignatureInvalid { .. } => "signature_invalid",
             KopoKopoError::Decode { .. } => "decode_error",
+            KopoKopoError::Internal { .. } => "internal",
         }
     }
 }
@@ -98,10 +105,11 @@ impl From<kopokopo::Error> for KopoKopoError {
                 retry_after_secs: retry_after.map(|d| d.as_secs()),
                 detail: message,
             },
-            E::Transport { message } => KopoKopoError::Transport { detail: message },
+            E::Transport { message, .. } => KopoKopoError::Transport { detail: message },
             E::Timeout { message } => KopoKopoError::Timeout { detail: message },
             E::SignatureInvalid { reason } => KopoKopoError::SignatureInvalid { reason },
             E::Decode { message } => KopoKopoError::Decode { detail: message },
+            E::Internal { message } => KopoKopoError::Internal { detail: message },
             // `kopokopo::Error` is non-exhaustive: a kind added later arrives
             // here until this binding learns it.
             other => KopoKopoError::Decode {
@@ -137,6 +145,8 @@ impl fmt::Display for KopoKopoError {
             KopoKopoError::Timeout { detail } => write!(f, "timeout: {detail}"),
             KopoKopoError::SignatureInvalid { reason } => write!(f, "invalid signature: {reason}"),
             KopoKopoError::Decode { detail } => write!(f, "decode error: {detail}"),
+            // The core's message already says what it is ("internal error in kopokopo...").
+            KopoKopoError::Internal { detail } => f.write_str(detail),
         }
     }
 }
@@ -145,7 +155,7 @@ impl std::error::Error for KopoKopoError {}
 
 /// The stable error code of an error (`invalid_argument`, `authentication_failed`,
 /// `api_error`, `rate_limited`, `transport_error`, `timeout`, `signature_invalid`,
-/// `decode_error`): identical in every language binding.
+/// `decode_error`, `internal`): identical in every language binding.
 #[uniffi::export]
 pub fn error_code(error: KopoKopoError) -> String {
     error.code().to_string()

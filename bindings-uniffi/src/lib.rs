@@ -76,6 +76,12 @@ pub struct ClientConfig {
     /// The Kotlin and Swift packages fill it in (`kotlin/<version>`, `swift/<version>`).
     #[uniffi(default = None)]
     pub user_agent_suffix: Option<String>,
+    /// HTTP proxy: absent (`null` / `nil`) or `"env"` reads `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY`
+    /// from the environment (never `HTTP_PROXY`; never for loopback hosts),
+    /// `"none"` connects directly, anything else is a proxy URL
+    /// (`http://` or `https://`, credentials allowed; never printed).
+    #[uniffi(default = None)]
+    pub proxy: Option<String>,
 }
 
 fn redacted(v: &Option<String>) -> &'static str {
@@ -90,7 +96,7 @@ impl fmt::Display for ClientConfig {
         write!(
             f,
             "ClientConfig(clientId={}, clientSecret=[REDACTED], apiKey={}, baseUrl={}, timeoutMs={}, \
-             connectTimeoutMs={}, maxRetries={}, userAgentSuffix={})",
+             connectTimeoutMs={}, maxRetries={}, userAgentSuffix={}, proxy={:?})",
             self.client_id,
             redacted(&self.api_key),
             self.base_url.as_deref().unwrap_or("null"),
@@ -98,6 +104,8 @@ impl fmt::Display for ClientConfig {
             opt(&self.connect_timeout_ms),
             opt(&self.max_retries),
             self.user_agent_suffix.as_deref().unwrap_or("null"),
+            // The core's Debug hides credentials in a proxy URL.
+            kopokopo::Proxy::from_option(self.proxy.as_deref()),
         )
     }
 }
@@ -131,6 +139,7 @@ impl ClientConfig {
             None => format!("uniffi/{}", kopokopo::VERSION),
         };
         b = b.user_agent_suffix(suffix);
+        b = b.proxy(kopokopo::Proxy::from_option(self.proxy.as_deref()));
         Ok(b.build()?)
     }
 }
@@ -158,14 +167,25 @@ impl fmt::Display for KopoKopoClient {
 
 type R<T> = Result<T, KopoKopoError>;
 
+/// The one boundary of every exported call: runs `f` (conversions and the core
+/// call) and turns a panic into `KopoKopoError::Internal` (through
+/// `kopokopo::Error::catch_panic`), so that a bug surfaces as
+/// `KopoKopoException.Internal` / `KopoKopoError.Internal` with code
+/// `internal`, never as UniFFI's generic internal exception (a crash in Swift).
+fn guarded<T>(f: impl FnOnce() -> R<T>) -> R<T> {
+    kopokopo::Error::catch_panic(|| Ok(f())).unwrap_or_else(|e| Err(e.into()))
+}
+
 #[uniffi::export]
 impl KopoKopoClient {
     /// Builds a client; an invalid configuration is `InvalidArgument`.
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> R<Arc<Self>> {
-        Ok(Arc::new(KopoKopoClient {
-            inner: kopokopo::Client::new(config.to_core()?),
-        }))
+        guarded(|| {
+            Ok(Arc::new(KopoKopoClient {
+                inner: kopokopo::Client::new(config.to_core()?),
+            }))
+        })
     }
 
     /// The User-Agent header this client sends.
@@ -187,138 +207,138 @@ impl KopoKopoClient {
 
     /// `POST /oauth/token`: a new access token (also cached by the client).
     pub fn request_token(&self) -> R<AccessToken> {
-        Ok(self.inner.tokens().request()?.into())
+        guarded(|| Ok(self.inner.tokens().request()?.into()))
     }
 
     /// `POST /oauth/revoke`.
     pub fn revoke_token(&self, token: String) -> R<()> {
-        Ok(self.inner.tokens().revoke(&token)?)
+        guarded(|| Ok(self.inner.tokens().revoke(&token)?))
     }
 
     /// `POST /oauth/introspect`.
     pub fn introspect_token(&self, token: String) -> R<TokenIntrospection> {
-        Ok(self.inner.tokens().introspect(&token)?.into())
+        guarded(|| Ok(self.inner.tokens().introspect(&token)?.into()))
     }
 
     /// `GET /oauth/token/info` for the client's current token.
     pub fn token_info(&self) -> R<TokenInfo> {
-        Ok(self.inner.tokens().info()?.into())
+        guarded(|| Ok(self.inner.tokens().info()?.into()))
     }
 
     // ---------------------------------------------------------- webhooks
 
     /// `POST /api/v2/webhook_subscriptions`.
     pub fn subscribe_webhook(&self, request: WebhookSubscriptionRequest) -> R<Created> {
-        Ok(self.inner.webhooks().subscribe(&request.into())?.into())
+        guarded(|| Ok(self.inner.webhooks().subscribe(&request.into())?.into()))
     }
 
     /// Whether `signature` matches the raw `body` under the configured API key.
     pub fn verify_webhook_signature(&self, body: Vec<u8>, signature: Option<String>) -> R<bool> {
-        Ok(self.inner.webhooks().verify(&body, signature.as_deref())?)
+        guarded(|| Ok(self.inner.webhooks().verify(&body, signature.as_deref())?))
     }
 
     /// Verifies (configured API key) and parses a webhook.
     pub fn parse_webhook(&self, body: Vec<u8>, signature: Option<String>) -> R<WebhookEvent> {
-        WebhookEvent::from_core(self.inner.webhooks().parse_webhook(&body, signature.as_deref())?)
+        guarded(|| WebhookEvent::from_core(self.inner.webhooks().parse_webhook(&body, signature.as_deref())?))
     }
 
     /// Verifies (configured API key) and parses an async result.
     pub fn parse_result(&self, body: Vec<u8>, signature: Option<String>) -> R<CallbackResult> {
-        CallbackResult::from_core(self.inner.webhooks().parse_result(&body, signature.as_deref())?)
+        guarded(|| CallbackResult::from_core(self.inner.webhooks().parse_result(&body, signature.as_deref())?))
     }
 
     // ------------------------------------------------- incoming payments
 
     /// `POST /api/v2/incoming_payments` (M-PESA STK push).
     pub fn create_incoming_payment(&self, request: IncomingPaymentRequest) -> R<Created> {
-        Ok(self.inner.incoming_payments().create(&request.try_into()?)?.into())
+        guarded(|| Ok(self.inner.incoming_payments().create(&request.try_into()?)?.into()))
     }
 
     /// Status of an incoming payment, by id or Location URL.
     pub fn incoming_payment_status(&self, id_or_location: String) -> R<IncomingPayment> {
-        Ok(self.inner.incoming_payments().status(&id_or_location)?.into())
+        guarded(|| Ok(self.inner.incoming_payments().status(&id_or_location)?.into()))
     }
 
     // --------------------------------------------- merchant accounts etc.
 
     /// `POST /api/v2/merchant_wallets`.
     pub fn create_merchant_wallet(&self, request: MerchantWalletRequest) -> R<Created> {
-        Ok(self.inner.merchant_wallets().create(&request.into())?.into())
+        guarded(|| Ok(self.inner.merchant_wallets().create(&request.into())?.into()))
     }
 
     /// `POST /api/v2/merchant_bank_accounts`.
     pub fn create_merchant_bank_account(&self, request: MerchantBankAccountRequest) -> R<Created> {
-        Ok(self.inner.merchant_bank_accounts().create(&request.into())?.into())
+        guarded(|| Ok(self.inner.merchant_bank_accounts().create(&request.into())?.into()))
     }
 
     /// `POST /api/v2/external_recipients`.
     pub fn create_external_recipient(&self, request: ExternalRecipientRequest) -> R<Created> {
-        Ok(self.inner.external_recipients().create(&request.into())?.into())
+        guarded(|| Ok(self.inner.external_recipients().create(&request.into())?.into()))
     }
 
     // -------------------------------------------------------- send money
 
     /// `POST /api/v2/send_money`. Never retried.
     pub fn send_money(&self, request: SendMoneyRequest) -> R<Created> {
-        Ok(self.inner.send_money().create(&request.try_into()?)?.into())
+        guarded(|| Ok(self.inner.send_money().create(&request.try_into()?)?.into()))
     }
 
     /// Status of a send-money request, by id or Location URL.
     pub fn send_money_status(&self, id_or_location: String) -> R<SendMoney> {
-        Ok(self.inner.send_money().status(&id_or_location)?.into())
+        guarded(|| Ok(self.inner.send_money().status(&id_or_location)?.into()))
     }
 
     // ----------------------------------------------------------- polling
 
     /// `POST /api/v2/polling`.
     pub fn create_polling(&self, request: PollingRequest) -> R<Created> {
-        Ok(self.inner.polling().create(&request.into())?.into())
+        guarded(|| Ok(self.inner.polling().create(&request.into())?.into()))
     }
 
     /// Status of a polling request.
     pub fn polling_status(&self, id_or_location: String) -> R<Polling> {
-        Ok(self.inner.polling().status(&id_or_location)?.into())
+        guarded(|| Ok(self.inner.polling().status(&id_or_location)?.into()))
     }
 
     // ------------------------------------------------- SMS notifications
 
     /// `POST /api/v1/transaction_sms_notifications`.
     pub fn create_sms_notification(&self, request: SmsNotificationRequest) -> R<Created> {
-        Ok(self.inner.sms_notifications().create(&request.into())?.into())
+        guarded(|| Ok(self.inner.sms_notifications().create(&request.into())?.into()))
     }
 
     /// Status of an SMS notification.
     pub fn sms_notification_status(&self, id_or_location: String) -> R<SmsNotification> {
-        Ok(self.inner.sms_notifications().status(&id_or_location)?.into())
+        guarded(|| Ok(self.inner.sms_notifications().status(&id_or_location)?.into()))
     }
 
     // --------------------------------------------------------- reversals
 
     /// `POST /api/v2/reversals`.
     pub fn create_reversal(&self, request: ReversalRequest) -> R<Created> {
-        Ok(self.inner.reversals().create(&request.into())?.into())
+        guarded(|| Ok(self.inner.reversals().create(&request.into())?.into()))
     }
 
     /// Status of a reversal.
     pub fn reversal_status(&self, id_or_location: String) -> R<Reversal> {
-        Ok(self.inner.reversals().status(&id_or_location)?.into())
+        guarded(|| Ok(self.inner.reversals().status(&id_or_location)?.into()))
     }
 
     // ----------------------------------------------------- payment links
 
     /// `POST /api/v2/payment_links`.
     pub fn create_payment_link(&self, request: PaymentLinkRequest) -> R<Created> {
-        Ok(self.inner.payment_links().create(&request.try_into()?)?.into())
+        guarded(|| Ok(self.inner.payment_links().create(&request.try_into()?)?.into()))
     }
 
     /// Status of a payment link.
     pub fn payment_link_status(&self, id_or_location: String) -> R<PaymentLink> {
-        Ok(self.inner.payment_links().status(&id_or_location)?.into())
+        guarded(|| Ok(self.inner.payment_links().status(&id_or_location)?.into()))
     }
 
     /// Cancels an active payment link.
     pub fn cancel_payment_link(&self, id_or_location: String) -> R<CancelledPaymentLink> {
-        Ok(self.inner.payment_links().cancel(&id_or_location)?.into())
+        guarded(|| Ok(self.inner.payment_links().cancel(&id_or_location)?.into()))
     }
 }
 
@@ -334,25 +354,45 @@ pub fn sign(body: Vec<u8>, api_key: String) -> String {
 /// matches the raw `body`. Never throws.
 #[uniffi::export]
 pub fn verify_signature(body: Vec<u8>, signature: Option<String>, api_key: String) -> bool {
-    kopokopo::webhooks::verify_signature(&body, signature.as_deref(), &api_key)
+    // Never throws: a panic (a bug) counts as "not verified".
+    guarded(|| {
+        Ok(kopokopo::webhooks::verify_signature(
+            &body,
+            signature.as_deref(),
+            &api_key,
+        ))
+    })
+    .unwrap_or(false)
 }
 
 /// Verifies the signature over the raw body, then parses the webhook
 /// (K2Connect or Daraja structure).
 #[uniffi::export]
 pub fn parse_webhook(body: Vec<u8>, signature: Option<String>, api_key: String) -> R<WebhookEvent> {
-    WebhookEvent::from_core(kopokopo::webhooks::parse_webhook(
-        &body,
-        signature.as_deref(),
-        &api_key,
-    )?)
+    guarded(|| {
+        WebhookEvent::from_core(kopokopo::webhooks::parse_webhook(
+            &body,
+            signature.as_deref(),
+            &api_key,
+        )?)
+    })
 }
 
 /// Verifies the signature over the raw body, then parses an async result
 /// POSTed to a `callback_url`.
 #[uniffi::export]
 pub fn parse_result(body: Vec<u8>, signature: Option<String>, api_key: String) -> R<CallbackResult> {
-    CallbackResult::from_core(kopokopo::webhooks::parse_result(&body, signature.as_deref(), &api_key)?)
+    guarded(|| CallbackResult::from_core(kopokopo::webhooks::parse_result(&body, signature.as_deref(), &api_key)?))
+}
+
+/// **Test hook, not part of the API.** Panics inside the same guard as every
+/// other export, so that tests can check that a panic surfaces as
+/// `KopoKopoException.Internal` / `KopoKopoError.Internal` (code `internal`)
+/// and that the library stays usable afterwards. Has no other effect.
+#[doc(hidden)]
+#[uniffi::export]
+pub fn force_panic_for_tests() -> R<()> {
+    guarded(|| panic!("forced panic (force_panic_for_tests test hook)"))
 }
 
 #[cfg(test)]
@@ -369,6 +409,7 @@ mod tests {
             connect_timeout_ms: None,
             max_retries: None,
             user_agent_suffix: None,
+            proxy: None,
         }
     }
 
@@ -463,16 +504,99 @@ mod tests {
                 },
                 "rate_limited",
             ),
-            (E::Transport { message: "m".into() }, "transport_error"),
+            (E::transport("m"), "transport_error"),
+            (E::transport_final("m"), "transport_error"),
             (E::Timeout { message: "m".into() }, "timeout"),
             (E::SignatureInvalid { reason: "r".into() }, "signature_invalid"),
             (E::Decode { message: "m".into() }, "decode_error"),
+            (E::internal("m"), "internal"),
         ];
+        // Every kind of the core is covered (none falls through to the catch-all arm).
+        let covered: std::collections::HashSet<_> = cases.iter().map(|(e, _)| e.kind()).collect();
+        assert_eq!(covered.len(), kopokopo::ErrorKind::ALL.len());
         for (core, code) in cases {
             assert_eq!(core.code(), code);
             let mapped = KopoKopoError::from(core.clone());
             assert_eq!(mapped.code(), code);
             assert_eq!(mapped.to_string(), core.to_string());
+        }
+    }
+
+    #[test]
+    fn a_panic_is_an_internal_error() {
+        let e = force_panic_for_tests().unwrap_err();
+        assert_eq!(e.code(), "internal");
+        match &e {
+            KopoKopoError::Internal { detail } => assert!(detail.contains("forced panic"), "{detail}"),
+            other => panic!("{other:?}"),
+        }
+        // Inside any export: the same helper.
+        let e = guarded::<u8>(|| panic!("{}", String::from("owned message"))).unwrap_err();
+        assert!(e.to_string().contains("owned message"), "{e}");
+        assert_eq!(guarded(|| Ok(7)), Ok(7));
+        // Still usable afterwards.
+        assert!(KopoKopoClient::new(config()).is_ok());
+    }
+
+    #[test]
+    fn proxy_option() {
+        for (proxy, want) in [
+            (None, kopokopo::Proxy::Environment),
+            (Some("env"), kopokopo::Proxy::Environment),
+            (Some("none"), kopokopo::Proxy::Disabled),
+            (
+                Some("http://proxy.example:3128"),
+                kopokopo::Proxy::Url("http://proxy.example:3128".into()),
+            ),
+        ] {
+            let c = KopoKopoClient::new(ClientConfig {
+                proxy: proxy.map(String::from),
+                ..config()
+            })
+            .unwrap();
+            assert_eq!(c.inner.config().proxy(), &want);
+        }
+        let e = KopoKopoClient::new(ClientConfig {
+            proxy: Some("ftp://proxy.example".into()),
+            ..config()
+        })
+        .err()
+        .unwrap();
+        assert!(
+            matches!(&e, KopoKopoError::InvalidArgument { field, .. } if field == "proxy"),
+            "{e:?}"
+        );
+        // Credentials in a proxy URL are never printed.
+        let s = ClientConfig {
+            proxy: Some("http://user:PROXYPASS@proxy.example:3128".into()),
+            ..config()
+        }
+        .to_string();
+        assert!(!s.contains("PROXYPASS") && s.contains("proxy.example"), "{s}");
+    }
+
+    #[test]
+    fn timeouts_over_an_hour_are_refused() {
+        for (cfg, field) in [
+            (
+                ClientConfig {
+                    timeout_ms: Some(7_200_000),
+                    ..config()
+                },
+                "timeout",
+            ),
+            (
+                ClientConfig {
+                    connect_timeout_ms: Some(7_200_000),
+                    ..config()
+                },
+                "connect_timeout",
+            ),
+        ] {
+            match KopoKopoClient::new(cfg) {
+                Err(KopoKopoError::InvalidArgument { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{:?}", other.err()),
+            }
         }
     }
 

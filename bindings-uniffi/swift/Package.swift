@@ -31,7 +31,8 @@ let package = Package(
                 .unsafeFlags(["-L", libDir, "-Xlinker", "-rpath", "-Xlinker", libDir]),
             ]
         ),
-        // The generated Swift bindings plus KopoKopoSDK (User-Agent helper).
+        // The generated Swift bindings plus KopoKopoSDK (User-Agent helper)
+        // and Redaction (secret-free Mirror/debugDescription of the records).
         .target(
             name: "KopoKopo",
             dependencies: ["KopoKopoFFI"],

@@ -15,7 +15,11 @@ directory with the pinned uniffi-bindgen, then checks:
            bindings-uniffi/swift/ are byte-identical to fresh output;
 * agree:   module map, header and Swift source agree (module name, header
            file name, every C symbol the Swift code calls is declared in the
-           header and exported by the library).
+           header and exported by the library);
+* redact:  the hand-written Sources/KopoKopo/Redaction.swift mirrors every
+           stored property of the generated ClientConfig and AccessToken,
+           with the secret ones redacted (dump() and Mirror would otherwise
+           show them; the Swift tests of it only run where Swift exists).
 
 Prints one line per check and `N passed, N failed`; exits 1 on any failure.
 """
@@ -136,6 +140,28 @@ def main():
                   declared and not unexported, ", ".join(unexported[:5]))
         except (OSError, subprocess.CalledProcessError) as e:
             check(f"nm {LIBFILE}", False, str(e))
+
+    # ------------------------------------------------------- redaction
+    # Swift's dump()/Mirror show every stored property; Redaction.swift gives
+    # the records with secrets a mirror that redacts them. It must list every
+    # stored property of the generated struct (a new field would otherwise be
+    # missing from dump(), or its record left without a mirror).
+    redaction_path = os.path.join(SWIFT, "Sources", "KopoKopo", "Redaction.swift")
+    redaction = read(redaction_path).decode() if os.path.exists(redaction_path) else ""
+    generated = read(os.path.join(SWIFT, "Sources", "KopoKopo", "KopoKopo.swift")).decode()
+    for record, secrets in (("ClientConfig", ("clientSecret", "apiKey")), ("AccessToken", ("accessToken",))):
+        body = re.search(r"public struct %s\b[^{]*\{(.*?)\n    public init\(" % record, generated, re.S)
+        fields = re.findall(r"^    public var (\w+)\s*:", body.group(1), re.M) if body else []
+        ext = re.search(r"extension %s: CustomReflectable \{(.*?)\n\}" % record, redaction, re.S)
+        labels = re.findall(r'^\s+"(\w+)":', ext.group(1), re.M) if ext else []
+        check(f"Redaction.swift mirrors every stored property of {record} ({', '.join(fields)})",
+              fields and sorted(labels) == sorted(fields), f"mirror labels {labels}")
+        redacted = ext is not None and all(
+            re.search(r'"%s": (kopoKopoRedacted|redact\(%s\))' % (f, f), ext.group(1)) for f in secrets)
+        check(f"Redaction.swift redacts {', '.join(secrets)} of {record}", redacted)
+        check(f"Redaction.swift gives {record} a debugDescription",
+              re.search(r"extension %s: CustomDebugStringConvertible" % record, redaction) is not None
+              and not re.search(r"struct %s\b[^{]*CustomDebugStringConvertible" % record, generated))
 
     passed = sum(results)
     failed = len(results) - passed

@@ -323,6 +323,13 @@ impl Operation for RequestToken {
         if t.access_token.is_empty() {
             return Err(Error::decode("token response has an empty access_token"));
         }
+        // It goes into an `Authorization` header: visible ASCII only (RFC 6750
+        // b64token is narrower still). A CR/LF could inject headers.
+        if !t.access_token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::decode(
+                "token response has an access_token with characters not allowed in a header",
+            ));
+        }
         Ok(t)
     }
 }
@@ -484,24 +491,46 @@ create_op!(
 
 // ------------------------------------------------------------ status (GET)
 
+/// An id, or a Location URL checked against the collection (now) and the
+/// configured API's origin (when the request is built, before any I/O).
+#[derive(Debug, Clone)]
+struct Target {
+    input: String,
+    id: String,
+}
+
+impl Target {
+    fn new(input: &str, collection: &str) -> Result<Self> {
+        Ok(Target {
+            input: input.trim().to_string(),
+            id: validate::location_id("id", input, Some(collection))?,
+        })
+    }
+
+    fn path(&self, ctx: &Context<'_>, collection: &str, suffix: &str) -> Result<String> {
+        validate::same_origin("id", &self.input, ctx.base_url)?;
+        Ok(format!("{collection}/{}{suffix}", self.id))
+    }
+}
+
 macro_rules! status_op {
     ($(#[$doc:meta])* $name:ident, $out:ty, $prefix:expr, $what:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone)]
         pub struct $name {
-            id: String,
+            target: Target,
         }
 
         impl $name {
             /// From an id or the `Location` URL returned at creation.
             pub fn new(id_or_location: &str) -> Result<Self> {
                 Ok($name {
-                    id: validate::resource_id("id", id_or_location)?,
+                    target: Target::new(id_or_location, $prefix)?,
                 })
             }
             /// The resource id.
             pub fn id(&self) -> &str {
-                &self.id
+                &self.target.id
             }
         }
 
@@ -511,7 +540,8 @@ macro_rules! status_op {
                 Method::Get
             }
             fn build(&self, ctx: &Context<'_>, token: Option<&str>) -> Result<HttpRequest> {
-                bearer_request(ctx, Method::Get, &format!(concat!($prefix, "/{}"), self.id), token, None)
+                let path = self.target.path(ctx, $prefix, "")?;
+                bearer_request(ctx, Method::Get, &path, token, None)
             }
             fn parse(&self, response: &HttpResponse) -> Result<$out> {
                 parse_resource(response, $what)
@@ -542,14 +572,14 @@ status_op!(
 /// `POST /api/v2/payment_links/{payment_link_reference}/cancel`.
 #[derive(Debug, Clone)]
 pub struct CancelPaymentLink {
-    id: String,
+    target: Target,
 }
 
 impl CancelPaymentLink {
     /// From an id or the `Location` URL.
     pub fn new(id_or_location: &str) -> Result<Self> {
         Ok(CancelPaymentLink {
-            id: validate::resource_id("id", id_or_location)?,
+            target: Target::new(id_or_location, "/api/v2/payment_links")?,
         })
     }
 }
@@ -561,13 +591,8 @@ impl Operation for CancelPaymentLink {
     }
     fn build(&self, ctx: &Context<'_>, token: Option<&str>) -> Result<HttpRequest> {
         // No body is documented; we send an empty JSON object.
-        bearer_request(
-            ctx,
-            Method::Post,
-            &format!("/api/v2/payment_links/{}/cancel", self.id),
-            token,
-            Some(b"{}".to_vec()),
-        )
+        let path = self.target.path(ctx, "/api/v2/payment_links", "/cancel")?;
+        bearer_request(ctx, Method::Post, &path, token, Some(b"{}".to_vec()))
     }
     fn parse(&self, response: &HttpResponse) -> Result<CancelledPaymentLink> {
         expect_status(response)?;

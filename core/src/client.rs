@@ -4,7 +4,7 @@
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::api::{self, Auth, Context, Operation};
@@ -29,12 +29,31 @@ struct CachedToken {
     generation: u64,
 }
 
+/// The longest token lifetime the cache believes: a larger `expires_in` (up
+/// to 2^64-1 from a broken or hostile server) is cached for 24 hours.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// How long a failed token fetch is answered to callers that arrive after it
+/// without a new request (so a burst against a failing token endpoint costs
+/// one request per second, not one per caller).
+pub const TOKEN_FAILURE_HOLD: Duration = Duration::from_secs(1);
+
+/// The token fetch in flight, and how the last one ended.
+#[derive(Default)]
+struct Flight {
+    fetching: bool,
+    landed: u64,
+    failure: Option<(Instant, Error)>,
+}
+
 /// Token cache with single-flight refresh: many threads asking at once cause
-/// one token request; the others wait for it and reuse its token.
+/// one token request; the others wait for it (each until its own deadline)
+/// and take its result, the token or the error.
 #[derive(Default)]
 struct TokenCache {
     current: Mutex<Option<CachedToken>>,
-    refresh: Mutex<()>,
+    flight: Mutex<Flight>,
+    landed: Condvar,
     generation: AtomicU64,
     requests: AtomicU64,
 }
@@ -45,6 +64,28 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Ends the flight however the fetch ends (a panic included), so that
+/// waiters are never left waiting for a fetch that will not land.
+struct Landing<'a> {
+    cache: &'a TokenCache,
+    failure: Option<Error>,
+}
+
+impl Drop for Landing<'_> {
+    fn drop(&mut self) {
+        let mut f = lock(&self.cache.flight);
+        f.fetching = false;
+        f.landed += 1;
+        let failure = self
+            .failure
+            .take()
+            .unwrap_or_else(|| Error::internal("the token fetch did not complete"));
+        f.failure = Some((Instant::now(), failure));
+        drop(f);
+        self.cache.landed.notify_all();
+    }
+}
+
 impl TokenCache {
     fn valid(&self) -> Option<(Secret, u64)> {
         let g = lock(&self.current);
@@ -53,21 +94,66 @@ impl TokenCache {
             .map(|c| (c.token.clone(), c.generation))
     }
 
-    fn get(&self, margin: Duration, fetch: impl FnOnce() -> Result<AccessToken>) -> Result<(Secret, u64)> {
+    fn get(
+        &self,
+        margin: Duration,
+        deadline: Instant,
+        fetch: impl FnOnce() -> Result<AccessToken>,
+    ) -> Result<(Secret, u64)> {
         if let Some(t) = self.valid() {
             return Ok(t);
         }
-        let _flight = lock(&self.refresh);
-        if let Some(t) = self.valid() {
-            return Ok(t);
+        let mut f = lock(&self.flight);
+        loop {
+            if let Some(t) = self.valid() {
+                return Ok(t);
+            }
+            if let Some((at, e)) = &f.failure {
+                if at.elapsed() < TOKEN_FAILURE_HOLD {
+                    return Err(e.clone());
+                }
+            }
+            if !f.fetching {
+                break;
+            }
+            // Another caller is fetching: wait for it to land, or for our deadline.
+            let seen = f.landed;
+            while f.landed == seen {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(Error::timeout("timed out waiting for an access token"));
+                }
+                f = self.landed.wait_timeout(f, left).unwrap_or_else(|p| p.into_inner()).0;
+            }
         }
+        f.fetching = true;
+        drop(f);
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let fresh = fetch()?;
-        Ok(self.store(fresh, margin))
+        let mut landing = Landing {
+            cache: self,
+            failure: None,
+        };
+        match fetch() {
+            Ok(fresh) => {
+                let stored = self.store(fresh, margin);
+                std::mem::forget(landing);
+                let mut f = lock(&self.flight);
+                f.fetching = false;
+                f.landed += 1;
+                f.failure = None;
+                drop(f);
+                self.landed.notify_all();
+                Ok(stored)
+            }
+            Err(e) => {
+                landing.failure = Some(e.clone());
+                Err(e)
+            }
+        }
     }
 
     fn store(&self, fresh: AccessToken, margin: Duration) -> (Secret, u64) {
-        let lifetime = Duration::from_secs(fresh.expires_in);
+        let lifetime = Duration::from_secs(fresh.expires_in).min(MAX_TOKEN_LIFETIME);
         // Refresh shortly before expiry: the configured margin, but never more
         // than a tenth of the lifetime (so one-second tokens are still reused).
         let margin = margin.min(lifetime / 10);
@@ -141,7 +227,7 @@ fn jitter_fraction() -> f64 {
 impl Client {
     /// A client with the default ureq transport.
     pub fn new(config: Config) -> Client {
-        let transport = UreqTransport::new(config.timeout(), config.connect_timeout());
+        let transport = UreqTransport::for_config(&config);
         Client::with_transport(config, Arc::new(transport))
     }
 
@@ -165,21 +251,30 @@ impl Client {
     }
 
     /// Runs any [`Operation`]: validation, token, retries, 401 refresh.
+    ///
+    /// The configured timeout is the call's deadline: the wait for a token,
+    /// every attempt and every backoff together end by then.
     pub fn execute<O: Operation>(&self, op: &O) -> Result<O::Output> {
+        self.execute_until(op, Instant::now() + self.config.timeout(), self.config.max_retries())
+    }
+
+    /// `retries` caps the configured retries (a shared token fetch retries at most once).
+    fn execute_until<O: Operation>(&self, op: &O, deadline: Instant, retries: u32) -> Result<O::Output> {
+        let retries = if op.retry_safe() { retries } else { 0 };
         match op.auth() {
             Auth::ClientCredentials => {
                 let ctx = Context::new(&self.config);
                 let req = op.build(&ctx, None)?;
-                let resp = self.send_with_retries(&req, op.retry_safe())?;
+                let resp = self.send_with_retries(&req, retries, deadline)?;
                 op.parse(&resp)
             }
             Auth::Bearer => {
                 let ctx = Context::new(&self.config);
                 // Validate before fetching a token: bad input never causes I/O.
                 op.build(&ctx, Some(""))?;
-                let (token, generation) = self.cached_token()?;
+                let (token, generation) = self.cached_token(deadline)?;
                 let req = op.build(&ctx, Some(token.expose()))?;
-                let resp = self.send_with_retries(&req, op.retry_safe())?;
+                let resp = self.send_with_retries(&req, retries, deadline)?;
                 if resp.status != 401 {
                     return op.parse(&resp);
                 }
@@ -187,31 +282,33 @@ impl Client {
                 // fetch a new one and send this call once more. A 401 means
                 // the API did not act on the request, so this is safe for POSTs.
                 self.tokens.invalidate(generation);
-                let (token, _) = self.cached_token()?;
+                let (token, _) = self.cached_token(deadline)?;
                 let req = op.build(&ctx, Some(token.expose()))?;
-                let resp = self.send_with_retries(&req, op.retry_safe())?;
+                let resp = self.send_with_retries(&req, retries, deadline)?;
                 op.parse(&resp)
             }
         }
     }
 
-    fn cached_token(&self) -> Result<(Secret, u64)> {
-        self.tokens
-            .get(self.config.token_refresh_margin(), || self.execute(&api::RequestToken))
+    fn cached_token(&self, deadline: Instant) -> Result<(Secret, u64)> {
+        self.tokens.get(self.config.token_refresh_margin(), deadline, || {
+            // One fetch serves every waiting caller: a token endpoint that fails
+            // twice in a row is down, and the failure hold takes over from here.
+            self.execute_until(&api::RequestToken, deadline, self.config.max_retries().min(1))
+        })
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.config.retry_base_delay().as_secs_f64() * 2f64.powi(attempt as i32);
+        let base = self.config.retry_base_delay().as_secs_f64() * 2f64.powi(attempt.min(30) as i32);
         let capped = base.min(self.config.retry_max_delay().as_secs_f64());
         // "Equal jitter": half fixed, half random.
         Duration::from_secs_f64(capped / 2.0 + capped / 2.0 * jitter_fraction())
     }
 
-    fn send_with_retries(&self, req: &crate::http::HttpRequest, retry_safe: bool) -> Result<HttpResponse> {
-        let max = if retry_safe { self.config.max_retries() } else { 0 };
+    fn send_with_retries(&self, req: &crate::http::HttpRequest, max: u32, deadline: Instant) -> Result<HttpResponse> {
         let mut attempt = 0;
         loop {
-            let outcome = self.transport.send(req);
+            let outcome = self.transport.send_until(req, deadline);
             let retry_in = match &outcome {
                 Ok(r) if r.status == 429 => {
                     let wait = api::retry_after(r).unwrap_or_else(|| self.backoff(attempt));
@@ -223,7 +320,8 @@ impl Client {
                 Err(_) => None,
             };
             match retry_in {
-                Some(wait) if attempt < max => {
+                // Only if the wait and another attempt still fit before the deadline.
+                Some(wait) if attempt < max && Instant::now() + wait < deadline => {
                     std::thread::sleep(wait);
                     attempt += 1;
                 }
@@ -234,7 +332,8 @@ impl Client {
 
     /// A valid access token from the cache (fetching one if needed).
     pub fn access_token(&self) -> Result<Secret> {
-        self.cached_token().map(|(t, _)| t)
+        self.cached_token(Instant::now() + self.config.timeout())
+            .map(|(t, _)| t)
     }
 
     /// OAuth: tokens.

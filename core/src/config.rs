@@ -14,6 +14,105 @@ pub const SANDBOX_URL: &str = "https://sandbox.kopokopo.com";
 pub const PRODUCTION_URL: &str = "https://api.kopokopo.com";
 /// This crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The longest `timeout`, `connect_timeout` or retry delay accepted (one hour).
+/// A longer value is refused by [`ConfigBuilder::build`]: it is always a
+/// mistake (a unit confused, a sentinel such as `1e19`) and would overflow the
+/// clock arithmetic of the transport.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// Which HTTP proxy the client uses. See `docs/robustness.md`.
+///
+/// - [`Proxy::Environment`] (the default): `HTTPS_PROXY` / `https_proxy`, else
+///   `ALL_PROXY` / `all_proxy`, unless the API host matches `NO_PROXY` /
+///   `no_proxy`. `HTTP_PROXY` is never read (the API is only reached over
+///   https, and a CGI-style `HTTP_PROXY` can be set by a request header:
+///   "httpoxy").
+/// - [`Proxy::Disabled`]: connect directly.
+/// - [`Proxy::Url`]: this proxy (`http://`, `https://`; credentials in the URL).
+///
+/// Loopback hosts (`localhost`, `127.0.0.0/8`, `::1`, e.g. `k2 mock`) are
+/// never proxied, whatever the setting.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub enum Proxy {
+    /// From the environment (the default).
+    #[default]
+    Environment,
+    /// No proxy.
+    Disabled,
+    /// This proxy URL.
+    Url(String),
+}
+
+impl Proxy {
+    /// The option as the bindings spell it: absent or `"env"` → from the
+    /// environment, `"none"` → disabled, anything else → a proxy URL.
+    pub fn from_option(value: Option<&str>) -> Proxy {
+        match value.map(str::trim) {
+            None | Some("env") => Proxy::Environment,
+            Some("none") | Some("") => Proxy::Disabled,
+            Some(url) => Proxy::Url(url.to_string()),
+        }
+    }
+
+    /// The proxy URL to use for `base_url`, if any. `env` looks up an
+    /// environment variable (tests pass their own).
+    pub fn resolve(&self, base_url: &str, env: impl Fn(&str) -> Option<String>) -> Option<String> {
+        let host = validate::split_url(base_url).map(|p| p.host.to_ascii_lowercase())?;
+        if validate::is_loopback_host(&host) {
+            return None;
+        }
+        match self {
+            Proxy::Disabled => None,
+            Proxy::Url(u) => Some(u.clone()),
+            Proxy::Environment => {
+                let var = |names: &[&str]| {
+                    names
+                        .iter()
+                        .find_map(|n| env(n).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()))
+                };
+                let url = var(&["HTTPS_PROXY", "https_proxy"]).or_else(|| var(&["ALL_PROXY", "all_proxy"]))?;
+                let no_proxy = var(&["NO_PROXY", "no_proxy"]).unwrap_or_default();
+                if no_proxy_matches(&no_proxy, &host) {
+                    None
+                } else {
+                    Some(url)
+                }
+            }
+        }
+    }
+}
+
+/// `NO_PROXY` matching as curl does it: `*` matches everything; an entry
+/// matches the host itself and its subdomains (a leading `.` or `*.` is
+/// ignored); ports are ignored.
+fn no_proxy_matches(list: &str, host: &str) -> bool {
+    list.split(',').map(str::trim).filter(|e| !e.is_empty()).any(|entry| {
+        if entry == "*" {
+            return true;
+        }
+        let entry = entry.trim_start_matches('*').trim_start_matches('.');
+        let entry = match entry.rsplit_once(':') {
+            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !h.contains(':') => h,
+            _ => entry,
+        };
+        let entry = entry.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+        !entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}")))
+    })
+}
+
+impl fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Proxy::Environment => f.write_str("Environment"),
+            Proxy::Disabled => f.write_str("Disabled"),
+            // A proxy URL may carry credentials.
+            Proxy::Url(u) => match u.split_once('@') {
+                Some((_, host)) => write!(f, "Url([REDACTED]@{host})"),
+                None => write!(f, "Url({u})"),
+            },
+        }
+    }
+}
 
 /// A secret string (client secret, API key, access token).
 /// `Debug`/`Display` print `[REDACTED]`; read it with [`Secret::expose`].
@@ -73,6 +172,7 @@ pub struct Config {
     pub(crate) token_refresh_margin: Duration,
     pub(crate) retry_base_delay: Duration,
     pub(crate) retry_max_delay: Duration,
+    pub(crate) proxy: Proxy,
 }
 
 impl Config {
@@ -90,6 +190,7 @@ impl Config {
             token_refresh_margin: Duration::from_secs(60),
             retry_base_delay: Duration::from_millis(200),
             retry_max_delay: Duration::from_secs(10),
+            proxy: Proxy::Environment,
         }
     }
 
@@ -109,7 +210,12 @@ impl Config {
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
-    /// The whole request timeout.
+    /// The proxy setting.
+    pub fn proxy(&self) -> &Proxy {
+        &self.proxy
+    }
+    /// Each call's deadline: token wait, every attempt and every backoff
+    /// together never take longer than this.
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
@@ -153,6 +259,7 @@ pub struct ConfigBuilder {
     token_refresh_margin: Duration,
     retry_base_delay: Duration,
     retry_max_delay: Duration,
+    proxy: Proxy,
 }
 
 impl ConfigBuilder {
@@ -172,12 +279,18 @@ impl ConfigBuilder {
     pub fn production(self) -> Self {
         self.base_url(PRODUCTION_URL)
     }
-    /// The whole-request timeout (default 30 s).
+    /// The HTTP proxy (default: [`Proxy::Environment`]).
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = proxy;
+        self
+    }
+    /// Each call's deadline (default 30 s, at most [`MAX_TIMEOUT`]): the wait
+    /// for a token, every attempt and every backoff together.
     pub fn timeout(mut self, t: Duration) -> Self {
         self.timeout = t;
         self
     }
-    /// The connect timeout (default 10 s).
+    /// The connect timeout (default 10 s, at most [`MAX_TIMEOUT`]).
     pub fn connect_timeout(mut self, t: Duration) -> Self {
         self.connect_timeout = t;
         self
@@ -204,7 +317,7 @@ impl ConfigBuilder {
     /// A `Retry-After` longer than `max` is returned as an error instead of waited for.
     pub fn retry_backoff(mut self, base: Duration, max: Duration) -> Self {
         self.retry_base_delay = base;
-        self.retry_max_delay = max.max(base);
+        self.retry_max_delay = max;
         self
     }
 
@@ -221,11 +334,25 @@ impl ConfigBuilder {
         if parts.rest.contains(['?', '#']) {
             return Err(Error::invalid("base_url", "must not contain a query or fragment"));
         }
-        if self.timeout.is_zero() {
-            return Err(Error::invalid("timeout", "must be greater than zero"));
+        for (field, d) in [("timeout", self.timeout), ("connect_timeout", self.connect_timeout)] {
+            if d.is_zero() {
+                return Err(Error::invalid(field, "must be greater than zero"));
+            }
+            if d > MAX_TIMEOUT {
+                return Err(Error::invalid(field, "must be at most one hour (3600 s)"));
+            }
         }
-        if self.connect_timeout.is_zero() {
-            return Err(Error::invalid("connect_timeout", "must be greater than zero"));
+        for (field, d) in [
+            ("retry_base_delay", self.retry_base_delay),
+            ("retry_max_delay", self.retry_max_delay),
+            ("token_refresh_margin", self.token_refresh_margin),
+        ] {
+            if d > MAX_TIMEOUT {
+                return Err(Error::invalid(field, "must be at most one hour (3600 s)"));
+            }
+        }
+        if let Proxy::Url(u) = &self.proxy {
+            validate_proxy_url(u)?;
         }
         let suffix = match &self.user_agent_suffix {
             Some(s) => {
@@ -250,9 +377,24 @@ impl ConfigBuilder {
             max_retries: self.max_retries,
             token_refresh_margin: self.token_refresh_margin,
             retry_base_delay: self.retry_base_delay,
-            retry_max_delay: self.retry_max_delay,
+            retry_max_delay: self.retry_max_delay.max(self.retry_base_delay),
+            proxy: self.proxy,
         })
     }
+}
+
+fn validate_proxy_url(url: &str) -> Result<()> {
+    let bad = || Error::invalid("proxy", "must be an http:// or https:// proxy URL, \"env\" or \"none\"");
+    let (scheme, rest) = url.split_once("://").ok_or_else(bad)?;
+    if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+        return Err(bad());
+    }
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    if host.is_empty() || url.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(bad());
+    }
+    ureq::Proxy::new(url).map(|_| ()).map_err(|_| bad())
 }
 
 #[cfg(test)]

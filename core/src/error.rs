@@ -31,6 +31,8 @@ pub enum ErrorKind {
     SignatureInvalid,
     /// A response or payload could not be decoded.
     Decode,
+    /// A bug in the library (a panic was caught at an API boundary). Report it.
+    Internal,
 }
 
 impl ErrorKind {
@@ -45,11 +47,12 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::SignatureInvalid => "signature_invalid",
             ErrorKind::Decode => "decode_error",
+            ErrorKind::Internal => "internal",
         }
     }
 
     /// Every kind, in a fixed order (used by bindings and tests).
-    pub const ALL: [ErrorKind; 8] = [
+    pub const ALL: [ErrorKind; 9] = [
         ErrorKind::InvalidArgument,
         ErrorKind::Authentication,
         ErrorKind::Api,
@@ -58,6 +61,7 @@ impl ErrorKind {
         ErrorKind::Timeout,
         ErrorKind::SignatureInvalid,
         ErrorKind::Decode,
+        ErrorKind::Internal,
     ];
 }
 
@@ -105,6 +109,10 @@ pub enum Error {
     Transport {
         /// What went wrong.
         message: String,
+        /// Whether sending the same request again may succeed: `false` for a
+        /// TLS or certificate failure, a proxy refusal or a request that could
+        /// not be built; `true` for connection failures and early closes.
+        retryable: bool,
     },
     /// The request did not complete within the configured timeout.
     Timeout {
@@ -121,6 +129,12 @@ pub enum Error {
         /// What could not be decoded.
         message: String,
     },
+    /// A bug in the library: a panic caught at an API boundary (bindings turn
+    /// every panic into this error instead of aborting the host process).
+    Internal {
+        /// What happened (the panic message).
+        message: String,
+    },
 }
 
 impl Error {
@@ -135,6 +149,7 @@ impl Error {
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::SignatureInvalid { .. } => ErrorKind::SignatureInvalid,
             Error::Decode { .. } => ErrorKind::Decode,
+            Error::Internal { .. } => ErrorKind::Internal,
         }
     }
 
@@ -184,9 +199,10 @@ impl Error {
             Error::InvalidArgument { reason, .. } | Error::SignatureInvalid { reason } => reason,
             Error::Authentication { message, .. }
             | Error::RateLimited { message, .. }
-            | Error::Transport { message }
+            | Error::Transport { message, .. }
             | Error::Timeout { message }
-            | Error::Decode { message } => message,
+            | Error::Decode { message }
+            | Error::Internal { message } => message,
             Error::Api { error_message, .. } => error_message,
         }
     }
@@ -200,7 +216,8 @@ impl Error {
     /// Whether a retry of the same request may succeed (transport, timeout, 429, 5xx).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { .. } | Error::Timeout { .. } | Error::RateLimited { .. } => true,
+            Error::Transport { retryable, .. } => *retryable,
+            Error::Timeout { .. } | Error::RateLimited { .. } => true,
             Error::Api { http_status, .. } => *http_status >= 500,
             _ => false,
         }
@@ -221,6 +238,56 @@ impl Error {
 
     pub(crate) fn signature(reason: impl Into<String>) -> Self {
         Error::SignatureInvalid { reason: reason.into() }
+    }
+
+    /// An [`Error::Transport`] that a retry may cure (connection refused, reset...).
+    pub fn transport(message: impl Into<String>) -> Self {
+        Error::Transport {
+            message: message.into(),
+            retryable: true,
+        }
+    }
+
+    /// An [`Error::Transport`] that sending again cannot cure (TLS, proxy, a bad request).
+    pub fn transport_final(message: impl Into<String>) -> Self {
+        Error::Transport {
+            message: message.into(),
+            retryable: false,
+        }
+    }
+
+    /// An [`Error::Internal`].
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::Internal {
+            message: message.into(),
+        }
+    }
+
+    /// An [`Error::Timeout`].
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Error::Timeout {
+            message: message.into(),
+        }
+    }
+
+    /// The [`Error::Internal`] for a caught panic payload (what
+    /// `std::panic::catch_unwind` returned). Every binding calls this at its
+    /// API boundary so that a bug surfaces as an error, never as an abort.
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Error::Internal {
+            message: format!("internal error in kopokopo (please report it): {what}"),
+        }
+    }
+
+    /// Runs `f`, turning a panic into [`Error::Internal`]. Bindings wrap every
+    /// call that crosses a foreign-function boundary with it.
+    pub fn catch_panic<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| Err(Error::from_panic(&*p)))
     }
 }
 
@@ -245,10 +312,11 @@ impl fmt::Display for Error {
                 Some(d) => write!(f, "rate limited, retry after {}s: {message}", d.as_secs()),
                 None => write!(f, "rate limited: {message}"),
             },
-            Error::Transport { message } => write!(f, "transport error: {message}"),
+            Error::Transport { message, .. } => write!(f, "transport error: {message}"),
             Error::Timeout { message } => write!(f, "timeout: {message}"),
             Error::SignatureInvalid { reason } => write!(f, "invalid signature: {reason}"),
             Error::Decode { message } => write!(f, "decode error: {message}"),
+            Error::Internal { message } => write!(f, "{message}"),
         }
     }
 }

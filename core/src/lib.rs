@@ -201,6 +201,7 @@ mod config;
 pub mod dynamic;
 mod error;
 mod http;
+mod lenient;
 mod money;
 pub mod requests;
 pub mod results;
@@ -209,10 +210,10 @@ pub mod validate;
 pub mod webhooks;
 
 pub use client::{
-    Client, ExternalRecipients, IncomingPayments, MerchantBankAccounts, MerchantWallets, PaymentLinks, PollingApi,
-    Reversals, SendMoneyApi, SmsNotifications, Tokens, Webhooks,
+    Client, ExternalRecipients, IncomingPayments, MAX_TOKEN_LIFETIME, MerchantBankAccounts, MerchantWallets,
+    PaymentLinks, PollingApi, Reversals, SendMoneyApi, SmsNotifications, TOKEN_FAILURE_HOLD, Tokens, Webhooks,
 };
-pub use config::{Config, ConfigBuilder, PRODUCTION_URL, SANDBOX_URL, Secret, VERSION};
+pub use config::{Config, ConfigBuilder, MAX_TIMEOUT, PRODUCTION_URL, Proxy, SANDBOX_URL, Secret, VERSION};
 pub use error::{Error, ErrorKind, Result};
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use money::Amount;

@@ -38,10 +38,16 @@ pub const WEBHOOK_EVENT_TYPES: &[&str] = &[
 pub const SCOPES: &[&str] = &["company", "till"];
 /// Settlement methods of merchant bank accounts.
 pub const SETTLEMENT_METHODS: &[&str] = &["EFT", "RTS"];
-/// Mobile networks (the documentation lists only Safaricom).
-pub const NETWORKS: &[&str] = &["Safaricom"];
-/// Payment channels of incoming payments: the example's value and the table's.
-pub const PAYMENT_CHANNELS: &[&str] = &["M-PESA STK Push", "M-PESA"];
+/// The documented mobile network (any non-empty network is sent as given).
+pub const NETWORK_SAFARICOM: &str = "Safaricom";
+/// Mobile networks the documentation names (only Safaricom); others are not refused.
+pub const NETWORKS: &[&str] = &[NETWORK_SAFARICOM];
+/// The STK push payment channel (the example's value, and the default).
+pub const PAYMENT_CHANNEL_STK_PUSH: &str = "M-PESA STK Push";
+/// The payment channel named in the table.
+pub const PAYMENT_CHANNEL_MPESA: &str = "M-PESA";
+/// Payment channels the documentation names; others are not refused.
+pub const PAYMENT_CHANNELS: &[&str] = &[PAYMENT_CHANNEL_STK_PUSH, PAYMENT_CHANNEL_MPESA];
 /// External recipient types.
 pub const RECIPIENT_TYPES: &[&str] = &["mobile_wallet", "bank_account", "till", "paybill"];
 /// Send-money destination types.
@@ -54,7 +60,7 @@ pub const DESTINATION_TYPES: &[&str] = &[
     "paybill",
 ];
 /// The default payment channel.
-pub const DEFAULT_PAYMENT_CHANNEL: &str = "M-PESA STK Push";
+pub const DEFAULT_PAYMENT_CHANNEL: &str = PAYMENT_CHANNEL_STK_PUSH;
 /// The only documented currency.
 pub const KES: &str = "KES";
 
@@ -195,6 +201,7 @@ struct LinksWire {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LinksWireIn {
     #[serde(default)]
     callback_url: Option<String>,
@@ -232,6 +239,7 @@ pub struct WebhookSubscriptionRequest {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct WebhookSubscriptionWire {
     event_type: String,
     url: String,
@@ -343,6 +351,7 @@ impl Default for IncomingPaymentRequest {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SubscriberWire {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     first_name: Option<String>,
@@ -355,6 +364,7 @@ struct SubscriberWire {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct AmountWire {
     #[serde(default)]
     currency: String,
@@ -373,6 +383,7 @@ struct IncomingPaymentWire<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct IncomingPaymentWireIn {
     #[serde(default)]
     payment_channel: String,
@@ -388,16 +399,12 @@ struct IncomingPaymentWireIn {
 impl IncomingPaymentRequest {
     /// Checks every field.
     pub fn validate(&self) -> Result<()> {
-        validate::one_of("payment_channel", &self.payment_channel, PAYMENT_CHANNELS)?;
+        validate::required("payment_channel", &self.payment_channel)?;
         validate::required("till_number", &self.till_number)?;
         validate::normalize_phone("phone_number", &self.phone_number)?;
         validate::optional("first_name", self.first_name.as_deref())?;
         validate::optional("last_name", self.last_name.as_deref())?;
-        if let Some(e) = &self.email {
-            if !e.contains('@') || e.trim() != e || e.len() < 3 {
-                return Err(Error::invalid("email", "is not an e-mail address"));
-            }
-        }
+        validate::email("email", self.email.as_deref())?;
         self.amount.validate_request("amount")?;
         validate::currency("currency", &self.currency)?;
         validate::secure_url("callback_url", &self.callback_url)?;
@@ -465,14 +472,14 @@ pub struct MerchantWalletRequest {
     /// Nickname.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
-    /// Phone number (normalised to `+254...`).
+    /// Phone number (sent as `254...`, the documented form for wallets).
     pub phone_number: String,
 }
 
 impl MerchantWalletRequest {
     /// Checks every field.
     pub fn validate(&self) -> Result<()> {
-        validate::one_of("network", &self.network, NETWORKS)?;
+        validate::required("network", &self.network)?;
         validate::required("first_name", &self.first_name)?;
         validate::required("last_name", &self.last_name)?;
         validate::optional("nickname", self.nickname.as_deref())?;
@@ -481,7 +488,8 @@ impl MerchantWalletRequest {
     /// The JSON body.
     pub fn to_wire(&self) -> Vec<u8> {
         let mut w = self.clone();
-        if let Ok(p) = validate::normalize_phone("phone_number", &self.phone_number) {
+        // `254…` without a plus, as the documentation's example (docs/api-notes.md).
+        if let Ok(p) = validate::normalize_phone_254("phone_number", &self.phone_number) {
             w.phone_number = p;
         }
         json_body(&w)
@@ -618,8 +626,8 @@ impl ExternalRecipientRequest {
                 validate::required("first_name", first_name)?;
                 validate::required("last_name", last_name)?;
                 validate::normalize_phone("phone_number", phone_number)?;
-                validate::one_of("network", network, NETWORKS)?;
-                validate::optional("email", email.as_deref())?;
+                validate::required("network", network)?;
+                validate::email("email", email.as_deref())?;
                 validate::optional("nickname", nickname.as_deref())
             }
             ExternalRecipientRequest::BankAccount {
@@ -820,6 +828,14 @@ impl Destination {
     fn validate(&self, i: usize) -> Result<()> {
         let f = |name: &str| format!("destinations[{i}].{name}");
         self.amount().validate_request(&f("amount"))?;
+        // The destination tables type `amount` as Integer (L3642, L3802;
+        // docs/api-notes.md): whole shillings only.
+        if !self.amount().as_decimal().fract().is_zero() {
+            return Err(Error::invalid(
+                f("amount"),
+                "must be a whole number of shillings (the API documents send-money amounts as Integer)",
+            ));
+        }
         match self {
             Destination::MerchantWallet {
                 reference, description, ..
@@ -838,7 +854,7 @@ impl Destination {
                 ..
             } => {
                 validate::normalize_phone(&f("phone_number"), phone_number)?;
-                validate::one_of(&f("network"), network, NETWORKS)?;
+                validate::required(&f("network"), network)?;
                 validate::required(&f("description"), description)?;
                 validate::optional(&f("nickname"), nickname.as_deref())
             }
@@ -930,6 +946,7 @@ struct SendMoneyWire<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SendMoneyWireIn {
     #[serde(default)]
     destinations: Option<Vec<Value>>,
@@ -978,8 +995,9 @@ impl SendMoneyRequest {
             .iter()
             .map(|d| {
                 let mut d = d.clone();
+                // `254…` without a plus, as the documentation's example (docs/api-notes.md).
                 if let Destination::MobileWallet { phone_number, .. } = &mut d {
-                    if let Ok(p) = validate::normalize_phone("phone_number", phone_number) {
+                    if let Ok(p) = validate::normalize_phone_254("phone_number", phone_number) {
                         *phone_number = p;
                     }
                 }
@@ -1048,6 +1066,7 @@ struct PollingWire<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PollingWireIn {
     #[serde(default)]
     scope: String,
@@ -1065,17 +1084,18 @@ impl PollingRequest {
     pub fn validate(&self) -> Result<()> {
         validate::one_of("scope", &self.scope, SCOPES)?;
         validate_scope_reference(&self.scope, self.scope_reference.as_deref())?;
-        validate::iso8601("from_time", &self.from_time)?;
-        validate::iso8601("to_time", &self.to_time)?;
+        validate::iso8601_normalize("from_time", &self.from_time)?;
+        validate::iso8601_normalize("to_time", &self.to_time)?;
         validate::secure_url("callback_url", &self.callback_url)
     }
-    /// The JSON body.
+    /// The JSON body, times normalised to `YYYY-MM-DDThh:mm:ss±hh:mm`.
     pub fn to_wire(&self) -> Vec<u8> {
+        let time = |f: &str, v: &str| validate::iso8601_normalize(f, v).unwrap_or_else(|_| v.to_string());
         json_body(&PollingWire {
             scope: &self.scope,
             scope_reference: self.scope_reference.as_deref().unwrap_or(""),
-            from_time: &self.from_time,
-            to_time: &self.to_time,
+            from_time: &time("from_time", &self.from_time),
+            to_time: &time("to_time", &self.to_time),
             _links: LinksWire {
                 callback_url: self.callback_url.clone(),
             },
@@ -1116,6 +1136,7 @@ struct SmsWire<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SmsWireIn {
     #[serde(default)]
     webhook_event_reference: String,
@@ -1179,6 +1200,7 @@ struct ReversalWire<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ReversalWireIn {
     #[serde(default)]
     transaction_reference: String,
@@ -1275,6 +1297,7 @@ struct PaymentLinkWire<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PaymentLinkWireIn {
     #[serde(default)]
     till_number: String,

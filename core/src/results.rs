@@ -21,13 +21,17 @@ pub type Metadata = Map<String, Value>;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Links {
     /// The callback URL given at creation.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub callback_url: Option<String>,
     /// The resource's own URL.
-    #[serde(default, rename = "self")]
+    #[serde(default, rename = "self", deserialize_with = "crate::lenient::opt")]
     pub self_url: Option<String>,
     /// For webhooks: the related resource's URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt"
+    )]
     pub resource: Option<String>,
 }
 
@@ -58,67 +62,19 @@ pub(crate) fn flatten_messages(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-fn null_to_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-/// A string that may arrive as a JSON string or number (till numbers, references).
-/// A visitor, not a detour through `Value`: this runs for many fields of every payload.
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    struct V;
-    impl<'de> de::Visitor<'de> for V {
-        type Value = Option<String>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a string, a number or null")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-            Ok(Some(v))
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(V)
-        }
-    }
-    d.deserialize_any(V)
-}
-
 /// `POST /oauth/token` response.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessToken {
     /// The bearer token (secret: not shown by `Debug`).
     pub access_token: String,
     /// `Bearer`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub token_type: String,
     /// Lifetime in seconds.
     pub expires_in: u64,
     /// Creation time: an ISO 8601 string here, an integer in token info (§12 A1);
     /// both are kept as text.
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub created_at: Option<String>,
 }
 
@@ -139,19 +95,19 @@ pub struct TokenIntrospection {
     /// Whether the token is valid.
     pub active: bool,
     /// Scope (may be empty).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub scope: Option<String>,
     /// The application's client id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub client_id: Option<String>,
     /// `Bearer`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub token_type: Option<String>,
     /// Expiry, epoch seconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub exp: Option<i64>,
     /// Issue time, epoch seconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub iat: Option<i64>,
 }
 
@@ -159,7 +115,7 @@ pub struct TokenIntrospection {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenApplication {
     /// Application uid.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub uid: Option<String>,
 }
 
@@ -170,16 +126,16 @@ pub struct TokenInfo {
     #[serde(default)]
     pub resource_owner_id: Option<Value>,
     /// Scopes.
-    #[serde(default, deserialize_with = "null_to_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub scope: Vec<String>,
     /// Seconds left.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub expires_in: Option<i64>,
     /// The application.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub application: Option<TokenApplication>,
     /// Creation, epoch seconds (§12 A1: an integer here).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub created_at: Option<i64>,
 }
 
@@ -196,7 +152,7 @@ pub struct Created {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancelledPaymentLink {
     /// `Payment link cancelled.`
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub message: Option<String>,
 }
 
@@ -206,76 +162,63 @@ pub struct CancelledPaymentLink {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transaction {
     /// API reference of the transaction.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub id: Option<String>,
     /// M-PESA (or card) reference.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub reference: Option<String>,
     /// `Received`, `Complete`, `Reversed`...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub status: Option<String>,
     /// Timestamp of the transaction.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub origination_time: Option<String>,
     /// Amount.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub amount: Option<Amount>,
     /// Currency.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub currency: Option<String>,
     /// Till paid to.
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub till_number: Option<String>,
     /// Mobile money or card system.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub system: Option<String>,
     /// Payer phone number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub sender_phone_number: Option<String>,
     /// Hashed payer phone number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub hashed_sender_phone: Option<String>,
     /// Payer first name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub sender_first_name: Option<String>,
     /// Payer middle name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub sender_middle_name: Option<String>,
     /// Payer last name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub sender_last_name: Option<String>,
     /// For B2B: the sending till.
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub sending_till: Option<String>,
     /// For cards: masked card number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub customer_cc_number: Option<String>,
     /// For card receipts: settled flag (a boolean in the example, "String" in the table).
-    #[serde(default, deserialize_with = "bool_or_string")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub settled: Option<bool>,
-}
-
-fn bool_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(b)),
-        Some(Value::String(s)) => match s.to_ascii_lowercase().as_str() {
-            "true" => Ok(Some(true)),
-            "false" => Ok(Some(false)),
-            _ => Err(de::Error::custom("expected a boolean")),
-        },
-        Some(_) => Err(de::Error::custom("expected a boolean")),
-    }
 }
 
 /// The `event` of an incoming payment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncomingPaymentEvent {
     /// `Incoming Payment Request`.
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::opt")]
     pub event_type: Option<String>,
     /// The payment, once received.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub resource: Option<Transaction>,
     /// Error messages (empty on success).
     #[serde(default, deserialize_with = "errors_list")]
@@ -286,25 +229,25 @@ pub struct IncomingPaymentEvent {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncomingPayment {
     /// Id (from `data.id`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub id: String,
     /// `incoming_payment`.
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::or_default")]
     pub kind: String,
     /// When it was initiated.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub initiation_time: Option<String>,
     /// `Pending`, `Success` or `Failed`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub status: String,
     /// What happened.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub event: IncomingPaymentEvent,
     /// Metadata sent at creation.
-    #[serde(default, deserialize_with = "null_to_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub metadata: Metadata,
     /// Links.
-    #[serde(default, rename = "_links")]
+    #[serde(default, rename = "_links", deserialize_with = "crate::lenient::or_default")]
     pub links: Links,
 }
 
@@ -312,46 +255,46 @@ pub struct IncomingPayment {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DestinationInfo {
     /// Destination type.
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::opt")]
     pub destination_type: Option<String>,
     /// Reference (merchant destinations).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub reference: Option<String>,
     /// Phone number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub phone_number: Option<String>,
     /// Network.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub network: Option<String>,
     /// Till number.
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub till_number: Option<String>,
     /// Paybill number.
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub paybill_number: Option<String>,
     /// Paybill account number.
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub paybill_account_number: Option<String>,
     /// Bank branch.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub bank_branch_ref: Option<String>,
     /// Account name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub account_name: Option<String>,
     /// Account number.
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub account_number: Option<String>,
     /// Amount.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub amount: Option<Amount>,
     /// Description.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub description: Option<String>,
     /// Nickname.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub nickname: Option<String>,
     /// Favourite flag.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub favourite: Option<bool>,
 }
 
@@ -359,34 +302,34 @@ pub struct DestinationInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Disbursement {
     /// Status.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub status: Option<String>,
     /// Amount.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub amount: Option<Amount>,
     /// Error messages.
     #[serde(default, deserialize_with = "errors_list")]
     pub errors: Vec<String>,
     /// When it happened.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub origination_time: Option<String>,
     /// Destination type.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub destination_type: Option<String>,
     /// Destination reference.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub destination_reference: Option<String>,
     /// M-PESA reference (null for EFT).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub transaction_reference: Option<String>,
     /// Nickname (present in examples, not tabled).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub nickname: Option<String>,
     /// Favourite flag (present in examples, not tabled).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub favourite: Option<bool>,
     /// Phone number (present in examples, not tabled).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub phone_number: Option<String>,
 }
 
@@ -394,13 +337,13 @@ pub struct Disbursement {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransferBatch {
     /// Status.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub status: Option<String>,
     /// Total amount.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub amount: Option<Amount>,
     /// Disbursements.
-    #[serde(default, deserialize_with = "null_to_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub disbursements: Vec<Disbursement>,
 }
 
@@ -408,37 +351,37 @@ pub struct TransferBatch {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendMoney {
     /// Id (from `data.id`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub id: String,
     /// `send_money`.
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::or_default")]
     pub kind: String,
     /// Status (`Pending`, `Processed`...).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub status: String,
     /// Creation time.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub created_at: Option<String>,
     /// Source till, or none for the available balance.
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub source_identifier: Option<String>,
     /// Currency.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub currency: Option<String>,
     /// Destinations (empty for "my accounts").
-    #[serde(default, deserialize_with = "null_to_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub destinations: Vec<DestinationInfo>,
     /// Transfer batches.
-    #[serde(default, deserialize_with = "null_to_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub transfer_batches: Vec<TransferBatch>,
     /// Error messages.
     #[serde(default, deserialize_with = "errors_list")]
     pub errors: Vec<String>,
     /// Metadata.
-    #[serde(default, deserialize_with = "null_to_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub metadata: Metadata,
     /// Links.
-    #[serde(default, rename = "_links")]
+    #[serde(default, rename = "_links", deserialize_with = "crate::lenient::or_default")]
     pub links: Links,
 }
 
@@ -446,10 +389,10 @@ pub struct SendMoney {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolledTransaction {
     /// `Buygoods Transaction`, `External Till to Till Transaction`...
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::opt")]
     pub transaction_type: Option<String>,
     /// The transaction.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub resource: Transaction,
 }
 
@@ -457,34 +400,34 @@ pub struct PolledTransaction {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Polling {
     /// Id (from `data.id`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub id: String,
     /// `polling`.
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::or_default")]
     pub kind: String,
     /// Status.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub status: String,
     /// Creation time.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub created_at: Option<String>,
     /// From.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub from_time: Option<String>,
     /// To.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub to_time: Option<String>,
     /// Transactions found.
-    #[serde(default, deserialize_with = "null_to_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub transactions: Vec<PolledTransaction>,
     /// Scope (comes back capitalised, `Company`: §12 P2).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub scope: Option<String>,
     /// Scope reference.
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub scope_reference: Option<String>,
     /// Links.
-    #[serde(default, rename = "_links")]
+    #[serde(default, rename = "_links", deserialize_with = "crate::lenient::or_default")]
     pub links: Links,
 }
 
@@ -492,22 +435,22 @@ pub struct Polling {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmsNotification {
     /// Id (from `data.id`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub id: String,
     /// `transaction_sms_notification` (the table says `..._notifications`: §12 N1).
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::or_default")]
     pub kind: String,
     /// Status.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub status: String,
     /// The message sent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub message: Option<String>,
     /// The webhook event it refers to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub webhook_event_reference: Option<String>,
     /// Links.
-    #[serde(default, rename = "_links")]
+    #[serde(default, rename = "_links", deserialize_with = "crate::lenient::or_default")]
     pub links: Links,
 }
 
@@ -515,16 +458,16 @@ pub struct SmsNotification {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReversalPayment {
     /// Amount reversed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub amount: Option<Amount>,
     /// `Transferred` (reversed) or `Cancelled` (failed).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub status: Option<String>,
     /// When.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub origination_time: Option<String>,
     /// Reference (null when cancelled).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub transaction_reference: Option<String>,
 }
 
@@ -532,35 +475,35 @@ pub struct ReversalPayment {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reversal {
     /// Id (from `data.id`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub id: String,
     /// `reversals`.
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::or_default")]
     pub kind: String,
     /// `Scheduled`, `Processed`... A failed reversal is still `Processed`
     /// (§12 R4): look at `reversal_bulk_payment.status` and `errors`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub status: String,
     /// Creation time.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub created_at: Option<String>,
     /// Transaction reversed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub transaction_reference: Option<String>,
     /// Reason given.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub reason: Option<String>,
     /// The reversal payment, once processed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub reversal_bulk_payment: Option<ReversalPayment>,
     /// Error messages.
     #[serde(default, deserialize_with = "errors_list")]
     pub errors: Vec<String>,
     /// Metadata.
-    #[serde(default, deserialize_with = "null_to_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub metadata: Metadata,
     /// Links.
-    #[serde(default, rename = "_links")]
+    #[serde(default, rename = "_links", deserialize_with = "crate::lenient::or_default")]
     pub links: Links,
 }
 
@@ -578,22 +521,22 @@ impl Reversal {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentLinkDetails {
     /// `Active`, `Paid`, `Cancelled`, `Expired`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub status: Option<String>,
     /// Expiry.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub expires_at: Option<String>,
     /// The URL to share.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub link: Option<String>,
     /// Reference of the paying transaction.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub transaction_reference: Option<String>,
     /// Payer phone.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub sender_phone_number: Option<String>,
     /// When it was paid.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub origination_time: Option<String>,
 }
 
@@ -637,48 +580,56 @@ pub struct PaymentLink {
     pub links: Links,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// `payment_link`: an object in the tabled shape, the URL in the other one.
 enum LinkField {
     Details(PaymentLinkDetails),
     Url(String),
 }
 
-#[derive(Deserialize)]
+impl crate::lenient::Lenient for LinkField {
+    fn from_str(v: &str) -> Option<Self> {
+        Some(LinkField::Url(v.to_string()))
+    }
+    fn from_map<'de, A: de::MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
+        PaymentLinkDetails::deserialize(de::value::MapAccessDeserializer::new(map)).map(|d| Some(LinkField::Details(d)))
+    }
+}
+
+#[derive(Deserialize, Default)]
 struct PaymentLinkAttributes {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     status: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     created_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     till_name: Option<String>,
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     till_number: Option<String>,
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     account_number: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     account_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     payment_reference: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     merchant_payment_reference: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     currency: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     amount: Option<Amount>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     note: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     payment_link: Option<LinkField>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     payment_link_status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     expires_at: Option<String>,
     #[serde(default, deserialize_with = "errors_list")]
     errors: Vec<String>,
-    #[serde(default, deserialize_with = "null_to_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     metadata: Metadata,
-    #[serde(default, rename = "_links")]
+    #[serde(default, rename = "_links", deserialize_with = "crate::lenient::or_default")]
     links: Links,
 }
 
@@ -721,16 +672,19 @@ impl PaymentLink {
 /// `{"data": {"id", "type", "attributes": {...}}}`: the shape of every
 /// status response and result callback.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "A: crate::lenient::Lenient + Default"))]
 pub(crate) struct Envelope<A> {
     pub data: EnvelopeData<A>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "A: crate::lenient::Lenient + Default"))]
 pub(crate) struct EnvelopeData<A> {
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub id: Option<String>,
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::opt")]
     pub kind: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub attributes: A,
 }
 
@@ -762,6 +716,25 @@ simple_resource!(SendMoney);
 simple_resource!(Polling);
 simple_resource!(SmsNotification);
 simple_resource!(Reversal);
+
+crate::lenient::lenient_struct!(
+    Links,
+    TokenApplication,
+    Transaction,
+    IncomingPaymentEvent,
+    IncomingPayment,
+    DestinationInfo,
+    Disbursement,
+    TransferBatch,
+    SendMoney,
+    PolledTransaction,
+    Polling,
+    SmsNotification,
+    ReversalPayment,
+    Reversal,
+    PaymentLinkDetails,
+    PaymentLinkAttributes,
+);
 
 impl Resource for PaymentLink {
     fn from_envelope_bytes(body: &[u8]) -> serde_json::Result<Self> {

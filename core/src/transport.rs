@@ -12,6 +12,7 @@ use ureq::unversioned::transport::{
 };
 
 use crate::client::lock;
+use crate::config::{Config, MAX_TIMEOUT};
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 
@@ -25,11 +26,25 @@ use crate::http::{HttpRequest, HttpResponse};
 pub trait Transport: Send + Sync {
     /// Sends the request.
     fn send(&self, request: &HttpRequest) -> Result<HttpResponse>;
+
+    /// Sends the request, giving up at `deadline` with [`Error::Timeout`].
+    /// The [`crate::Client`] calls this with each call's deadline. The default
+    /// only refuses to start once the deadline has passed and otherwise
+    /// relies on `send`'s own timeout; override it to honour the deadline.
+    fn send_until(&self, request: &HttpRequest, deadline: Instant) -> Result<HttpResponse> {
+        if Instant::now() >= deadline {
+            return Err(Error::timeout("the call's deadline passed before the request was sent"));
+        }
+        self.send(request)
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
         (**self).send(request)
+    }
+    fn send_until(&self, request: &HttpRequest, deadline: Instant) -> Result<HttpResponse> {
+        (**self).send_until(request, deadline)
     }
 }
 
@@ -40,8 +55,14 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
 /// - A host name's addresses are reused for 30 seconds; IP literals are never
 ///   looked up. (ureq alone looks the host up, in a new thread, on every request.)
 /// - A request's head and body leave in one write.
+/// - Redirects are never followed (the API does not redirect; a 3xx comes back
+///   as a response, which the client reports as an API error).
+/// - Response bodies over 16 MiB are refused (a decode error, not retried).
+/// - Proxies: only the one given to [`UreqTransport::for_config`]; `HTTP_PROXY`
+///   and the other variables ureq reads by default are ignored.
 pub struct UreqTransport {
     agent: ureq::Agent,
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for UreqTransport {
@@ -54,12 +75,31 @@ impl std::fmt::Debug for UreqTransport {
 const MAX_BODY: u64 = 16 * 1024 * 1024;
 
 impl UreqTransport {
-    /// An agent with a whole-request timeout and a connect timeout.
+    /// An agent with a whole-request timeout and a connect timeout, connecting
+    /// directly (no proxy).
     pub fn new(timeout: Duration, connect_timeout: Duration) -> Self {
+        Self::build(timeout, connect_timeout, None)
+    }
+
+    /// The transport a [`crate::Client`] uses for `config`: its timeouts, and
+    /// the proxy its [`crate::Proxy`] setting resolves to for its base URL
+    /// (never one for a loopback host).
+    pub fn for_config(config: &Config) -> Self {
+        let proxy = config
+            .proxy()
+            .resolve(config.base_url(), |name| std::env::var(name).ok())
+            .and_then(|url| ureq::Proxy::new(&url).ok());
+        Self::build(config.timeout(), config.connect_timeout(), proxy)
+    }
+
+    fn build(timeout: Duration, connect_timeout: Duration, proxy: Option<ureq::Proxy>) -> Self {
+        let timeout = timeout.min(MAX_TIMEOUT);
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
-            .timeout_connect(Some(connect_timeout))
+            .timeout_connect(Some(connect_timeout.min(MAX_TIMEOUT)))
             .http_status_as_error(false)
+            .max_redirects(0)
+            .proxy(proxy)
             .max_idle_connections_per_host(64)
             .max_idle_connections(128)
             .user_agent(ureq::config::AutoHeaderValue::None)
@@ -71,6 +111,7 @@ impl UreqTransport {
                 DefaultConnector::new().chain(Coalesce),
                 CachingResolver::default(),
             ),
+            timeout,
         }
     }
 }
@@ -229,33 +270,49 @@ impl<R: Resolver> Resolver for CachingResolver<R> {
 
 fn map_error(e: ureq::Error) -> Error {
     match e {
-        ureq::Error::Timeout(t) => Error::Timeout {
-            message: format!("request timed out ({t})"),
-        },
+        ureq::Error::Timeout(t) => Error::timeout(format!("request timed out ({t})")),
         ureq::Error::Io(io)
             if io.kind() == std::io::ErrorKind::TimedOut || io.kind() == std::io::ErrorKind::WouldBlock =>
         {
-            Error::Timeout {
-                message: format!("request timed out: {io}"),
-            }
+            Error::timeout(format!("request timed out: {io}"))
         }
-        other => Error::Transport {
-            message: other.to_string(),
-        },
+        ureq::Error::BodyExceedsLimit(limit) => {
+            Error::decode(format!("response body is larger than {limit} bytes; not read"))
+        }
+        // TLS and certificate failures (rustls reports them as InvalidData I/O
+        // errors), bad proxies and requests that cannot be built: sending the
+        // same request again cannot cure them.
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            Error::transport_final(format!("TLS or protocol failure: {io}"))
+        }
+        e @ (ureq::Error::Tls(_)
+        | ureq::Error::Rustls(_)
+        | ureq::Error::Pem(_)
+        | ureq::Error::InvalidProxyUrl
+        | ureq::Error::Http(_)
+        | ureq::Error::BadUri(_)
+        | ureq::Error::RedirectFailed
+        | ureq::Error::TooManyRedirects) => Error::transport_final(e.to_string()),
+        other => Error::transport(other.to_string()),
     }
 }
 
-impl Transport for UreqTransport {
-    fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
+impl UreqTransport {
+    fn run(&self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse> {
         let mut builder = ureq::http::Request::builder()
             .method(request.method.as_str())
             .uri(&request.url);
         for (k, v) in &request.headers {
             builder = builder.header(k.as_str(), v.as_str());
         }
-        let req = builder.body(request.body.clone()).map_err(|e| Error::Transport {
-            message: format!("could not build the HTTP request: {e}"),
-        })?;
+        let req = builder
+            .body(request.body.clone())
+            .map_err(|e| Error::transport_final(format!("could not build the HTTP request: {e}")))?;
+        let req = if timeout < self.timeout {
+            self.agent.configure_request(req).timeout_global(Some(timeout)).build()
+        } else {
+            req
+        };
         let mut resp = self.agent.run(req).map_err(map_error)?;
         let status = resp.status().as_u16();
         let headers = resp
@@ -275,6 +332,20 @@ impl Transport for UreqTransport {
             .read_to_vec()
             .map_err(map_error)?;
         Ok(HttpResponse { status, headers, body })
+    }
+}
+
+impl Transport for UreqTransport {
+    fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
+        self.run(request, self.timeout)
+    }
+
+    fn send_until(&self, request: &HttpRequest, deadline: Instant) -> Result<HttpResponse> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Error::timeout("the call's deadline passed before the request was sent"));
+        }
+        self.run(request, left)
     }
 }
 

@@ -6,14 +6,26 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
-/// Normalises a Kenyan mobile number to `+254XXXXXXXXX`.
+/// Normalises a Kenyan phone number to `+254XXXXXXXXX`.
 ///
-/// Accepts `+2547XXXXXXXX`, `2547XXXXXXXX`, `07XXXXXXXX` and the newer
-/// `1` series (`+2541XXXXXXXX`, `2541XXXXXXXX`, `01XXXXXXXX`). Spaces and
-/// dashes between digits are ignored. Anything else is rejected: the
-/// documentation's placeholders such as `+254999999999` are not real
-/// subscriber numbers and the API would refuse them, so we do too.
+/// Accepts `+254XXXXXXXXX`, `254XXXXXXXXX` and `0XXXXXXXXX`: nine digits
+/// after the country code, the first of them 1-9 (every number in the API
+/// documentation passes, including its sandbox numbers `+254999999999` and
+/// `254900000000`). Spaces and dashes between digits are ignored. Anything
+/// else (letters, another length, another country code) is refused.
+/// See `docs/api-notes.md`, "Phone numbers".
 pub fn normalize_phone(field: &str, input: &str) -> Result<String> {
+    national_phone(field, input).map(|n| format!("+254{n}"))
+}
+
+/// [`normalize_phone`] without the plus: `254XXXXXXXXX`, the form the
+/// documentation shows for merchant wallets and send-money destinations.
+pub fn normalize_phone_254(field: &str, input: &str) -> Result<String> {
+    national_phone(field, input).map(|n| format!("254{n}"))
+}
+
+/// The nine national digits of a Kenyan number.
+fn national_phone(field: &str, input: &str) -> Result<String> {
     let mut digits = String::with_capacity(13);
     let trimmed = input.trim();
     let (plus, rest) = match trimmed.strip_prefix('+') {
@@ -42,16 +54,16 @@ pub fn normalize_phone(field: &str, input: &str) -> Result<String> {
     } else {
         return Err(Error::invalid(
             field,
-            "must be a Kenyan mobile number: +2547XXXXXXXX, 2547XXXXXXXX, 07XXXXXXXX, or the 01 series",
+            "must be a Kenyan phone number: +254XXXXXXXXX, 254XXXXXXXXX or 0XXXXXXXXX",
         ));
     };
-    if !(national.starts_with('7') || national.starts_with('1')) {
+    if national.starts_with('0') {
         return Err(Error::invalid(
             field,
-            "must be a Kenyan mobile number in the 07 or 01 series",
+            "must be a Kenyan phone number: the first digit after 254 (or 0) is 1-9",
         ));
     }
-    Ok(format!("+254{national}"))
+    Ok(national.to_string())
 }
 
 /// A required, non-blank string.
@@ -190,76 +202,163 @@ pub fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<()> {
     }
 }
 
-/// An ISO 8601 timestamp with a date, a time and an offset (`Z` or `±hh:mm`),
-/// as the polling API takes: `2021-04-12T08:50:22+03:00`.
-pub fn iso8601(field: &str, value: &str) -> Result<()> {
-    let b = value.as_bytes();
-    let err = || Error::invalid(field, "must be an ISO 8601 timestamp such as 2021-04-12T08:50:22+03:00");
-    if b.len() < 20 {
+/// An e-mail address (one rule for every request): no spaces or control
+/// characters, one `@` with text before it, and a domain with a dot inside
+/// it; at most 254 characters. `None` passes (e-mail fields are optional).
+pub fn email(field: &str, value: Option<&str>) -> Result<()> {
+    let Some(v) = value else { return Ok(()) };
+    let bad = || Error::invalid(field, "is not an e-mail address (name@example.com)");
+    if v.is_empty() || v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad());
+    }
+    let (local, domain) = v.split_once('@').ok_or_else(bad)?;
+    let dot_inside = domain.find('.').is_some_and(|i| i > 0 && i + 1 < domain.len()) && !domain.ends_with('.');
+    if local.is_empty() || domain.contains('@') || !dot_inside {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// Kenya's offset (EAT), used for a polling time given without one.
+const KENYA_OFFSET: &str = "+03:00";
+
+/// An ISO 8601 date or date-time, as the polling API takes ("a date in the
+/// iso8601 format"), normalised to `YYYY-MM-DDThh:mm:ss[.fff]±hh:mm`:
+///
+/// - `2021-04-12` (a bare date) → `2021-04-12T00:00:00+03:00`;
+/// - `2021-04-12T08:50` / `2021-04-12 08:50:22` (no offset) → Kenya time, `+03:00`;
+/// - offsets `Z`, `+03:00`, `+0300` and `+03` → `Z` / `+03:00`.
+///
+/// See `docs/api-notes.md`, "Polling times".
+pub fn iso8601_normalize(field: &str, value: &str) -> Result<String> {
+    let err = || {
+        Error::invalid(
+            field,
+            "must be an ISO 8601 date or date-time such as 2021-04-12 or 2021-04-12T08:50:22+03:00",
+        )
+    };
+    let v = value.trim();
+    let b = v.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let num = |r: std::ops::Range<usize>| v.get(r).and_then(|s| s.parse::<u32>().ok()).unwrap_or(99);
+    if !(digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10)) {
         return Err(err());
     }
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let shape = digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && (b[10] == b'T' || b[10] == b't' || b[10] == b' ')
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
-        && digits(17..19);
-    if !shape {
+    if !(1..=12).contains(&num(5..7)) || !(1..=31).contains(&num(8..10)) {
         return Err(err());
     }
-    let mut i = 19;
-    if b[i] == b'.' {
-        i += 1;
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == start {
+    let date = &v[..10];
+    if b.len() == 10 {
+        return Ok(format!("{date}T00:00:00{KENYA_OFFSET}"));
+    }
+    if !matches!(b[10], b'T' | b't' | b' ') || !(digits(11..13) && b.get(13) == Some(&b':') && digits(14..16)) {
+        return Err(err());
+    }
+    let (hour, minute) = (num(11..13), num(14..16));
+    let mut i = 16;
+    let mut second = 0;
+    if b.get(i) == Some(&b':') {
+        if !digits(17..19) {
             return Err(err());
         }
+        second = num(17..19);
+        i = 19;
     }
-    let tz = &value[i..];
-    let tz_ok = tz == "Z"
-        || tz == "z"
-        || (tz.len() == 6
-            && (tz.starts_with('+') || tz.starts_with('-'))
-            && tz.as_bytes()[3] == b':'
-            && tz[1..3].bytes().all(|c| c.is_ascii_digit())
-            && tz[4..6].bytes().all(|c| c.is_ascii_digit()));
-    let month: u32 = value[5..7].parse().unwrap_or(0);
-    let day: u32 = value[8..10].parse().unwrap_or(0);
-    let hour: u32 = value[11..13].parse().unwrap_or(99);
-    let minute: u32 = value[14..16].parse().unwrap_or(99);
-    let second: u32 = value[17..19].parse().unwrap_or(99);
-    let ranges = (1..=12).contains(&month) && (1..=31).contains(&day) && hour < 24 && minute < 60 && second < 61;
-    if tz_ok && ranges { Ok(()) } else { Err(err()) }
+    let mut fraction = "";
+    if b.get(i) == Some(&b'.') {
+        let start = i;
+        i += 1;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start + 1 {
+            return Err(err());
+        }
+        fraction = &v[start..i];
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return Err(err());
+    }
+    let tz = &v[i..];
+    let offset = match tz.as_bytes() {
+        [] => KENYA_OFFSET.to_string(),
+        [b'Z' | b'z'] => "Z".to_string(),
+        [s @ (b'+' | b'-'), rest @ ..] => {
+            let d: Vec<u8> = rest.iter().copied().filter(|c| *c != b':').collect();
+            let colons = rest.iter().filter(|c| **c == b':').count();
+            let shape_ok = match rest.len() {
+                2 => colons == 0,
+                4 => colons == 0,
+                5 => colons == 1 && rest[2] == b':',
+                _ => false,
+            };
+            if !shape_ok || !d.iter().all(u8::is_ascii_digit) {
+                return Err(err());
+            }
+            let hh = (d[0] - b'0') * 10 + (d[1] - b'0');
+            let mm = if d.len() == 4 {
+                (d[2] - b'0') * 10 + (d[3] - b'0')
+            } else {
+                0
+            };
+            if hh > 14 || mm > 59 {
+                return Err(err());
+            }
+            format!("{}{hh:02}:{mm:02}", *s as char)
+        }
+        _ => return Err(err()),
+    };
+    Ok(format!("{date}T{hour:02}:{minute:02}:{second:02}{fraction}{offset}"))
+}
+
+/// Whether `value` is an ISO 8601 date or date-time [`iso8601_normalize`] takes.
+pub fn iso8601(field: &str, value: &str) -> Result<()> {
+    iso8601_normalize(field, value).map(|_| ())
 }
 
 /// A resource id, or the `Location` URL returned when it was created.
 /// Returns the id (the last path segment). Ids may contain only letters,
 /// digits, `-` and `_`, so they can never change the request path.
 pub fn resource_id(field: &str, id_or_location: &str) -> Result<String> {
+    location_id(field, id_or_location, None)
+}
+
+/// [`resource_id`] for a status or cancel call on `collection`
+/// (`/api/v2/incoming_payments`): a URL or path given instead of an id must be
+/// a Location of that collection. `…/send_money/abc` passed for an incoming
+/// payment is refused, never quietly turned into `incoming_payments/abc`.
+pub fn location_id(field: &str, id_or_location: &str, collection: Option<&str>) -> Result<String> {
     let v = id_or_location.trim();
-    let last_segment = |path: &str| {
-        let path = path.split(['?', '#']).next().unwrap_or("");
-        path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string()
-    };
-    let id = if v.contains("://") {
-        let parts = split_url(v).ok_or_else(|| Error::invalid(field, "is not a valid URL"))?;
-        last_segment(parts.rest)
+    let path = if v.contains("://") {
+        Some(
+            split_url(v)
+                .ok_or_else(|| Error::invalid(field, "is not a valid URL"))?
+                .rest,
+        )
     } else if v.starts_with('/') {
         // A relative Location (RFC 9110 §10.2.2): `/api/v2/reversals/<id>`.
-        last_segment(v)
+        Some(v)
     } else {
-        v.to_string()
+        None
     };
-    let id = id.as_str();
+    let id = match path {
+        Some(path) => {
+            let path = path.split(['?', '#']).next().unwrap_or("").trim_end_matches('/');
+            let (parent, id) = path.rsplit_once('/').unwrap_or(("", path));
+            if let Some(c) = collection {
+                if !parent.ends_with(c) {
+                    return Err(Error::invalid(
+                        field,
+                        format!(
+                            "is a Location outside {c}: pass the id or the Location this kind of resource was created with"
+                        ),
+                    ));
+                }
+            }
+            id
+        }
+        None => v,
+    };
     if id.is_empty() {
         return Err(Error::invalid(field, "is required and must not be blank"));
     }
@@ -270,6 +369,35 @@ pub fn resource_id(field: &str, id_or_location: &str) -> Result<String> {
         ));
     }
     Ok(id.to_string())
+}
+
+/// Scheme, lowercase host and port (the scheme's default when absent) of an
+/// absolute http(s) URL.
+fn origin(url: &str) -> Option<(String, String, u16)> {
+    let parts = split_url(url)?;
+    let scheme = parts.scheme.to_ascii_lowercase();
+    let after = url.split_once("://")?.1;
+    let authority = &after[..after.len() - parts.rest.len()];
+    let port = match authority[parts.host.len()..].strip_prefix(':') {
+        Some(p) => p.parse().ok()?,
+        None if scheme == "https" => 443,
+        None => 80,
+    };
+    Some((scheme, parts.host.to_ascii_lowercase(), port))
+}
+
+/// A full URL passed where an id or Location is expected must point at the
+/// configured API (`base_url`): the client never sends its token elsewhere,
+/// nor returns another server's answer as a Kopo Kopo resource.
+pub fn same_origin(field: &str, id_or_location: &str, base_url: &str) -> Result<()> {
+    let v = id_or_location.trim();
+    if !v.contains("://") || origin(v) == origin(base_url) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        field,
+        "is a URL of another server than the configured base_url: pass the id or a Location from this API",
+    ))
 }
 
 #[cfg(test)]
@@ -293,11 +421,15 @@ mod tests {
             assert_eq!(normalize_phone("p", &n).unwrap(), n, "idempotent");
         }
         assert_eq!(normalize_phone("p", "0712345678").unwrap(), "+254712345678");
+        // The documentation's own numbers.
+        assert_eq!(normalize_phone("p", "+254999999999").unwrap(), "+254999999999");
+        assert_eq!(normalize_phone("p", "254900000000").unwrap(), "+254900000000");
+        assert_eq!(normalize_phone_254("p", "+254 712 345 678").unwrap(), "254712345678");
+        assert_eq!(normalize_phone_254("p", "0812345678").unwrap(), "254812345678");
         for bad in [
             "",
-            "+254999999999",
-            "254900000000",
-            "0812345678",
+            "+254012345678",
+            "0012345678",
             "712345678",
             "+0712345678",
             "07123456789",
@@ -354,7 +486,42 @@ mod tests {
         assert!(iso8601("t", "2020-10-19T09:24:48Z").is_ok());
         assert!(iso8601("t", "2020-13-19T09:24:48Z").is_err());
         assert!(iso8601("t", "yesterday").is_err());
-        assert!(iso8601("t", "2020-10-19T09:24:48").is_err());
+        // Without an offset: Kenya time; a bare date: midnight, Kenya time.
+        let n = |v: &str| iso8601_normalize("t", v).unwrap();
+        assert_eq!(n("2020-10-19T09:24:48"), "2020-10-19T09:24:48+03:00");
+        assert_eq!(n("2020-10-19"), "2020-10-19T00:00:00+03:00");
+        assert_eq!(n("2020-10-19T09:24+0300"), "2020-10-19T09:24:00+03:00");
+        assert_eq!(n("2020-10-19t09:24:48-05"), "2020-10-19T09:24:48-05:00");
+        assert_eq!(n(" 2020-10-19 09:24:48.5z "), "2020-10-19T09:24:48.5Z");
+        for bad in [
+            "2020-10-19T24:00:00Z",
+            "2020-10-19T09:24:48+3",
+            "2020-10-19T09:24:48+03:0",
+            "2020-10-19T09:24:48+15:00",
+            "2020-10-19T09",
+            "2020-10-19T09:24:48.Z",
+            "2020-10-1",
+            "20201019",
+        ] {
+            assert_eq!(
+                iso8601("from_time", bad).unwrap_err().field(),
+                Some("from_time"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn emails() {
+        for ok in ["a@b.co", "jane.doe+k2@example.co.ke"] {
+            assert!(email("email", Some(ok)).is_ok(), "{ok}");
+        }
+        assert!(email("email", None).is_ok());
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@b.", "a@.co", "a @b.co", "a@b@c.co", " a@b.co",
+        ] {
+            assert_eq!(email("email", Some(bad)).unwrap_err().field(), Some("email"), "{bad}");
+        }
     }
 
     #[test]

@@ -169,34 +169,34 @@ impl Serialize for Topic {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementDestinationResource {
     /// Destination reference.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub reference: Option<String>,
     /// Bank: account name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub account_name: Option<String>,
     /// Bank: account number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub account_number: Option<String>,
     /// Bank: branch reference.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub bank_branch_ref: Option<String>,
     /// Bank: `EFT` or `RTS`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub settlement_method: Option<String>,
     /// Wallet: first name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub first_name: Option<String>,
     /// Wallet: last name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub last_name: Option<String>,
     /// Wallet: e-mail.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub email: Option<String>,
     /// Wallet: phone number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub phone_number: Option<String>,
     /// Wallet: network.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub network: Option<String>,
 }
 
@@ -204,10 +204,10 @@ pub struct SettlementDestinationResource {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementDestination {
     /// `Bank Account` or a mobile wallet type.
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::opt")]
     pub destination_type: Option<String>,
     /// Details.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub resource: Option<SettlementDestinationResource>,
 }
 
@@ -215,16 +215,16 @@ pub struct SettlementDestination {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementDisbursement {
     /// Status.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub status: Option<String>,
     /// Amount.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub amount: Option<Amount>,
     /// When.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub origination_time: Option<String>,
     /// M-PESA reference (null for EFT).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub transaction_reference: Option<String>,
 }
 
@@ -232,25 +232,25 @@ pub struct SettlementDisbursement {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementTransfer {
     /// Id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub id: Option<String>,
     /// Status.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub status: Option<String>,
     /// Total amount.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub amount: Option<Amount>,
     /// Currency.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub currency: Option<String>,
     /// Where it went.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub destination: Option<SettlementDestination>,
     /// Disbursements.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub disbursements: Vec<SettlementDisbursement>,
     /// When (in the example, not in the table).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub origination_time: Option<String>,
 }
 
@@ -258,16 +258,16 @@ pub struct SettlementTransfer {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {
     /// First name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub first_name: Option<String>,
     /// Middle name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub middle_name: Option<String>,
     /// Last name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub last_name: Option<String>,
     /// Phone number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub phone_number: Option<String>,
 }
 
@@ -306,43 +306,48 @@ pub struct WebhookEvent {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DarajaEvent {
     /// `Buygoods` or `Organization To Organization Transfer`.
-    #[serde(rename = "TransactionType", default)]
+    #[serde(rename = "TransactionType", default, deserialize_with = "crate::lenient::or_default")]
     pub transaction_type: String,
     /// M-PESA reference.
-    #[serde(rename = "TransID", default)]
+    #[serde(rename = "TransID", default, deserialize_with = "crate::lenient::or_default")]
     pub trans_id: String,
     /// `YYYYMMDDhhmmss`.
-    #[serde(rename = "TransTime", default)]
+    #[serde(rename = "TransTime", default, deserialize_with = "crate::lenient::or_default")]
     pub trans_time: String,
     /// Amount (string or number).
-    #[serde(rename = "TransAmount", default)]
+    #[serde(rename = "TransAmount", default, deserialize_with = "crate::lenient::opt")]
     pub trans_amount: Option<Amount>,
     /// Till paid to.
-    #[serde(rename = "BusinessShortCode", default)]
+    #[serde(rename = "BusinessShortCode", default, deserialize_with = "crate::lenient::opt")]
     pub business_short_code: Option<String>,
     /// Usually empty.
-    #[serde(rename = "BillRefNumber", default)]
+    #[serde(rename = "BillRefNumber", default, deserialize_with = "crate::lenient::opt")]
     pub bill_ref_number: Option<String>,
     /// Usually empty.
-    #[serde(rename = "InvoiceNumber", default)]
+    #[serde(rename = "InvoiceNumber", default, deserialize_with = "crate::lenient::opt")]
     pub invoice_number: Option<String>,
     /// Usually empty.
-    #[serde(rename = "OrgAccountBalance", default)]
+    #[serde(rename = "OrgAccountBalance", default, deserialize_with = "crate::lenient::opt")]
     pub org_account_balance: Option<String>,
     /// Usually empty.
-    #[serde(rename = "ThirdPartyTransID", alias = "ThirdPartyTransId", default)]
+    #[serde(
+        rename = "ThirdPartyTransID",
+        alias = "ThirdPartyTransId",
+        default,
+        deserialize_with = "crate::lenient::opt"
+    )]
     pub third_party_trans_id: Option<String>,
     /// Hashed phone (buygoods) or sending till/paybill (B2B).
-    #[serde(rename = "MSISDN", default)]
+    #[serde(rename = "MSISDN", default, deserialize_with = "crate::lenient::opt")]
     pub msisdn: Option<String>,
     /// First name, or organisation name for B2B.
-    #[serde(rename = "FirstName", default)]
+    #[serde(rename = "FirstName", default, deserialize_with = "crate::lenient::opt")]
     pub first_name: Option<String>,
     /// Usually null.
-    #[serde(rename = "MiddleName", default)]
+    #[serde(rename = "MiddleName", default, deserialize_with = "crate::lenient::opt")]
     pub middle_name: Option<String>,
     /// Usually null.
-    #[serde(rename = "LastName", default)]
+    #[serde(rename = "LastName", default, deserialize_with = "crate::lenient::opt")]
     pub last_name: Option<String>,
 }
 
@@ -424,24 +429,33 @@ impl Webhook {
 
 #[derive(Deserialize)]
 struct K2Raw {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     id: Option<String>,
     topic: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     created_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
     event: Option<EventRaw>,
-    #[serde(default, rename = "_links")]
+    #[serde(default, rename = "_links", deserialize_with = "crate::lenient::opt")]
     links: Option<Links>,
 }
 
 #[derive(Deserialize)]
 struct EventRaw {
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::opt")]
     event_type: Option<String>,
     #[serde(default)]
     resource: Option<Box<serde_json::value::RawValue>>,
 }
+
+crate::lenient::lenient_struct!(
+    SettlementDestinationResource,
+    SettlementDestination,
+    SettlementDisbursement,
+    SettlementTransfer,
+    Customer,
+    EventRaw,
+);
 
 fn typed_resource(topic: &Topic, raw: Option<&serde_json::value::RawValue>) -> Result<WebhookResource> {
     let text = raw.map(|r| r.get()).unwrap_or("null");
@@ -453,21 +467,15 @@ fn typed_resource(topic: &Topic, raw: Option<&serde_json::value::RawValue>) -> R
         | Topic::B2bTransactionReversed
         | Topic::CardTransactionReceived
         | Topic::CardTransactionVoided
-        | Topic::CardTransactionReversed => WebhookResource::Transaction(
-            serde_json::from_str::<Option<Transaction>>(text)
-                .map_err(bad)?
-                .unwrap_or_default(),
-        ),
+        | Topic::CardTransactionReversed => {
+            WebhookResource::Transaction(crate::lenient::from_str_or_default::<Transaction>(text).map_err(bad)?)
+        }
         Topic::SettlementTransferCompleted => WebhookResource::SettlementTransfer(
-            serde_json::from_str::<Option<SettlementTransfer>>(text)
-                .map_err(bad)?
-                .unwrap_or_default(),
+            crate::lenient::from_str_or_default::<SettlementTransfer>(text).map_err(bad)?,
         ),
-        Topic::CustomerCreated => WebhookResource::Customer(
-            serde_json::from_str::<Option<Customer>>(text)
-                .map_err(bad)?
-                .unwrap_or_default(),
-        ),
+        Topic::CustomerCreated => {
+            WebhookResource::Customer(crate::lenient::from_str_or_default::<Customer>(text).map_err(bad)?)
+        }
         Topic::Unknown(_) => WebhookResource::Unknown(serde_json::from_str(text).map_err(bad)?),
     })
 }
@@ -500,7 +508,7 @@ pub fn decode_webhook(body: &[u8]) -> Result<Webhook> {
         Err(k2_err) => {
             let v: Value =
                 serde_json::from_slice(body).map_err(|e| Error::decode(format!("webhook body is not JSON: {e}")))?;
-            if v.get("TransactionType").is_some() {
+            if v.get("TransactionType").is_some_and(Value::is_string) {
                 let d: DarajaEvent =
                     serde_json::from_value(v).map_err(|e| Error::decode(format!("Daraja webhook: {e}")))?;
                 Ok(Webhook::Daraja(d))
@@ -580,6 +588,7 @@ struct TypeProbe {
 }
 
 #[derive(Deserialize)]
+/// Strict on purpose: `data.type` identifies the result and must be text.
 struct TypeProbeData {
     #[serde(default, rename = "type")]
     kind: Option<String>,
@@ -633,7 +642,11 @@ pub fn decode_result(body: &[u8]) -> Result<CallbackResult> {
     }
     let probe: TypeProbe = serde_json::from_slice(body)
         .map_err(|e| Error::decode(format!("result body is not a {{\"data\": ...}} document: {e}")))?;
-    let kind = probe.data.kind.unwrap_or_default();
+    // `data.type` identifies the result: without it the body is not one.
+    let kind = probe
+        .data
+        .kind
+        .ok_or_else(|| Error::decode("result body has no data.type"))?;
     Ok(match kind.as_str() {
         "incoming_payment" => CallbackResult::IncomingPayment(decode_resource(body, "incoming payment result")?),
         "send_money" | "settlement_transfer" => CallbackResult::SendMoney(decode_resource(body, "send money result")?),

@@ -7,6 +7,10 @@
  *
  * The API key comes from K2_API_KEY (default: k2 mock's).
  * Always verify the bytes exactly as received: never re-serialised JSON.
+ * Bodies over MAX_BODY (1 MiB) are refused (an HTTP handler answers 413)
+ * before they are read whole: the signature can only be checked once the
+ * body is in memory, so without a cap any client could make the receiver
+ * buffer an arbitrary amount.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,25 +19,25 @@
 
 #include <kopokopo.h>
 
-static unsigned char *read_file(const char *path, size_t *len) {
+#define MAX_BODY ((size_t)1 << 20) /* 1 MiB; Kopo Kopo's events are a few KiB */
+
+/* Reads at most MAX_BODY bytes; *too_large is set (and NULL returned) when there are more. */
+static unsigned char *read_file(const char *path, size_t *len, bool *too_large) {
+    *too_large = false;
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    size_t cap = 4096, n = 0;
-    unsigned char *buf = malloc(cap);
-    size_t r;
-    while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+    /* One byte of room past the cap tells "exactly MAX_BODY" from "more". */
+    unsigned char *buf = malloc(MAX_BODY + 1);
+    size_t n = 0, r;
+    while (buf && n <= MAX_BODY && (r = fread(buf + n, 1, MAX_BODY + 1 - n, f)) > 0)
         n += r;
-        if (n == cap) {
-            unsigned char *bigger = realloc(buf, cap *= 2);
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = bigger;
-        }
-    }
     fclose(f);
+    if (buf && n > MAX_BODY) {
+        free(buf);
+        *too_large = true;
+        return NULL;
+    }
     *len = n;
     return buf;
 }
@@ -92,7 +96,12 @@ int main(int argc, char **argv) {
         return 2;
     }
     size_t len = 0;
-    unsigned char *body = read_file(argv[1], &len);
+    bool too_large = false;
+    unsigned char *body = read_file(argv[1], &len, &too_large);
+    if (too_large) {
+        printf("body: over %zu bytes -> answer 413\n", MAX_BODY);
+        return 1;
+    }
     if (!body) {
         perror(argv[1]);
         return 2;

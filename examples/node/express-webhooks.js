@@ -4,6 +4,9 @@
 //
 // The signature is an HMAC of the RAW body: use express.raw() on these routes
 // (express.json() would parse and re-serialise, and verification would fail).
+// Keep its `limit`: the signature can only be checked once the whole body is
+// in memory, so without a cap anyone who can reach this URL could make it
+// buffer an arbitrarily large body. Bigger bodies are answered 413.
 // Prints its URL on the first line of stdout.
 'use strict'
 
@@ -17,7 +20,8 @@ const client = new Client({
 })
 
 const app = express()
-const raw = express.raw({ type: '*/*', limit: '1mb' })
+const MAX_BODY = 1024 * 1024 // 1 MiB; Kopo Kopo's events are a few KiB
+const raw = express.raw({ type: '*/*', limit: MAX_BODY })
 
 function handle(parse) {
   return (req, res) => {
@@ -43,6 +47,10 @@ function onEvent(e) {
 
 app.post('/k2/webhooks', raw, handle(client.webhooks.parseWebhook))
 app.post('/k2/results', raw, handle(client.webhooks.parseResult))
+app.use((err, req, res, next) => {
+  if (err.type === 'entity.too.large') return res.sendStatus(413) // over MAX_BODY, not buffered
+  next(err)
+})
 
 const server = app.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
   console.log(`http://127.0.0.1:${server.address().port}`)

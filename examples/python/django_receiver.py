@@ -6,6 +6,10 @@ views in a ``views.py`` and the paths in ``urls.py``.
     K2_API_KEY=... python django_receiver.py runserver 8000
 
 The signature is checked over the RAW request body (``request.body``).
+Bodies over ``MAX_BODY`` (1 MiB) are answered 413 without being read: the
+signature can only be checked once the whole body is in memory, so without a
+cap anyone who can reach the URL could make the receiver buffer any amount.
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` is the same cap in Django's own settings.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Any, Callable, List, Optional
 
 from django.conf import settings
 
+MAX_BODY = 1024 * 1024  # 1 MiB; Kopo Kopo's events are a few KiB
+
 if not settings.configured:
     settings.configure(
         DEBUG=False,
@@ -23,11 +29,13 @@ if not settings.configured:
         ALLOWED_HOSTS=["*"],
         ROOT_URLCONF=__name__,
         MIDDLEWARE=["django.middleware.common.CommonMiddleware"],
+        DATA_UPLOAD_MAX_MEMORY_SIZE=MAX_BODY,
     )
     import django
 
     django.setup()
 
+from django.core.exceptions import RequestDataTooBig  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
@@ -42,7 +50,13 @@ RECEIVED: List[Any] = []
 
 
 def _handle(request: HttpRequest, parse: Callable[[bytes, Optional[str], str], Any]) -> HttpResponse:
-    body = request.body  # raw bytes, exactly as received
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return HttpResponse("body too large", status=413)
+    try:
+        body = request.body  # raw bytes, exactly as received
+    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE in your settings
+        return HttpResponse("body too large", status=413)
     signature = request.headers.get(kopokopo.SIGNATURE_HEADER)
     try:
         event = parse(body, signature, API_KEY)

@@ -2,7 +2,11 @@
 
     K2_API_KEY=... uvicorn fastapi_receiver:app --port 8000
 
-The signature is checked over the RAW request body (``await request.body()``).
+The signature is checked over the RAW request body, read in chunks up to
+``MAX_BODY`` (1 MiB); larger bodies are answered 413 and not kept: the
+signature can only be checked once the whole body is in memory, so without a
+cap anyone who can reach the URL could make the receiver buffer any amount
+(``await request.body()`` has no limit).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from fastapi import FastAPI, Request, Response
 
 import kopokopo
 
+MAX_BODY = 1024 * 1024  # 1 MiB; Kopo Kopo's events are a few KiB
+
 app = FastAPI()
 API_KEY = os.environ.get("K2_API_KEY", "")
 
@@ -21,8 +27,23 @@ API_KEY = os.environ.get("K2_API_KEY", "")
 RECEIVED: List[Any] = []
 
 
+async def _read_capped(request: Request) -> Optional[bytes]:
+    """The raw body, exactly as received, or None when it is over MAX_BODY."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return bytes(body)
+
+
 async def _handle(request: Request, parse: Callable[[bytes, Optional[str], str], Any]) -> Response:
-    body = await request.body()  # raw bytes, exactly as received
+    body = await _read_capped(request)
+    if body is None:
+        return Response("body too large", status_code=413)
     signature = request.headers.get(kopokopo.SIGNATURE_HEADER)
     try:
         event = parse(body, signature, API_KEY)

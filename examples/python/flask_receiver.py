@@ -5,6 +5,9 @@
 Subscribe ``https://your.host/k2/webhooks`` for webhooks and use
 ``https://your.host/k2/results`` as the ``callback_url`` of your requests.
 The signature is checked over the RAW request body: never re-serialise JSON.
+Bodies over ``MAX_BODY`` (1 MiB) are answered 413 without being read: the
+signature can only be checked once the whole body is in memory, so without a
+cap anyone who can reach the URL could make the receiver buffer any amount.
 """
 
 from __future__ import annotations
@@ -16,7 +19,11 @@ from flask import Flask, request
 
 import kopokopo
 
+MAX_BODY = 1024 * 1024  # 1 MiB; Kopo Kopo's events are a few KiB
+
 app = Flask(__name__)
+# Flask answers 413 when the body is larger (declared or streamed).
+app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
 API_KEY = os.environ.get("K2_API_KEY", "")
 
 # Replace with your own processing (queue it, store it...). Answer quickly.
@@ -24,7 +31,7 @@ RECEIVED: List[Any] = []
 
 
 def _handle(parse: Any) -> Tuple[str, int]:
-    body: bytes = request.get_data()  # raw bytes, exactly as received
+    body: bytes = request.get_data()  # raw bytes, exactly as received (413 over MAX_BODY)
     signature = request.headers.get(kopokopo.SIGNATURE_HEADER)
     try:
         event = parse(body, signature, API_KEY)

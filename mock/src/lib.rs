@@ -325,7 +325,17 @@ async fn handle(State(s): State<AppState>, req: Request) -> Response {
     let raw_path = req.uri().path().to_string();
     if let Some(admin) = raw_path.strip_prefix("/__admin/") {
         let admin = admin.to_string();
-        let body = axum::body::to_bytes(req.into_body(), 1 << 20).await.unwrap_or_default();
+        if let Some(refused) = admin_guard(&method, req.headers()) {
+            return refused;
+        }
+        let json_body = content_type_is_json(req.headers());
+        let body = match axum::body::to_bytes(req.into_body(), 1 << 20).await {
+            Ok(b) => b,
+            Err(_) => return api_error(StatusCode::PAYLOAD_TOO_LARGE, "Body too large"),
+        };
+        if !body.is_empty() && !json_body {
+            return admin_needs_json();
+        }
         return handle_admin(&s, &method, &admin, &body).await;
     }
     let path = canonical_path(&raw_path);
@@ -1005,6 +1015,78 @@ fn cancel_payment_link(s: &AppState, id: &str) -> Response {
 
 // ------------------------------------------------------------------- admin
 
+/// `Host` values the admin endpoints answer to: the simulator only listens on
+/// loopback, so anything else is a DNS-rebinding attempt (a web page whose
+/// host name now resolves to 127.0.0.1).
+fn is_loopback_host(host: &str) -> bool {
+    let split = if host.starts_with('[') {
+        host.find(']').map(|i| i + 1)
+    } else {
+        Some(host.find(':').unwrap_or(host.len()))
+    };
+    let Some(at) = split else { return false };
+    let (name, port) = host.split_at(at);
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    port_ok && (name == "127.0.0.1" || name.eq_ignore_ascii_case("localhost") || name == "[::1]")
+}
+
+/// `Origin` values the admin endpoints accept: a page served from loopback
+/// over plain HTTP (another local tool). Browsers send `Origin` on every
+/// cross-origin POST, so a foreign web page is refused.
+fn is_loopback_origin(origin: &str) -> bool {
+    origin
+        .strip_prefix("http://")
+        .is_some_and(|host| !host.contains('/') && is_loopback_host(host))
+}
+
+fn content_type_is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn admin_needs_json() -> Response {
+    api_error(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "admin requests with a body must be sent as Content-Type: application/json",
+    )
+}
+
+/// CSRF and DNS-rebinding protection for `/__admin/*`: a web page open in the
+/// developer's browser must not be able to reconfigure a running simulator.
+/// Refuses (403) a non-loopback `Host` or a non-loopback `Origin`, and (415)
+/// a non-JSON `Content-Type` on a request that may carry a body: the forms and
+/// `fetch` "simple requests" a page can send without a CORS preflight are
+/// `text/plain`, `application/x-www-form-urlencoded` or `multipart/form-data`.
+/// The simulated Kopo Kopo API itself is not affected.
+fn admin_guard(method: &Method, headers: &HeaderMap) -> Option<Response> {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    if !host.is_some_and(is_loopback_host) {
+        return Some(api_error(
+            StatusCode::FORBIDDEN,
+            "admin endpoints answer only to a loopback Host (127.0.0.1, localhost, [::1])",
+        ));
+    }
+    for origin in headers.get_all(header::ORIGIN) {
+        if !origin.to_str().is_ok_and(is_loopback_origin) {
+            return Some(api_error(
+                StatusCode::FORBIDDEN,
+                "admin endpoints refuse requests from a non-loopback Origin",
+            ));
+        }
+    }
+    let may_have_body = !matches!(*method, Method::GET | Method::HEAD);
+    if may_have_body && headers.contains_key(header::CONTENT_TYPE) && !content_type_is_json(headers) {
+        return Some(admin_needs_json());
+    }
+    None
+}
+
 async fn handle_admin(s: &AppState, method: &Method, path: &str, body: &[u8]) -> Response {
     let v: Value = if body.is_empty() {
         json!({})
@@ -1136,6 +1218,49 @@ mod tests {
             route_key(&Method::POST, "/api/v2/payment_links/247b1bd8-f5a0/cancel"),
             "POST /api/v2/payment_links/{id}/cancel"
         );
+    }
+
+    #[test]
+    fn loopback_hosts_and_origins() {
+        for ok in [
+            "127.0.0.1",
+            "127.0.0.1:8080",
+            "localhost",
+            "LOCALHOST:1",
+            "[::1]",
+            "[::1]:65535",
+        ] {
+            assert!(is_loopback_host(ok), "{ok}");
+            assert!(is_loopback_origin(&format!("http://{ok}")), "{ok}");
+        }
+        for bad in [
+            "",
+            "evil.example",
+            "evil.example:8080",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example:80",
+            "127.0.0.2",
+            "0.0.0.0:80",
+            "[::1",
+            "[::2]:80",
+            "127.0.0.1:",
+            "127.0.0.1:80x",
+            "127.0.0.1:123456",
+            "localhost:80@evil.example",
+        ] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
+        for bad in [
+            "null",
+            "https://evil.example",
+            "http://evil.example",
+            "https://127.0.0.1:8080",
+            "http://127.0.0.1:8080/x",
+            "http://localhost.evil.example",
+            "file://",
+        ] {
+            assert!(!is_loopback_origin(bad), "{bad}");
+        }
     }
 
     #[test]

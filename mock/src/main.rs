@@ -57,26 +57,68 @@ enum Command {
         daraja: bool,
     },
     /// Print the X-KopoKopo-Signature of the body read from stdin.
+    ///
+    /// The API key is taken from --api-key or, without it, from the K2_API_KEY
+    /// environment variable (which keeps it out of `ps` and shell history).
     Sign {
-        /// API key.
+        /// API key [default: the K2_API_KEY environment variable].
         #[arg(long)]
-        api_key: String,
+        api_key: Option<String>,
     },
     /// Check a signature over the body read from stdin: prints valid (exit 0) or invalid (exit 1).
+    ///
+    /// The API key is taken from --api-key or, without it, from the K2_API_KEY
+    /// environment variable (which keeps it out of `ps` and shell history).
     Verify {
-        /// API key.
+        /// API key [default: the K2_API_KEY environment variable].
         #[arg(long)]
-        api_key: String,
+        api_key: Option<String>,
         /// The X-KopoKopo-Signature value.
         #[arg(long)]
         signature: String,
     },
 }
 
-fn read_stdin() -> std::io::Result<Vec<u8>> {
+/// Environment variable `k2 sign` and `k2 verify` read the API key from when
+/// `--api-key` is not given.
+const API_KEY_ENV: &str = "K2_API_KEY";
+
+/// The `--api-key` value, else a non-empty `K2_API_KEY`.
+fn api_key_or_env(flag: Option<String>) -> Result<String, String> {
+    if let Some(key) = flag {
+        return Ok(key);
+    }
+    match std::env::var(API_KEY_ENV) {
+        Ok(key) if !key.is_empty() => Ok(key),
+        _ => Err(format!("no API key: pass --api-key or set {API_KEY_ENV}")),
+    }
+}
+
+/// The second start line: the settings in force, never a secret's value.
+fn start_summary(config: &MockConfig) -> String {
+    let shown = |value: &str, default: &str| {
+        if value == default {
+            "(default test value, see k2 mock --help)"
+        } else {
+            "(custom, not shown)"
+        }
+    };
+    format!(
+        "k2 mock: client_id={} client_secret={} api_key={} token_ttl={}s callback_delay={}ms (admin: /__admin/counters)",
+        config.client_id,
+        shown(&config.client_secret, DEFAULT_CLIENT_SECRET),
+        shown(&config.api_key, DEFAULT_API_KEY),
+        config.token_ttl.as_secs(),
+        config.callback_delay.as_millis()
+    )
+}
+
+/// The API key (flag or environment) and the body read from stdin.
+fn key_and_body(flag: Option<String>) -> Result<(String, Vec<u8>), String> {
+    let key = api_key_or_env(flag)?;
     let mut body = Vec::new();
-    std::io::stdin().read_to_end(&mut body)?;
-    Ok(body)
+    std::io::stdin().read_to_end(&mut body).map_err(|e| e.to_string())?;
+    Ok((key, body))
 }
 
 async fn shutdown_signal() {
@@ -112,15 +154,7 @@ fn run_mock(config: MockConfig) -> Result<(), String> {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "http://{addr}");
-        let _ = writeln!(
-            out,
-            "k2 mock: client_id={} client_secret={} api_key={} token_ttl={}s callback_delay={}ms (admin: /__admin/counters)",
-            config.client_id,
-            config.client_secret,
-            config.api_key,
-            config.token_ttl.as_secs(),
-            config.callback_delay.as_millis()
-        );
+        let _ = writeln!(out, "{}", start_summary(&config));
         let _ = out.flush();
         drop(out);
         kopokopo_mock::serve(listener, config, shutdown_signal())
@@ -175,8 +209,8 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Sign { api_key } => match read_stdin() {
-            Ok(body) => {
+        Command::Sign { api_key } => match key_and_body(api_key) {
+            Ok((api_key, body)) => {
                 println!("{}", kopokopo::webhooks::sign(&body, &api_key));
                 ExitCode::SUCCESS
             }
@@ -185,8 +219,8 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Verify { api_key, signature } => match read_stdin() {
-            Ok(body) => {
+        Command::Verify { api_key, signature } => match key_and_body(api_key) {
+            Ok((api_key, body)) => {
                 if kopokopo::webhooks::verify_signature(&body, Some(&signature), &api_key) {
                     println!("valid");
                     ExitCode::SUCCESS

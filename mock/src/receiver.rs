@@ -1,13 +1,19 @@
 //! A loopback webhook/result receiver for tests and the demo: records every
-//! POST (raw body and `X-KopoKopo-Signature`) and answers 200.
+//! POST (raw body and `X-KopoKopo-Signature`) and answers 200. Bodies over
+//! [`MAX_BODY`] are refused with 413 before they are buffered: the signature
+//! can only be checked once the whole body is in memory, so an unauthenticated
+//! client must not be able to make a receiver buffer an unbounded body.
 
 use std::sync::mpsc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::HeaderMap;
+
+/// Largest body the receiver accepts (1 MiB); larger ones get 413.
+pub const MAX_BODY: usize = 1 << 20;
 
 /// One received delivery.
 #[derive(Debug, Clone)]
@@ -62,7 +68,10 @@ impl Receiver {
                 let Ok(l) = tokio::net::TcpListener::from_std(listener) else {
                     return;
                 };
-                let app = Router::new().fallback(record).with_state(tx);
+                let app = Router::new()
+                    .fallback(record)
+                    .layer(DefaultBodyLimit::max(MAX_BODY))
+                    .with_state(tx);
                 let _ = axum::serve(l, app)
                     .with_graceful_shutdown(async {
                         let _ = stop_rx.await;

@@ -270,9 +270,8 @@ def incoming_payment_params():
         "till_number": f["till_number"],
         "first_name": f["subscriber"]["first_name"],
         "last_name": f["subscriber"]["last_name"],
-        # The documentation's +254999999999 is a placeholder that validation
-        # refuses (not a Kenyan mobile series); use a real-looking number.
-        "phone_number": "0712345678",
+        # The documentation's own number (+254999999999, a sandbox number).
+        "phone_number": f["subscriber"]["phone_number"],
         "email": f["subscriber"]["email"],
         "amount": f["amount"]["value"],
         "currency": f["amount"]["currency"],
@@ -282,9 +281,7 @@ def incoming_payment_params():
 
 
 def incoming_payment_body():
-    f = fixture("request.incoming_payment.json")
-    f["subscriber"]["phone_number"] = "+254712345678"
-    return f
+    return fixture("request.incoming_payment.json")
 
 
 def webhook_subscription_params():
@@ -292,9 +289,7 @@ def webhook_subscription_params():
 
 
 def merchant_wallet_params():
-    f = fixture("request.merchant_wallet.json")
-    f["phone_number"] = "254712345678"
-    return f
+    return fixture("request.merchant_wallet.json")
 
 
 def merchant_bank_account_params():
@@ -306,8 +301,6 @@ def external_recipient_params(kind):
     p = {"type": f["type"]}
     for k, v in f["external_recipient"].items():
         p["nickname" if k == "nick_name" else k] = v
-    if kind == "mobile_wallet":
-        p["phone_number"] = "0712345678"
     return p
 
 
@@ -318,8 +311,6 @@ def external_recipient_body(kind):
         # The example writes `nick_name` (API.md §12 S1); the table (and the
         # library) says `nickname`.
         inner["nickname" if k == "nick_name" else k] = v
-    if kind == "mobile_wallet":
-        inner["phone_number"] = "+254712345678"
     return {"type": f["type"], "external_recipient": inner}
 
 
@@ -327,19 +318,12 @@ def send_money_params(shape):
     f = fixture(f"request.send_money.{shape}.json")
     p = {k: v for k, v in f.items() if k != "_links"}
     p["callback_url"] = f["_links"]["callback_url"]
-    if shape == "external_recipients":
-        # The documentation's 2549000... numbers are not mobile numbers.
-        p["destinations"][0]["phone_number"] = "0712345678"
-        p["destinations"][1]["phone_number"] = "+254 112 345 678"
     return p
 
 
 def send_money_body(shape):
-    f = fixture(f"request.send_money.{shape}.json")
-    if shape == "external_recipients":
-        f["destinations"][0]["phone_number"] = "+254712345678"
-        f["destinations"][1]["phone_number"] = "+254112345678"
-    return f
+    # Phone numbers go out as 254XXXXXXXXX here, as the documentation shows.
+    return fixture(f"request.send_money.{shape}.json")
 
 
 def polling_params():
@@ -479,7 +463,7 @@ def request_cases():
     )
     c.append(
         request_case(
-            "create_incoming_payment: documentation example, phone normalised",
+            "create_incoming_payment: documentation example (sandbox number +254999999999)",
             "create_incoming_payment",
             incoming_payment_params(),
             "POST",
@@ -531,6 +515,29 @@ def request_cases():
     )
     c.append(
         request_case(
+            "create_incoming_payment: another payment channel, 0-prefixed number of any series",
+            "create_incoming_payment",
+            {
+                "payment_channel": "M-PESA",
+                "till_number": "K000000",
+                "phone_number": "0812345678",
+                "email": "jane.doe@example.co.ke",
+                "amount": 10,
+                "callback_url": CALLBACK,
+            },
+            "POST",
+            "/api/v2/incoming_payments",
+            body_json={
+                "payment_channel": "M-PESA",
+                "till_number": "K000000",
+                "subscriber": {"phone_number": "+254812345678", "email": "jane.doe@example.co.ke"},
+                "amount": {"currency": "KES", "value": 10},
+                "_links": {"callback_url": CALLBACK},
+            },
+        )
+    )
+    c.append(
+        request_case(
             "get_incoming_payment: by Location URL",
             "get_incoming_payment",
             {"id": f"{BASE_URL}/api/v2/incoming_payments/{UUID}"},
@@ -549,10 +556,9 @@ def request_cases():
         )
     )
     body = fixture("request.merchant_wallet.json")
-    body["phone_number"] = "+254712345678"
     c.append(
         request_case(
-            "create_merchant_wallet: documentation example, phone normalised",
+            "create_merchant_wallet: documentation example, phone sent as 254...",
             "create_merchant_wallet",
             merchant_wallet_params(),
             "POST",
@@ -592,6 +598,16 @@ def request_cases():
                 body_json=send_money_body(shape),
             )
         )
+    params = send_money_params("external_recipients")
+    params["destinations"][0]["amount"] = "1000.00"
+    params["destinations"][0]["phone_number"] = "+254 712 345 678"
+    params["destinations"][0]["network"] = "Airtel"
+    body = send_money_body("external_recipients")
+    body["destinations"][0]["amount"] = 1000
+    body["destinations"][0]["phone_number"] = "254712345678"
+    body["destinations"][0]["network"] = "Airtel"
+    c.append(request_case("send_money: whole amount written 1000.00, any network, phone sent as 254...", "send_money",
+                          params, "POST", "/api/v2/send_money", body_json=body))
     c.append(request_case("get_send_money", "get_send_money", {"id": UUID}, "GET", f"/api/v2/send_money/{UUID}"))
     c.append(
         request_case(
@@ -603,6 +619,17 @@ def request_cases():
             body_json=fixture("request.polling.json"),
         )
     )
+    # Polling times: any ISO 8601 date or date-time, normalised (docs/api-notes.md).
+    for label, given, sent in (
+        ("a bare date", "2021-04-12", "2021-04-12T00:00:00+03:00"),
+        ("a +0300 offset", "2021-04-12T08:50:22+0300", "2021-04-12T08:50:22+03:00"),
+        ("no offset (Kenya time)", "2021-04-12 08:50", "2021-04-12T08:50:00+03:00"),
+        ("Z and a fraction", "2021-04-12T05:50:22.123Z", "2021-04-12T05:50:22.123Z"),
+    ):
+        body = fixture("request.polling.json")
+        body["from_time"] = sent
+        c.append(request_case(f"create_polling: from_time {label}", "create_polling",
+                              dict(polling_params(), from_time=given), "POST", "/api/v2/polling", body_json=body))
     c.append(request_case("get_polling", "get_polling", {"id": UUID}, "GET", f"/api/v2/polling/{UUID}"))
     c.append(
         request_case(
@@ -737,8 +764,8 @@ def validation_cases():
     for f in ("till_number", "phone_number", "amount", "callback_url"):
         add(f"{op}: missing {f}", op, without(ip, f), f)
     add(f"{op}: blank till_number", op, with_(ip, till_number="  "), "till_number")
-    for bad in ("+254999999999", "0812345678", "12345", "", "712345678", "+0712345678", "07123456789",
-                "+25471234567", "2547123456789", "abc", "+1 415 555 0100", "254900000000"):
+    for bad in ("+254012345678", "0012345678", "12345", "", "712345678", "+0712345678", "07123456789",
+                "+25471234567", "2547123456789", "abc", "+1 415 555 0100", "254 71234567x"):
         add(f"{op}: phone {bad!r}", op, with_(ip, phone_number=bad), "phone_number")
     for bad in (0, -1, "0", "-1", "1.005", 1.005, "0.00"):
         add(f"{op}: amount {bad!r}", op, with_(ip, amount=bad), "amount")
@@ -752,8 +779,9 @@ def validation_cases():
     add(f"{op}: metadata with a nested object", op, with_(ip, metadata={"a": {"b": 1}}), "metadata.a")
     add(f"{op}: metadata with an array", op, with_(ip, metadata={"tags": [1, 2]}), "metadata.tags")
     add(f"{op}: unknown field", op, with_(ip, tillnumber="K000000"), "tillnumber")
-    add(f"{op}: payment_channel Cash", op, with_(ip, payment_channel="Cash"), "payment_channel")
-    add(f"{op}: email without @", op, with_(ip, email="not-an-email"), "email")
+    add(f"{op}: blank payment_channel", op, with_(ip, payment_channel=" "), "payment_channel")
+    for bad in ("not-an-email", "a@b", "a b@example.com", "@example.com", "a@@example.com", "a@example.", " a@example.com"):
+        add(f"{op}: email {bad!r}", op, with_(ip, email=bad), "email")
     add(f"{op}: blank first_name", op, with_(ip, first_name=""), "first_name")
 
     # Parameters of the wrong JSON type name the parameter.
@@ -805,9 +833,8 @@ def validation_cases():
 
     op = "create_merchant_wallet"
     mw = p[op]
-    add(f"{op}: network Airtel", op, with_(mw, network="Airtel"), "network")
-    add(f"{op}: documentation placeholder phone 254999999999", op, with_(mw, phone_number="254999999999"),
-        "phone_number")
+    add(f"{op}: blank network", op, with_(mw, network=""), "network")
+    add(f"{op}: phone with a leading 0 after 254", op, with_(mw, phone_number="254012345678"), "phone_number")
 
     op = "create_merchant_bank_account"
     mb = p[op]
@@ -816,10 +843,12 @@ def validation_cases():
 
     op = "create_external_recipient"
     add(f"{op}: missing type", op, without(external_recipient_params("till"), "type"), "type")
-    add(f"{op}: mobile_wallet documentation placeholder phone", op,
-        with_(external_recipient_params("mobile_wallet"), phone_number="+254999999999"), "phone_number")
-    add(f"{op}: mobile_wallet network Airtel", op, with_(external_recipient_params("mobile_wallet"), network="Airtel"),
+    add(f"{op}: mobile_wallet phone of another country", op,
+        with_(external_recipient_params("mobile_wallet"), phone_number="+255712345678"), "phone_number")
+    add(f"{op}: mobile_wallet blank network", op, with_(external_recipient_params("mobile_wallet"), network=" "),
         "network")
+    add(f"{op}: mobile_wallet email without a domain dot", op,
+        with_(external_recipient_params("mobile_wallet"), email="john@example"), "email")
     add(f"{op}: bank_account settlement_method ACH", op,
         with_(external_recipient_params("bank_account"), settlement_method="ACH"), "settlement_method")
     add(f"{op}: paybill blank paybill_account_number", op,
@@ -830,8 +859,14 @@ def validation_cases():
     op = "send_money"
     sm = send_money_params("external_recipients")
     bad = copy.deepcopy(sm)
-    bad["destinations"][0]["phone_number"] = "+254999999999"
-    add(f"{op}: destination phone +254999999999", op, bad, "destinations[0].phone_number")
+    bad["destinations"][0]["phone_number"] = "+1 415 555 0100"
+    add(f"{op}: destination phone of another country", op, bad, "destinations[0].phone_number")
+    bad = copy.deepcopy(sm)
+    bad["destinations"][1]["amount"] = "10.5"
+    add(f"{op}: destination amount with a fraction (documented Integer)", op, bad, "destinations[1].amount")
+    bad = send_money_params("my_account")
+    bad["destinations"][0]["amount"] = 99.5
+    add(f"{op}: my_account destination amount with a fraction", op, bad, "destinations[0].amount")
     bad = copy.deepcopy(sm)
     bad["destinations"][1]["amount"] = 0
     add(f"{op}: destination amount 0", op, bad, "destinations[1].amount")
@@ -855,7 +890,9 @@ def validation_cases():
     add(f"{op}: scope region", op, with_(po, scope="region"), "scope")
     add(f"{op}: till scope without scope_reference", op, with_(po, scope="till"), "scope_reference")
     add(f"{op}: from_time yesterday", op, with_(po, from_time="yesterday"), "from_time")
-    add(f"{op}: to_time without offset", op, with_(po, to_time="2021-04-19T08:50:22"), "to_time")
+    add(f"{op}: to_time hour 25", op, with_(po, to_time="2021-04-19T25:50:22+03:00"), "to_time")
+    add(f"{op}: to_time offset +3", op, with_(po, to_time="2021-04-19T08:50:22+3"), "to_time")
+    add(f"{op}: from_time day 32", op, with_(po, from_time="2021-04-32"), "from_time")
     add(f"{op}: from_time month 13", op, with_(po, from_time="2021-13-12T08:50:22+03:00"), "from_time")
 
     op = "create_transaction_sms_notification"
@@ -1239,6 +1276,59 @@ def event_cases():
            {"kind": "incoming_payment",
             "value": {"id": "i1", "status": "Success",
                       "event": {"resource": {"amount": 20000, "currency": "KES"}, "errors": []}}})
+
+    # Tolerant parsing (docs/robustness.md): one odd field never loses the
+    # payload; only the identifying keys are required.
+    def tolerant(name, kind, fixture_name, mutate, expect):
+        doc = fixture(fixture_name)
+        mutate(doc)
+        inline("tolerant: " + name, kind, json.dumps(doc), expect)
+
+    def setp(path, value):
+        def f(doc):
+            at = doc
+            for k in path[:-1]:
+                at = at[k]
+            at[path[-1]] = value
+        return f
+
+    tolerant("settlement disbursements null", "webhook", "webhook.settlement_transfer_completed.k2.json",
+             setp(["event", "resource", "disbursements"], None),
+             {"topic": "settlement_transfer_completed",
+              "resource": {"kind": "settlement_transfer", "value": {"disbursements": []}}})
+    tolerant("Daraja BusinessShortCode as a number", "webhook", "webhook.buygoods_transaction_received.daraja.json",
+             setp(["BusinessShortCode"], 555555), {"structure": "daraja", "BusinessShortCode": "555555"})
+    tolerant("Daraja TransTime null", "webhook", "webhook.buygoods_transaction_received.daraja.json",
+             setp(["TransTime"], None), {"structure": "daraja", "TransTime": ""})
+    tolerant("card settled 0", "webhook", "webhook.card_transaction_received.k2.json",
+             setp(["event", "resource", "settled"], 0),
+             {"resource": {"kind": "transaction", "value": {"settled": False}}})
+    tolerant("transaction amount empty string", "webhook", "webhook.buygoods_transaction_received.k2.json",
+             setp(["event", "resource", "amount"], ""),
+             {"resource": {"kind": "transaction", "value": {"amount": None}}})
+    tolerant("transaction resource is a string", "webhook", "webhook.buygoods_transaction_received.k2.json",
+             setp(["event", "resource"], "oops"),
+             {"topic": "buygoods_transaction_received", "resource": {"kind": "transaction", "value": {"id": None}}})
+    tolerant("incoming payment result event null", "result", "result.incoming_payment.success.json",
+             setp(["data", "attributes", "event"], None),
+             {"kind": "incoming_payment", "value": {"status": "Success", "event": {"resource": None, "errors": []}}})
+    tolerant("polling transaction resource null", "result", "result.polling.success.json",
+             setp(["data", "attributes", "transactions", 0, "resource"], None),
+             {"kind": "polling", "value": {"status": fixture("result.polling.success.json")
+                                           ["data"]["attributes"]["status"]}})
+    tolerant("send money destination favourite \"true\"", "result", "result.send_money.success.json",
+             setp(["data", "attributes", "destinations", 0, "favourite"], "true"),
+             {"kind": "send_money", "value": {"destinations": [{"favourite": True}] + [{} for _ in
+                                              fixture("result.send_money.success.json")
+                                              ["data"]["attributes"]["destinations"][1:]]}})
+    tolerant("attributes null", "result", "result.reversal.success.json",
+             setp(["data", "attributes"], None), {"kind": "reversal", "value": {"status": "", "errors": []}})
+    inline("tolerant: webhook topic null is refused", "webhook",
+           '{"topic":null,"id":"e1","event":{"type":"x","resource":{}}}', error="decode_error")
+    inline("tolerant: result without data.type is refused", "result",
+           '{"data":{"id":"r1","attributes":{"status":"Success"}}}', error="decode_error")
+    inline("tolerant: result with a numeric data.type is refused", "result",
+           '{"data":{"id":"r1","type":7,"attributes":{}}}', error="decode_error")
 
     for kind in ("webhook", "result"):
         for label, body in (("empty body", ""), ("JSON array", "[]"), ("JSON null", "null"),

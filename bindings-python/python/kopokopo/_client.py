@@ -440,10 +440,16 @@ class Client:
     >>> client = kopokopo.Client(client_id="...", client_secret="...",
     ...                          api_key="...", base_url=kopokopo.SANDBOX_URL)
 
-    ``base_url`` defaults to the sandbox; ``timeout`` is in seconds;
-    ``max_retries`` applies to GETs and token requests only (payments are
-    never sent twice). Tokens are fetched, cached and refreshed by the client.
-    Every call blocks without holding the GIL; share one client between threads.
+    ``base_url`` defaults to the sandbox. ``timeout`` (default 30) is each
+    call's whole deadline in seconds: waiting for a token, every attempt and
+    every backoff together; ``connect_timeout`` (default 10) bounds opening a
+    connection; both at most 3600. ``max_retries`` applies to GETs and token
+    requests only (payments are never sent twice). ``proxy``: ``None`` or
+    ``"env"`` reads ``HTTPS_PROXY``/``ALL_PROXY`` (honouring ``NO_PROXY``;
+    ``HTTP_PROXY`` is never used), ``"none"`` connects directly, anything else
+    is the proxy URL; loopback hosts are never proxied. Tokens are fetched,
+    cached and refreshed by the client. Every call blocks without holding the
+    GIL; share one client between threads.
     """
 
     __slots__ = (
@@ -470,6 +476,8 @@ class Client:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        connect_timeout: Optional[float] = None,
+        proxy: Optional[str] = None,
     ) -> None:
         native = _kopokopo.NativeClient(
             client_id,
@@ -477,8 +485,10 @@ class Client:
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
+            connect_timeout=connect_timeout,
             max_retries=max_retries,
             user_agent_suffix=_user_agent_suffix(),
+            proxy=proxy,
         )
         self._native = native
         self.tokens = Tokens(native)
@@ -509,6 +519,10 @@ class Client:
     @property
     def timeout(self) -> float:
         return self._native.timeout
+
+    @property
+    def connect_timeout(self) -> float:
+        return self._native.connect_timeout
 
     @property
     def max_retries(self) -> int:

@@ -12,6 +12,7 @@ place (``src/errors.rs``) from the core's stable ``code``:
 * TimeoutError (``timeout``, a subclass of TransportError, not of the builtin)
 * SignatureError (``signature_invalid``)
 * DecodeError (``decode_error``)
+* InternalError (``internal``): a bug in kopokopo (a Rust panic); please report it
 
 Messages never contain the client secret, the API key or an access token.
 """
@@ -30,6 +31,7 @@ __all__ = [
     "TimeoutError",
     "SignatureError",
     "DecodeError",
+    "InternalError",
 ]
 
 
@@ -166,3 +168,13 @@ class DecodeError(KopoKopoError):
     """A response or payload could not be decoded."""
 
     default_code = "decode_error"
+
+
+class InternalError(KopoKopoError):
+    """A bug in kopokopo: the native code panicked. Please report it.
+
+    An ordinary :class:`Exception` (never pyo3's ``PanicException``, a
+    ``BaseException``); the client that raised it remains usable.
+    """
+
+    default_code = "internal"

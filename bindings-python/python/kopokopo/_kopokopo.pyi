@@ -21,8 +21,10 @@ class NativeClient:
         api_key: Optional[str] = None,
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         user_agent_suffix: Optional[str] = None,
+        proxy: Optional[str] = None,
     ) -> None: ...
     def execute(self, operation: str, params_json: str) -> str: ...
     @property
@@ -33,6 +35,8 @@ class NativeClient:
     def user_agent(self) -> str: ...
     @property
     def timeout(self) -> float: ...
+    @property
+    def connect_timeout(self) -> float: ...
     @property
     def max_retries(self) -> int: ...
     def verify_signature(self, body: bytes, signature: Optional[str]) -> bool: ...
@@ -61,6 +65,8 @@ def parse_response(
     headers: List[Tuple[str, str]],
     body: bytes,
 ) -> str: ...
+def _force_panic(detached: bool = False) -> None:
+    """Test only: panics inside the native call wrapper; raises ``kopokopo.InternalError``."""
 
 class Parsed:
     """A verified, decoded webhook or result held in its Rust form."""

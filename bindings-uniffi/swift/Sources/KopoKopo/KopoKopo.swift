@@ -1596,6 +1596,13 @@ public struct ClientConfig: Equatable, Hashable, CustomStringConvertible {
      * The Kotlin and Swift packages fill it in (`kotlin/<version>`, `swift/<version>`).
      */
     public var userAgentSuffix: String?
+    /**
+     * HTTP proxy: absent (`null` / `nil`) or `"env"` reads `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY`
+     * from the environment (never `HTTP_PROXY`; never for loopback hosts),
+     * `"none"` connects directly, anything else is a proxy URL
+     * (`http://` or `https://`, credentials allowed; never printed).
+     */
+    public var proxy: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1624,7 +1631,13 @@ public struct ClientConfig: Equatable, Hashable, CustomStringConvertible {
         /**
          * Appended to the User-Agent in parentheses, e.g. `kotlin/0.1.0; JVM 17`.
          * The Kotlin and Swift packages fill it in (`kotlin/<version>`, `swift/<version>`).
-         */userAgentSuffix: String? = nil) {
+         */userAgentSuffix: String? = nil, 
+        /**
+         * HTTP proxy: absent (`null` / `nil`) or `"env"` reads `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY`
+         * from the environment (never `HTTP_PROXY`; never for loopback hosts),
+         * `"none"` connects directly, anything else is a proxy URL
+         * (`http://` or `https://`, credentials allowed; never printed).
+         */proxy: String? = nil) {
         self.clientId = clientId
         self.clientSecret = clientSecret
         self.apiKey = apiKey
@@ -1633,6 +1646,7 @@ public struct ClientConfig: Equatable, Hashable, CustomStringConvertible {
         self.connectTimeoutMs = connectTimeoutMs
         self.maxRetries = maxRetries
         self.userAgentSuffix = userAgentSuffix
+        self.proxy = proxy
     }
 
     
@@ -1669,7 +1683,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
-                userAgentSuffix: FfiConverterOptionString.read(from: &buf)
+                userAgentSuffix: FfiConverterOptionString.read(from: &buf), 
+                proxy: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -1682,6 +1697,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.connectTimeoutMs, into: &buf)
         FfiConverterOptionUInt32.write(value.maxRetries, into: &buf)
         FfiConverterOptionString.write(value.userAgentSuffix, into: &buf)
+        FfiConverterOptionString.write(value.proxy, into: &buf)
     }
 }
 
@@ -5269,6 +5285,15 @@ enum KopoKopoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * What could not be decoded.
          */detail: String
     )
+    /**
+     * A bug in the library: a Rust panic was caught at the binding boundary.
+     * The library (and the client) remain usable; please report it.
+     */
+    case Internal(
+        /**
+         * What happened (the panic message).
+         */detail: String
+    )
 
     
 
@@ -5327,6 +5352,9 @@ public struct FfiConverterTypeKopoKopoError: FfiConverterRustBuffer {
         case 8: return .Decode(
             detail: try FfiConverterString.read(from: &buf)
             )
+        case 9: return .Internal(
+            detail: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -5381,6 +5409,11 @@ public struct FfiConverterTypeKopoKopoError: FfiConverterRustBuffer {
         
         case let .Decode(detail):
             writeInt(&buf, Int32(8))
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Internal(detail):
+            writeInt(&buf, Int32(9))
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -5913,6 +5946,18 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     }
 }
 /**
+ * **Test hook, not part of the API.** Panics inside the same guard as every
+ * other export, so that tests can check that a panic surfaces as
+ * `KopoKopoException.Internal` / `KopoKopoError.Internal` (code `internal`)
+ * and that the library stays usable afterwards. Has no other effect.
+ */
+public func forcePanicForTests()throws   {try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_func_force_panic_for_tests(uniffiCallStatus
+    )
+}
+}
+/**
  * The version of this library (and of the core it wraps).
  */
 public func libraryVersion() -> String  {
@@ -5999,7 +6044,7 @@ public func verifySignature(body: Data, signature: String?, apiKey: String) -> B
 /**
  * The stable error code of an error (`invalid_argument`, `authentication_failed`,
  * `api_error`, `rate_limited`, `transport_error`, `timeout`, `signature_invalid`,
- * `decode_error`): identical in every language binding.
+ * `decode_error`, `internal`): identical in every language binding.
  */
 public func errorCode(error: KopoKopoError) -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -6025,6 +6070,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_kopokopo_uniffi_checksum_func_force_panic_for_tests() != 20849) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_kopokopo_uniffi_checksum_func_library_version() != 41121) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6046,7 +6094,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_kopokopo_uniffi_checksum_func_verify_signature() != 12155) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_func_error_code() != 64937) {
+    if (uniffi_kopokopo_uniffi_checksum_func_error_code() != 12721) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_base_url() != 33133) {

@@ -27,6 +27,10 @@ public enum KopoKopoSDK {
     }
 
     /// A `ClientConfig` with the Swift User-Agent suffix.
+    ///
+    /// `proxy`: `nil` or `"env"` reads `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` from the
+    /// environment (never `HTTP_PROXY`), `"none"` connects directly, anything else is a
+    /// proxy URL (`http://user:pass@proxy:3128`). Timeouts are at most one hour.
     public static func config(
         clientId: String,
         clientSecret: String,
@@ -34,7 +38,8 @@ public enum KopoKopoSDK {
         baseUrl: String? = nil,
         timeoutMs: UInt64? = nil,
         connectTimeoutMs: UInt64? = nil,
-        maxRetries: UInt32? = nil
+        maxRetries: UInt32? = nil,
+        proxy: String? = nil
     ) -> ClientConfig {
         ClientConfig(
             clientId: clientId,
@@ -44,7 +49,8 @@ public enum KopoKopoSDK {
             timeoutMs: timeoutMs,
             connectTimeoutMs: connectTimeoutMs,
             maxRetries: maxRetries,
-            userAgentSuffix: userAgentSuffix
+            userAgentSuffix: userAgentSuffix,
+            proxy: proxy
         )
     }
 
@@ -56,11 +62,13 @@ public enum KopoKopoSDK {
         baseUrl: String? = nil,
         timeoutMs: UInt64? = nil,
         connectTimeoutMs: UInt64? = nil,
-        maxRetries: UInt32? = nil
+        maxRetries: UInt32? = nil,
+        proxy: String? = nil
     ) throws -> KopoKopoClient {
         try KopoKopoClient(config: config(
             clientId: clientId, clientSecret: clientSecret, apiKey: apiKey, baseUrl: baseUrl,
-            timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs, maxRetries: maxRetries
+            timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs, maxRetries: maxRetries,
+            proxy: proxy
         ))
     }
 }

@@ -96,4 +96,32 @@ final class ErrorsTests: XCTestCase {
         let body = Data("not json".utf8)
         expectError("decode_error") { _ = try parseResult(body: body, signature: sign(body: body, apiKey: "k"), apiKey: "k") }
     }
+
+    func testInternal() throws {
+        // A panic inside the library (forced by a test-only hook, in the same guard as every
+        // export) is KopoKopoError.Internal with code "internal", not a crash; nothing is left broken.
+        for _ in 0..<3 {
+            let e = expectError("internal") { try forcePanicForTests() }
+            if case .Internal(let detail)? = e { XCTAssertTrue(detail.contains("forced panic"), detail) } else { XCTFail("\(String(describing: e))") }
+        }
+        XCTAssertFalse(try client.requestToken().accessToken.isEmpty)
+        let created = try client.createIncomingPayment(request: payment())
+        XCTAssertEqual(try client.incomingPaymentStatus(idOrLocation: created.id).id, created.id)
+    }
+
+    func testConfigurationLimits() throws {
+        let twoHours: UInt64 = 7_200_000
+        XCTAssertEqual(field(expectError("invalid_argument") { _ = try KopoKopoSDK.client(clientId: "id", clientSecret: "s", timeoutMs: twoHours) }), "timeout")
+        XCTAssertEqual(field(expectError("invalid_argument") { _ = try KopoKopoSDK.client(clientId: "id", clientSecret: "s", connectTimeoutMs: twoHours) }), "connect_timeout")
+        _ = try KopoKopoSDK.client(clientId: "id", clientSecret: "s", timeoutMs: 3_600_000, connectTimeoutMs: 3_600_000)
+        for bad in ["ftp://proxy.example:21", "proxy.example:3128", "http://", "http://proxy example:3128"] {
+            XCTAssertEqual(field(expectError("invalid_argument") { _ = try KopoKopoSDK.client(clientId: "id", clientSecret: "s", proxy: bad) }), "proxy", bad)
+        }
+        for ok: String? in [nil, "env", "none", "http://user:PROXY-PASS@proxy.example:3128"] {
+            let config = KopoKopoSDK.config(clientId: "id", clientSecret: "s", proxy: ok)
+            _ = try KopoKopoClient(config: config)
+            XCTAssertFalse(config.description.contains("PROXY-PASS"), config.description)
+        }
+        XCTAssertEqual(try mock.requestCounters().count, 0, "nothing was sent")
+    }
 }

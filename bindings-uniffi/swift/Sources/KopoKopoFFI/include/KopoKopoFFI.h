@@ -408,6 +408,12 @@ RustBuffer uniffi_kopokopo_uniffi_fn_method_clientconfig_uniffi_trait_display(Ru
 RustBuffer uniffi_kopokopo_uniffi_fn_method_accesstoken_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_FORCE_PANIC_FOR_TESTS
+#define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_FORCE_PANIC_FOR_TESTS
+void uniffi_kopokopo_uniffi_fn_func_force_panic_for_tests(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_LIBRARY_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_LIBRARY_VERSION
 RustBuffer uniffi_kopokopo_uniffi_fn_func_library_version(RustCallStatus *_Nonnull out_status
@@ -709,6 +715,12 @@ void ffi_kopokopo_uniffi_rust_future_free_void(uint64_t handle
 #ifndef UNIFFI_FFIDEF_FFI_KOPOKOPO_UNIFFI_RUST_FUTURE_COMPLETE_VOID
 #define UNIFFI_FFIDEF_FFI_KOPOKOPO_UNIFFI_RUST_FUTURE_COMPLETE_VOID
 void ffi_kopokopo_uniffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_FORCE_PANIC_FOR_TESTS
+#define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_FORCE_PANIC_FOR_TESTS
+uint16_t uniffi_kopokopo_uniffi_checksum_func_force_panic_for_tests(void
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_LIBRARY_VERSION

@@ -25,7 +25,13 @@ object KopoKopo {
     val userAgentSuffix: String
         get() = "kotlin/${libraryVersion()}; JVM ${System.getProperty("java.version") ?: "unknown"}"
 
-    /** A [ClientConfig] with the Kotlin User-Agent suffix. */
+    /**
+     * A [ClientConfig] with the Kotlin User-Agent suffix.
+     *
+     * [proxy]: `null` or `"env"` reads `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` from the
+     * environment (never `HTTP_PROXY`), `"none"` connects directly, anything else is a
+     * proxy URL (`http://user:pass@proxy:3128`). Timeouts are at most one hour.
+     */
     fun config(
         clientId: String,
         clientSecret: String,
@@ -34,6 +40,7 @@ object KopoKopo {
         timeoutMs: ULong? = null,
         connectTimeoutMs: ULong? = null,
         maxRetries: UInt? = null,
+        proxy: String? = null,
     ): ClientConfig = ClientConfig(
         clientId = clientId,
         clientSecret = clientSecret,
@@ -43,6 +50,7 @@ object KopoKopo {
         connectTimeoutMs = connectTimeoutMs,
         maxRetries = maxRetries,
         userAgentSuffix = userAgentSuffix,
+        proxy = proxy,
     )
 
     /** A client (see [config]); throws [KopoKopoException.InvalidArgument] for a bad configuration. */
@@ -54,8 +62,9 @@ object KopoKopo {
         timeoutMs: ULong? = null,
         connectTimeoutMs: ULong? = null,
         maxRetries: UInt? = null,
+        proxy: String? = null,
     ): KopoKopoClient = KopoKopoClient(
-        config(clientId, clientSecret, apiKey, baseUrl, timeoutMs, connectTimeoutMs, maxRetries),
+        config(clientId, clientSecret, apiKey, baseUrl, timeoutMs, connectTimeoutMs, maxRetries, proxy),
     )
 
     /** The stable error code of an exception (`invalid_argument`, `api_error`...). */

@@ -142,6 +142,69 @@ class ErrorsTest {
     }
 
     @Test
+    fun internal() {
+        // A panic inside the library (forced by a test-only hook, in the same guard as
+        // every export) is KopoKopoException.Internal with code "internal", not UniFFI's
+        // generic InternalException; it can happen again, and nothing is left broken.
+        repeat(3) {
+            val e = expect<KopoKopoException.Internal>("internal") { forcePanicForTests() }
+            assertTrue(e.detail.contains("forced panic"), e.detail)
+            assertTrue(e.message!!.contains("forced panic"), e.message)
+            assertNull(e.cause)
+        }
+        // The JVM and the client keep working.
+        assertTrue(client.requestToken().accessToken.isNotBlank())
+        val created = client.createIncomingPayment(payment())
+        assertEquals(created.id, client.incomingPaymentStatus(created.id).id)
+        val body = "{}".toByteArray()
+        assertTrue(verifySignature(body, sign(body, "k"), "k"))
+        expect<KopoKopoException.Internal>("internal") { forcePanicForTests() }
+        expect<KopoKopoException.InvalidArgument>("invalid_argument") { client.createIncomingPayment(payment(phone = "12")) }
+    }
+
+    @Test
+    fun configurationLimits() {
+        // Timeouts: at most one hour; two hours names the field.
+        val twoHours = 7_200_000uL
+        var e = expect<KopoKopoException.InvalidArgument>("invalid_argument") {
+            KopoKopo.client(clientId = "id", clientSecret = "s", timeoutMs = twoHours)
+        }
+        assertEquals("timeout", e.field)
+        e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", connectTimeoutMs = twoHours) }
+        assertEquals("connect_timeout", e.field)
+        e = expect("invalid_argument") { KopoKopoClient(ClientConfig(clientId = "id", clientSecret = "s", timeoutMs = ULong.MAX_VALUE)) }
+        assertEquals("timeout", e.field)
+        KopoKopo.client(clientId = "id", clientSecret = "s", timeoutMs = 3_600_000uL, connectTimeoutMs = 3_600_000uL)
+
+        // Proxy: a bad URL names the field (and never shows its credentials).
+        for (bad in listOf("ftp://proxy.example:21", "proxy.example:3128", "http://", "http://proxy example:3128", "socks9://user:PROXY-PASS@p")) {
+            e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", proxy = bad) }
+            assertEquals("proxy", e.field, bad)
+            assertFalse(e.toString().contains("PROXY-PASS"), e.toString())
+        }
+        e = expect("invalid_argument") { KopoKopoClient(ClientConfig(clientId = "id", clientSecret = "s", proxy = "ftp://p")) }
+        assertEquals("proxy", e.field)
+        for (ok in listOf(null, "env", "none", "http://proxy.example:3128", "https://user:PROXY-PASS@proxy.example")) {
+            val config = KopoKopo.config(clientId = "id", clientSecret = "s", proxy = ok)
+            assertEquals(ok, config.proxy)
+            KopoKopoClient(config)
+            assertFalse(config.toString().contains("PROXY-PASS"), config.toString())
+        }
+        // Nothing was sent for any of them.
+        assertEquals(0, mock.requestCounters().length())
+    }
+
+    @Test
+    fun loopbackIsNeverProxied() {
+        // A proxy where nothing listens: k2 mock (loopback) is still reached directly.
+        val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
+        for (proxy in listOf("http://127.0.0.1:$port", "none", "env")) {
+            val c = KopoKopo.client(clientId = Env.CLIENT_ID, clientSecret = Env.CLIENT_SECRET, baseUrl = mock.baseUrl, proxy = proxy)
+            assertTrue(c.requestToken().accessToken.isNotBlank(), proxy)
+        }
+    }
+
+    @Test
     fun exceptionsAreOneSealedHierarchy() {
         val e: Exception = assertThrows<KopoKopoException> { client.createIncomingPayment(payment(phone = "x")) }
         assertTrue(e is KopoKopoException.InvalidArgument)

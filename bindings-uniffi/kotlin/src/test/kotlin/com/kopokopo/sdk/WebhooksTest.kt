@@ -100,6 +100,64 @@ class WebhooksTest {
         assertEquals("Buygoods Transaction", e.eventType)
     }
 
+    private fun json(name: String) = JSONObject(String(fixture(name), Charsets.UTF_8))
+    private fun JSONObject.signed(): Pair<ByteArray, String> = toString().toByteArray().let { it to sign(it, key) }
+    private fun webhook(o: JSONObject) = o.signed().let { (b, s) -> parseWebhook(b, s, key) }
+    private fun result(o: JSONObject) = o.signed().let { (b, s) -> parseResult(b, s, key) }
+
+    @Test
+    fun tolerantPayloads() {
+        // Fields other than topic / TransactionType / data.type may be null or of another type.
+        val settlementFile = "webhook.settlement_transfer_completed.k2.json"
+        val settlement = json(settlementFile).also {
+            it.getJSONObject("event").getJSONObject("resource").put("disbursements", JSONObject.NULL)
+        }
+        val s = webhook(settlement)
+        val original = webhook(json(settlementFile))
+        assertEquals("settlement_transfer_completed", s.topic)
+        assertEquals("settlement_transfer", s.resourceKind)
+        assertEquals(original.id, s.id)
+        assertEquals(original.amount, s.amount)
+        assertNotNull(s.amount)
+
+        val darajaFile = "webhook.buygoods_transaction_received.daraja.json"
+        val d = webhook(json(darajaFile).put("BusinessShortCode", 174379))
+        assertEquals("daraja", d.structure)
+        assertEquals("buygoods_transaction_received", d.topic)
+        assertEquals("OJM6Q1W84K", d.id)
+        assertEquals(webhook(json(darajaFile)).amount, d.amount)
+
+        val cardFile = "webhook.card_transaction_received.k2.json"
+        val card = json(cardFile).also { it.getJSONObject("event").getJSONObject("resource").put("settled", 0) }
+        val c = webhook(card)
+        assertEquals("card_transaction_received", c.topic)
+        assertEquals("transaction", c.resourceKind)
+        val tx = c.transaction ?: throw AssertionError("no transaction")
+        assertEquals(webhook(json(cardFile)).transaction?.reference, tx.reference)
+        assertEquals(webhook(json(cardFile)).amount, c.amount)
+
+        val resultFile = "result.incoming_payment.success.json"
+        val ip = json(resultFile).also { it.getJSONObject("data").getJSONObject("attributes").put("event", JSONObject.NULL) }
+        val r = result(ip)
+        assertEquals("incoming_payment", r.kind)
+        assertEquals("a652f86f-f2aa-4d70-baa2-ccfe4b78f4fc", r.id)
+        assertEquals("Success", r.status)
+        assertNotNull(r.incomingPayment)
+        JSONObject(r.json)
+
+        // What identifies a payload is still required: without it, a decode error.
+        for (o in listOf(json(settlementFile), json(cardFile), json("webhook.customer_created.k2.json"))) {
+            o.remove("topic")
+            val e = assertThrows<KopoKopoException.Decode> { webhook(o) }
+            assertEquals("decode_error", KopoKopo.code(e))
+        }
+        assertThrows<KopoKopoException.Decode> { webhook(json(darajaFile).also { it.remove("TransactionType") }) }
+        assertThrows<KopoKopoException.Decode> { result(json(resultFile).also { it.getJSONObject("data").remove("type") }) }
+        // The same bodies, badly signed, are refused before they are decoded.
+        val noTopic = json(settlementFile).also { it.remove("topic") }.toString().toByteArray()
+        assertThrows<KopoKopoException.SignatureInvalid> { parseWebhook(noTopic, sign(noTopic, "other-key"), key) }
+    }
+
     @Test
     fun refusals() {
         val body = fixture("webhook.customer_created.k2.json")

@@ -96,6 +96,7 @@ impl From<kopokopo::Error> for KopoKopoError {
                 http_status,
                 error_code,
                 error_message,
+                ..
             } => KopoKopoError::Api {
                 http_status,
                 error_code,

@@ -216,7 +216,7 @@ fn reason_phrase(status: u16) -> &'static str {
 /// array of strings (§12 G3): arrays are joined with "; ".
 pub fn error_from_response(response: &HttpResponse) -> Error {
     let parsed: Option<ErrorBody> = serde_json::from_slice(&response.body).ok();
-    let (code, message) = match &parsed {
+    let (code, messages) = match &parsed {
         Some(b) => {
             let code = b.error_code.as_ref().or(b.error.as_ref()).and_then(|c| match c {
                 Value::String(s) => Some(s.clone()),
@@ -228,12 +228,15 @@ pub fn error_from_response(response: &HttpResponse) -> Error {
                 .as_ref()
                 .or(b.error_description.as_ref())
                 .or(b.message.as_ref());
-            let msgs = flatten_messages(msg_val);
-            (code, if msgs.is_empty() { None } else { Some(msgs.join("; ")) })
+            (code, flatten_messages(msg_val))
         }
-        None => (None, None),
+        None => (None, Vec::new()),
     };
-    let message = message.unwrap_or_else(|| reason_phrase(response.status).to_string());
+    let message = if messages.is_empty() {
+        reason_phrase(response.status).to_string()
+    } else {
+        messages.join("; ")
+    };
     match response.status {
         401 => Error::Authentication {
             http_status: 401,
@@ -247,6 +250,7 @@ pub fn error_from_response(response: &HttpResponse) -> Error {
             http_status: status,
             error_code: code,
             error_message: message,
+            error_messages: messages,
         },
     }
 }
@@ -596,10 +600,7 @@ impl Operation for CancelPaymentLink {
     }
     fn parse(&self, response: &HttpResponse) -> Result<CancelledPaymentLink> {
         expect_status(response)?;
-        if response.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(CancelledPaymentLink { message: None });
-        }
-        serde_json::from_slice(&response.body).map_err(|e| Error::decode(format!("cancel response: {e}")))
+        CancelledPaymentLink::from_body(&response.body).map_err(|e| Error::decode(format!("cancel response: {e}")))
     }
 }
 
@@ -626,10 +627,12 @@ mod tests {
                 http_status,
                 error_code,
                 error_message,
+                error_messages,
             } => {
                 assert_eq!(http_status, 400);
                 assert_eq!(error_code.as_deref(), Some("400"));
                 assert_eq!(error_message, "You cannot reverse; twice");
+                assert_eq!(error_messages, ["You cannot reverse", "twice"]);
             }
             e => panic!("{e:?}"),
         }

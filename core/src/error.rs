@@ -97,6 +97,9 @@ pub enum Error {
         error_code: Option<String>,
         /// `error_message` from the body (arrays are joined with "; "), or the status text.
         error_message: String,
+        /// Every message of the body, in order: one for a string `error_message`,
+        /// several for the array form (reversals, L5816-5818); empty without a body.
+        error_messages: Vec<String>,
     },
     /// HTTP 429.
     RateLimited {
@@ -188,6 +191,15 @@ impl Error {
         match self {
             Error::Api { error_code, .. } => error_code.as_deref(),
             _ => None,
+        }
+    }
+
+    /// Every message the server sent (`error_message` as a list; the array form
+    /// keeps each entry). Empty for errors that did not come from a response body.
+    pub fn error_messages(&self) -> &[String] {
+        match self {
+            Error::Api { error_messages, .. } => error_messages,
+            _ => &[],
         }
     }
 
@@ -304,6 +316,7 @@ impl fmt::Display for Error {
                 http_status,
                 error_code,
                 error_message,
+                ..
             } => match error_code {
                 Some(code) => write!(f, "API error (HTTP {http_status}, code {code}): {error_message}"),
                 None => write!(f, "API error (HTTP {http_status}): {error_message}"),

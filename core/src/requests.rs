@@ -28,6 +28,7 @@ pub const WEBHOOK_EVENT_TYPES: &[&str] = &[
     "buygoods_transaction_reversed",
     "b2b_transaction_received",
     "b2b_transaction_reversed",
+    "m2m_transaction_received",
     "settlement_transfer_completed",
     "card_transaction_received",
     "card_transaction_voided",

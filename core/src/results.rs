@@ -134,9 +134,10 @@ pub struct TokenInfo {
     /// The application.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub application: Option<TokenApplication>,
-    /// Creation, epoch seconds (§12 A1: an integer here).
+    /// Creation time, kept as text: epoch seconds here (an integer in the
+    /// example, L438), an ISO 8601 string in the token response (L127).
     #[serde(default, deserialize_with = "crate::lenient::opt")]
-    pub created_at: Option<i64>,
+    pub created_at: Option<String>,
 }
 
 /// The answer to a create call: `201 Created` with a `Location` header.
@@ -148,12 +149,40 @@ pub struct Created {
     pub id: String,
 }
 
-/// `POST /api/v2/payment_links/{ref}/cancel` response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `POST /api/v2/payment_links/{ref}/cancel` response: `{"message": ...}` in
+/// the example (L6948); the text says the link's details come back too
+/// (L6946), so a `data` document, when present, is typed as the link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct CancelledPaymentLink {
     /// `Payment link cancelled.`
-    #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub message: Option<String>,
+    /// The cancelled link, when the response carries it.
+    pub payment_link: Option<PaymentLink>,
+}
+
+impl CancelledPaymentLink {
+    /// Reads a cancel response body (empty, `{"message"}`, and/or `{"data"}`).
+    pub(crate) fn from_body(body: &[u8]) -> serde_json::Result<Self> {
+        #[derive(Deserialize)]
+        struct Raw {
+            #[serde(default, deserialize_with = "crate::lenient::opt")]
+            message: Option<String>,
+            #[serde(default)]
+            data: Option<serde::de::IgnoredAny>,
+        }
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(CancelledPaymentLink::default());
+        }
+        let raw: Raw = serde_json::from_slice(body)?;
+        let payment_link = match raw.data {
+            Some(_) => Some(PaymentLink::from_envelope_bytes(body)?),
+            None => None,
+        };
+        Ok(CancelledPaymentLink {
+            message: raw.message,
+            payment_link,
+        })
+    }
 }
 
 /// A financial transaction as carried by webhooks, polling results and
@@ -203,6 +232,9 @@ pub struct Transaction {
     /// For B2B: the sending till.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub sending_till: Option<String>,
+    /// For merchant-to-merchant (`m2m_transaction_received`): the paying merchant.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub sending_merchant: Option<String>,
     /// For cards: masked card number.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub customer_cc_number: Option<String>,
@@ -249,6 +281,17 @@ pub struct IncomingPayment {
     /// Links.
     #[serde(default, rename = "_links", deserialize_with = "crate::lenient::or_default")]
     pub links: Links,
+}
+
+/// An amount object, `{"currency": "KES", "value": ...}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoneyAmount {
+    /// Currency.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub currency: Option<String>,
+    /// Value (null in the legacy settlement document).
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub value: Option<Amount>,
 }
 
 /// A send-money destination as echoed back (all fields optional).
@@ -377,6 +420,10 @@ pub struct SendMoney {
     /// Error messages.
     #[serde(default, deserialize_with = "errors_list")]
     pub errors: Vec<String>,
+    /// The legacy `settlement_transfer` document's total, `{currency, value}`
+    /// (`value` may be null); absent from `send_money` documents.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub amount: Option<MoneyAmount>,
     /// Metadata.
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub metadata: Metadata,
@@ -559,6 +606,8 @@ pub struct PaymentLink {
     pub created_at: Option<String>,
     /// Till name.
     pub till_name: Option<String>,
+    /// Who created the link (the second status shape only, L6494-6517).
+    pub initiator_name: Option<String>,
     /// Till number (or account number in the older shape).
     pub till_number: Option<String>,
     /// Your reference.
@@ -603,6 +652,8 @@ struct PaymentLinkAttributes {
     created_at: Option<String>,
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     till_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    initiator_name: Option<String>,
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     till_number: Option<String>,
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -656,6 +707,7 @@ impl PaymentLink {
             status: a.status,
             created_at: a.created_at,
             till_name: a.till_name.or(a.account_name),
+            initiator_name: a.initiator_name,
             till_number: a.till_number.or(a.account_number),
             payment_reference: a.payment_reference.or(a.merchant_payment_reference),
             currency: a.currency,
@@ -718,6 +770,7 @@ simple_resource!(SmsNotification);
 simple_resource!(Reversal);
 
 crate::lenient::lenient_struct!(
+    MoneyAmount,
     Links,
     TokenApplication,
     Transaction,

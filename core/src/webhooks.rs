@@ -88,6 +88,9 @@ pub enum Topic {
     BuygoodsTransactionReversed,
     /// A till-to-till (B2B) payment was received.
     B2bTransactionReceived,
+    /// A merchant-to-merchant payment was received (sent by the live API and
+    /// typed by the official SDKs, not in the documentation).
+    M2mTransactionReceived,
     /// A B2B payment was reversed.
     B2bTransactionReversed,
     /// A settlement transfer completed.
@@ -106,10 +109,11 @@ pub enum Topic {
 
 impl Topic {
     /// Every known topic.
-    pub const KNOWN: [Topic; 9] = [
+    pub const KNOWN: [Topic; 10] = [
         Topic::BuygoodsTransactionReceived,
         Topic::BuygoodsTransactionReversed,
         Topic::B2bTransactionReceived,
+        Topic::M2mTransactionReceived,
         Topic::B2bTransactionReversed,
         Topic::SettlementTransferCompleted,
         Topic::CustomerCreated,
@@ -124,6 +128,7 @@ impl Topic {
             "buygoods_transaction_received" => Topic::BuygoodsTransactionReceived,
             "buygoods_transaction_reversed" => Topic::BuygoodsTransactionReversed,
             "b2b_transaction_received" => Topic::B2bTransactionReceived,
+            "m2m_transaction_received" => Topic::M2mTransactionReceived,
             "b2b_transaction_reversed" => Topic::B2bTransactionReversed,
             "settlement_transfer_completed" => Topic::SettlementTransferCompleted,
             "customer_created" => Topic::CustomerCreated,
@@ -140,6 +145,7 @@ impl Topic {
             Topic::BuygoodsTransactionReceived => "buygoods_transaction_received",
             Topic::BuygoodsTransactionReversed => "buygoods_transaction_reversed",
             Topic::B2bTransactionReceived => "b2b_transaction_received",
+            Topic::M2mTransactionReceived => "m2m_transaction_received",
             Topic::B2bTransactionReversed => "b2b_transaction_reversed",
             Topic::SettlementTransferCompleted => "settlement_transfer_completed",
             Topic::CustomerCreated => "customer_created",
@@ -331,8 +337,8 @@ pub struct DarajaEvent {
     pub org_account_balance: Option<String>,
     /// Usually empty.
     #[serde(
-        rename = "ThirdPartyTransID",
-        alias = "ThirdPartyTransId",
+        rename = "ThirdPartyTransId",
+        alias = "ThirdPartyTransID",
         default,
         deserialize_with = "crate::lenient::opt"
     )]
@@ -464,6 +470,7 @@ fn typed_resource(topic: &Topic, raw: Option<&serde_json::value::RawValue>) -> R
         Topic::BuygoodsTransactionReceived
         | Topic::BuygoodsTransactionReversed
         | Topic::B2bTransactionReceived
+        | Topic::M2mTransactionReceived
         | Topic::B2bTransactionReversed
         | Topic::CardTransactionReceived
         | Topic::CardTransactionVoided
@@ -568,17 +575,19 @@ impl CallbackResult {
         }
     }
 
-    /// The result kind as `data.type` spells it.
+    /// `data.type` as received (`payment` or `settlement_transfer` for a
+    /// version-1 send-money result); the documented name when it was absent.
     pub fn result_type(&self) -> &str {
-        match self {
-            CallbackResult::IncomingPayment(_) => "incoming_payment",
-            CallbackResult::SendMoney(_) => "send_money",
-            CallbackResult::Polling(_) => "polling",
-            CallbackResult::SmsNotification(_) => "transaction_sms_notification",
-            CallbackResult::Reversal(_) => "reversals",
-            CallbackResult::PaymentLink(_) => "payment_link",
-            CallbackResult::Unknown { result_type, .. } => result_type,
-        }
+        let (received, documented) = match self {
+            CallbackResult::IncomingPayment(r) => (&r.kind, "incoming_payment"),
+            CallbackResult::SendMoney(r) => (&r.kind, "send_money"),
+            CallbackResult::Polling(r) => (&r.kind, "polling"),
+            CallbackResult::SmsNotification(r) => (&r.kind, "transaction_sms_notification"),
+            CallbackResult::Reversal(r) => (&r.kind, "reversals"),
+            CallbackResult::PaymentLink(r) => (&r.kind, "payment_link"),
+            CallbackResult::Unknown { result_type, .. } => return result_type,
+        };
+        if received.is_empty() { documented } else { received }
     }
 }
 
@@ -649,7 +658,11 @@ pub fn decode_result(body: &[u8]) -> Result<CallbackResult> {
         .ok_or_else(|| Error::decode("result body has no data.type"))?;
     Ok(match kind.as_str() {
         "incoming_payment" => CallbackResult::IncomingPayment(decode_resource(body, "incoming payment result")?),
-        "send_money" | "settlement_transfer" => CallbackResult::SendMoney(decode_resource(body, "send money result")?),
+        // Version-1 results older integrations still receive: a pay/send-money
+        // `payment` and a legacy `settlement_transfer`; `value.type` says which.
+        "send_money" | "settlement_transfer" | "payment" => {
+            CallbackResult::SendMoney(decode_resource(body, "send money result")?)
+        }
         "polling" => CallbackResult::Polling(decode_resource(body, "polling result")?),
         // The table says `transaction_sms_notifications` (§12 N1); the example
         // (canonical) says `transaction_sms_notification`. Both are accepted.

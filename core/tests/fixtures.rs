@@ -332,7 +332,7 @@ fn check_response(name: &str) {
             let t = TokenInfoRequest.parse(&r).unwrap();
             assert!(t.scope.is_empty());
             assert_eq!(t.expires_in, Some(4498));
-            assert_eq!(t.created_at, Some(1613376955));
+            assert_eq!(t.created_at.as_deref(), Some("1613376955"));
             assert_eq!(
                 t.application.unwrap().uid.as_deref(),
                 Some("_9fXMGROLmSegBhofF6z-qDKHH5L6FsbMn2MgG24Xnk")
@@ -373,6 +373,9 @@ fn check_response(name: &str) {
         "response.send_money.status.legacy_settlement_transfer.json" => {
             let s = SendMoneyStatus::new("x").unwrap().parse(&r).unwrap();
             assert_eq!(s.kind, "settlement_transfer");
+            // The top-level `amount {currency, value: null}` is kept.
+            let total = s.amount.as_ref().unwrap();
+            assert_eq!((total.currency.as_deref(), total.value), (Some("KES"), None));
             assert_eq!(s.transfer_batches.len(), 2);
             assert_eq!(s.transfer_batches[1].disbursements.len(), 2);
             let d = &s.transfer_batches[0].disbursements[0];
@@ -419,6 +422,7 @@ fn check_response(name: &str) {
             assert_eq!(l.status, "Created");
             assert_eq!(l.till_name.as_deref(), Some("UAT Testing"));
             assert_eq!(l.till_number.as_deref(), Some("K112233"));
+            assert_eq!(l.initiator_name.as_deref(), Some("David Kariuki Mwangi"));
             assert_eq!(l.payment_reference.as_deref(), Some("test"));
             assert_eq!(l.amount, Some(Amount::from_units(240001)));
             let d = l.payment_link.unwrap();
@@ -539,6 +543,19 @@ fn check_result(name: &str) {
             }
             other => panic!("{other:?}"),
         },
+        "result.payment.v1.json" => {
+            // A version-1 pay result is a send-money result; `kind` says which.
+            let CallbackResult::SendMoney(s) = parsed else {
+                panic!("{parsed:?}")
+            };
+            assert_eq!(s.kind, "payment");
+            assert_eq!(s.status, "Processed");
+            assert_eq!(s.transfer_batches[0].disbursements[0].amount, Some(amount("1500")));
+            assert_eq!(
+                s.transfer_batches[0].disbursements[0].transaction_reference.as_deref(),
+                Some("PBF9XYZ123")
+            );
+        }
         other => panic!("result fixture {other} has no test: add one"),
     }
 }
@@ -574,6 +591,7 @@ fn check_webhook(name: &str) {
                     assert_eq!(tx.customer_cc_number.as_deref(), res["customer_cc_number"].as_str());
                     assert_eq!(tx.settled, res["settled"].as_bool());
                     assert_eq!(tx.sender_last_name.as_deref(), res["sender_last_name"].as_str());
+                    assert_eq!(tx.sending_merchant.as_deref(), res["sending_merchant"].as_str());
                 }
                 WebhookResource::SettlementTransfer(s) => {
                     assert_eq!(s.amount, Some(amount("49452.0")));
@@ -620,6 +638,7 @@ fn check_error(name: &str) {
             http_status,
             error_code,
             error_message,
+            ..
         } => {
             assert_eq!(*http_status, status, "{name}");
             assert_eq!(error_code.as_deref(), Some(status.to_string().as_str()), "{name}");
@@ -659,8 +678,9 @@ fn every_fixture_parses_into_its_typed_value() {
         }
         checked += 1;
     }
-    // 18 requests, 13 responses + 1 variant, 9 results, 11 webhooks + 1 variant, 14 errors.
-    assert_eq!(checked, 67, "fixture count changed: check the new files are covered");
+    // 18 requests, 13 responses + 1 variant, 9 results, 11 webhooks + 1 variant, 14 errors,
+    // and live/: 1 webhook (m2m) + 1 result (v1 payment).
+    assert_eq!(checked, 69, "fixture count changed: check the new files are covered");
 }
 
 #[test]

@@ -29,14 +29,10 @@ fn fixture(name: &str) -> Value {
 /// result documents).
 fn payload_fixtures() -> Vec<(String, bool)> {
     let mut out = Vec::new();
-    for dir in [fixtures_dir(), fixtures_dir().join("variants")] {
-        for entry in std::fs::read_dir(&dir).unwrap() {
+    for sub in ["", "variants/", "live/"] {
+        for entry in std::fs::read_dir(fixtures_dir().join(sub)).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-            let rel = if dir.ends_with("variants") {
-                format!("variants/{name}")
-            } else {
-                name.clone()
-            };
+            let rel = format!("{sub}{name}");
             if name.starts_with("webhook.") {
                 out.push((rel, true));
             } else if name.starts_with("result.") || (name.starts_with("response.") && name.contains(".status.")) {

@@ -184,7 +184,7 @@ fn validation_message(e: &K2Error) -> String {
             if let Some(first) = human.get(0..1) {
                 human = first.to_uppercase() + &human[1..];
             }
-            if reason.contains("required") {
+            if reason.contains("required") || reason.starts_with("missing field") {
                 format!("{human} can't be blank")
             } else {
                 format!("{human} {reason} ({field})")
@@ -194,8 +194,148 @@ fn validation_message(e: &K2Error) -> String {
     }
 }
 
-fn bad_request(e: &K2Error) -> Response {
-    api_error(StatusCode::BAD_REQUEST, &validation_message(e))
+/// What kind of failure the core reported for a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Failure {
+    /// Missing, null or blank.
+    Blank,
+    /// Present but not acceptable.
+    Invalid,
+    /// Either (the documentation prints one text for the field).
+    Any,
+}
+
+/// The documentation's `error_message` examples, by endpoint collection (`*`:
+/// any endpoint, matched on the field's last segment) and the core's
+/// `InvalidArgument` field (indices removed: `destinations[1].type` is
+/// `destinations.type`). The first matching row wins; fields without a row
+/// get the API's general style ([`validation_message`]).
+const DOCUMENTED_TEXTS: &[(&str, &str, Failure, &str)] = &[
+    // L574
+    (
+        "webhook_subscriptions",
+        "scope_reference",
+        Failure::Any,
+        "Invalid scope reference",
+    ),
+    // L3467
+    ("external_recipients", "type", Failure::Any, "Invalid recipient type"),
+    // L3654
+    (
+        "send_money",
+        "destinations.reference",
+        Failure::Any,
+        "Destination reference is invalid",
+    ),
+    // L3846
+    (
+        "send_money",
+        "destinations.type",
+        Failure::Blank,
+        "Destination type can't be blank",
+    ),
+    // Not printed; the same style as L3654.
+    (
+        "send_money",
+        "destinations.type",
+        Failure::Invalid,
+        "Destination type is invalid",
+    ),
+    // L4754
+    ("polling", "scope", Failure::Any, "Scope is invalid"),
+    // L2158 (incoming payments), L6271 (payment links)
+    ("*", "till_number", Failure::Blank, "Till number can't be blank"),
+    // L3051 (merchant wallets)
+    ("*", "first_name", Failure::Blank, "First name can't be blank"),
+    // L3145 (merchant bank accounts; also external recipients and send money)
+    ("*", "bank_branch_ref", Failure::Any, "Bank branch ref is not valid"),
+    // L3542 (send money)
+    ("*", "callback_url", Failure::Blank, "Callback url can't be blank"),
+    // L5504 (transaction SMS notifications)
+    ("*", "message", Failure::Blank, "Message can't be blank"),
+];
+
+/// The documented reversal error (L5814-5819), sent with `error_message` as
+/// an array of strings.
+const PENDING_REVERSAL: &str = "You cannot reverse a transaction in Pending Reversal";
+
+/// `destinations[1].type` -> `destinations.type`.
+fn field_pattern(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut depth = 0u32;
+    for c in field.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether the core's error (or the value in the body at that field) says
+/// the field is missing or blank rather than present but wrong.
+fn failure_of(field: &str, reason: &str, body: &[u8]) -> Failure {
+    if reason.contains("is required") || reason.starts_with("missing field") {
+        return Failure::Blank;
+    }
+    let pointer: String = field
+        .replace('[', ".")
+        .replace(']', "")
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("/{s}"))
+        .collect();
+    let blank = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.pointer(&pointer).cloned())
+        .is_some_and(|v| v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()));
+    if blank { Failure::Blank } else { Failure::Invalid }
+}
+
+/// The documented text for a core validation error on `collection`, if the
+/// documentation prints one for that field.
+fn documented_text(collection: &str, e: &K2Error, body: &[u8]) -> Option<&'static str> {
+    let K2Error::InvalidArgument { field, reason } = e else {
+        return None;
+    };
+    let pattern = field_pattern(field);
+    let leaf = pattern.rsplit('.').next().unwrap_or(&pattern);
+    let failure = failure_of(field, reason, body);
+    DOCUMENTED_TEXTS
+        .iter()
+        .find(|(c, f, kind, _)| {
+            let field_matches = if *c == "*" {
+                leaf == *f
+            } else {
+                *c == collection && pattern == *f
+            };
+            field_matches && (*kind == Failure::Any || *kind == failure)
+        })
+        .map(|(_, _, _, text)| *text)
+}
+
+/// A 400 for a request body the core refused, in the documentation's words.
+/// The reversal endpoint answers with `error_message` as an array (L5816-5818).
+fn bad_request(collection: &str, e: &K2Error, body: &[u8]) -> Response {
+    let message = documented_text(collection, e, body)
+        .map(str::to_string)
+        .unwrap_or_else(|| validation_message(e));
+    if collection == "reversals" {
+        api_error_list(StatusCode::BAD_REQUEST, &[message.as_str()])
+    } else {
+        api_error(StatusCode::BAD_REQUEST, &message)
+    }
+}
+
+/// An error body whose `error_message` is an array of strings, the shape the
+/// documentation shows for reversals.
+fn api_error_list(status: StatusCode, messages: &[&str]) -> Response {
+    json_response(
+        status,
+        &json!({ "error_code": status.as_u16(), "error_message": messages }),
+    )
 }
 
 /// Route key for counters: method plus path template.
@@ -580,10 +720,10 @@ fn till_invalid(till: &str) -> bool {
 }
 
 macro_rules! parse_valid {
-    ($ty:ty, $body:expr) => {
+    ($ty:ty, $body:expr, $collection:expr) => {
         match <$ty>::from_wire($body).and_then(|r| r.validate().map(|_| r)) {
             Ok(r) => r,
-            Err(e) => return bad_request(&e),
+            Err(e) => return bad_request($collection, &e, $body),
         }
     };
 }
@@ -592,7 +732,7 @@ fn handle_api(s: &AppState, method: &Method, path: &str, body: &[u8]) -> Respons
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match (method.as_str(), segs.as_slice()) {
         ("POST", ["api", "v2", "webhook_subscriptions"]) => {
-            let r = parse_valid!(WebhookSubscriptionRequest, body);
+            let r = parse_valid!(WebhookSubscriptionRequest, body, "webhook_subscriptions");
             let id = uuid();
             let mut g = s.lock();
             g.subscriptions.push(Subscription {
@@ -609,18 +749,18 @@ fn handle_api(s: &AppState, method: &Method, path: &str, body: &[u8]) -> Respons
             created(s, "/api/v2/webhook_subscriptions", &id)
         }
         ("POST", ["api", "v2", "incoming_payments"]) => {
-            let r = parse_valid!(IncomingPaymentRequest, body);
+            let r = parse_valid!(IncomingPaymentRequest, body, "incoming_payments");
             if till_invalid(&r.till_number) {
                 return api_error(StatusCode::BAD_REQUEST, "Till number is invalid");
             }
             create_incoming_payment(s, r)
         }
         ("POST", ["api", "v2", "merchant_wallets"]) => {
-            let r = parse_valid!(MerchantWalletRequest, body);
+            let r = parse_valid!(MerchantWalletRequest, body, "merchant_wallets");
             store_plain(s, "merchant_wallets", serde_json::to_value(&r).unwrap_or_default())
         }
         ("POST", ["api", "v2", "merchant_bank_accounts"]) => {
-            let r = parse_valid!(MerchantBankAccountRequest, body);
+            let r = parse_valid!(MerchantBankAccountRequest, body, "merchant_bank_accounts");
             store_plain(
                 s,
                 "merchant_bank_accounts",
@@ -628,33 +768,33 @@ fn handle_api(s: &AppState, method: &Method, path: &str, body: &[u8]) -> Respons
             )
         }
         ("POST", ["api", "v2", "external_recipients"]) => {
-            let r = parse_valid!(ExternalRecipientRequest, body);
+            let r = parse_valid!(ExternalRecipientRequest, body, "external_recipients");
             store_plain(s, "external_recipients", serde_json::to_value(&r).unwrap_or_default())
         }
         ("POST", ["api", "v2", "send_money"]) => {
-            let r = parse_valid!(SendMoneyRequest, body);
+            let r = parse_valid!(SendMoneyRequest, body, "send_money");
             if r.source_identifier.as_deref().is_some_and(till_invalid) {
                 return api_error(StatusCode::BAD_REQUEST, "Till number is invalid");
             }
             create_send_money(s, r, body)
         }
         ("POST", ["api", "v2", "polling"]) => {
-            let r = parse_valid!(PollingRequest, body);
+            let r = parse_valid!(PollingRequest, body, "polling");
             if r.scope_reference.as_deref().is_some_and(till_invalid) {
                 return api_error(StatusCode::BAD_REQUEST, "Scope reference is invalid");
             }
             create_polling(s, r)
         }
         ("POST", ["api", "v1", "transaction_sms_notifications"]) => {
-            let r = parse_valid!(SmsNotificationRequest, body);
+            let r = parse_valid!(SmsNotificationRequest, body, "transaction_sms_notifications");
             create_sms(s, r)
         }
         ("POST", ["api", "v2", "reversals"]) => {
-            let r = parse_valid!(ReversalRequest, body);
+            let r = parse_valid!(ReversalRequest, body, "reversals");
             create_reversal(s, r)
         }
         ("POST", ["api", "v2", "payment_links"]) => {
-            let r = parse_valid!(PaymentLinkRequest, body);
+            let r = parse_valid!(PaymentLinkRequest, body, "payment_links");
             if till_invalid(&r.till_number) {
                 return api_error(StatusCode::BAD_REQUEST, "Till number is invalid");
             }

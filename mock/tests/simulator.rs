@@ -186,6 +186,7 @@ fn api_errors_are_typed_and_invalid_input_sends_nothing() {
             http_status,
             error_code,
             error_message,
+            ..
         } => {
             assert_eq!(http_status, 400);
             assert_eq!(error_code.as_deref(), Some("400"));

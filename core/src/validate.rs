@@ -251,7 +251,7 @@ pub fn iso8601_normalize(field: &str, value: &str) -> Result<String> {
     if b.len() == 10 {
         return Ok(format!("{date}T00:00:00{KENYA_OFFSET}"));
     }
-    if !matches!(b[10], b'T' | b't' | b' ') || !(digits(11..13) && b.get(13) == Some(&b':') && digits(14..16)) {
+    if !(matches!(b[10], b'T' | b't' | b' ') && digits(11..13) && b.get(13) == Some(&b':') && digits(14..16)) {
         return Err(err());
     }
     let (hour, minute) = (num(11..13), num(14..16));

@@ -71,6 +71,10 @@ impl std::fmt::Debug for UreqTransport {
     }
 }
 
+/// How far past a call's deadline an attempt may run rather than copy the
+/// agent's configuration for a request-level timeout.
+const DEADLINE_SLACK: Duration = Duration::from_millis(50);
+
 /// Largest response body read (API responses are small).
 const MAX_BODY: u64 = 16 * 1024 * 1024;
 
@@ -308,7 +312,10 @@ impl UreqTransport {
         let req = builder
             .body(request.body.clone())
             .map_err(|e| Error::transport_final(format!("could not build the HTTP request: {e}")))?;
-        let req = if timeout < self.timeout {
+        // A request-level timeout copies the agent's configuration: only pay
+        // for it when the call's deadline is meaningfully nearer than the
+        // agent's own timeout (the first attempt of most calls is not).
+        let req = if timeout + DEADLINE_SLACK < self.timeout {
             self.agent.configure_request(req).timeout_global(Some(timeout)).build()
         } else {
             req

@@ -113,93 +113,56 @@ impl Recorder {
     }
 }
 
+/// 8 concurrent status calls against a token endpoint answering `token`:
+/// each fails as `expected` says, by its deadline (+0.5 s of scheduling
+/// slack), and the server sees at most 2 token requests.
+fn eight_callers(
+    case: &'static str,
+    token: impl Fn() -> Resp + Send + Sync + 'static,
+    expected: impl Fn(&Error) -> bool,
+) -> Row {
+    let server = Server::start_raw(move |r| if r.is_token() { token() } else { status_ok() });
+    let c = Arc::new(client_for(&server.url()));
+    let results = concurrently(&c, 8);
+    let longest = results.iter().map(|r| r.1).max().unwrap();
+    for (r, d) in &results {
+        assert!(r.as_ref().is_err_and(&expected), "{case}: {r:?}");
+        assert!(*d <= DEADLINE + Duration::from_millis(500), "{case}: a call took {d:?}");
+    }
+    let tokens = server.token_requests();
+    assert!(tokens <= 2, "{case}: {tokens} token requests");
+    Row {
+        case,
+        outcome: outcome(&results[0].0),
+        longest,
+        tokens,
+    }
+}
+
 #[test]
 fn fault_matrix() {
     let mut rows = Vec::new();
-    let slack = DEADLINE + Duration::from_millis(500);
 
     // 1. The token endpoint hangs: 8 callers, one fetch, every call ends by its deadline.
-    {
-        let server = Server::start_raw(|r| {
-            if r.is_token() {
-                Resp::new(200, "").after(Duration::from_secs(10))
-            } else {
-                status_ok()
-            }
-        });
-        let c = Arc::new(client_for(&server.url()));
-        let results = concurrently(&c, 8);
-        let longest = results.iter().map(|r| r.1).max().unwrap();
-        for (r, d) in &results {
-            assert_eq!(r.as_ref().unwrap_err().code(), "timeout", "{r:?}");
-            assert!(*d <= slack, "a call took {d:?}");
-        }
-        assert!(
-            server.token_requests() <= 2,
-            "{} token requests",
-            server.token_requests()
-        );
-        rows.push(Row {
-            case: "token endpoint hangs (8 callers)",
-            outcome: outcome(&results[0].0),
-            longest,
-            tokens: server.token_requests(),
-        });
-    }
-
+    rows.push(eight_callers(
+        "token endpoint hangs (8 callers)",
+        || Resp::new(200, "").after(Duration::from_secs(10)),
+        |e| e.code() == "timeout",
+    ));
     // 2. The token endpoint answers 503 slowly (400 ms), retries on: the
     //    deadline cuts the retries short.
-    {
-        let server = Server::start_raw(|r| {
-            if r.is_token() {
-                Resp::new(503, "").after(Duration::from_millis(400))
-            } else {
-                status_ok()
-            }
-        });
-        let c = Arc::new(client_for(&server.url()));
-        let results = concurrently(&c, 8);
-        let longest = results.iter().map(|r| r.1).max().unwrap();
-        for (r, d) in &results {
-            assert!(r.is_err(), "{r:?}");
-            assert!(*d <= slack, "a call took {d:?}");
-        }
-        assert!(
-            server.token_requests() <= 2,
-            "{} token requests",
-            server.token_requests()
-        );
-        rows.push(Row {
-            case: "token endpoint 503 after 400 ms (8 callers)",
-            outcome: outcome(&results[0].0),
-            longest,
-            tokens: server.token_requests(),
-        });
-    }
-
+    rows.push(eight_callers(
+        "token endpoint 503 after 400 ms (8 callers)",
+        || Resp::new(503, "").after(Duration::from_millis(400)),
+        |e| e.http_status() == Some(503) || e.code() == "timeout",
+    ));
     // 3. The token endpoint answers 503 at once: one fetch (retried once,
     //    whatever max_retries) serves all 8 callers, its error shared.
-    {
-        let server = Server::start_raw(|r| if r.is_token() { Resp::new(503, "") } else { status_ok() });
-        let c = Arc::new(client_for(&server.url()));
-        let results = concurrently(&c, 8);
-        let longest = results.iter().map(|r| r.1).max().unwrap();
-        for (r, d) in &results {
-            assert_eq!(r.as_ref().unwrap_err().http_status(), Some(503), "{r:?}");
-            assert!(*d <= slack, "a call took {d:?}");
-        }
-        assert!(
-            server.token_requests() <= 2,
-            "{} token requests",
-            server.token_requests()
-        );
-        rows.push(Row {
-            case: "token endpoint 503 at once (8 callers)",
-            outcome: outcome(&results[0].0),
-            longest,
-            tokens: server.token_requests(),
-        });
-    }
+    rows.push(eight_callers(
+        "token endpoint 503 at once (8 callers)",
+        || Resp::new(503, ""),
+        |e| e.http_status() == Some(503),
+    ));
 
     // 4. expires_in of 2^64-1: no overflow, the token is cached (24 h at most).
     {

@@ -8,21 +8,14 @@
 //!
 //! Plus the cases reproduced in the robustness issue, one by one.
 
-use std::path::{Path, PathBuf};
+mod support;
 
 use kopokopo::webhooks::{CallbackResult, Webhook, WebhookResource, decode_result, decode_webhook};
 use serde_json::{Map, Value, json};
-
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .join("tests")
-        .join("fixtures")
-}
+use support::fixtures_dir;
 
 fn fixture(name: &str) -> Value {
-    serde_json::from_slice(&std::fs::read(fixtures_dir().join(name)).unwrap()).unwrap()
+    serde_json::from_slice(&support::fixture(name)).unwrap()
 }
 
 /// Webhook, result and status-response fixtures (status responses share the

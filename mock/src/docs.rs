@@ -149,6 +149,11 @@ pub const SAMPLES: &[(&str, &str)] = &[
     fixture!("webhook.card_transaction_received.k2.json"),
     fixture!("webhook.card_transaction_voided.k2.json"),
     fixture!("webhook.card_transaction_reversed.k2.json"),
+    // Beyond the documentation: sent by the live API, typed by the official SDKs.
+    (
+        "webhook.m2m_transaction_received.k2.json",
+        include_str!("../../tests/fixtures/live/webhook.m2m_transaction_received.k2.json"),
+    ),
     fixture!("result.incoming_payment.success.json"),
     fixture!("result.send_money.success.json"),
     fixture!("result.polling.success.json"),
@@ -220,6 +225,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_known_topic_has_a_sample() {
+        for topic in kopokopo::Topic::KNOWN {
+            let event = sample_event(topic.as_str(), false).unwrap_or_else(|| panic!("{topic}"));
+            let body = serde_json::to_vec(&event).unwrap();
+            let parsed = kopokopo::webhooks::decode_webhook(&body).unwrap();
+            assert_eq!(parsed.topic(), topic);
+        }
+        assert!(webhook_topics().contains(&"m2m_transaction_received"));
+    }
+
+    #[test]
     fn iso_format() {
         assert_eq!(iso_at(0), "1970-01-01T03:00:00+03:00");
         assert_eq!(iso_at(1_613_376_955), "2021-02-15T11:15:55+03:00");
@@ -240,7 +256,11 @@ mod tests {
         for (name, text) in SAMPLES {
             let _: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         }
-        assert_eq!(webhook_topics().len(), 9);
+        assert_eq!(
+            webhook_topics().len(),
+            10,
+            "9 documented topics and m2m_transaction_received"
+        );
         for t in webhook_topics() {
             assert!(sample_event(t, false).is_some());
         }

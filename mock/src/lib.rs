@@ -136,6 +136,11 @@ struct Inner {
     callbacks_failed: u64,
     callbacks_skipped: u64,
     faults: VecDeque<Fault>,
+    /// External recipients by who they are (see [`recipient_key`]): the id a
+    /// send-money disbursement to them reports as `destination_reference`.
+    recipients: HashMap<String, String>,
+    /// The latest reversal id of each `transaction_reference`.
+    reversals_by_reference: HashMap<String, String>,
 }
 
 struct Shared {
@@ -143,6 +148,9 @@ struct Shared {
     base_url: String,
     inner: Mutex<Inner>,
     http: UreqTransport,
+    /// The simulated merchant's preferred settlement account, where a "blind"
+    /// send money (no destinations) goes.
+    settlement_reference: String,
 }
 
 type AppState = Arc<Shared>;
@@ -371,6 +379,99 @@ fn canonical_path(path: &str) -> String {
     p.to_string()
 }
 
+/// Collections created with `POST /api/v2/<collection>`.
+const POST_COLLECTIONS: &[&str] = &[
+    "webhook_subscriptions",
+    "incoming_payments",
+    "merchant_wallets",
+    "merchant_bank_accounts",
+    "external_recipients",
+    "send_money",
+    "polling",
+    "reversals",
+    "payment_links",
+];
+/// Collections whose resources are read with `GET /api/v2/<collection>/{id}`.
+const GET_COLLECTIONS: &[&str] = &[
+    "incoming_payments",
+    "send_money",
+    "polling",
+    "reversals",
+    "payment_links",
+];
+const ONLY_POST: &[Method] = &[Method::POST];
+const ONLY_GET: &[Method] = &[Method::GET, Method::HEAD];
+
+/// The methods a documented path (after [`canonical_path`]) answers to, or
+/// `None` for a path the API does not have.
+fn allowed_methods(path: &str) -> Option<&'static [Method]> {
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segs.as_slice() {
+        ["oauth", "token" | "revoke" | "introspect"] => Some(ONLY_POST),
+        ["oauth", "token", "info"] => Some(ONLY_GET),
+        ["api", "v2", c] if POST_COLLECTIONS.contains(c) => Some(ONLY_POST),
+        ["api", "v1", "transaction_sms_notifications"] => Some(ONLY_POST),
+        ["api", "v2", "payment_links", id, "cancel"] if !id.is_empty() => Some(ONLY_POST),
+        ["api", "v2", c, id] if GET_COLLECTIONS.contains(c) && !id.is_empty() => Some(ONLY_GET),
+        ["api", "v1", "transaction_sms_notifications", id] if !id.is_empty() => Some(ONLY_GET),
+        _ => None,
+    }
+}
+
+/// `405` with an `Allow` header (L6962).
+fn method_not_allowed(allowed: &[Method]) -> Response {
+    let mut r = api_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "You tried to access a resource with an invalid method",
+    );
+    let allow = allowed.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+    if let Ok(v) = HeaderValue::from_str(&allow) {
+        r.headers_mut().insert(header::ALLOW, v);
+    }
+    r
+}
+
+/// Whether the `Accept` header (absent or empty: anything) admits a JSON
+/// answer: `application/json` (with or without parameters), `application/*`
+/// or `*/*`, unless given `q=0`.
+fn accepts_json(headers: &HeaderMap) -> bool {
+    let mut any_range = false;
+    for value in headers.get_all(header::ACCEPT) {
+        let Ok(text) = value.to_str() else {
+            any_range = true;
+            continue;
+        };
+        for range in text.split(',') {
+            let mut parts = range.split(';');
+            let media = parts.next().unwrap_or("").trim();
+            if media.is_empty() {
+                continue;
+            }
+            any_range = true;
+            let refused = parts.any(|p| {
+                p.split_once('=').is_some_and(|(k, v)| {
+                    k.trim().eq_ignore_ascii_case("q") && v.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
+                })
+            });
+            let json = ["*/*", "application/*", "application/json"]
+                .iter()
+                .any(|m| media.eq_ignore_ascii_case(m));
+            if json && !refused {
+                return true;
+            }
+        }
+    }
+    !any_range
+}
+
+/// `406` (L6963).
+fn not_acceptable() -> Response {
+    api_error(
+        StatusCode::NOT_ACCEPTABLE,
+        "You requested a format that isn't valid json",
+    )
+}
+
 /// A running simulator (in a background thread with its own runtime).
 pub struct MockServer {
     base_url: String,
@@ -455,6 +556,7 @@ pub async fn serve(
         config,
         inner: Mutex::new(Inner::default()),
         http: UreqTransport::new(Duration::from_secs(5), Duration::from_secs(2)),
+        settlement_reference: uuid(),
     });
     let app = Router::new().fallback(handle).with_state(state);
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
@@ -525,6 +627,16 @@ async fn handle(State(s): State<AppState>, req: Request) -> Response {
                 return r;
             }
             FaultMode::Delay(d) => tokio::time::sleep(d).await,
+        }
+    }
+    // Routing comes first, as in the API: a documented path asked with
+    // another method is 405, a request that refuses JSON is 406 (L6962-6963).
+    if let Some(allowed) = allowed_methods(&path) {
+        if !allowed.contains(&method) {
+            return method_not_allowed(allowed);
+        }
+        if !accepts_json(req.headers()) {
+            return not_acceptable();
         }
     }
     if path.starts_with("/oauth/") {
@@ -682,7 +794,7 @@ async fn handle_oauth(s: &Shared, method: &Method, path: &str, req: Request) -> 
                 _ => json_response(StatusCode::OK, &json!({ "active": false })),
             }
         }
-        ("GET", "/oauth/token/info") => {
+        ("GET" | "HEAD", "/oauth/token/info") => {
             let token = req
                 .headers()
                 .get(header::AUTHORIZATION)
@@ -733,6 +845,9 @@ fn handle_api(s: &AppState, method: &Method, path: &str, body: &[u8]) -> Respons
     match (method.as_str(), segs.as_slice()) {
         ("POST", ["api", "v2", "webhook_subscriptions"]) => {
             let r = parse_valid!(WebhookSubscriptionRequest, body, "webhook_subscriptions");
+            if r.scope == "till" && r.scope_reference.as_deref().is_some_and(till_invalid) {
+                return api_error(StatusCode::BAD_REQUEST, "Invalid scope reference");
+            }
             let id = uuid();
             let mut g = s.lock();
             g.subscriptions.push(Subscription {
@@ -769,7 +884,17 @@ fn handle_api(s: &AppState, method: &Method, path: &str, body: &[u8]) -> Respons
         }
         ("POST", ["api", "v2", "external_recipients"]) => {
             let r = parse_valid!(ExternalRecipientRequest, body, "external_recipients");
-            store_plain(s, "external_recipients", serde_json::to_value(&r).unwrap_or_default())
+            let id = uuid();
+            let mut g = s.lock();
+            if let Some(key) = external_recipient_key(&r) {
+                g.recipients.insert(key, id.clone());
+            }
+            g.docs.insert(
+                format!("external_recipients/{id}"),
+                serde_json::to_value(&r).unwrap_or_default(),
+            );
+            drop(g);
+            created(s, "/api/v2/external_recipients", &id)
         }
         ("POST", ["api", "v2", "send_money"]) => {
             let r = parse_valid!(SendMoneyRequest, body, "send_money");
@@ -801,7 +926,7 @@ fn handle_api(s: &AppState, method: &Method, path: &str, body: &[u8]) -> Respons
             create_payment_link(s, r)
         }
         ("POST", ["api", "v2", "payment_links", id, "cancel"]) => cancel_payment_link(s, id),
-        ("GET", ["api", version, collection, id]) => {
+        ("GET" | "HEAD", ["api", version, collection, id]) => {
             let key = format!("{collection}/{id}");
             let known = matches!(
                 (*version, *collection),
@@ -816,8 +941,8 @@ fn handle_api(s: &AppState, method: &Method, path: &str, body: &[u8]) -> Respons
                 _ => api_error(StatusCode::NOT_FOUND, "The specified resource could not be found"),
             }
         }
-        ("GET" | "POST", _) => api_error(StatusCode::NOT_FOUND, "The specified resource could not be found"),
-        _ => api_error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"),
+        // Wrong methods on documented paths were answered (405) in `handle`.
+        _ => api_error(StatusCode::NOT_FOUND, "The specified resource could not be found"),
     }
 }
 
@@ -930,6 +1055,109 @@ fn create_incoming_payment(s: &AppState, r: IncomingPaymentRequest) -> Response 
     created(s, "/api/v2/incoming_payments", &id)
 }
 
+/// Who an external recipient is, as a key: a send money to the same phone,
+/// account, till or paybill account reports the same `destination_reference`.
+fn recipient_key(kind: &str, parts: &[&str]) -> String {
+    let parts: Vec<&str> = parts.iter().map(|p| p.trim()).collect();
+    format!("{kind}:{}", parts.join(":"))
+}
+
+fn external_recipient_key(r: &ExternalRecipientRequest) -> Option<String> {
+    Some(match r {
+        ExternalRecipientRequest::MobileWallet { phone_number, .. } => recipient_key(
+            "mobile_wallet",
+            &[&validate::normalize_phone("phone_number", phone_number).ok()?],
+        ),
+        ExternalRecipientRequest::BankAccount {
+            bank_branch_ref,
+            account_number,
+            ..
+        } => recipient_key("bank_account", &[bank_branch_ref, account_number]),
+        ExternalRecipientRequest::Till { till_number, .. } => recipient_key("till", &[till_number]),
+        ExternalRecipientRequest::Paybill {
+            paybill_number,
+            paybill_account_number,
+            ..
+        } => recipient_key("paybill", &[paybill_number, paybill_account_number]),
+    })
+}
+
+/// What a disbursement says about its destination: `destination_reference`,
+/// and `nickname`/`favourite` for the destinations that carry them (L3887-3888).
+struct DisbursementTarget {
+    reference: String,
+    nickname_favourite: Option<(Value, bool)>,
+}
+
+/// The `destination_reference` of each destination: the `reference` that was
+/// sent (merchant wallets and bank accounts), else the id of the external
+/// recipient (the one created with `POST /api/v2/external_recipients` for the
+/// same phone, account, till or paybill account, or one the simulator records
+/// on the first payment, as the API saves recipients), the same every time.
+fn disbursement_targets(s: &Shared, dests: &[kopokopo::Destination]) -> Vec<DisbursementTarget> {
+    use kopokopo::Destination as D;
+    let mut g = s.lock();
+    dests
+        .iter()
+        .map(|d| {
+            let (key, nickname, favourite) = match d {
+                D::MerchantWallet { reference, .. } | D::MerchantBankAccount { reference, .. } => {
+                    return DisbursementTarget {
+                        reference: reference.clone(),
+                        nickname_favourite: None,
+                    };
+                }
+                D::MobileWallet {
+                    phone_number,
+                    nickname,
+                    favourite,
+                    ..
+                } => (
+                    recipient_key(
+                        "mobile_wallet",
+                        &[&validate::normalize_phone("phone_number", phone_number).unwrap_or_default()],
+                    ),
+                    nickname,
+                    favourite,
+                ),
+                D::BankAccount {
+                    bank_branch_ref,
+                    account_number,
+                    nickname,
+                    favourite,
+                    ..
+                } => (
+                    recipient_key("bank_account", &[bank_branch_ref, account_number]),
+                    nickname,
+                    favourite,
+                ),
+                D::Till {
+                    till_number,
+                    nickname,
+                    favourite,
+                    ..
+                } => (recipient_key("till", &[till_number]), nickname, favourite),
+                D::Paybill {
+                    paybill_number,
+                    paybill_account_number,
+                    nickname,
+                    favourite,
+                    ..
+                } => (
+                    recipient_key("paybill", &[paybill_number, paybill_account_number]),
+                    nickname,
+                    favourite,
+                ),
+            };
+            let reference = g.recipients.entry(key).or_insert_with(uuid).clone();
+            DisbursementTarget {
+                reference,
+                nickname_favourite: Some((json!(nickname), favourite.unwrap_or(false))),
+            }
+        })
+        .collect()
+}
+
 fn create_send_money(s: &AppState, r: SendMoneyRequest, body: &[u8]) -> Response {
     let id = uuid();
     let wire: Value = serde_json::from_slice(body).unwrap_or_default();
@@ -955,6 +1183,8 @@ fn create_send_money(s: &AppState, r: SendMoneyRequest, body: &[u8]) -> Response
         })
         .collect();
     let pending = phones.iter().any(|p| p.as_deref() == Some(PHONE_PENDING));
+    let targets = disbursement_targets(s, &r.destinations);
+    let settlement = s.settlement_reference.clone();
     let dests = r.destinations.clone();
     let finish: Option<Finish> = if pending {
         None
@@ -963,27 +1193,32 @@ fn create_send_money(s: &AppState, r: SendMoneyRequest, body: &[u8]) -> Response
             let mut total = total_amount(&dests);
             let mut disbursements = Vec::new();
             let mut errors = Vec::new();
-            for (dest, phone) in dests.iter().zip(phones.iter()) {
+            for ((dest, phone), target) in dests.iter().zip(phones.iter()).zip(targets) {
                 let failed = phone.as_deref() == Some(PHONE_INSUFFICIENT);
                 if failed {
                     errors.push(INSUFFICIENT);
                 }
-                disbursements.push(json!({
+                let mut disbursement = json!({
                     "status": if failed { "Failed" } else { "Transferred" },
                     "amount": dest.amount().to_string(),
                     "errors": if failed { json!([INSUFFICIENT]) } else { Value::Null },
                     "origination_time": iso_now(),
                     "destination_type": dest.destination_type(),
-                    "destination_reference": uuid(),
+                    "destination_reference": target.reference,
                     "transaction_reference": if failed { Value::Null } else { json!(docs::mpesa_reference()) },
                     "phone_number": phone,
-                }));
+                });
+                if let Some((nickname, favourite)) = target.nickname_favourite {
+                    disbursement["nickname"] = nickname;
+                    disbursement["favourite"] = json!(favourite);
+                }
+                disbursements.push(disbursement);
             }
             if dests.is_empty() {
                 total = "10000".into();
                 disbursements.push(json!({ "status": "Transferred", "amount": total, "errors": null,
                     "origination_time": iso_now(), "destination_type": "merchant_bank_account",
-                    "destination_reference": uuid(), "transaction_reference": null }));
+                    "destination_reference": settlement, "transaction_reference": null }));
             }
             let a = &mut d["data"]["attributes"];
             a["status"] = json!("Processed");
@@ -1060,6 +1295,22 @@ fn create_reversal(s: &AppState, r: ReversalRequest) -> Response {
             "_links": { "callback_url": r.callback_url, "self": self_link(s, "/api/v2/reversals", &id) }
         }),
     );
+    {
+        // A transaction whose reversal is still `Scheduled` cannot be reversed
+        // again (L5814-5819). Checked and recorded under one lock.
+        let mut g = s.lock();
+        let pending = g
+            .reversals_by_reference
+            .get(&r.transaction_reference)
+            .and_then(|earlier| g.docs.get(&format!("reversals/{earlier}")))
+            .is_some_and(|earlier| earlier["data"]["attributes"]["status"] == "Scheduled");
+        if pending {
+            return api_error_list(StatusCode::BAD_REQUEST, &[PENDING_REVERSAL]);
+        }
+        g.reversals_by_reference
+            .insert(r.transaction_reference.clone(), id.clone());
+        g.docs.insert(format!("reversals/{id}"), doc.clone());
+    }
     let reference = r.transaction_reference.to_ascii_uppercase();
     let finish: Option<Finish> = if reference.starts_with("PENDING") {
         None
@@ -1410,5 +1661,139 @@ mod tests {
             reason: "is required and must not be blank".into(),
         };
         assert_eq!(validation_message(&e), "Till number can't be blank");
+    }
+
+    #[test]
+    fn documented_texts() {
+        let e = |field: &str, reason: &str| K2Error::InvalidArgument {
+            field: field.into(),
+            reason: reason.into(),
+        };
+        assert_eq!(field_pattern("destinations[12].type"), "destinations.type");
+        let cases = [
+            (
+                "send_money",
+                "destinations[1].type",
+                "is required",
+                br#"{}"#.as_slice(),
+                Some("Destination type can't be blank"),
+            ),
+            (
+                "send_money",
+                "destinations[0].type",
+                "must be one of: x",
+                br#"{"destinations":[{"type":" "}]}"#,
+                Some("Destination type can't be blank"),
+            ),
+            (
+                "send_money",
+                "destinations[0].type",
+                "must be one of: x",
+                br#"{"destinations":[{"type":"x"}]}"#,
+                Some("Destination type is invalid"),
+            ),
+            (
+                "send_money",
+                "destinations[0].reference",
+                "missing field `reference`",
+                b"{}",
+                Some("Destination reference is invalid"),
+            ),
+            (
+                "external_recipients",
+                "type",
+                "is required",
+                b"{}",
+                Some("Invalid recipient type"),
+            ),
+            (
+                "external_recipients",
+                "external_recipient.bank_branch_ref",
+                "is required and must not be blank",
+                b"{}",
+                Some("Bank branch ref is not valid"),
+            ),
+            (
+                "merchant_wallets",
+                "first_name",
+                "missing field `first_name`",
+                b"{}",
+                Some("First name can't be blank"),
+            ),
+            (
+                "merchant_wallets",
+                "first_name",
+                "is too long (at most 1024 bytes)",
+                b"{}",
+                None,
+            ),
+            (
+                "polling",
+                "scope",
+                "must be one of: company, till",
+                b"{}",
+                Some("Scope is invalid"),
+            ),
+            (
+                "webhook_subscriptions",
+                "scope",
+                "must be one of: company, till",
+                b"{}",
+                None,
+            ),
+        ];
+        for (collection, field, reason, body, want) in cases {
+            assert_eq!(
+                documented_text(collection, &e(field, reason), body),
+                want,
+                "{collection} {field}"
+            );
+        }
+        assert_eq!(
+            validation_message(&e("last_name", "missing field `last_name`")),
+            "Last name can't be blank"
+        );
+    }
+
+    #[test]
+    fn routes_and_accept() {
+        assert_eq!(allowed_methods("/api/v2/send_money"), Some(ONLY_POST));
+        assert_eq!(allowed_methods("/api/v2/send_money/abc"), Some(ONLY_GET));
+        assert_eq!(allowed_methods("/api/v2/payment_links/abc/cancel"), Some(ONLY_POST));
+        assert_eq!(
+            allowed_methods("/api/v1/transaction_sms_notifications/abc"),
+            Some(ONLY_GET)
+        );
+        assert_eq!(allowed_methods("/oauth/token/info"), Some(ONLY_GET));
+        assert_eq!(allowed_methods("/api/v2/merchant_wallets/abc"), None);
+        assert_eq!(allowed_methods("/api/v2/nothing"), None);
+        let accepts = |values: &[&str]| {
+            let mut h = HeaderMap::new();
+            for v in values {
+                h.append(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+            }
+            accepts_json(&h)
+        };
+        for ok in [
+            &[][..],
+            &[""],
+            &["application/json"],
+            &["application/json; charset=utf-8"],
+            &["*/*"],
+            &["application/*;q=0.2"],
+            &["text/html", "application/json"],
+            &["text/html, APPLICATION/JSON"],
+        ] {
+            assert!(accepts(ok), "{ok:?}");
+        }
+        for refused in [
+            &["text/html"][..],
+            &["application/xml, text/*"],
+            &["application/json;q=0"],
+            &["application/json; q=0.000, */*;q=0"],
+            &["application/jsonx"],
+        ] {
+            assert!(!accepts(refused), "{refused:?}");
+        }
     }
 }

@@ -266,7 +266,11 @@ fn run_k2(args: &[&str], env_key: Option<&str>, stdin: &[u8]) -> std::process::O
         cmd.env("K2_API_KEY", k);
     }
     let mut child = cmd.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // A usage error exits before reading stdin: the write may then meet a
+    // closed pipe, which is not a failure of the command under test.
+    if let Err(e) = child.stdin.take().unwrap().write_all(stdin) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     child.wait_with_output().unwrap()
 }
 

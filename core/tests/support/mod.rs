@@ -175,11 +175,14 @@ pub fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
     let _ = stream.flush();
 }
 
-pub fn fixture(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+/// The shared fixtures folder, `tests/fixtures/` at the repository root.
+pub fn fixtures_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .join("tests/fixtures")
-        .join(name);
-    std::fs::read(path).unwrap()
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(fixtures_dir().join(name)).unwrap()
 }

@@ -59,6 +59,9 @@ export declare function decodeWebhook(body: Buffer): string
 /** Every stable error code. */
 export declare function errorCodes(): Array<string>
 
+/** The documented mobile network, `"Safaricom"` (any non-empty network is sent as given). */
+export declare const NETWORK_SAFARICOM: string
+
 /** Every operation name accepted by `NativeClient.execute`. */
 export declare function operations(): Array<string>
 
@@ -74,6 +77,12 @@ export declare function parseResult(body: Buffer, signature: string | undefined 
 
 /** Verifies the signature over the raw body, then parses the webhook (JSON text). */
 export declare function parseWebhook(body: Buffer, signature: string | undefined | null, apiKey: string): string
+
+/** The payment channel named in the documentation's table, `"M-PESA"`. */
+export declare const PAYMENT_CHANNEL_MPESA: string
+
+/** The STK push payment channel, `"M-PESA STK Push"` (the default). */
+export declare const PAYMENT_CHANNEL_STK_PUSH: string
 
 /** The production base URL. */
 export declare const PRODUCTION_URL: string

@@ -157,6 +157,25 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * The documented mobile network, `"Safaricom"`: the `network` of merchant
+ * wallets, mobile-wallet recipients and mobile-wallet destinations. Any
+ * other non-empty network is sent as given. Static; do not free it.
+ */
+extern const char K2_NETWORK_SAFARICOM[10];
+
+/**
+ * The STK push payment channel, `"M-PESA STK Push"`: the default
+ * `payment_channel` of an incoming payment. Static; do not free it.
+ */
+extern const char K2_PAYMENT_CHANNEL_STK_PUSH[16];
+
+/**
+ * The payment channel `"M-PESA"`, as the documentation's table names it.
+ * Any other non-empty channel is sent as given. Static; do not free it.
+ */
+extern const char K2_PAYMENT_CHANNEL_MPESA[7];
+
+/**
  * The library version, e.g. `"0.1.0"`.
  *
  * @return a static string; do not free it. Thread-safe.
@@ -253,6 +272,27 @@ uint16_t k2_error_http_status(const k2_error *err);
  * @return a string owned by `err` (valid until `k2_error_free(err)`), or NULL.
  */
 const char *k2_error_api_code(const k2_error *err);
+
+/**
+ * The number of messages the server sent with a `K2_STATUS_API_ERROR`: one
+ * for a text `error_message`, one per entry of the array form (the reversal
+ * error); 0 when the response had no error body, for every other kind of
+ * error, and when `err` is NULL.
+ *
+ * `k2_error_message()` shows them joined with `"; "`.
+ */
+size_t k2_error_api_message_count(const k2_error *err);
+
+/**
+ * Message number `index` (0 <= index < `k2_error_api_message_count(err)`)
+ * of a `K2_STATUS_API_ERROR`, in the order the server sent them, e.g.
+ * `"You cannot reverse a transaction in Pending Reversal"`.
+ *
+ * @return a string owned by `err` (valid until `k2_error_free(err)`; do not
+ *         free it), or NULL when `index` is out of range or `err` is NULL.
+ */
+const char *k2_error_api_message(const k2_error *err,
+                                 size_t index);
 
 /**
  * How long the server asked to wait before retrying (`Retry-After` of a
@@ -384,7 +424,8 @@ k2_status k2_token_info(const k2_client *client,
  *
  * @param client      the client (required; thread-safe).
  * @param params_json `{"event_type": "buygoods_transaction_received", "url": "https://...", "scope": "till",
- *                    "scope_reference": "000000"}` (required).
+ *                    "scope_reference": "000000"}` (required); `event_type` is one of the
+ *                    topics listed at `k2_parse_webhook()`.
  * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
  * @param err         optional error out-parameter.
  */
@@ -398,7 +439,9 @@ k2_status k2_create_webhook_subscription(const k2_client *client,
  *
  * @param client      the client (required; thread-safe).
  * @param params_json `{"till_number": "K000000", "phone_number": "0712345678", "amount": "150.00",
- *                    "callback_url": "https://...", "first_name": ..., "metadata": {...}}` (required).
+ *                    "callback_url": "https://...", "first_name": ..., "metadata": {...}}` (required);
+ *                    `payment_channel` defaults to `K2_PAYMENT_CHANNEL_STK_PUSH` (`K2_PAYMENT_CHANNEL_MPESA`
+ *                    is the other documented value).
  * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
  * @param err         optional error out-parameter.
  */
@@ -425,7 +468,8 @@ k2_status k2_get_incoming_payment(const k2_client *client,
  * Adds one of your mobile wallets (`POST /api/v2/merchant_wallets`, operation `create_merchant_wallet`).
  *
  * @param client      the client (required; thread-safe).
- * @param params_json `{"first_name": ..., "last_name": ..., "phone_number": ..., "network": "Safaricom"}` (required).
+ * @param params_json `{"first_name": ..., "last_name": ..., "phone_number": ..., "network": "Safaricom"}`
+ *                    (required; `K2_NETWORK_SAFARICOM` is the documented network).
  * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
  * @param err         optional error out-parameter.
  */
@@ -689,8 +733,19 @@ k2_status k2_verify_signature(const uint8_t *body,
  * "created_at": ..., "event_type": ..., "resource": {"kind": "transaction",
  * "value": {...}}, "links": {...}}` for the K2Connect structure, or
  * `{"structure": "daraja", "TransactionType": ..., "TransID": ..., ...}`
- * for the Daraja structure. Unknown topics give `"kind": "unknown"` with the
- * raw resource.
+ * for the Daraja structure (`ThirdPartyTransId` spelled as documented;
+ * Safaricom's `ThirdPartyTransID` is read too). Unknown topics give
+ * `"kind": "unknown"` with the raw resource.
+ *
+ * Typed topics, with their resource kind:
+ *  - `transaction`: `buygoods_transaction_received`,
+ *    `buygoods_transaction_reversed`, `b2b_transaction_received`,
+ *    `b2b_transaction_reversed`, `m2m_transaction_received` (sent by the live
+ *    API beyond the documentation; the paying merchant is
+ *    `resource.value.sending_merchant`), `card_transaction_received`,
+ *    `card_transaction_voided`, `card_transaction_reversed`;
+ *  - `settlement_transfer`: `settlement_transfer_completed`;
+ *  - `customer`: `customer_created`.
  *
  * @param body      the raw body bytes (may be NULL only when `body_len` is 0).
  * @param body_len  its length in bytes.
@@ -718,6 +773,10 @@ k2_status k2_parse_webhook(const uint8_t *body,
  * `{"kind": "incoming_payment" | "send_money" | "polling" | "sms_notification"
  * | "reversal" | "payment_link", "value": {...}}`, or
  * `{"kind": "unknown", "value": {"result_type": ..., "raw": {...}}}`.
+ * A version-1 result of `data.type` `payment` or `settlement_transfer` is
+ * `"kind": "send_money"`, whose `value.type` says which; the legacy
+ * settlement's total is `value.amount`, `{"currency": ..., "value": ...}`
+ * (`value` may be null).
  *
  * @param body      the raw body bytes (may be NULL only when `body_len` is 0).
  * @param body_len  its length in bytes.

@@ -294,7 +294,8 @@ pub unsafe extern "C" fn k2_token_info(
 ///
 /// @param client      the client (required; thread-safe).
 /// @param params_json `{"event_type": "buygoods_transaction_received", "url": "https://...", "scope": "till",
-///                    "scope_reference": "000000"}` (required).
+///                    "scope_reference": "000000"}` (required); `event_type` is one of the
+///                    topics listed at `k2_parse_webhook()`.
 /// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
 /// @param err         optional error out-parameter.
 #[unsafe(no_mangle)]
@@ -320,7 +321,9 @@ pub unsafe extern "C" fn k2_create_webhook_subscription(
 ///
 /// @param client      the client (required; thread-safe).
 /// @param params_json `{"till_number": "K000000", "phone_number": "0712345678", "amount": "150.00",
-///                    "callback_url": "https://...", "first_name": ..., "metadata": {...}}` (required).
+///                    "callback_url": "https://...", "first_name": ..., "metadata": {...}}` (required);
+///                    `payment_channel` defaults to `K2_PAYMENT_CHANNEL_STK_PUSH` (`K2_PAYMENT_CHANNEL_MPESA`
+///                    is the other documented value).
 /// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
 /// @param err         optional error out-parameter.
 #[unsafe(no_mangle)]
@@ -371,7 +374,8 @@ pub unsafe extern "C" fn k2_get_incoming_payment(
 /// Adds one of your mobile wallets (`POST /api/v2/merchant_wallets`, operation `create_merchant_wallet`).
 ///
 /// @param client      the client (required; thread-safe).
-/// @param params_json `{"first_name": ..., "last_name": ..., "phone_number": ..., "network": "Safaricom"}` (required).
+/// @param params_json `{"first_name": ..., "last_name": ..., "phone_number": ..., "network": "Safaricom"}`
+///                    (required; `K2_NETWORK_SAFARICOM` is the documented network).
 /// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
 /// @param err         optional error out-parameter.
 #[unsafe(no_mangle)]

@@ -109,6 +109,8 @@ pub struct k2_error {
     pub(crate) http_status: u16,
     pub(crate) retry_after_ms: u64,
     pub(crate) api_code: Option<CString>,
+    /// Every message of the response body, in order (`Error::error_messages`).
+    pub(crate) api_messages: Vec<CString>,
 }
 
 /// A C string from Rust text; interior NULs (never expected) become spaces.
@@ -153,6 +155,7 @@ impl k2_error {
                 } => Some(c_string(code.as_str())),
                 _ => None,
             },
+            api_messages: e.error_messages().iter().map(|m| c_string(m.as_str())).collect(),
         }
     }
 }

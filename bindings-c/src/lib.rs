@@ -56,6 +56,40 @@ pub extern "C" fn k2_status_name(status: i32) -> *const c_char {
     })
 }
 
+/// A Rust text constant as a NUL-terminated C string, checked at compile
+/// time: `N` must be its length plus one, and it must hold no NUL.
+const fn c_text<const N: usize>(s: &str) -> [c_char; N] {
+    let b = s.as_bytes();
+    assert!(
+        b.len() + 1 == N,
+        "C text length must be the Rust text's length plus one"
+    );
+    let mut out = [0 as c_char; N];
+    let mut i = 0;
+    while i < b.len() {
+        assert!(b[i] != 0, "C text must not contain NUL");
+        out[i] = b[i] as c_char;
+        i += 1;
+    }
+    out
+}
+
+/// The documented mobile network, `"Safaricom"`: the `network` of merchant
+/// wallets, mobile-wallet recipients and mobile-wallet destinations. Any
+/// other non-empty network is sent as given. Static; do not free it.
+#[unsafe(no_mangle)]
+pub static K2_NETWORK_SAFARICOM: [c_char; 10] = c_text(kopokopo::requests::NETWORK_SAFARICOM);
+
+/// The STK push payment channel, `"M-PESA STK Push"`: the default
+/// `payment_channel` of an incoming payment. Static; do not free it.
+#[unsafe(no_mangle)]
+pub static K2_PAYMENT_CHANNEL_STK_PUSH: [c_char; 16] = c_text(kopokopo::requests::PAYMENT_CHANNEL_STK_PUSH);
+
+/// The payment channel `"M-PESA"`, as the documentation's table names it.
+/// Any other non-empty channel is sent as given. Static; do not free it.
+#[unsafe(no_mangle)]
+pub static K2_PAYMENT_CHANNEL_MPESA: [c_char; 7] = c_text(kopokopo::requests::PAYMENT_CHANNEL_MPESA);
+
 fn operation_names() -> &'static [std::ffi::CString] {
     static NAMES: OnceLock<Vec<std::ffi::CString>> = OnceLock::new();
     NAMES.get_or_init(|| {
@@ -188,6 +222,33 @@ pub unsafe extern "C" fn k2_error_api_code(err: *const k2_error) -> *const c_cha
     })
 }
 
+/// The number of messages the server sent with a `K2_STATUS_API_ERROR`: one
+/// for a text `error_message`, one per entry of the array form (the reversal
+/// error); 0 when the response had no error body, for every other kind of
+/// error, and when `err` is NULL.
+///
+/// `k2_error_message()` shows them joined with `"; "`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_error_api_message_count(err: *const k2_error) -> usize {
+    with_error(err, 0, |e| e.api_messages.len())
+}
+
+/// Message number `index` (0 <= index < `k2_error_api_message_count(err)`)
+/// of a `K2_STATUS_API_ERROR`, in the order the server sent them, e.g.
+/// `"You cannot reverse a transaction in Pending Reversal"`.
+///
+/// @return a string owned by `err` (valid until `k2_error_free(err)`; do not
+///         free it), or NULL when `index` is out of range or `err` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_error_api_message(err: *const k2_error, index: usize) -> *const c_char {
+    with_error(err, std::ptr::null(), |e| {
+        e.api_messages
+            .get(index)
+            .map(|m| m.as_ptr())
+            .unwrap_or(std::ptr::null())
+    })
+}
+
 /// How long the server asked to wait before retrying (`Retry-After` of a
 /// `K2_STATUS_RATE_LIMITED` error), in milliseconds.
 ///
@@ -277,6 +338,69 @@ mod tests {
         }
         assert_eq!(k2_operation_count(), kopokopo::dynamic::OPERATIONS.len());
         assert!(k2_operation_name(k2_operation_count()).is_null());
+    }
+
+    #[test]
+    fn request_constants_are_the_cores() {
+        // SAFETY: NUL-terminated by construction.
+        let text = |a: &[c_char]| unsafe { CStr::from_ptr(a.as_ptr()) }.to_str().unwrap().to_string();
+        assert_eq!(text(&K2_NETWORK_SAFARICOM), kopokopo::requests::NETWORK_SAFARICOM);
+        assert_eq!(
+            text(&K2_PAYMENT_CHANNEL_STK_PUSH),
+            kopokopo::requests::PAYMENT_CHANNEL_STK_PUSH
+        );
+        assert_eq!(
+            text(&K2_PAYMENT_CHANNEL_MPESA),
+            kopokopo::requests::PAYMENT_CHANNEL_MPESA
+        );
+        assert_eq!(
+            kopokopo::requests::PAYMENT_CHANNELS.to_vec(),
+            vec![text(&K2_PAYMENT_CHANNEL_STK_PUSH), text(&K2_PAYMENT_CHANNEL_MPESA)]
+        );
+        let header = include_str!("../include/kopokopo.h");
+        for name in [
+            "K2_NETWORK_SAFARICOM",
+            "K2_PAYMENT_CHANNEL_STK_PUSH",
+            "K2_PAYMENT_CHANNEL_MPESA",
+        ] {
+            assert!(
+                header.contains(&format!("extern const char {name}[")),
+                "{name} not in the header"
+            );
+        }
+    }
+
+    #[test]
+    fn header_lists_every_topic() {
+        let header = include_str!("../include/kopokopo.h");
+        for topic in kopokopo::Topic::KNOWN {
+            assert!(
+                header.contains(&format!("`{}`", topic.as_str())),
+                "topic {topic} not listed in the header"
+            );
+        }
+    }
+
+    #[test]
+    fn api_messages() {
+        let core = kopokopo::Error::Api {
+            http_status: 400,
+            error_code: Some("400".into()),
+            error_message: "first; second".into(),
+            error_messages: vec!["first".into(), "second".into()],
+        };
+        let err = Box::into_raw(Box::new(ffi::k2_error::from_core(&core)));
+        unsafe {
+            assert_eq!(k2_error_api_message_count(err), 2);
+            assert_eq!(CStr::from_ptr(k2_error_api_message(err, 0)).to_str().unwrap(), "first");
+            assert_eq!(CStr::from_ptr(k2_error_api_message(err, 1)).to_str().unwrap(), "second");
+            assert!(k2_error_api_message(err, 2).is_null());
+            assert_eq!(k2_error_api_message_count(ptr::null()), 0);
+            assert!(k2_error_api_message(ptr::null(), 0).is_null());
+            k2_error_free(err);
+        }
+        let other = ffi::k2_error::from_core(&kopokopo::Error::Decode { message: "m".into() });
+        assert!(other.api_messages.is_empty());
     }
 
     #[test]

@@ -117,8 +117,19 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
 /// "created_at": ..., "event_type": ..., "resource": {"kind": "transaction",
 /// "value": {...}}, "links": {...}}` for the K2Connect structure, or
 /// `{"structure": "daraja", "TransactionType": ..., "TransID": ..., ...}`
-/// for the Daraja structure. Unknown topics give `"kind": "unknown"` with the
-/// raw resource.
+/// for the Daraja structure (`ThirdPartyTransId` spelled as documented;
+/// Safaricom's `ThirdPartyTransID` is read too). Unknown topics give
+/// `"kind": "unknown"` with the raw resource.
+///
+/// Typed topics, with their resource kind:
+///  - `transaction`: `buygoods_transaction_received`,
+///    `buygoods_transaction_reversed`, `b2b_transaction_received`,
+///    `b2b_transaction_reversed`, `m2m_transaction_received` (sent by the live
+///    API beyond the documentation; the paying merchant is
+///    `resource.value.sending_merchant`), `card_transaction_received`,
+///    `card_transaction_voided`, `card_transaction_reversed`;
+///  - `settlement_transfer`: `settlement_transfer_completed`;
+///  - `customer`: `customer_created`.
 ///
 /// @param body      the raw body bytes (may be NULL only when `body_len` is 0).
 /// @param body_len  its length in bytes.
@@ -154,6 +165,10 @@ pub unsafe extern "C" fn k2_parse_webhook(
 /// `{"kind": "incoming_payment" | "send_money" | "polling" | "sms_notification"
 /// | "reversal" | "payment_link", "value": {...}}`, or
 /// `{"kind": "unknown", "value": {"result_type": ..., "raw": {...}}}`.
+/// A version-1 result of `data.type` `payment` or `settlement_transfer` is
+/// `"kind": "send_money"`, whose `value.type` says which; the legacy
+/// settlement's total is `value.amount`, `{"currency": ..., "value": ...}`
+/// (`value` may be null).
 ///
 /// @param body      the raw body bytes (may be NULL only when `body_len` is 0).
 /// @param body_len  its length in bytes.

@@ -8,6 +8,9 @@ Reads:
   tests/vectors/errors.json       (required) validation and response error cases
   tests/fixtures/webhook.*.json   webhook payloads (parsed by k2_parse_webhook)
   tests/fixtures/result.*.json    result payloads (parsed by k2_parse_result)
+  tests/fixtures/live/{webhook,result}.*.json   the same, for payloads the live
+                                  API sends beyond the documentation
+  NAMED_FIXTURES below            other fixture files the tests read by name
 
 Writes OUT_HEADER with static arrays of plain C structs (bytes as integer
 initialisers, text as octal-escaped literals) so that no vector depends on a
@@ -48,6 +51,17 @@ def cases_of(doc, key="cases"):
             if isinstance(doc.get(k), list):
                 return doc[k]
     raise SystemExit(f"unrecognised vector file layout (expected a list or {{'{key}': [...]}})")
+
+
+# Fixture files the C tests read by name (k2v_fixture() in k2_test.c).
+NAMED_FIXTURES = [
+    "error.reversal.json",
+    "response.token_info.json",
+    "response.payment_link.status.alt.json",
+    "variants/response.send_money.status.legacy_settlement_transfer.json",
+    "live/webhook.m2m_transaction_received.k2.json",
+    "live/result.payment.v1.json",
+]
 
 
 def main() -> None:
@@ -138,21 +152,37 @@ def main() -> None:
     # ------------------------------------------------------------ payloads
     lines.append("typedef struct { const char *name; int is_result; size_t body_len; const unsigned char *body; } k2v_payload;")
     entries = []
-    fixtures = sorted(glob.glob(os.path.join(root, "tests", "fixtures", "webhook.*.json"))) + sorted(
-        glob.glob(os.path.join(root, "tests", "fixtures", "result.*.json"))
-    )
+    fixture_dir = os.path.join(root, "tests", "fixtures")
+    fixtures = []
+    for pattern in ("webhook.*.json", "live/webhook.*.json", "result.*.json", "live/result.*.json"):
+        fixtures += sorted(glob.glob(os.path.join(fixture_dir, pattern)))
     for i, path in enumerate(fixtures):
         with open(path, "rb") as f:
             body = f.read()
-        name = os.path.basename(path)
+        name = os.path.relpath(path, fixture_dir).replace(os.sep, "/")
+        is_result = os.path.basename(path).startswith("result.")
         lines.append(f"static const unsigned char k2v_payload_body_{i}[] = {c_bytes(body)};")
-        entries.append(f"    {{{c_str(name)}, {1 if name.startswith('result.') else 0}, {len(body)}, k2v_payload_body_{i}}},")
+        entries.append(f"    {{{c_str(name)}, {1 if is_result else 0}, {len(body)}, k2v_payload_body_{i}}},")
     if not entries:
         raise SystemExit("no webhook/result fixtures found under tests/fixtures")
     lines.append("static const k2v_payload K2V_PAYLOADS[] = {")
     lines += entries
     lines.append("};")
     lines.append(f"#define K2V_PAYLOAD_COUNT {len(entries)}")
+    lines.append("")
+
+    # ------------------------------------------------------- named fixtures
+    lines.append("typedef struct { const char *name; size_t body_len; const unsigned char *body; } k2v_fixture_file;")
+    entries = []
+    for i, name in enumerate(NAMED_FIXTURES):
+        with open(os.path.join(fixture_dir, *name.split("/")), "rb") as f:
+            body = f.read()
+        lines.append(f"static const unsigned char k2v_named_body_{i}[] = {c_bytes(body)};")
+        entries.append(f"    {{{c_str(name)}, {len(body)}, k2v_named_body_{i}}},")
+    lines.append("static const k2v_fixture_file K2V_FIXTURES[] = {")
+    lines += entries
+    lines.append("};")
+    lines.append(f"#define K2V_FIXTURE_COUNT {len(entries)}")
     lines.append("")
 
     tmp = out_path + ".tmp"

@@ -182,6 +182,8 @@ static void test_static_functions(void) {
     CHECK(k2_error_retry_after_ms(NULL) == 0, "retry after of NULL");
     CHECK(k2_error_status(NULL) == K2_STATUS_OK, "status of NULL");
     CHECK(k2_error_api_code(NULL) == NULL, "api code of NULL");
+    CHECK(k2_error_api_message_count(NULL) == 0, "api message count of NULL");
+    CHECK(k2_error_api_message(NULL, 0) == NULL, "api message of NULL");
 }
 
 static void test_client_new(void) {
@@ -422,6 +424,22 @@ static void test_error_vectors(void) {
         if (v->error_message)
             CHECK(contains(k2_error_message(err), v->error_message), "response vector %s: message %s", v->name,
                   str_or(k2_error_message(err)));
+        /* The server's messages, joined with "; ", are the API error's error_message. */
+        size_t n = k2_error_api_message_count(err);
+        if (strcmp(v->code, "api_error") != 0)
+            CHECK(n == 0, "response vector %s: %zu api messages on a %s", v->name, n, v->code);
+        else if (n > 0 && v->error_message) {
+            char joined[2048] = {0};
+            for (size_t m = 0; m < n; m++) {
+                const char *msg = k2_error_api_message(err, m);
+                CHECK(msg != NULL, "response vector %s: api message %zu", v->name, m);
+                if (m)
+                    strncat(joined, "; ", sizeof joined - strlen(joined) - 1);
+                strncat(joined, str_or(msg), sizeof joined - strlen(joined) - 1);
+            }
+            CHECK(strcmp(joined, v->error_message) == 0, "response vector %s: api messages \"%s\", want \"%s\"",
+                  v->name, joined, v->error_message);
+        }
         if (v->retry_after_secs >= 0)
             CHECK(k2_error_retry_after_ms(err) == (uint64_t)v->retry_after_secs * 1000, "response vector %s: %llu",
                   v->name, (unsigned long long)k2_error_retry_after_ms(err));
@@ -914,10 +932,19 @@ static void test_mock(void) {
     free(create_and_get(c, "create_webhook_subscription", params, NULL, NULL));
 
     /* Accounts and recipients. */
-    free(create_and_get(c, "create_merchant_wallet",
-                        "{\"first_name\":\"Jane\",\"last_name\":\"Doe\",\"phone_number\":\"0712345678\","
-                        "\"network\":\"Safaricom\"}",
-                        NULL, NULL));
+    snprintf(params, sizeof params,
+             "{\"first_name\":\"Jane\",\"last_name\":\"Doe\",\"phone_number\":\"0712345678\",\"network\":\"%s\"}",
+             K2_NETWORK_SAFARICOM);
+    free(create_and_get(c, "create_merchant_wallet", params, NULL, NULL));
+    /* Both documented payment channels are accepted. */
+    const char *channels[] = {K2_PAYMENT_CHANNEL_STK_PUSH, K2_PAYMENT_CHANNEL_MPESA};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(params, sizeof params,
+                 "{\"till_number\":\"K000000\",\"phone_number\":\"0712345678\",\"amount\":\"10\","
+                 "\"payment_channel\":\"%s\",\"callback_url\":\"%s\"}",
+                 channels[i], cb);
+        free(create_and_get(c, "create_incoming_payment", params, NULL, NULL));
+    }
     free(create_and_get(c, "create_merchant_bank_account",
                         "{\"account_name\":\"Jane Doe\",\"bank_branch_ref\":\"633aa26c-7b7c-4091-ae28-96c0687cf886\","
                         "\"account_number\":\"1234567890\",\"settlement_method\":\"EFT\"}",
@@ -1068,6 +1095,163 @@ static void test_mock(void) {
     }
 }
 
+static const k2v_fixture_file *k2v_fixture(const char *name) {
+    for (size_t i = 0; i < K2V_FIXTURE_COUNT; i++)
+        if (strcmp(K2V_FIXTURES[i].name, name) == 0)
+            return &K2V_FIXTURES[i];
+    CHECK(0, "fixture %s is not embedded (gen_vectors.py NAMED_FIXTURES)", name);
+    return NULL;
+}
+
+/* Parses a response body through k2_parse_response; returns the JSON or NULL. */
+static char *parse_ok(const char *operation, const char *params, const uint8_t *body, size_t len) {
+    char *out = NULL;
+    k2_error *err = NULL;
+    k2_status st = k2_parse_response(operation, params, 200, "{}", body, len, &out, &err);
+    CHECK(st == K2_STATUS_OK && out && !err, "%s: %s %s", operation, k2_status_name(st), str_or(k2_error_message(err)));
+    k2_error_free(err);
+    return out;
+}
+
+/* Parses a signed webhook or result payload; returns the JSON or NULL. */
+static char *parse_payload(parse_fn parse, const k2v_fixture_file *f) {
+    char *sig = NULL, *json = NULL;
+    k2_error *err = NULL;
+    CHECK(k2_sign(f->body, f->body_len, "key", &sig) == K2_STATUS_OK, "sign %s", f->name);
+    k2_status st = parse(f->body, f->body_len, sig, "key", &json, &err);
+    CHECK(st == K2_STATUS_OK && json, "parse %s: %s %s", f->name, k2_status_name(st), str_or(k2_error_message(err)));
+    k2_error_free(err);
+    k2_string_free(sig);
+    return json;
+}
+
+/* Every message of an API error body: the documented reversal error, whose
+ * error_message is an array, through k2_parse_response. */
+static void test_api_messages(void) {
+    const char *params = "{\"transaction_reference\":\"5d894b0f-b07e-4304-ab4a-d54b80bc7286\","
+                         "\"reason\":\"Testing Reversals\",\"callback_url\":\"https://a.example/cb\"}";
+    const char *pending = "You cannot reverse a transaction in Pending Reversal";
+    const k2v_fixture_file *f = k2v_fixture("error.reversal.json");
+    if (f) {
+        char *out = (char *)0x1;
+        k2_error *err = NULL;
+        k2_status st = k2_parse_response("create_reversal", params, 400, "{}", f->body, f->body_len, &out, &err);
+        CHECK(st == K2_STATUS_API_ERROR && out == NULL && err, "reversal error: %s", k2_status_name(st));
+        CHECK(k2_error_http_status(err) == 400, "reversal error: http %u", k2_error_http_status(err));
+        CHECK(strcmp(str_or(k2_error_api_code(err)), "400") == 0, "reversal error: api code %s",
+              str_or(k2_error_api_code(err)));
+        CHECK(k2_error_api_message_count(err) == 1, "reversal error: %zu messages", k2_error_api_message_count(err));
+        CHECK(strcmp(str_or(k2_error_api_message(err, 0)), pending) == 0, "reversal error: message 0 %s",
+              str_or(k2_error_api_message(err, 0)));
+        CHECK(k2_error_api_message(err, 1) == NULL, "reversal error: message 1 out of range");
+        CHECK(k2_error_api_message(err, (size_t)-1) == NULL, "reversal error: message SIZE_MAX out of range");
+        CHECK(contains(k2_error_message(err), pending), "reversal error: %s", str_or(k2_error_message(err)));
+        /* The strings belong to the error: stable across calls. */
+        CHECK(k2_error_api_message(err, 0) == k2_error_api_message(err, 0), "same pointer");
+        k2_error_free(err);
+    }
+
+    /* Two messages: both, in order; the description joins them. */
+    const char *two = "{\"error_code\":400,\"error_message\":[\"You cannot reverse a transaction in Pending Reversal\","
+                      "\"Second\"]}";
+    char *out = NULL;
+    k2_error *err = NULL;
+    k2_status st = k2_parse_response("create_reversal", params, 400, "{}", (const uint8_t *)two, strlen(two), &out, &err);
+    CHECK(st == K2_STATUS_API_ERROR, "two messages: %s", k2_status_name(st));
+    CHECK(k2_error_api_message_count(err) == 2, "two messages: %zu", k2_error_api_message_count(err));
+    CHECK(strcmp(str_or(k2_error_api_message(err, 0)), pending) == 0, "two messages: 0 %s",
+          str_or(k2_error_api_message(err, 0)));
+    CHECK(strcmp(str_or(k2_error_api_message(err, 1)), "Second") == 0, "two messages: 1 %s",
+          str_or(k2_error_api_message(err, 1)));
+    CHECK(contains(k2_error_message(err), "Pending Reversal; Second"), "two messages: %s", str_or(k2_error_message(err)));
+    k2_error_free(err);
+
+    /* A text error_message is one message; no body, none. */
+    const char *one = "{\"error_code\":404,\"error_message\":\"Payment link not found\"}";
+    err = NULL;
+    st = k2_parse_response("get_payment_link", "{\"id\":\"x\"}", 404, "{}", (const uint8_t *)one, strlen(one), &out, &err);
+    CHECK(st == K2_STATUS_API_ERROR && k2_error_api_message_count(err) == 1 &&
+              strcmp(str_or(k2_error_api_message(err, 0)), "Payment link not found") == 0,
+          "text message: %s %zu", k2_status_name(st), k2_error_api_message_count(err));
+    k2_error_free(err);
+    err = NULL;
+    st = k2_parse_response("create_reversal", params, 400, "{}", NULL, 0, &out, &err);
+    CHECK(st == K2_STATUS_API_ERROR && k2_error_api_message_count(err) == 0 && k2_error_api_message(err, 0) == NULL,
+          "no body: %s %zu", k2_status_name(st), k2_error_api_message_count(err));
+    k2_error_free(err);
+
+    /* Other kinds of error carry none. */
+    err = NULL;
+    st = k2_parse_response("no_such_operation", "{}", 200, "{}", NULL, 0, &out, &err);
+    CHECK(st == K2_STATUS_INVALID_ARGUMENT && k2_error_api_message_count(err) == 0, "invalid argument: %zu",
+          k2_error_api_message_count(err));
+    k2_error_free(err);
+}
+
+/* Shapes added to the core: m2m webhooks, version-1 results, legacy settlement
+ * amounts, payment-link initiator_name, token-info created_at as text. The
+ * results are JSON from the core, so the new fields are simply there. */
+static void test_live_shapes(void) {
+    const k2v_fixture_file *f = k2v_fixture("live/webhook.m2m_transaction_received.k2.json");
+    char *json = f ? parse_payload(k2_parse_webhook, f) : NULL;
+    CHECK(contains(json, "\"topic\":\"m2m_transaction_received\""), "m2m topic: %s", str_or(json));
+    CHECK(contains(json, "\"kind\":\"transaction\""), "m2m resource kind: %s", str_or(json));
+    CHECK(contains(json, "\"sending_merchant\":\"Acme Wholesalers\""), "m2m sending_merchant: %s", str_or(json));
+    char *merchant = json_str(json, "sending_merchant");
+    CHECK(merchant && strcmp(merchant, "Acme Wholesalers") == 0, "m2m sending_merchant %s", str_or(merchant));
+    free(merchant);
+    k2_string_free(json);
+
+    f = k2v_fixture("live/result.payment.v1.json");
+    json = f ? parse_payload(k2_parse_result, f) : NULL;
+    CHECK(contains(json, "\"kind\":\"send_money\"") && contains(json, "\"type\":\"payment\""), "v1 payment: %s",
+          str_or(json));
+    CHECK(contains(json, "\"transaction_reference\":\"PBF9XYZ123\""), "v1 payment: %s", str_or(json));
+    k2_string_free(json);
+
+    f = k2v_fixture("variants/response.send_money.status.legacy_settlement_transfer.json");
+    json = f ? parse_payload(k2_parse_result, f) : NULL;
+    CHECK(contains(json, "\"kind\":\"send_money\"") && contains(json, "\"type\":\"settlement_transfer\""),
+          "legacy settlement result: %s", str_or(json));
+    CHECK(contains(json, "\"amount\":{\"currency\":\"KES\",\"value\":null}"), "legacy amount: %s", str_or(json));
+    k2_string_free(json);
+    if (f) {
+        json = parse_ok("get_send_money", "{\"id\":\"01aece24-e596-4f5c-9ace-9eb1a0939dda\"}", f->body, f->body_len);
+        CHECK(contains(json, "\"type\":\"settlement_transfer\"") &&
+                  contains(json, "\"amount\":{\"currency\":\"KES\",\"value\":null}"),
+              "legacy settlement status: %s", str_or(json));
+        k2_string_free(json);
+    }
+
+    f = k2v_fixture("response.payment_link.status.alt.json");
+    if (f) {
+        json = parse_ok("get_payment_link", "{\"id\":\"2eab4ca0-1724-4c90-a734-0fb5ffc4391c\"}", f->body, f->body_len);
+        CHECK(contains(json, "\"initiator_name\":\"David Kariuki Mwangi\""), "initiator_name: %s", str_or(json));
+        k2_string_free(json);
+    }
+
+    f = k2v_fixture("response.token_info.json");
+    if (f) {
+        json = parse_ok("token_info", "{}", f->body, f->body_len);
+        CHECK(contains(json, "\"created_at\":\"1613376955\""), "token info created_at as text: %s", str_or(json));
+        k2_string_free(json);
+    }
+}
+
+/* The documented request values, from the core's constants. */
+static void test_request_constants(void) {
+    CHECK(strcmp(K2_NETWORK_SAFARICOM, "Safaricom") == 0, "K2_NETWORK_SAFARICOM = %s", K2_NETWORK_SAFARICOM);
+    CHECK(strcmp(K2_PAYMENT_CHANNEL_STK_PUSH, "M-PESA STK Push") == 0, "K2_PAYMENT_CHANNEL_STK_PUSH = %s",
+          K2_PAYMENT_CHANNEL_STK_PUSH);
+    CHECK(strcmp(K2_PAYMENT_CHANNEL_MPESA, "M-PESA") == 0, "K2_PAYMENT_CHANNEL_MPESA = %s", K2_PAYMENT_CHANNEL_MPESA);
+    CHECK(sizeof K2_NETWORK_SAFARICOM == strlen(K2_NETWORK_SAFARICOM) + 1, "array size");
+    CHECK(sizeof K2_PAYMENT_CHANNEL_STK_PUSH == strlen(K2_PAYMENT_CHANNEL_STK_PUSH) + 1, "array size");
+    CHECK(sizeof K2_PAYMENT_CHANNEL_MPESA == strlen(K2_PAYMENT_CHANNEL_MPESA) + 1, "array size");
+    /* Usable where a constant address is required. */
+    static const char *const channels[] = {K2_PAYMENT_CHANNEL_STK_PUSH, K2_PAYMENT_CHANNEL_MPESA};
+    CHECK(channels[0] != channels[1] && strcmp(channels[0], channels[1]) != 0, "distinct channels");
+}
+
 struct run {
     int argc;
     char **argv;
@@ -1086,6 +1270,9 @@ static void *run_tests(void *p) {
         test_error_vectors();
         test_signatures();
         test_payloads();
+        test_api_messages();
+        test_live_shapes();
+        test_request_constants();
     } else if (strcmp(mode, "mock") == 0 && r->argc > 2) {
         FILE *f = fopen(r->argv[2], "r");
         if (!f || !fgets(base_url, sizeof base_url, f)) {

@@ -2,7 +2,7 @@
 // The one place where errors are mapped. The native addon throws (or rejects
 // with) an Error whose message is a JSON payload built from the core's
 // `kopokopo::Error`: {"kopokopo":true,"error":{"code", "message", "field",
-// "httpStatus", "errorCode", "errorMessage", "retryAfter"}}. `mapError` turns
+// "httpStatus", "errorCode", "errorMessage", "errorMessages", "retryAfter"}}. `mapError` turns
 // it into the subclass of `KopoKopoError` for its stable `code`. The core
 // guarantees that none of these fields ever contains a secret.
 
@@ -35,27 +35,34 @@ class AuthenticationError extends KopoKopoError {
   }
 }
 
+/** A list of messages as a fresh array of strings (empty when absent). */
+const messageList = (messages) => (Array.isArray(messages) ? messages.map(String) : [])
+
 /** The API answered with an error status. */
 class ApiError extends KopoKopoError {
-  constructor(message, httpStatus, errorCode, errorMessage, options) {
+  constructor(message, httpStatus, errorCode, errorMessage, errorMessages, options) {
     super(message, 'api_error', options)
     this.httpStatus = httpStatus
     /** `error_code` of the response body, or null. */
     this.errorCode = errorCode ?? null
-    /** `error_message` of the response body (or the status text). */
+    /** `error_message` of the response body (an array joined with "; "), or the status text. */
     this.errorMessage = errorMessage ?? ''
+    /** Every message of the response body, in order (the reversal error sends several); empty without a body. */
+    this.errorMessages = messageList(errorMessages)
   }
 }
 
 /** HTTP 429: too many requests. */
 class RateLimitError extends KopoKopoError {
-  constructor(message, retryAfter, errorMessage, options) {
+  constructor(message, retryAfter, errorMessage, errorMessages, options) {
     super(message, 'rate_limited', options)
     this.httpStatus = 429
     /** Seconds the server asked us to wait (`Retry-After`), or null. */
     this.retryAfter = retryAfter ?? null
     /** The server's message, if any. */
     this.errorMessage = errorMessage ?? ''
+    /** The messages the core reports for a 429 (as for ApiError). */
+    this.errorMessages = messageList(errorMessages)
   }
 }
 
@@ -104,9 +111,9 @@ function fromPayload(p) {
     case 'authentication_failed':
       return new AuthenticationError(p.message, p.httpStatus, p.errorMessage)
     case 'api_error':
-      return new ApiError(p.message, p.httpStatus, p.errorCode, p.errorMessage)
+      return new ApiError(p.message, p.httpStatus, p.errorCode, p.errorMessage, p.errorMessages)
     case 'rate_limited':
-      return new RateLimitError(p.message, p.retryAfter, p.errorMessage)
+      return new RateLimitError(p.message, p.retryAfter, p.errorMessage, p.errorMessages)
     case 'transport_error':
       return new TransportError(p.message)
     case 'timeout':

@@ -8,8 +8,8 @@
 //   always give strings; requests accept a string or an integer `number`
 //   (a number with a fraction is refused with InvalidArgumentError).
 // * Timestamps are ISO 8601 strings as the API sends them
-//   (e.g. "2021-04-12T08:50:22+03:00"), except `TokenInfo.createdAt`, which
-//   the API sends as epoch seconds.
+//   (e.g. "2021-04-12T08:50:22+03:00"); `TokenInfo.createdAt` is text that
+//   holds epoch seconds ("1613376955") or an ISO 8601 timestamp.
 // * `metadata` objects are passed through exactly as given (keys unchanged).
 
 /// <reference types="node" />
@@ -52,17 +52,22 @@ export interface ClientOptions {
 
 // ------------------------------------------------------------- requests
 
+/** The webhook topics a subscription may name (`eventType`), and the `topic` of a K2 webhook. */
+export type WebhookEventType =
+  | 'buygoods_transaction_received'
+  | 'buygoods_transaction_reversed'
+  | 'b2b_transaction_received'
+  | 'b2b_transaction_reversed'
+  /** A merchant-to-merchant payment was received (resource: a Transaction with `sendingMerchant`). */
+  | 'm2m_transaction_received'
+  | 'settlement_transfer_completed'
+  | 'card_transaction_received'
+  | 'card_transaction_voided'
+  | 'card_transaction_reversed'
+  | 'customer_created'
+
 export interface WebhookSubscriptionRequest {
-  eventType:
-    | 'buygoods_transaction_received'
-    | 'buygoods_transaction_reversed'
-    | 'b2b_transaction_received'
-    | 'b2b_transaction_reversed'
-    | 'settlement_transfer_completed'
-    | 'card_transaction_received'
-    | 'card_transaction_voided'
-    | 'card_transaction_reversed'
-    | 'customer_created'
+  eventType: WebhookEventType
   url: string
   scope: 'company' | 'till'
   /** Your till number; required when scope is 'till'. */
@@ -72,8 +77,8 @@ export interface WebhookSubscriptionRequest {
 }
 
 export interface IncomingPaymentRequest {
-  /** Default 'M-PESA STK Push'. */
-  paymentChannel?: string
+  /** Default PAYMENT_CHANNEL_STK_PUSH ('M-PESA STK Push'); PAYMENT_CHANNEL_MPESA ('M-PESA') is also documented. */
+  paymentChannel?: 'M-PESA STK Push' | 'M-PESA' | (string & {})
   tillNumber: string
   /** Normalised to +254...; 07..., 2547... and +2547... are accepted. */
   phoneNumber: string
@@ -236,8 +241,8 @@ export interface TokenInfo {
   scope: string[]
   expiresIn: number | null
   application: { uid: string | null } | null
-  /** Epoch seconds (the API sends an integer here). */
-  createdAt: number | null
+  /** Creation time as text: epoch seconds ("1613376955") or an ISO 8601 timestamp, as the API sent it. */
+  createdAt: string | null
 }
 
 /** The answer to every create call. */
@@ -249,6 +254,8 @@ export interface Created {
 
 export interface CancelledPaymentLink {
   message: string | null
+  /** The cancelled link, when the response carries its `data` document. */
+  paymentLink: PaymentLink | null
 }
 
 export interface Transaction {
@@ -268,6 +275,8 @@ export interface Transaction {
   sendingTill: string | null
   customerCcNumber: string | null
   settled: boolean | null
+  /** The paying merchant of an `m2m_transaction_received` webhook. */
+  sendingMerchant: string | null
 }
 
 export interface IncomingPayment {
@@ -312,8 +321,15 @@ export interface Disbursement {
   phoneNumber: string | null
 }
 
+/** An amount object, `{currency, value}` (the value may be null). */
+export interface MoneyAmount {
+  currency: string | null
+  value: Amount | null
+}
+
 export interface SendMoney {
   id: string
+  /** 'send_money'; 'payment' or 'settlement_transfer' for a version-1 result. */
   type: string
   status: string
   createdAt: Timestamp | null
@@ -322,6 +338,8 @@ export interface SendMoney {
   destinations: DestinationInfo[]
   transferBatches: { status: string | null; amount: Amount | null; disbursements: Disbursement[] }[]
   errors: string[]
+  /** The legacy settlement_transfer document's total; null for send_money documents. */
+  amount: MoneyAmount | null
   metadata: Metadata
   _links: Links
 }
@@ -374,6 +392,8 @@ export interface PaymentLink {
   status: string
   createdAt: Timestamp | null
   tillName: string | null
+  /** Who created the link (when the API says). */
+  initiatorName: string | null
   tillNumber: string | null
   paymentReference: string | null
   currency: string | null
@@ -423,7 +443,8 @@ export interface K2Webhook {
   structure: 'k2'
   /** Event id (use it as `webhookEventReference` for SMS notifications). */
   id: string
-  topic: string
+  /** A WebhookEventType, or a topic this version does not know. */
+  topic: WebhookEventType | (string & {})
   createdAt: Timestamp | null
   eventType: string | null
   resource: WebhookResource
@@ -444,7 +465,8 @@ export interface DarajaWebhook {
   BillRefNumber: string | null
   InvoiceNumber: string | null
   OrgAccountBalance: string | null
-  ThirdPartyTransID: string | null
+  /** Written as the documentation spells it; Safaricom's `ThirdPartyTransID` is read too. */
+  ThirdPartyTransId: string | null
   MSISDN: string | null
   FirstName: string | null
   MiddleName: string | null
@@ -456,6 +478,7 @@ export type Webhook = K2Webhook | DarajaWebhook
 /** An asynchronous result POSTed to a callbackUrl. */
 export type CallbackResult =
   | { kind: 'incoming_payment'; value: IncomingPayment }
+  /** Also version-1 results: `value.type` is 'payment' or 'settlement_transfer'. */
   | { kind: 'send_money'; value: SendMoney }
   | { kind: 'polling'; value: Polling }
   | { kind: 'sms_notification'; value: SmsNotification }
@@ -595,6 +618,12 @@ export declare const SANDBOX_URL: string
 export declare const PRODUCTION_URL: string
 /** 'X-KopoKopo-Signature'. */
 export declare const SIGNATURE_HEADER: string
+/** 'Safaricom': the documented mobile network (any non-empty network is sent as given). */
+export declare const NETWORK_SAFARICOM: 'Safaricom'
+/** 'M-PESA STK Push': the default payment channel of an STK push. */
+export declare const PAYMENT_CHANNEL_STK_PUSH: 'M-PESA STK Push'
+/** 'M-PESA': the payment channel named in the documentation's table. */
+export declare const PAYMENT_CHANNEL_MPESA: 'M-PESA'
 /** This package's version. */
 export declare const VERSION: string
 /** The Rust core's version. */
@@ -636,7 +665,10 @@ export declare class ApiError extends KopoKopoError {
   readonly httpStatus: number
   /** `error_code` of the response body, as a string, or null. */
   readonly errorCode: string | null
+  /** `error_message` of the response body (an array joined with "; "), or the status text. */
   readonly errorMessage: string
+  /** Every message of the response body, in order (the reversal error sends several); empty without a body. */
+  readonly errorMessages: string[]
 }
 /** HTTP 429. */
 export declare class RateLimitError extends KopoKopoError {
@@ -645,6 +677,8 @@ export declare class RateLimitError extends KopoKopoError {
   /** Seconds to wait (Retry-After), or null. */
   readonly retryAfter: number | null
   readonly errorMessage: string
+  /** The messages the core reports for a 429. */
+  readonly errorMessages: string[]
 }
 /** Connection refused/reset, TLS failure, incomplete response. */
 export declare class TransportError extends KopoKopoError {

@@ -8,7 +8,9 @@
 //! * Money: JS numbers are IEEE doubles, so amounts are exchanged as decimal
 //!   strings. On the way in a JS number is accepted for an amount only when it
 //!   is an integer (a fractional double is not an exact amount); on the way
-//!   out every amount becomes a string holding the core's exact decimal text.
+//!   out every amount becomes a string holding the core's exact decimal text,
+//!   including the `value` of an amount object (`"amount": {"currency",
+//!   "value"}`, the legacy settlement document's total).
 
 use std::collections::BTreeMap;
 
@@ -164,6 +166,9 @@ fn write_out(raw: &RawValue, mode: Mode, out: &mut String) -> Result<(), Error> 
                     Mode::Verbatim
                 } else if AMOUNT_KEYS.contains(&k.as_str()) || k == "TransAmount" {
                     Mode::Amount
+                } else if mode == Mode::Amount && k == "value" {
+                    // `{"currency", "value"}` under an amount key: the value is the money.
+                    Mode::Amount
                 } else if k == "resource" {
                     Mode::Resource
                 } else {
@@ -247,6 +252,17 @@ mod tests {
         assert_eq!(v["TransAmount"], "5");
         assert_eq!(v["list"][0]["transAmount"], "1.10");
         assert_eq!(v["n"], 1.5);
+        // An amount object: its value is the amount, its currency text; other `value`s are untouched.
+        let out = result_out(
+            r#"{"kind": "send_money", "value": {"amount": {"currency": "KES", "value": 69352.10}, "n": {"value": 2.5}},
+               "empty": {"amount": {"currency": "KES", "value": null}}}"#,
+        )
+        .unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["value"]["amount"]["value"], "69352.10");
+        assert_eq!(v["value"]["amount"]["currency"], "KES");
+        assert_eq!(v["value"]["n"]["value"], 2.5);
+        assert_eq!(v["empty"]["amount"]["value"], Value::Null);
         // An unknown result type: its value is typed (result_type), its raw is not.
         let out = result_out(r#"{"kind": "unknown", "value": {"result_type": "x", "raw": {"a_b": 1}}}"#).unwrap();
         let v: Value = serde_json::from_str(&out).unwrap();

@@ -28,8 +28,8 @@ const ERROR_TAG: &str = "kopokopo";
 
 /// A core error as a napi error whose message is a JSON payload:
 /// `{"kopokopo":true,"error":{"code", "message", "field", "httpStatus",
-/// "errorCode", "errorMessage", "retryAfter"}}`. The core guarantees no
-/// secret is in any of these fields.
+/// "errorCode", "errorMessage", "errorMessages", "retryAfter"}}`. The core
+/// guarantees no secret is in any of these fields.
 fn to_napi(e: Error) -> napi::Error {
     let payload = json!({
         "code": e.code(),
@@ -38,6 +38,7 @@ fn to_napi(e: Error) -> napi::Error {
         "httpStatus": e.http_status(),
         "errorCode": e.error_code(),
         "errorMessage": e.error_message(),
+        "errorMessages": e.error_messages(),
         "retryAfter": e.retry_after().map(|d| d.as_secs_f64()),
     });
     napi::Error::new(
@@ -404,3 +405,15 @@ pub const SIGNATURE_HEADER: &str = webhooks::SIGNATURE_HEADER;
 /// The production base URL.
 #[napi]
 pub const PRODUCTION_URL: &str = kopokopo::PRODUCTION_URL;
+
+/// The documented mobile network, `"Safaricom"` (any non-empty network is sent as given).
+#[napi]
+pub const NETWORK_SAFARICOM: &str = kopokopo::requests::NETWORK_SAFARICOM;
+
+/// The STK push payment channel, `"M-PESA STK Push"` (the default).
+#[napi]
+pub const PAYMENT_CHANNEL_STK_PUSH: &str = kopokopo::requests::PAYMENT_CHANNEL_STK_PUSH;
+
+/// The payment channel named in the documentation's table, `"M-PESA"`.
+#[napi]
+pub const PAYMENT_CHANNEL_MPESA: &str = kopokopo::requests::PAYMENT_CHANNEL_MPESA;

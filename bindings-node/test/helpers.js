@@ -149,15 +149,18 @@ const OPAQUE_KEYS = new Set(['metadata', 'raw'])
  * and unknown webhook resources untouched. Written independently of the
  * native conversion so the vectors test it.
  */
-function toJsShape(v, rawResource = false) {
+function toJsShape(v, rawResource = false, amountObject = false) {
   if (Array.isArray(v)) return v.map((x) => toJsShape(x))
   if (v === null || typeof v !== 'object') return v
   const unknown = rawResource && v.kind === 'unknown'
   const out = {}
   for (const [k, x] of Object.entries(v)) {
     let y
+    const amount = AMOUNT_KEYS.has(k) || (amountObject && k === 'value')
     if (OPAQUE_KEYS.has(k) || (unknown && k === 'value')) y = x
-    else if (AMOUNT_KEYS.has(k) && typeof x === 'number') y = String(x)
+    else if (amount && typeof x === 'number') y = String(x)
+    // An amount object ({currency, value}): its value is an amount too.
+    else if (AMOUNT_KEYS.has(k)) y = toJsShape(x, false, true)
     else if (k === 'resource') y = toJsShape(x, true)
     else y = toJsShape(x)
     out[snakeToCamel(k)] = y

@@ -114,6 +114,7 @@ const RUNNERS = {
     // `null` expected = absent/none.
     if ('error_message' in e) assert.equal(e.error_message === null ? err.errorMessage || null : err.errorMessage, e.error_message)
     if ('retry_after_secs' in e) assert.equal(err.retryAfter ?? null, e.retry_after_secs)
+    if ('error_messages' in e) assert.deepEqual(err.errorMessages, e.error_messages)
   },
 
   webhook(c) {

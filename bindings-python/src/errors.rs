@@ -42,6 +42,7 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
         kwargs.set_item("http_status", status)?;
         kwargs.set_item("error_message", e.error_message())?;
         kwargs.set_item("error_code", e.error_code())?;
+        kwargs.set_item("error_messages", e.error_messages().to_vec())?;
         kwargs.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
     }
     let instance = class.call((e.to_string(),), Some(&kwargs))?;

@@ -416,5 +416,8 @@ fn _kopokopo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("SIGNATURE_HEADER", kopokopo::webhooks::SIGNATURE_HEADER)?;
     m.add("SANDBOX_URL", kopokopo::SANDBOX_URL)?;
     m.add("PRODUCTION_URL", kopokopo::PRODUCTION_URL)?;
+    m.add("NETWORK_SAFARICOM", kopokopo::requests::NETWORK_SAFARICOM)?;
+    m.add("PAYMENT_CHANNEL_STK_PUSH", kopokopo::requests::PAYMENT_CHANNEL_STK_PUSH)?;
+    m.add("PAYMENT_CHANNEL_MPESA", kopokopo::requests::PAYMENT_CHANNEL_MPESA)?;
     Ok(())
 }

@@ -232,7 +232,7 @@ def test_send_money_success(client: kopokopo.Client, receiver: Receiver) -> None
     created = client.send_money.create(
         destinations=[
             {"type": "mobile_wallet", "phone_number": "0712345678", "network": "Safaricom",
-             "amount": Decimal("100.25"), "description": "Salary"},
+             "amount": Decimal("100"), "description": "Salary"},
             {"type": "mobile_wallet", "phone_number": "0712345679", "network": "Safaricom",
              "amount": 50, "description": "Bonus", "favourite": True},
         ],
@@ -246,7 +246,16 @@ def test_send_money_success(client: kopokopo.Client, receiver: Receiver) -> None
     assert disb and all(d.status == "Transferred" for d in disb)
     status = client.send_money.status(created.location)
     assert status.status == "Processed"
-    assert sum((d.amount or Decimal(0)) for d in status.destinations) == Decimal("150.25")
+    assert sum((d.amount or Decimal(0)) for d in status.destinations) == Decimal("150")
+    assert all(isinstance(d.amount, Decimal) for d in status.destinations)
+    # The core takes whole shillings only for send-money destinations (documented as Integer).
+    with pytest.raises(kopokopo.InvalidArgumentError) as info:
+        client.send_money.create(
+            destinations=[{"type": "mobile_wallet", "phone_number": "0712345678", "network": "Safaricom",
+                           "amount": Decimal("100.25"), "description": "Salary"}],
+            callback_url=receiver.url + "/pay",
+        )
+    assert info.value.field == "destinations[0].amount"
 
 
 def test_send_money_failure_and_pending(client: kopokopo.Client, receiver: Receiver) -> None:

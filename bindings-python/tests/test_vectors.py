@@ -106,6 +106,9 @@ def _check_error(err: kopokopo.KopoKopoError, expect: Dict[str, Any]) -> None:
         assert getattr(err, "error_code", None) == expect["error_code"]
     if "error_message" in expect:
         assert getattr(err, "error_message", None) == expect["error_message"]
+    if "error_messages" in expect:
+        assert isinstance(err, kopokopo.ApiError)
+        assert err.error_messages == expect["error_messages"]
     if "retry_after_secs" in expect:
         assert isinstance(err, kopokopo.RateLimitError)
         want = expect["retry_after_secs"]

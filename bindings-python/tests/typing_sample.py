@@ -84,5 +84,37 @@ def options() -> float:
     return c.connect_timeout + c.timeout
 
 
+def new_fields(body: bytes, signature: Optional[str]) -> List[str]:
+    out: List[str] = []
+    event = kopokopo.parse_webhook(body, signature, "api-key")
+    if isinstance(event, kopokopo.WebhookEvent) and isinstance(event.resource, kopokopo.Transaction):
+        merchant: Optional[str] = event.resource.sending_merchant
+        out.append(merchant or "")
+    if isinstance(event, kopokopo.DarajaEvent):
+        out.append(event.third_party_trans_id or "")
+    r = kopokopo.parse_result(body, signature, "api-key")
+    if isinstance(r, kopokopo.SendMoney) and r.amount is not None:
+        total: Optional[Decimal] = r.amount.value
+        currency: Optional[str] = r.amount.currency
+        out.append(f"{currency} {total}")
+    if isinstance(r, kopokopo.PaymentLink):
+        who: Optional[str] = r.initiator_name
+        out.append(who or "")
+    return out
+
+
+def more_fields(client: kopokopo.Client) -> List[str]:
+    created_at: Optional[str] = client.tokens.info().created_at
+    cancelled = client.payment_links.cancel("id")
+    link: Optional[kopokopo.PaymentLink] = cancelled.payment_link
+    try:
+        client.reversals.create(transaction_reference="r", reason="x", callback_url="https://example.com")
+    except kopokopo.ApiError as e:
+        messages: List[str] = e.error_messages
+        return messages
+    channels: List[str] = [kopokopo.PAYMENT_CHANNEL_STK_PUSH, kopokopo.PAYMENT_CHANNEL_MPESA, kopokopo.NETWORK_SAFARICOM]
+    return [created_at or "", link.id if link else ""] + channels
+
+
 ok: bool = kopokopo.verify_signature(b"{}", kopokopo.sign(b"{}", "k"), "k")
 version: str = kopokopo.__version__

@@ -28,8 +28,12 @@ pub enum KopoKopoError {
         http_status: u16,
         /// The API's `error_code`, when it sent one.
         error_code: Option<String>,
-        /// The API's `error_message`.
+        /// The API's `error_message` (an array of messages joined with "; ").
         error_message: String,
+        /// Every message the server sent, in order: one for a string
+        /// `error_message`, each entry of the array form (reversals); empty
+        /// when the response had no error body.
+        error_messages: Vec<String>,
     },
     /// HTTP 429; `retry_after_secs` from the `Retry-After` header, if any.
     RateLimited {
@@ -96,11 +100,13 @@ impl From<kopokopo::Error> for KopoKopoError {
                 http_status,
                 error_code,
                 error_message,
+                error_messages,
                 ..
             } => KopoKopoError::Api {
                 http_status,
                 error_code,
                 error_message,
+                error_messages,
             },
             E::RateLimited { retry_after, message } => KopoKopoError::RateLimited {
                 retry_after_secs: retry_after.map(|d| d.as_secs()),
@@ -131,6 +137,7 @@ impl fmt::Display for KopoKopoError {
                 http_status,
                 error_code,
                 error_message,
+                ..
             } => match error_code {
                 Some(c) => write!(f, "API error (HTTP {http_status}, code {c}): {error_message}"),
                 None => write!(f, "API error (HTTP {http_status}): {error_message}"),

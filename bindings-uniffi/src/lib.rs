@@ -48,6 +48,38 @@ pub fn production_url() -> String {
     kopokopo::PRODUCTION_URL.to_string()
 }
 
+/// The documented mobile network, `Safaricom` (for `network` of wallets,
+/// recipients and destinations; any other non-empty network is sent as given).
+#[uniffi::export]
+pub fn network_safaricom() -> String {
+    kopokopo::requests::NETWORK_SAFARICOM.to_string()
+}
+
+/// The STK push payment channel, `M-PESA STK Push` (the default `payment_channel`
+/// of an incoming payment).
+#[uniffi::export]
+pub fn payment_channel_stk_push() -> String {
+    kopokopo::requests::PAYMENT_CHANNEL_STK_PUSH.to_string()
+}
+
+/// The payment channel `M-PESA`, as the documentation's table names it (any
+/// other non-empty channel is sent as given).
+#[uniffi::export]
+pub fn payment_channel_mpesa() -> String {
+    kopokopo::requests::PAYMENT_CHANNEL_MPESA.to_string()
+}
+
+/// Every webhook topic this version types, e.g. `buygoods_transaction_received`,
+/// `m2m_transaction_received` (a webhook of another topic still parses, with
+/// `resourceKind` `unknown`).
+#[uniffi::export]
+pub fn known_webhook_topics() -> Vec<String> {
+    kopokopo::webhooks::Topic::KNOWN
+        .iter()
+        .map(|t| t.as_str().to_string())
+        .collect()
+}
+
 /// Client configuration. `toString()` / `description` never show the client
 /// secret or the API key.
 #[derive(uniffi::Record, Clone)]
@@ -494,6 +526,7 @@ mod tests {
                     http_status: 400,
                     error_code: None,
                     error_message: "m".into(),
+                    error_messages: vec!["m".into()],
                 },
                 "api_error",
             ),
@@ -519,6 +552,63 @@ mod tests {
             let mapped = KopoKopoError::from(core.clone());
             assert_eq!(mapped.code(), code);
             assert_eq!(mapped.to_string(), core.to_string());
+        }
+    }
+
+    #[test]
+    fn api_errors_keep_every_message() {
+        let e = KopoKopoError::from(kopokopo::Error::Api {
+            http_status: 400,
+            error_code: Some("400".into()),
+            error_message: "first; second".into(),
+            error_messages: vec!["first".into(), "second".into()],
+        });
+        assert_eq!(
+            e,
+            KopoKopoError::Api {
+                http_status: 400,
+                error_code: Some("400".into()),
+                error_message: "first; second".into(),
+                error_messages: vec!["first".into(), "second".into()],
+            }
+        );
+        assert_eq!(e.to_string(), "API error (HTTP 400, code 400): first; second");
+    }
+
+    #[test]
+    fn request_constants_are_the_cores() {
+        assert_eq!(network_safaricom(), "Safaricom");
+        assert_eq!(payment_channel_stk_push(), "M-PESA STK Push");
+        assert_eq!(payment_channel_mpesa(), "M-PESA");
+        assert_eq!(
+            kopokopo::IncomingPaymentRequest::default().payment_channel,
+            payment_channel_stk_push()
+        );
+        let topics = known_webhook_topics();
+        assert_eq!(topics.len(), kopokopo::webhooks::Topic::KNOWN.len());
+        assert!(topics.iter().any(|t| t == "m2m_transaction_received"), "{topics:?}");
+    }
+
+    #[test]
+    fn version_1_results_are_send_money_results() {
+        for (body, data_type) in [
+            (
+                &include_bytes!("../../tests/fixtures/live/result.payment.v1.json")[..],
+                "payment",
+            ),
+            (
+                &include_bytes!(
+                    "../../tests/fixtures/variants/response.send_money.status.legacy_settlement_transfer.json"
+                )[..],
+                "settlement_transfer",
+            ),
+        ] {
+            let r = CallbackResult::from_core(kopokopo::webhooks::decode_result(body).unwrap()).unwrap();
+            assert_eq!(r.kind, "send_money", "{data_type}");
+            let s = r.send_money.expect("send_money set");
+            assert_eq!(s.kind, data_type);
+            assert_eq!(r.id, s.id);
+            assert_eq!(r.status, s.status);
         }
     }
 

@@ -137,8 +137,9 @@ pub struct TokenInfo {
     pub expires_in: Option<i64>,
     /// The application's uid.
     pub application_uid: Option<String>,
-    /// Creation, epoch seconds.
-    pub created_at: Option<i64>,
+    /// Creation time as text, as sent: epoch seconds (`"1613376955"`) or an
+    /// ISO 8601 timestamp.
+    pub created_at: Option<String>,
     /// The normalised result as JSON.
     pub raw_json: String,
 }
@@ -187,6 +188,8 @@ pub struct Transaction {
     pub sender_last_name: Option<String>,
     /// B2B: the sending till.
     pub sending_till: Option<String>,
+    /// Merchant to merchant (`m2m_transaction_received`): the paying merchant.
+    pub sending_merchant: Option<String>,
     /// Card: masked card number.
     pub customer_cc_number: Option<String>,
     /// Card: settled flag.
@@ -210,6 +213,7 @@ impl From<k::Transaction> for Transaction {
             sender_middle_name: t.sender_middle_name,
             sender_last_name: t.sender_last_name,
             sending_till: t.sending_till,
+            sending_merchant: t.sending_merchant,
             customer_cc_number: t.customer_cc_number,
             settled: t.settled,
         }
@@ -291,13 +295,32 @@ pub struct TransferBatch {
     pub disbursements: Vec<Disbursement>,
 }
 
+/// An amount object, `{"currency": "KES", "value": ...}`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq, Eq)]
+pub struct MoneyAmount {
+    /// Currency.
+    pub currency: Option<String>,
+    /// Value as decimal text (`null` when the server sent none).
+    pub value: Option<String>,
+}
+
+impl From<k::MoneyAmount> for MoneyAmount {
+    fn from(m: k::MoneyAmount) -> Self {
+        MoneyAmount {
+            currency: m.currency,
+            value: amt(m.value),
+        }
+    }
+}
+
 /// A send-money request: status query and result callback. Destinations as
 /// echoed back are in `raw_json`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq, Eq)]
 pub struct SendMoney {
     /// Id.
     pub id: String,
-    /// `send_money`.
+    /// `data.type` as received: `send_money`, or for a version-1 result
+    /// `payment` or `settlement_transfer`.
     pub kind: String,
     /// `Pending`, `Processed`...
     pub status: String,
@@ -313,6 +336,9 @@ pub struct SendMoney {
     pub transfer_batches: Vec<TransferBatch>,
     /// Error messages.
     pub errors: Vec<String>,
+    /// The legacy `settlement_transfer` document's total (its `value` may be
+    /// `null`); absent from `send_money` documents.
+    pub amount: Option<MoneyAmount>,
     /// Metadata.
     pub metadata: HashMap<String, String>,
     /// `_links.callback_url`.
@@ -357,6 +383,7 @@ impl From<k::SendMoney> for SendMoney {
                 })
                 .collect(),
             errors: s.errors,
+            amount: s.amount.map(Into::into),
             callback_url: s.links.callback_url,
             self_url: s.links.self_url,
         }
@@ -562,6 +589,8 @@ pub struct PaymentLink {
     pub created_at: Option<String>,
     /// Till name.
     pub till_name: Option<String>,
+    /// Who created the link (sent in the second status shape only).
+    pub initiator_name: Option<String>,
     /// Till number.
     pub till_number: Option<String>,
     /// Your reference.
@@ -596,6 +625,7 @@ impl From<k::PaymentLink> for PaymentLink {
             status: p.status,
             created_at: p.created_at,
             till_name: p.till_name,
+            initiator_name: p.initiator_name,
             till_number: p.till_number,
             payment_reference: p.payment_reference,
             currency: p.currency,
@@ -621,6 +651,8 @@ impl From<k::PaymentLink> for PaymentLink {
 pub struct CancelledPaymentLink {
     /// `Payment link cancelled.`
     pub message: Option<String>,
+    /// The cancelled link, when the response carries it (a `data` document).
+    pub payment_link: Option<PaymentLink>,
     /// The normalised result as JSON.
     pub raw_json: String,
 }
@@ -630,6 +662,7 @@ impl From<k::CancelledPaymentLink> for CancelledPaymentLink {
         CancelledPaymentLink {
             raw_json: json(&c),
             message: c.message,
+            payment_link: c.payment_link.map(Into::into),
         }
     }
 }
@@ -702,7 +735,9 @@ impl WebhookEvent {
 }
 
 /// A verified, parsed asynchronous result (POSTed to a `callback_url`).
-/// `kind` says which of the typed fields is set.
+/// `kind` says which of the typed fields is set; the typed record's own
+/// `kind` is `data.type` as received (e.g. `payment` or `settlement_transfer`
+/// for a version-1 send-money result, whose `kind` here is `send_money`).
 #[derive(uniffi::Record, Clone, Debug, PartialEq, Eq)]
 pub struct CallbackResult {
     /// `incoming_payment`, `send_money`, `polling`, `transaction_sms_notification`,
@@ -731,8 +766,21 @@ pub struct CallbackResult {
 impl CallbackResult {
     pub(crate) fn from_core(r: kw::CallbackResult) -> Result<Self, KopoKopoError> {
         let body = serde_json::to_string(&r).map_err(|e| KopoKopoError::Decode { detail: e.to_string() })?;
+        // Which typed field is set, by the names this binding has always used
+        // (the documented `data.type` of each kind). `result_type()` is
+        // `data.type` as received (`payment`, `settlement_transfer`,
+        // `transaction_sms_notifications`...), which the typed records keep.
+        let kind = match &r {
+            kw::CallbackResult::IncomingPayment(_) => "incoming_payment",
+            kw::CallbackResult::SendMoney(_) => "send_money",
+            kw::CallbackResult::Polling(_) => "polling",
+            kw::CallbackResult::SmsNotification(_) => "transaction_sms_notification",
+            kw::CallbackResult::Reversal(_) => "reversals",
+            kw::CallbackResult::PaymentLink(_) => "payment_link",
+            _ => r.result_type(),
+        };
         let mut out = CallbackResult {
-            kind: r.result_type().to_string(),
+            kind: kind.to_string(),
             id: String::new(),
             status: String::new(),
             incoming_payment: None,

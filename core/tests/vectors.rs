@@ -304,6 +304,17 @@ fn check_error(e: &Error, expect: &Value) -> Outcome {
             return Err(format!("error_message {:?} != {want:?}", e.error_message()));
         }
     }
+    if let Some(want) = expect.get("error_messages") {
+        let want: Vec<&str> = want
+            .as_array()
+            .ok_or("error_messages is not a list")?
+            .iter()
+            .map(|m| m.as_str().unwrap_or_default())
+            .collect();
+        if e.error_messages() != want.as_slice() {
+            return Err(format!("error_messages {:?} != {want:?}", e.error_messages()));
+        }
+    }
     if let Some(want) = expect.get("retry_after_secs") {
         let got = e.retry_after().map(|d| d.as_secs_f64());
         if got != want.as_f64() {

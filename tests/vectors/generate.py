@@ -953,11 +953,20 @@ def response_error_cases():
         message = "; ".join(msg) if isinstance(msg, list) else msg
         # error_code is the HTTP status (API.md §1.1); kept as text.
         status = int(body["error_code"])
-        add(f"{name}", by_fixture[name], status, text, api_error_expect(status, str(body["error_code"]), message))
+        expect = api_error_expect(status, str(body["error_code"]), message)
+        if isinstance(msg, list):
+            # The array form is also kept as a list (error_messages).
+            expect["error_messages"] = msg
+        add(f"{name}", by_fixture[name], status, text, expect)
 
     add("reversal error with two messages", "create_reversal", 400,
         '{"error_code":400,"error_message":["You cannot reverse a transaction in Pending Reversal","Second"]}',
-        api_error_expect(400, "400", "You cannot reverse a transaction in Pending Reversal; Second"))
+        dict(api_error_expect(400, "400", "You cannot reverse a transaction in Pending Reversal; Second"),
+             error_messages=["You cannot reverse a transaction in Pending Reversal", "Second"]))
+    add("a string error_message is a list of one", "get_send_money", 400,
+        '{"error_code":400,"error_message":"Destination type can\'t be blank"}',
+        dict(api_error_expect(400, "400", "Destination type can't be blank"),
+             error_messages=["Destination type can't be blank"]))
     add("error_code as a string", "get_send_money", 404, '{"error_code":"not_found","error_message":"Not here"}',
         api_error_expect(404, "not_found", "Not here"))
     add("401 on an API call", "get_incoming_payment", 401, '{"error_code":401,"error_message":"Unauthorized"}',

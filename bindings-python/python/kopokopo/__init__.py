@@ -16,7 +16,14 @@ from ._errors import (
     TimeoutError,
     TransportError,
 )
-from ._kopokopo import OPERATIONS, PRODUCTION_URL, SANDBOX_URL
+from ._kopokopo import (
+    NETWORK_SAFARICOM,
+    OPERATIONS,
+    PAYMENT_CHANNEL_MPESA,
+    PAYMENT_CHANNEL_STK_PUSH,
+    PRODUCTION_URL,
+    SANDBOX_URL,
+)
 from ._models import (
     AccessToken,
     CallbackResult,
@@ -29,6 +36,7 @@ from ._models import (
     IncomingPayment,
     IncomingPaymentEvent,
     Links,
+    MoneyAmount,
     PaymentLink,
     PaymentLinkDetails,
     PolledTransaction,
@@ -63,6 +71,9 @@ __all__ = [
     "OPERATIONS",
     "SANDBOX_URL",
     "PRODUCTION_URL",
+    "NETWORK_SAFARICOM",
+    "PAYMENT_CHANNEL_STK_PUSH",
+    "PAYMENT_CHANNEL_MPESA",
     "SIGNATURE_HEADER",
     "sign",
     "verify",
@@ -92,6 +103,7 @@ __all__ = [
     "DestinationInfo",
     "Disbursement",
     "TransferBatch",
+    "MoneyAmount",
     "SendMoney",
     "PolledTransaction",
     "Polling",

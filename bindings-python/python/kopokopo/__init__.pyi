@@ -13,7 +13,10 @@ from ._errors import (
     TransportError as TransportError,
 )
 from ._kopokopo import (
+    NETWORK_SAFARICOM as NETWORK_SAFARICOM,
     OPERATIONS as OPERATIONS,
+    PAYMENT_CHANNEL_MPESA as PAYMENT_CHANNEL_MPESA,
+    PAYMENT_CHANNEL_STK_PUSH as PAYMENT_CHANNEL_STK_PUSH,
     PRODUCTION_URL as PRODUCTION_URL,
     SANDBOX_URL as SANDBOX_URL,
 )
@@ -29,6 +32,7 @@ from ._models import (
     IncomingPayment as IncomingPayment,
     IncomingPaymentEvent as IncomingPaymentEvent,
     Links as Links,
+    MoneyAmount as MoneyAmount,
     PaymentLink as PaymentLink,
     PaymentLinkDetails as PaymentLinkDetails,
     PolledTransaction as PolledTransaction,
@@ -76,6 +80,9 @@ __all__ = [
     "OPERATIONS",
     "SANDBOX_URL",
     "PRODUCTION_URL",
+    "NETWORK_SAFARICOM",
+    "PAYMENT_CHANNEL_STK_PUSH",
+    "PAYMENT_CHANNEL_MPESA",
     "SIGNATURE_HEADER",
     "sign",
     "verify",
@@ -105,6 +112,7 @@ __all__ = [
     "DestinationInfo",
     "Disbursement",
     "TransferBatch",
+    "MoneyAmount",
     "SendMoney",
     "PolledTransaction",
     "Polling",

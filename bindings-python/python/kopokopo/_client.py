@@ -153,7 +153,11 @@ class IncomingPayments(_Group):
         currency: Optional[str] = None,
         metadata: Optional[Mapping[str, Any]] = None,
     ) -> Created:
-        """``POST /api/v2/incoming_payments``."""
+        """``POST /api/v2/incoming_payments``.
+
+        ``payment_channel`` defaults to :data:`kopokopo.PAYMENT_CHANNEL_STK_PUSH`
+        (:data:`kopokopo.PAYMENT_CHANNEL_MPESA` is the other documented value).
+        """
         return self._typed(
             Created,
             "create_incoming_payment",
@@ -188,7 +192,7 @@ class MerchantWallets(_Group):
         phone_number: str,
         nickname: Optional[str] = None,
     ) -> Created:
-        """``POST /api/v2/merchant_wallets``."""
+        """``POST /api/v2/merchant_wallets``. ``network``: :data:`kopokopo.NETWORK_SAFARICOM`."""
         return self._typed(
             Created,
             "create_merchant_wallet",

@@ -6,7 +6,8 @@ place (``src/errors.rs``) from the core's stable ``code``:
 
 * InvalidArgumentError (``invalid_argument``): ``field``, ``reason``
 * AuthenticationError (``authentication_failed``): ``http_status``, ``error_code`` (None), ``error_message``
-* ApiError (``api_error``): ``http_status``, ``error_code``, ``error_message``
+* ApiError (``api_error``): ``http_status``, ``error_code``, ``error_message``,
+  ``error_messages`` (every message of the body, in order)
 * RateLimitError (``rate_limited``, a subclass of ApiError): ``retry_after`` (seconds or None)
 * TransportError (``transport_error``)
 * TimeoutError (``timeout``, a subclass of TransportError, not of the builtin)
@@ -19,7 +20,7 @@ Messages never contain the client secret, the API key or an access token.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, List, Optional, Sequence
 
 __all__ = [
     "KopoKopoError",
@@ -99,7 +100,12 @@ class AuthenticationError(KopoKopoError):
 
 
 class ApiError(KopoKopoError):
-    """The API answered with an error status (4xx other than 401, or 5xx)."""
+    """The API answered with an error status (4xx other than 401, or 5xx).
+
+    ``error_message`` is the body's ``error_message`` as text (an array, as
+    reversals send it, joined with ``"; "``); ``error_messages`` keeps every
+    message in order (empty when the response had no body).
+    """
 
     default_code = "api_error"
 
@@ -111,18 +117,22 @@ class ApiError(KopoKopoError):
         http_status: int = 0,
         error_code: Optional[str] = None,
         error_message: str = "",
+        error_messages: Optional[Sequence[str]] = None,
         **_ignored: Any,
     ) -> None:
         super().__init__(message, code=code)
         self.http_status: int = http_status
         self.error_code: Optional[str] = error_code
         self.error_message: str = error_message
+        self.error_messages: List[str] = list(error_messages or ())
 
 
 class RateLimitError(ApiError):
     """HTTP 429. A subclass of :class:`ApiError` (``http_status`` is 429).
 
     ``retry_after`` is the server's ``Retry-After`` in seconds, or ``None``.
+    ``error_messages`` is what the core reports for a 429 (currently empty:
+    the core keeps only the joined ``error_message`` for rate limiting).
     """
 
     default_code = "rate_limited"
@@ -134,11 +144,17 @@ class RateLimitError(ApiError):
         code: Optional[str] = None,
         http_status: int = 429,
         error_message: str = "",
+        error_messages: Optional[Sequence[str]] = None,
         retry_after: Optional[float] = None,
         **_ignored: Any,
     ) -> None:
         super().__init__(
-            message, code=code, http_status=http_status, error_code=None, error_message=error_message
+            message,
+            code=code,
+            http_status=http_status,
+            error_code=None,
+            error_message=error_message,
+            error_messages=error_messages,
         )
         self.retry_after: Optional[float] = retry_after
 

@@ -11,6 +11,9 @@ OPERATIONS: List[str]
 SIGNATURE_HEADER: str
 SANDBOX_URL: str
 PRODUCTION_URL: str
+NETWORK_SAFARICOM: str
+PAYMENT_CHANNEL_STK_PUSH: str
+PAYMENT_CHANNEL_MPESA: str
 
 class NativeClient:
     def __init__(

@@ -53,6 +53,7 @@ __all__ = [
     "DestinationInfo",
     "Disbursement",
     "TransferBatch",
+    "MoneyAmount",
     "SendMoney",
     "PolledTransaction",
     "Polling",
@@ -307,13 +308,17 @@ class TokenApplication(_Model):
 
 @dataclass(frozen=True)
 class TokenInfo(_Model):
-    """``GET /oauth/token/info``."""
+    """``GET /oauth/token/info``.
+
+    ``created_at`` is text as the core keeps it: epoch seconds (``"1613376955"``)
+    or an ISO 8601 timestamp, depending on what the API sent.
+    """
 
     resource_owner_id: Optional[Any]
     scope: Tuple[str, ...]
     expires_in: Optional[int]
     application: Optional[TokenApplication]
-    created_at: Optional[_dt.datetime]
+    created_at: Optional[str]
 
 
 # -------------------------------------------------------------- generic
@@ -329,7 +334,11 @@ class Created(_Model):
 
 @dataclass(frozen=True)
 class CancelledPaymentLink(_Model):
+    """``POST /api/v2/payment_links/{id}/cancel``: the message and, when the
+    response carries its ``data`` document, the cancelled link."""
+
     message: Optional[str]
+    payment_link: Optional[PaymentLink]
 
 
 @dataclass(frozen=True)
@@ -341,7 +350,9 @@ class Links(_Model):
 
 @dataclass(frozen=True)
 class Transaction(_Model):
-    """A buygoods, B2B or card transaction (webhooks, polling, STK results)."""
+    """A buygoods, B2B, merchant-to-merchant or card transaction (webhooks,
+    polling, STK results). ``sending_merchant`` is the paying merchant of an
+    ``m2m_transaction_received`` webhook."""
 
     id: Optional[str]
     reference: Optional[str]
@@ -359,6 +370,7 @@ class Transaction(_Model):
     sending_till: Optional[str]
     customer_cc_number: Optional[str]
     settled: Optional[bool]
+    sending_merchant: Optional[str]
 
 
 # ------------------------------------------------------- incoming payments
@@ -427,8 +439,21 @@ class TransferBatch(_Model):
 
 
 @dataclass(frozen=True)
+class MoneyAmount(_Model):
+    """An amount object, ``{"currency": "KES", "value": ...}`` (``value`` may be None)."""
+
+    currency: Optional[str]
+    value: Optional[Decimal]
+
+
+@dataclass(frozen=True)
 class SendMoney(_Model):
-    """A send-money request: status query and result callback."""
+    """A send-money request: status query and result callback.
+
+    Version-1 result callbacks (``kind`` ``"payment"`` or
+    ``"settlement_transfer"``) are parsed as this class too; ``amount`` is the
+    legacy settlement document's total (None for ``send_money`` documents).
+    """
 
     id: str
     kind: str = field(metadata={"key": "type"})
@@ -439,6 +464,7 @@ class SendMoney(_Model):
     destinations: Tuple[DestinationInfo, ...]
     transfer_batches: Tuple[TransferBatch, ...]
     errors: Tuple[str, ...]
+    amount: Optional[MoneyAmount]
     metadata: Mapping[str, Any]
     links: Links = field(metadata={"key": "_links"})
 
@@ -538,6 +564,7 @@ class PaymentLink(_Model):
     status: str
     created_at: Optional[_dt.datetime]
     till_name: Optional[str]
+    initiator_name: Optional[str]
     till_number: Optional[str]
     payment_reference: Optional[str]
     currency: Optional[str]
@@ -657,7 +684,7 @@ class DarajaEvent(_Model):
     bill_ref_number: Optional[str] = field(metadata={"key": "BillRefNumber"})
     invoice_number: Optional[str] = field(metadata={"key": "InvoiceNumber"})
     org_account_balance: Optional[str] = field(metadata={"key": "OrgAccountBalance"})
-    third_party_trans_id: Optional[str] = field(metadata={"key": "ThirdPartyTransID"})
+    third_party_trans_id: Optional[str] = field(metadata={"key": "ThirdPartyTransId"})
     msisdn: Optional[str] = field(metadata={"key": "MSISDN"})
     first_name: Optional[str] = field(metadata={"key": "FirstName"})
     middle_name: Optional[str] = field(metadata={"key": "MiddleName"})

@@ -1339,7 +1339,9 @@ public func FfiConverterTypeAccessToken_lower(_ value: AccessToken) -> RustBuffe
 
 /**
  * A verified, parsed asynchronous result (POSTed to a `callback_url`).
- * `kind` says which of the typed fields is set.
+ * `kind` says which of the typed fields is set; the typed record's own
+ * `kind` is `data.type` as received (e.g. `payment` or `settlement_transfer`
+ * for a version-1 send-money result, whose `kind` here is `send_money`).
  */
 public struct CallbackResult: Equatable, Hashable {
     /**
@@ -1498,6 +1500,10 @@ public struct CancelledPaymentLink: Equatable, Hashable {
      */
     public var message: String?
     /**
+     * The cancelled link, when the response carries it (a `data` document).
+     */
+    public var paymentLink: PaymentLink?
+    /**
      * The normalised result as JSON.
      */
     public var rawJson: String
@@ -1509,9 +1515,13 @@ public struct CancelledPaymentLink: Equatable, Hashable {
          * `Payment link cancelled.`
          */message: String?, 
         /**
+         * The cancelled link, when the response carries it (a `data` document).
+         */paymentLink: PaymentLink?, 
+        /**
          * The normalised result as JSON.
          */rawJson: String) {
         self.message = message
+        self.paymentLink = paymentLink
         self.rawJson = rawJson
     }
 
@@ -1532,12 +1542,14 @@ public struct FfiConverterTypeCancelledPaymentLink: FfiConverterRustBuffer {
         return
             try CancelledPaymentLink(
                 message: FfiConverterOptionString.read(from: &buf), 
+                paymentLink: FfiConverterOptionTypePaymentLink.read(from: &buf), 
                 rawJson: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: CancelledPaymentLink, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.message, into: &buf)
+        FfiConverterOptionTypePaymentLink.write(value.paymentLink, into: &buf)
         FfiConverterString.write(value.rawJson, into: &buf)
     }
 }
@@ -2412,6 +2424,75 @@ public func FfiConverterTypeMerchantWalletRequest_lower(_ value: MerchantWalletR
 
 
 /**
+ * An amount object, `{"currency": "KES", "value": ...}`.
+ */
+public struct MoneyAmount: Equatable, Hashable {
+    /**
+     * Currency.
+     */
+    public var currency: String?
+    /**
+     * Value as decimal text (`null` when the server sent none).
+     */
+    public var value: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Currency.
+         */currency: String?, 
+        /**
+         * Value as decimal text (`null` when the server sent none).
+         */value: String?) {
+        self.currency = currency
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MoneyAmount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMoneyAmount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MoneyAmount {
+        return
+            try MoneyAmount(
+                currency: FfiConverterOptionString.read(from: &buf), 
+                value: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MoneyAmount, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.currency, into: &buf)
+        FfiConverterOptionString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMoneyAmount_lift(_ buf: RustBuffer) throws -> MoneyAmount {
+    return try FfiConverterTypeMoneyAmount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMoneyAmount_lower(_ value: MoneyAmount) -> RustBuffer {
+    return FfiConverterTypeMoneyAmount.lower(value)
+}
+
+
+/**
  * A payment link: status query and result callback.
  */
 public struct PaymentLink: Equatable, Hashable {
@@ -2435,6 +2516,10 @@ public struct PaymentLink: Equatable, Hashable {
      * Till name.
      */
     public var tillName: String?
+    /**
+     * Who created the link (sent in the second status shape only).
+     */
+    public var initiatorName: String?
     /**
      * Till number.
      */
@@ -2499,6 +2584,9 @@ public struct PaymentLink: Equatable, Hashable {
          * Till name.
          */tillName: String?, 
         /**
+         * Who created the link (sent in the second status shape only).
+         */initiatorName: String?, 
+        /**
          * Till number.
          */tillNumber: String?, 
         /**
@@ -2536,6 +2624,7 @@ public struct PaymentLink: Equatable, Hashable {
         self.status = status
         self.createdAt = createdAt
         self.tillName = tillName
+        self.initiatorName = initiatorName
         self.tillNumber = tillNumber
         self.paymentReference = paymentReference
         self.currency = currency
@@ -2570,6 +2659,7 @@ public struct FfiConverterTypePaymentLink: FfiConverterRustBuffer {
                 status: FfiConverterString.read(from: &buf), 
                 createdAt: FfiConverterOptionString.read(from: &buf), 
                 tillName: FfiConverterOptionString.read(from: &buf), 
+                initiatorName: FfiConverterOptionString.read(from: &buf), 
                 tillNumber: FfiConverterOptionString.read(from: &buf), 
                 paymentReference: FfiConverterOptionString.read(from: &buf), 
                 currency: FfiConverterOptionString.read(from: &buf), 
@@ -2590,6 +2680,7 @@ public struct FfiConverterTypePaymentLink: FfiConverterRustBuffer {
         FfiConverterString.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.tillName, into: &buf)
+        FfiConverterOptionString.write(value.initiatorName, into: &buf)
         FfiConverterOptionString.write(value.tillNumber, into: &buf)
         FfiConverterOptionString.write(value.paymentReference, into: &buf)
         FfiConverterOptionString.write(value.currency, into: &buf)
@@ -3552,7 +3643,8 @@ public struct SendMoney: Equatable, Hashable {
      */
     public var id: String
     /**
-     * `send_money`.
+     * `data.type` as received: `send_money`, or for a version-1 result
+     * `payment` or `settlement_transfer`.
      */
     public var kind: String
     /**
@@ -3584,6 +3676,11 @@ public struct SendMoney: Equatable, Hashable {
      */
     public var errors: [String]
     /**
+     * The legacy `settlement_transfer` document's total (its `value` may be
+     * `null`); absent from `send_money` documents.
+     */
+    public var amount: MoneyAmount?
+    /**
      * Metadata.
      */
     public var metadata: [String: String]
@@ -3607,7 +3704,8 @@ public struct SendMoney: Equatable, Hashable {
          * Id.
          */id: String, 
         /**
-         * `send_money`.
+         * `data.type` as received: `send_money`, or for a version-1 result
+         * `payment` or `settlement_transfer`.
          */kind: String, 
         /**
          * `Pending`, `Processed`...
@@ -3631,6 +3729,10 @@ public struct SendMoney: Equatable, Hashable {
          * Error messages.
          */errors: [String], 
         /**
+         * The legacy `settlement_transfer` document's total (its `value` may be
+         * `null`); absent from `send_money` documents.
+         */amount: MoneyAmount?, 
+        /**
          * Metadata.
          */metadata: [String: String], 
         /**
@@ -3651,6 +3753,7 @@ public struct SendMoney: Equatable, Hashable {
         self.destinationCount = destinationCount
         self.transferBatches = transferBatches
         self.errors = errors
+        self.amount = amount
         self.metadata = metadata
         self.callbackUrl = callbackUrl
         self.selfUrl = selfUrl
@@ -3682,6 +3785,7 @@ public struct FfiConverterTypeSendMoney: FfiConverterRustBuffer {
                 destinationCount: FfiConverterUInt32.read(from: &buf), 
                 transferBatches: FfiConverterSequenceTypeTransferBatch.read(from: &buf), 
                 errors: FfiConverterSequenceString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoneyAmount.read(from: &buf), 
                 metadata: FfiConverterDictionaryStringString.read(from: &buf), 
                 callbackUrl: FfiConverterOptionString.read(from: &buf), 
                 selfUrl: FfiConverterOptionString.read(from: &buf), 
@@ -3699,6 +3803,7 @@ public struct FfiConverterTypeSendMoney: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.destinationCount, into: &buf)
         FfiConverterSequenceTypeTransferBatch.write(value.transferBatches, into: &buf)
         FfiConverterSequenceString.write(value.errors, into: &buf)
+        FfiConverterOptionTypeMoneyAmount.write(value.amount, into: &buf)
         FfiConverterDictionaryStringString.write(value.metadata, into: &buf)
         FfiConverterOptionString.write(value.callbackUrl, into: &buf)
         FfiConverterOptionString.write(value.selfUrl, into: &buf)
@@ -4047,9 +4152,10 @@ public struct TokenInfo: Equatable, Hashable {
      */
     public var applicationUid: String?
     /**
-     * Creation, epoch seconds.
+     * Creation time as text, as sent: epoch seconds (`"1613376955"`) or an
+     * ISO 8601 timestamp.
      */
-    public var createdAt: Int64?
+    public var createdAt: String?
     /**
      * The normalised result as JSON.
      */
@@ -4068,8 +4174,9 @@ public struct TokenInfo: Equatable, Hashable {
          * The application's uid.
          */applicationUid: String?, 
         /**
-         * Creation, epoch seconds.
-         */createdAt: Int64?, 
+         * Creation time as text, as sent: epoch seconds (`"1613376955"`) or an
+         * ISO 8601 timestamp.
+         */createdAt: String?, 
         /**
          * The normalised result as JSON.
          */rawJson: String) {
@@ -4099,7 +4206,7 @@ public struct FfiConverterTypeTokenInfo: FfiConverterRustBuffer {
                 scope: FfiConverterSequenceString.read(from: &buf), 
                 expiresIn: FfiConverterOptionInt64.read(from: &buf), 
                 applicationUid: FfiConverterOptionString.read(from: &buf), 
-                createdAt: FfiConverterOptionInt64.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
                 rawJson: FfiConverterString.read(from: &buf)
         )
     }
@@ -4108,7 +4215,7 @@ public struct FfiConverterTypeTokenInfo: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.scope, into: &buf)
         FfiConverterOptionInt64.write(value.expiresIn, into: &buf)
         FfiConverterOptionString.write(value.applicationUid, into: &buf)
-        FfiConverterOptionInt64.write(value.createdAt, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
         FfiConverterString.write(value.rawJson, into: &buf)
     }
 }
@@ -4310,6 +4417,10 @@ public struct Transaction: Equatable, Hashable {
      */
     public var sendingTill: String?
     /**
+     * Merchant to merchant (`m2m_transaction_received`): the paying merchant.
+     */
+    public var sendingMerchant: String?
+    /**
      * Card: masked card number.
      */
     public var customerCcNumber: String?
@@ -4364,6 +4475,9 @@ public struct Transaction: Equatable, Hashable {
          * B2B: the sending till.
          */sendingTill: String?, 
         /**
+         * Merchant to merchant (`m2m_transaction_received`): the paying merchant.
+         */sendingMerchant: String?, 
+        /**
          * Card: masked card number.
          */customerCcNumber: String?, 
         /**
@@ -4383,6 +4497,7 @@ public struct Transaction: Equatable, Hashable {
         self.senderMiddleName = senderMiddleName
         self.senderLastName = senderLastName
         self.sendingTill = sendingTill
+        self.sendingMerchant = sendingMerchant
         self.customerCcNumber = customerCcNumber
         self.settled = settled
     }
@@ -4417,6 +4532,7 @@ public struct FfiConverterTypeTransaction: FfiConverterRustBuffer {
                 senderMiddleName: FfiConverterOptionString.read(from: &buf), 
                 senderLastName: FfiConverterOptionString.read(from: &buf), 
                 sendingTill: FfiConverterOptionString.read(from: &buf), 
+                sendingMerchant: FfiConverterOptionString.read(from: &buf), 
                 customerCcNumber: FfiConverterOptionString.read(from: &buf), 
                 settled: FfiConverterOptionBool.read(from: &buf)
         )
@@ -4437,6 +4553,7 @@ public struct FfiConverterTypeTransaction: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.senderMiddleName, into: &buf)
         FfiConverterOptionString.write(value.senderLastName, into: &buf)
         FfiConverterOptionString.write(value.sendingTill, into: &buf)
+        FfiConverterOptionString.write(value.sendingMerchant, into: &buf)
         FfiConverterOptionString.write(value.customerCcNumber, into: &buf)
         FfiConverterOptionBool.write(value.settled, into: &buf)
     }
@@ -5239,8 +5356,13 @@ enum KopoKopoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The API's `error_code`, when it sent one.
          */errorCode: String?, 
         /**
-         * The API's `error_message`.
-         */errorMessage: String
+         * The API's `error_message` (an array of messages joined with "; ").
+         */errorMessage: String, 
+        /**
+         * Every message the server sent, in order: one for a string
+         * `error_message`, each entry of the array form (reversals); empty
+         * when the response had no error body.
+         */errorMessages: [String]
     )
     /**
      * HTTP 429; `retry_after_secs` from the `Retry-After` header, if any.
@@ -5334,7 +5456,8 @@ public struct FfiConverterTypeKopoKopoError: FfiConverterRustBuffer {
         case 3: return .Api(
             httpStatus: try FfiConverterUInt16.read(from: &buf), 
             errorCode: try FfiConverterOptionString.read(from: &buf), 
-            errorMessage: try FfiConverterString.read(from: &buf)
+            errorMessage: try FfiConverterString.read(from: &buf), 
+            errorMessages: try FfiConverterSequenceString.read(from: &buf)
             )
         case 4: return .RateLimited(
             retryAfterSecs: try FfiConverterOptionUInt64.read(from: &buf), 
@@ -5379,11 +5502,12 @@ public struct FfiConverterTypeKopoKopoError: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Api(httpStatus,errorCode,errorMessage):
+        case let .Api(httpStatus,errorCode,errorMessage,errorMessages):
             writeInt(&buf, Int32(3))
             FfiConverterUInt16.write(httpStatus, into: &buf)
             FfiConverterOptionString.write(errorCode, into: &buf)
             FfiConverterString.write(errorMessage, into: &buf)
+            FfiConverterSequenceString.write(errorMessages, into: &buf)
             
         
         case let .RateLimited(retryAfterSecs,detail):
@@ -5574,6 +5698,30 @@ fileprivate struct FfiConverterOptionTypeIncomingPayment: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeIncomingPayment.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMoneyAmount: FfiConverterRustBuffer {
+    typealias SwiftType = MoneyAmount?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMoneyAmount.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMoneyAmount.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5958,12 +6106,35 @@ public func forcePanicForTests()throws   {try rustCallWithError(FfiConverterType
 }
 }
 /**
+ * Every webhook topic this version types, e.g. `buygoods_transaction_received`,
+ * `m2m_transaction_received` (a webhook of another topic still parses, with
+ * `resourceKind` `unknown`).
+ */
+public func knownWebhookTopics() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_func_known_webhook_topics(uniffiCallStatus
+    )
+})
+}
+/**
  * The version of this library (and of the core it wraps).
  */
 public func libraryVersion() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_kopokopo_uniffi_fn_func_library_version(uniffiCallStatus
+    )
+})
+}
+/**
+ * The documented mobile network, `Safaricom` (for `network` of wallets,
+ * recipients and destinations; any other non-empty network is sent as given).
+ */
+public func networkSafaricom() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_func_network_safaricom(uniffiCallStatus
     )
 })
 }
@@ -5992,6 +6163,28 @@ public func parseWebhook(body: Data, signature: String?, apiKey: String)throws  
         FfiConverterData.lower(body),
         FfiConverterOptionString.lower(signature),
         FfiConverterString.lower(apiKey),uniffiCallStatus
+    )
+})
+}
+/**
+ * The payment channel `M-PESA`, as the documentation's table names it (any
+ * other non-empty channel is sent as given).
+ */
+public func paymentChannelMpesa() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_func_payment_channel_mpesa(uniffiCallStatus
+    )
+})
+}
+/**
+ * The STK push payment channel, `M-PESA STK Push` (the default `payment_channel`
+ * of an incoming payment).
+ */
+public func paymentChannelStkPush() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_func_payment_channel_stk_push(uniffiCallStatus
     )
 })
 }
@@ -6073,13 +6266,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_kopokopo_uniffi_checksum_func_force_panic_for_tests() != 20849) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_kopokopo_uniffi_checksum_func_known_webhook_topics() != 44231) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_kopokopo_uniffi_checksum_func_library_version() != 41121) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_func_network_safaricom() != 13439) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_kopokopo_uniffi_checksum_func_parse_result() != 27508) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_kopokopo_uniffi_checksum_func_parse_webhook() != 63472) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_func_payment_channel_mpesa() != 4058) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_func_payment_channel_stk_push() != 6398) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_kopokopo_uniffi_checksum_func_production_url() != 24550) {

@@ -35,7 +35,7 @@ final class CallbacksTests: XCTestCase {
         let client = try Shared.client()
         let url = Shared.receiver.newUrl()
         let c = try client.sendMoney(request: SendMoneyRequest(callbackUrl: url, destinations: [
-            .till(tillNumber: "112233", amount: "75.25", description: "Stock", nickname: nil, favourite: nil),
+            .till(tillNumber: "112233", amount: "75", description: "Stock", nickname: nil, favourite: nil),
         ]))
         let r = try receive(url, client)
         XCTAssertEqual(r.kind, "send_money")

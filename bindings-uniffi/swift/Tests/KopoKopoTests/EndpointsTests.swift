@@ -63,7 +63,7 @@ final class EndpointsTests: XCTestCase {
         // Send money.
         let sent = try client.sendMoney(request: SendMoneyRequest(callbackUrl: cb, destinations: [
             .mobileWallet(phoneNumber: "0712345678", network: "Safaricom", amount: "1000", description: "Salary", nickname: nil, favourite: nil),
-            .mobileWallet(phoneNumber: "0712345679", network: "Safaricom", amount: "250.50", description: "Bonus", nickname: nil, favourite: nil),
+            .mobileWallet(phoneNumber: "0712345679", network: "Safaricom", amount: "250.00", description: "Bonus", nickname: nil, favourite: nil),
         ]))
         assertCreated(sent, mock, "send_money")
         let s = try eventually({ try client.sendMoneyStatus(idOrLocation: sent.location) }, until: { $0.status == "Processed" })

@@ -58,12 +58,13 @@ final class ErrorsTests: XCTestCase {
 
     func testApiError() throws {
         let e = expectError("api_error") { _ = try self.client.createIncomingPayment(request: self.payment(till: "K400400")) }
-        if case .Api(let status, _, let message)? = e {
+        if case .Api(let status, _, let message, let messages)? = e {
             XCTAssertEqual(status, 400)
             XCTAssertEqual(message, "Till number is invalid")
+            XCTAssertEqual(messages, ["Till number is invalid"])
         } else { XCTFail("\(String(describing: e))") }
         let notFound = expectError("api_error") { _ = try self.client.incomingPaymentStatus(idOrLocation: "00000000-0000-0000-0000-000000000000") }
-        if case .Api(let status, _, _)? = notFound { XCTAssertEqual(status, 404) } else { XCTFail() }
+        if case .Api(let status, _, _, _)? = notFound { XCTAssertEqual(status, 404) } else { XCTFail() }
     }
 
     func testRateLimited() throws {

@@ -10,6 +10,7 @@ final class WebhooksTests: XCTestCase {
         "buygoods_transaction_reversed": "transaction",
         "b2b_transaction_received": "transaction",
         "b2b_transaction_reversed": "transaction",
+        "m2m_transaction_received": "transaction",
         "card_transaction_received": "transaction",
         "card_transaction_voided": "transaction",
         "card_transaction_reversed": "transaction",

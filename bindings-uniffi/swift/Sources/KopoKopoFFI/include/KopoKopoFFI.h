@@ -414,9 +414,21 @@ void uniffi_kopokopo_uniffi_fn_func_force_panic_for_tests(RustCallStatus *_Nonnu
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_KNOWN_WEBHOOK_TOPICS
+#define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_KNOWN_WEBHOOK_TOPICS
+RustBuffer uniffi_kopokopo_uniffi_fn_func_known_webhook_topics(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_LIBRARY_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_LIBRARY_VERSION
 RustBuffer uniffi_kopokopo_uniffi_fn_func_library_version(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_NETWORK_SAFARICOM
+#define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_NETWORK_SAFARICOM
+RustBuffer uniffi_kopokopo_uniffi_fn_func_network_safaricom(RustCallStatus *_Nonnull out_status
     
 );
 #endif
@@ -428,6 +440,18 @@ RustBuffer uniffi_kopokopo_uniffi_fn_func_parse_result(RustBuffer body, RustBuff
 #ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_PARSE_WEBHOOK
 #define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_PARSE_WEBHOOK
 RustBuffer uniffi_kopokopo_uniffi_fn_func_parse_webhook(RustBuffer body, RustBuffer signature, RustBuffer api_key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_PAYMENT_CHANNEL_MPESA
+#define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_PAYMENT_CHANNEL_MPESA
+RustBuffer uniffi_kopokopo_uniffi_fn_func_payment_channel_mpesa(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_PAYMENT_CHANNEL_STK_PUSH
+#define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_PAYMENT_CHANNEL_STK_PUSH
+RustBuffer uniffi_kopokopo_uniffi_fn_func_payment_channel_stk_push(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_FN_FUNC_PRODUCTION_URL
@@ -723,9 +747,21 @@ uint16_t uniffi_kopokopo_uniffi_checksum_func_force_panic_for_tests(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_KNOWN_WEBHOOK_TOPICS
+#define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_KNOWN_WEBHOOK_TOPICS
+uint16_t uniffi_kopokopo_uniffi_checksum_func_known_webhook_topics(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_LIBRARY_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_LIBRARY_VERSION
 uint16_t uniffi_kopokopo_uniffi_checksum_func_library_version(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_NETWORK_SAFARICOM
+#define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_NETWORK_SAFARICOM
+uint16_t uniffi_kopokopo_uniffi_checksum_func_network_safaricom(void
     
 );
 #endif
@@ -738,6 +774,18 @@ uint16_t uniffi_kopokopo_uniffi_checksum_func_parse_result(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_PARSE_WEBHOOK
 #define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_PARSE_WEBHOOK
 uint16_t uniffi_kopokopo_uniffi_checksum_func_parse_webhook(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_PAYMENT_CHANNEL_MPESA
+#define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_PAYMENT_CHANNEL_MPESA
+uint16_t uniffi_kopokopo_uniffi_checksum_func_payment_channel_mpesa(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_PAYMENT_CHANNEL_STK_PUSH
+#define UNIFFI_FFIDEF_UNIFFI_KOPOKOPO_UNIFFI_CHECKSUM_FUNC_PAYMENT_CHANNEL_STK_PUSH
+uint16_t uniffi_kopokopo_uniffi_checksum_func_payment_channel_stk_push(void
     
 );
 #endif

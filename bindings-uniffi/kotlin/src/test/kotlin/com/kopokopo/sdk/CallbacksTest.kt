@@ -59,7 +59,7 @@ class CallbacksTest {
         val c = client.sendMoney(
             SendMoneyRequest(
                 callbackUrl = url,
-                destinations = listOf(Destination.Till(tillNumber = "112233", amount = "75.25", description = "Stock")),
+                destinations = listOf(Destination.Till(tillNumber = "112233", amount = "75", description = "Stock")),
             ),
         )
         val r = receive(url)
@@ -134,6 +134,44 @@ class CallbacksTest {
         client.createPaymentLink(PaymentLinkRequest(tillNumber = "112233", amount = "500", callbackUrl = failed, paymentReference = "FAIL-1"))
         val f = receive(failed).paymentLink ?: throw AssertionError("paymentLink not set")
         assertTrue(f.errors.any { it.contains("insufficient") }, f.toString())
+    }
+
+    @Test
+    fun version1PaymentResultIsSendMoney() {
+        // data.type `payment` (tests/fixtures/live/result.payment.v1.json).
+        val body = fixture("live/result.payment.v1.json")
+        val r = parseResult(body, sign(body, "k"), "k")
+        assertEquals("send_money", r.kind)
+        assertEquals("c9f2a7d4-8e1b-4a36-b5d2-7f0e3a9c1b58", r.id)
+        assertEquals("Processed", r.status)
+        val s = r.sendMoney ?: throw AssertionError("sendMoney not set")
+        assertEquals("payment", s.kind)
+        assertEquals(r.id, s.id)
+        val d = s.transferBatches.single().disbursements.single()
+        assertEquals("1500", d.amount)
+        assertEquals("PBF9XYZ123", d.transactionReference)
+        assertEquals("1500", s.transferBatches.single().amount)
+        assertNull(s.amount)
+        assertEquals("8675309", s.metadata["customerId"])
+        assertEquals("https://webhook.site/k2/pay", s.callbackUrl)
+        assertNull(r.incomingPayment)
+        assertNull(r.paymentLink)
+    }
+
+    @Test
+    fun legacySettlementTransferResultIsSendMoney() {
+        // data.type `settlement_transfer`, with a top-level amount whose value is null.
+        val body = fixture("variants/response.send_money.status.legacy_settlement_transfer.json")
+        val r = parseResult(body, sign(body, "k"), "k")
+        assertEquals("send_money", r.kind)
+        assertEquals("01aece24-e596-4f5c-9ace-9eb1a0939dda", r.id)
+        assertEquals("Processed", r.status)
+        val s = r.sendMoney ?: throw AssertionError("sendMoney not set")
+        assertEquals("settlement_transfer", s.kind)
+        assertEquals(MoneyAmount(currency = "KES", value = null), s.amount)
+        assertEquals(listOf(1, 2), s.transferBatches.map { it.disbursements.size })
+        assertEquals(listOf("19900", "24452", "25000"), s.transferBatches.flatMap { it.disbursements }.map { it.amount })
+        assertNull(s.transferBatches[0].amount)
     }
 
     @Test

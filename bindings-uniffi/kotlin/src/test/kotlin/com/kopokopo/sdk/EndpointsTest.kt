@@ -136,7 +136,7 @@ class EndpointsTest {
                 callbackUrl = cb,
                 destinations = listOf(
                     Destination.MobileWallet(phoneNumber = "0712345678", network = "Safaricom", amount = "1000", description = "Salary"),
-                    Destination.MobileWallet(phoneNumber = "0712345679", network = "Safaricom", amount = "250.50", description = "Bonus"),
+                    Destination.MobileWallet(phoneNumber = "0712345679", network = "Safaricom", amount = "250.00", description = "Bonus"),
                 ),
                 metadata = mapOf("batch" to "7"),
             ),

@@ -63,6 +63,20 @@ class ErrorsTest {
         }
         assertEquals("destinations[0].amount", e.field)
 
+        // Send-money amounts are whole shillings (documented as Integer); "250.00" is one.
+        e = expect("invalid_argument") {
+            client.sendMoney(
+                SendMoneyRequest(
+                    callbackUrl = cb,
+                    destinations = listOf(
+                        Destination.Till(tillNumber = "1", amount = "250.00", description = "x"),
+                        Destination.Till(tillNumber = "1", amount = "250.50", description = "x"),
+                    ),
+                ),
+            )
+        }
+        assertEquals("destinations[1].amount", e.field)
+
         e = expect("invalid_argument") { client.createReversal(ReversalRequest(transactionReference = "X", reason = "r", callbackUrl = "http://example.com/cb")) }
         assertEquals("callback_url", e.field)
 
@@ -91,8 +105,35 @@ class ErrorsTest {
         val e = expect<KopoKopoException.Api>("api_error") { client.createIncomingPayment(payment(till = "K400400")) }
         assertEquals(400.toUShort(), e.httpStatus)
         assertEquals("Till number is invalid", e.errorMessage)
+        assertEquals(listOf("Till number is invalid"), e.errorMessages)
         val notFound = expect<KopoKopoException.Api>("api_error") { client.incomingPaymentStatus("00000000-0000-0000-0000-000000000000") }
         assertEquals(404.toUShort(), notFound.httpStatus)
+    }
+
+    @Test
+    fun reversalErrorKeepsEveryMessage() {
+        // The documented reversal error: `error_message` is an array (tests/fixtures/error.reversal.json).
+        val request = ReversalRequest(transactionReference = "5d894b0f-b07e-4304-ab4a-d54b80bc7286", reason = "Testing Reversals", callbackUrl = cb)
+        FixtureServer(mapOf("POST /api/v2/reversals" to (400 to fixture("error.reversal.json")))).use { server ->
+            val e = expect<KopoKopoException.Api>("api_error") { server.client().createReversal(request) }
+            assertEquals(400.toUShort(), e.httpStatus)
+            assertEquals("400", e.errorCode)
+            assertEquals(listOf("You cannot reverse a transaction in Pending Reversal"), e.errorMessages)
+            assertEquals("You cannot reverse a transaction in Pending Reversal", e.errorMessage)
+        }
+        // Several messages: each kept, in order; `errorMessage` joins them.
+        val two = """{"error_code":400,"error_message":["You cannot reverse a transaction in Pending Reversal","Second"]}"""
+        FixtureServer(mapOf("POST /api/v2/reversals" to (400 to two.toByteArray()))).use { server ->
+            val e = expect<KopoKopoException.Api>("api_error") { server.client().createReversal(request) }
+            assertEquals(listOf("You cannot reverse a transaction in Pending Reversal", "Second"), e.errorMessages)
+            assertEquals("You cannot reverse a transaction in Pending Reversal; Second", e.errorMessage)
+        }
+        // No body: no server messages (the text is the status reason).
+        FixtureServer(mapOf("POST /api/v2/reversals" to (400 to ByteArray(0)))).use { server ->
+            val e = expect<KopoKopoException.Api>("api_error") { server.client().createReversal(request) }
+            assertEquals(emptyList<String>(), e.errorMessages)
+            assertTrue(e.errorMessage.isNotBlank())
+        }
     }
 
     @Test

@@ -144,3 +144,32 @@ fun <T> eventually(timeoutMs: Long = 10_000, fetch: () -> T, done: (T) -> Boolea
 }
 
 fun fixture(name: String): ByteArray = File(Env.repoRoot, "tests/fixtures/$name").readBytes()
+
+/**
+ * A loopback server answering fixed responses (`"GET /api/v2/send_money/x"` ->
+ * status and body), plus a token at `POST /oauth/token`: runs a documented
+ * response body through a client's whole request/response path.
+ */
+class FixtureServer(private val routes: Map<String, Pair<Int, ByteArray>>) : AutoCloseable {
+    private val server = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
+    val baseUrl: String
+
+    init {
+        server.createContext("/") { ex ->
+            ex.requestBody.readAllBytes()
+            val key = "${ex.requestMethod} ${ex.requestURI.path}"
+            val (status, body) = routes[key]
+                ?: if (key == "POST /oauth/token") 200 to fixture("response.token.json")
+                else 404 to """{"error_code":404,"error_message":"no fixture for $key"}""".toByteArray()
+            ex.responseHeaders.add("content-type", "application/json")
+            ex.sendResponseHeaders(status, if (body.isEmpty()) -1 else body.size.toLong())
+            ex.responseBody.use { it.write(body) }
+        }
+        server.start()
+        baseUrl = "http://127.0.0.1:${server.address.port}"
+    }
+
+    fun client(): KopoKopoClient = KopoKopo.client(clientId = "id", clientSecret = "secret", apiKey = "key", baseUrl = baseUrl, maxRetries = 0u)
+
+    override fun close() = server.stop(0)
+}

@@ -22,6 +22,7 @@ class WebhooksTest {
         "buygoods_transaction_reversed" to "transaction",
         "b2b_transaction_received" to "transaction",
         "b2b_transaction_reversed" to "transaction",
+        "m2m_transaction_received" to "transaction",
         "card_transaction_received" to "transaction",
         "card_transaction_voided" to "transaction",
         "card_transaction_reversed" to "transaction",
@@ -74,6 +75,52 @@ class WebhooksTest {
                 assertEquals(true, client.verifyWebhookSignature(d.body, d.signature))
             }
         }
+    }
+
+    @Test
+    fun knownTopics() {
+        // The core's list; every one of them is typed (and triggered from the mock above).
+        val known = knownWebhookTopics()
+        assertEquals(10, known.size, known.toString())
+        assertEquals(topics.keys, known.toSet())
+        assertTrue("m2m_transaction_received" in known)
+    }
+
+    @Test
+    fun merchantToMerchantTransaction() {
+        // A payload the live API sends beyond the documentation (tests/fixtures/live/).
+        val body = fixture("live/webhook.m2m_transaction_received.k2.json")
+        val e = parseWebhook(body, sign(body, key), key)
+        assertEquals("m2m_transaction_received", e.topic)
+        assertEquals("k2", e.structure)
+        assertEquals("5f3b8c2e-1d4a-4c2b-9a71-0e6f2b9d4c11", e.id)
+        assertEquals("Merchant to Merchant Transaction", e.eventType)
+        assertEquals("transaction", e.resourceKind)
+        val tx = e.transaction ?: throw AssertionError("no transaction")
+        assertEquals("Acme Wholesalers", tx.sendingMerchant)
+        assertEquals("b7a1e9d0-3c55-4f0e-8f2a-6d9c1b2e7f30", tx.id)
+        assertEquals("2500", tx.amount)
+        assertEquals(tx.amount, e.amount)
+        assertEquals("KES", tx.currency)
+        assertEquals("Received", tx.status)
+        assertNull(tx.sendingTill)
+        assertEquals("Acme Wholesalers", JSONObject(e.json).getJSONObject("resource").getJSONObject("value").getString("sending_merchant"))
+        // Other transaction topics leave it null.
+        val buygoods = fixture("webhook.buygoods_transaction_received.k2.json")
+        assertNull(parseWebhook(buygoods, sign(buygoods, key), key).transaction?.sendingMerchant)
+    }
+
+    @Test
+    fun darajaThirdPartyTransIdAsDocumented() {
+        // Written as the documentation spells it; Safaricom's `ThirdPartyTransID` is read too.
+        val documented = fixture("webhook.buygoods_transaction_received.daraja.json")
+        val safaricom = String(documented, Charsets.UTF_8).replace("\"ThirdPartyTransId\"", "\"ThirdPartyTransID\"").toByteArray()
+        for (body in listOf(documented, safaricom)) {
+            val json = JSONObject(parseWebhook(body, sign(body, key), key).json)
+            assertTrue(json.has("ThirdPartyTransId"), json.toString())
+            assertFalse(json.has("ThirdPartyTransID"), json.toString())
+        }
+        assertFalse(documented.contentEquals(safaricom))
     }
 
     @Test

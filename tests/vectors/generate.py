@@ -831,6 +831,12 @@ def validation_cases():
     for bad in ("", "a/b", "a?b", "abc def", "%2e%2e", 12345):
         add(f"{op}: id {bad!r}", op, {"id": bad}, "id")
 
+    # One policy for unknown keys, every request type: refused, naming the key.
+    for op_name in ("create_webhook_subscription", "create_incoming_payment", "create_merchant_wallet",
+                    "create_merchant_bank_account", "create_external_recipient", "send_money", "create_polling",
+                    "create_transaction_sms_notification", "create_reversal", "create_payment_link"):
+        add(f"{op_name}: unknown key refused", op_name, with_(p[op_name], unexpected_key="x"), "unexpected_key")
+
     op = "create_merchant_wallet"
     mw = p[op]
     add(f"{op}: blank network", op, with_(mw, network=""), "network")
@@ -1090,6 +1096,7 @@ def response_cases():
             "status": a["status"],
             "created_at": a["created_at"],
             "till_name": a["account_name"],
+            "initiator_name": a["initiator_name"],
             "till_number": a["account_number"],
             "payment_reference": a["merchant_payment_reference"],
             "currency": a["currency"],
@@ -1104,7 +1111,13 @@ def response_cases():
         body_fixture="response.payment_link.status.alt.json")
     add("response.payment_link.cancel.json", "cancel_payment_link", fixture("response.payment_link.cancel.json"),
         body_fixture="response.payment_link.cancel.json")
-    add("cancel with an empty body", "cancel_payment_link", {"message": None}, body="")
+    add("cancel with an empty body", "cancel_payment_link", {"message": None, "payment_link": None}, body="")
+    # L6946 says the cancel response carries the link's details: typed when present.
+    link = fixture("response.payment_link.status.json")
+    cancelled = {"message": "Payment link cancelled.", "data": link["data"]}
+    add("cancel with the link's details", "cancel_payment_link",
+        {"message": "Payment link cancelled.", "payment_link": payment_link_expect(link)},
+        body=json.dumps(cancelled))
 
     legacy = "variants/response.send_money.status.legacy_settlement_transfer.json"
     e = status_expect(fixture(legacy))

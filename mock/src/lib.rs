@@ -432,8 +432,8 @@ fn method_not_allowed(allowed: &[Method]) -> Response {
 }
 
 /// Whether the `Accept` header (absent or empty: anything) admits a JSON
-/// answer: `application/json` (with or without parameters), `application/*`
-/// or `*/*`, unless given `q=0`.
+/// answer: `application/json` or `application/<anything>+json` (with or
+/// without parameters), `application/*` or `*/*`, unless given `q=0`.
 fn accepts_json(headers: &HeaderMap) -> bool {
     let mut any_range = false;
     for value in headers.get_all(header::ACCEPT) {
@@ -453,9 +453,11 @@ fn accepts_json(headers: &HeaderMap) -> bool {
                     k.trim().eq_ignore_ascii_case("q") && v.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
                 })
             });
-            let json = ["*/*", "application/*", "application/json"]
-                .iter()
-                .any(|m| media.eq_ignore_ascii_case(m));
+            // JSON with a structured-syntax suffix counts too (RFC 6839): the
+            // official SDKs send `application/vnd.kopokopo.v4.hal+json`.
+            let lower = media.to_ascii_lowercase();
+            let json = ["*/*", "application/*", "application/json"].contains(&lower.as_str())
+                || (lower.starts_with("application/") && lower.ends_with("+json"));
             if json && !refused {
                 return true;
             }

@@ -393,6 +393,9 @@ fn a_request_that_refuses_json_is_406() {
         "application/*",
         "text/html, application/json;q=0.9",
         "text/html;q=0.5, */*;q=0.1",
+        // What the official SDKs send (k2-connect Python, Node): JSON with a suffix.
+        "application/vnd.kopokopo.v4.hal+json",
+        "application/hal+json",
         "",
     ] {
         let r = api.send("POST", "/api/v2/incoming_payments", Some(accepted), Some(&stk));

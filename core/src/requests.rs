@@ -92,6 +92,60 @@ fn from_json_bytes<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T> {
     })
 }
 
+/// Reads an API request body as the API does: keys the request type does
+/// not know are ignored (the official SDKs send some the documentation does
+/// not list, such as `subscriber.middle_name`), every other error stands.
+/// Requests built through the client refuse unknown keys instead
+/// (docs/api-notes.md, "Unknown keys").
+fn from_wire_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T> {
+    let value: Value = from_json_bytes(body)?;
+    from_wire_value("", value)
+}
+
+/// [`from_wire_json`] for a value read at `prefix`.
+fn from_wire_value<T: for<'de> Deserialize<'de>>(prefix: &str, mut value: Value) -> Result<T> {
+    // Each round drops one unknown key; a body has few of them.
+    for _ in 0..64 {
+        match from_value_at::<T>(prefix, value.clone()) {
+            Err(Error::InvalidArgument { field, reason }) if reason.starts_with("unknown field") => {
+                let path = field.strip_prefix(prefix).unwrap_or(&field).trim_start_matches('.');
+                if !remove_at(&mut value, path) {
+                    return Err(Error::InvalidArgument { field, reason });
+                }
+            }
+            other => return other,
+        }
+    }
+    from_value_at(prefix, value)
+}
+
+/// Removes the value at a dotted/indexed path (`a.b[2].c`); whether it was there.
+fn remove_at(value: &mut Value, path: &str) -> bool {
+    let mut steps: Vec<&str> = Vec::new();
+    for part in path.split('.') {
+        let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+        if !key.is_empty() {
+            steps.push(key);
+        }
+        steps.extend(rest.split('[').map(|i| i.trim_end_matches(']')).filter(|i| !i.is_empty()));
+    }
+    let Some((last, parents)) = steps.split_last() else {
+        return false;
+    };
+    let mut at = value;
+    for step in parents {
+        let next = match step.parse::<usize>() {
+            Ok(i) => at.get_mut(i),
+            Err(_) => at.get_mut(*step),
+        };
+        match next {
+            Some(v) => at = v,
+            None => return false,
+        }
+    }
+    at.as_object_mut().is_some_and(|o| o.remove(*last).is_some())
+}
+
 fn from_value_at<T: for<'de> Deserialize<'de>>(prefix: &str, value: Value) -> Result<T> {
     serde_path_to_error::deserialize(&value).map_err(|e| {
         let path = e.path().to_string();
@@ -275,7 +329,7 @@ impl WebhookSubscriptionRequest {
 
     /// Reads an API request body.
     pub fn from_wire(body: &[u8]) -> Result<Self> {
-        let w: WebhookSubscriptionWire = from_json_bytes(body)?;
+        let w: WebhookSubscriptionWire = from_wire_json(body)?;
         Ok(WebhookSubscriptionRequest {
             event_type: w.event_type,
             url: w.url,
@@ -438,7 +492,7 @@ impl IncomingPaymentRequest {
 
     /// Reads an API request body.
     pub fn from_wire(body: &[u8]) -> Result<Self> {
-        let w: IncomingPaymentWireIn = from_json_bytes(body)?;
+        let w: IncomingPaymentWireIn = from_wire_json(body)?;
         let sub = w
             .subscriber
             .ok_or_else(|| Error::invalid("subscriber", "is required"))?;
@@ -497,7 +551,7 @@ impl MerchantWalletRequest {
     }
     /// Reads an API request body.
     pub fn from_wire(body: &[u8]) -> Result<Self> {
-        from_json_bytes(body)
+        from_wire_json(body)
     }
 }
 
@@ -533,7 +587,7 @@ impl MerchantBankAccountRequest {
     }
     /// Reads an API request body.
     pub fn from_wire(body: &[u8]) -> Result<Self> {
-        from_json_bytes(body)
+        from_wire_json(body)
     }
 }
 
@@ -701,7 +755,7 @@ impl ExternalRecipientRequest {
             _ => return Err(Error::invalid("external_recipient", "is required")),
         };
         inner.insert("type".into(), Value::String(t.to_string()));
-        from_value_at("external_recipient", Value::Object(inner))
+        from_wire_value("external_recipient", Value::Object(inner))
     }
 }
 
@@ -1018,7 +1072,7 @@ impl SendMoneyRequest {
 
     /// Reads an API request body.
     pub fn from_wire(body: &[u8]) -> Result<Self> {
-        let w: SendMoneyWireIn = from_json_bytes(body)?;
+        let w: SendMoneyWireIn = from_wire_json(body)?;
         let mut destinations = Vec::new();
         for (i, d) in w.destinations.unwrap_or_default().into_iter().enumerate() {
             if let Some(t) = d.get("type").and_then(Value::as_str) {
@@ -1026,7 +1080,7 @@ impl SendMoneyRequest {
             } else {
                 return Err(Error::invalid(format!("destinations[{i}].type"), "is required"));
             }
-            destinations.push(from_value_at(&format!("destinations[{i}]"), d)?);
+            destinations.push(from_wire_value(&format!("destinations[{i}]"), d)?);
         }
         Ok(SendMoneyRequest {
             destinations,
@@ -1104,7 +1158,7 @@ impl PollingRequest {
     }
     /// Reads an API request body.
     pub fn from_wire(body: &[u8]) -> Result<Self> {
-        let w: PollingWireIn = from_json_bytes(body)?;
+        let w: PollingWireIn = from_wire_json(body)?;
         Ok(PollingRequest {
             scope: w.scope,
             scope_reference: w.scope_reference.filter(|s| !s.is_empty()),
@@ -1165,7 +1219,7 @@ impl SmsNotificationRequest {
     }
     /// Reads an API request body.
     pub fn from_wire(body: &[u8]) -> Result<Self> {
-        let w: SmsWireIn = from_json_bytes(body)?;
+        let w: SmsWireIn = from_wire_json(body)?;
         Ok(SmsNotificationRequest {
             webhook_event_reference: w.webhook_event_reference,
             message: w.message,
@@ -1233,7 +1287,7 @@ impl ReversalRequest {
     }
     /// Reads an API request body.
     pub fn from_wire(body: &[u8]) -> Result<Self> {
-        let w: ReversalWireIn = from_json_bytes(body)?;
+        let w: ReversalWireIn = from_wire_json(body)?;
         Ok(ReversalRequest {
             transaction_reference: w.transaction_reference,
             reason: w.reason,
@@ -1341,7 +1395,7 @@ impl PaymentLinkRequest {
     }
     /// Reads an API request body.
     pub fn from_wire(body: &[u8]) -> Result<Self> {
-        let w: PaymentLinkWireIn = from_json_bytes(body)?;
+        let w: PaymentLinkWireIn = from_wire_json(body)?;
         Ok(PaymentLinkRequest {
             till_number: w.till_number,
             currency: w.currency,

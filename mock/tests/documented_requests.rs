@@ -110,9 +110,8 @@ fn unknown_keys_in_a_request_body_are_ignored_as_the_api_does() {
             .status()
             .as_u16()
     };
-    let fixture = |name: &str| -> Value {
-        serde_json::from_slice(&std::fs::read(fixtures_dir().join(name)).unwrap()).unwrap()
-    };
+    let fixture =
+        |name: &str| -> Value { serde_json::from_slice(&std::fs::read(fixtures_dir().join(name)).unwrap()).unwrap() };
     let mut stk = fixture("request.incoming_payment.json");
     stk["subscriber"]["middle_name"] = Value::from("N");
     stk["sdk_version"] = Value::from("2.0.0");

@@ -44,9 +44,9 @@ function toApiKey(apiKey) {
   return apiKey
 }
 
-function toJson(value, field) {
+function toJson(value, field, replacer) {
   try {
-    return JSON.stringify(value === undefined ? {} : value)
+    return JSON.stringify(value === undefined ? {} : value, replacer)
   } catch {
     throw invalidArgument(field, 'must be JSON-serialisable')
   }
@@ -92,11 +92,7 @@ function optionsJson(options) {
     throw invalidArgument('options', 'must be an object such as {clientId, clientSecret}')
   }
   const { userAgentSuffix: _ignored, ...rest } = options
-  try {
-    return JSON.stringify({ ...rest, userAgentSuffix: USER_AGENT_SUFFIX }, nonFiniteAsText)
-  } catch {
-    throw invalidArgument('options', 'must be JSON-serialisable')
-  }
+  return toJson({ ...rest, userAgentSuffix: USER_AGENT_SUFFIX }, 'options', nonFiniteAsText)
 }
 
 /**

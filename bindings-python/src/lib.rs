@@ -30,9 +30,10 @@ fn call<T>(py: Python<'_>, f: impl FnOnce() -> kopokopo::Result<T>) -> PyResult<
 }
 
 /// [`call`] with the GIL released while `f` runs (blocking network calls).
-/// The panic is caught inside the detached section, before the GIL is taken back.
+/// A panic unwinds out of the detached section (pyo3 takes the GIL back on
+/// the way) and is caught by `call`.
 fn call_detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> kopokopo::Result<T> + Send) -> PyResult<T> {
-    call(py, || py.detach(|| Error::catch_panic(f)))
+    call(py, || py.detach(f))
 }
 
 fn params_from_json(py: Python<'_>, params_json: &str) -> PyResult<Value> {
@@ -54,12 +55,9 @@ fn signature_text<'a>(signature: &'a Option<Bound<'_, PyString>>) -> Option<Cow<
     signature.as_ref().map(|s| s.to_string_lossy())
 }
 
-/// Seconds (a Python float) as a `Duration`. Conversion only: zero or less
-/// becomes zero and anything too long for a `Duration` (including infinity)
-/// the longest one, both of which the core refuses naming `field`; NaN has no
-/// duration at all.
-/// A number of seconds of any Python number type; one too large for a float
-/// (`10**400`) is refused like any other value over the limit.
+/// A number of seconds of any Python number type as a `Duration`; an int too
+/// large for a float (`10**400`) becomes the longest one, which the core
+/// refuses like any other value over its limit.
 fn seconds_arg(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Duration> {
     match value.extract::<f64>() {
         Ok(v) => seconds(py, field, v),
@@ -68,6 +66,9 @@ fn seconds_arg(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResul
     }
 }
 
+/// Seconds as a `Duration`. Conversion only: zero or less becomes zero and
+/// anything too long for a `Duration` (including infinity) the longest one,
+/// both of which the core refuses naming `field`; NaN has no duration at all.
 fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
     if value.is_nan() {
         return Err(errors::invalid(py, field, "must be a number of seconds, not NaN"));

@@ -65,7 +65,8 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// Ends the flight however the fetch ends (a panic included), so that
-/// waiters are never left waiting for a fetch that will not land.
+/// waiters are never left waiting for a fetch that will not land. Until the
+/// fetch returns, its outcome is the failure a panic would leave.
 struct Landing<'a> {
     cache: &'a TokenCache,
     failure: Option<Error>,
@@ -76,11 +77,7 @@ impl Drop for Landing<'_> {
         let mut f = lock(&self.cache.flight);
         f.fetching = false;
         f.landed += 1;
-        let failure = self
-            .failure
-            .take()
-            .unwrap_or_else(|| Error::internal("the token fetch did not complete"));
-        f.failure = Some((Instant::now(), failure));
+        f.failure = self.failure.take().map(|e| (Instant::now(), e));
         drop(f);
         self.cache.landed.notify_all();
     }
@@ -131,25 +128,11 @@ impl TokenCache {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let mut landing = Landing {
             cache: self,
-            failure: None,
+            failure: Some(Error::internal("the token fetch did not complete")),
         };
-        match fetch() {
-            Ok(fresh) => {
-                let stored = self.store(fresh, margin);
-                std::mem::forget(landing);
-                let mut f = lock(&self.flight);
-                f.fetching = false;
-                f.landed += 1;
-                f.failure = None;
-                drop(f);
-                self.landed.notify_all();
-                Ok(stored)
-            }
-            Err(e) => {
-                landing.failure = Some(e.clone());
-                Err(e)
-            }
-        }
+        let outcome = fetch().map(|fresh| self.store(fresh, margin));
+        landing.failure = outcome.as_ref().err().cloned();
+        outcome
     }
 
     fn store(&self, fresh: AccessToken, margin: Duration) -> (Secret, u64) {

@@ -139,6 +139,20 @@ fn eight_callers(
     }
 }
 
+type Status = Result<kopokopo::IncomingPayment, Error>;
+
+/// Two status calls against a token endpoint answering `token_body`: the
+/// server, the client, both outcomes and how long the two took.
+fn two_calls(token_body: &'static str) -> (Server, Client, Status, Status, Duration) {
+    let server = Server::start_raw(move |r| if r.is_token() { token(token_body) } else { status_ok() });
+    let c = client_for(&server.url());
+    let t = Instant::now();
+    let first = c.incoming_payments().status(ID);
+    let second = c.incoming_payments().status(ID);
+    let longest = t.elapsed();
+    (server, c, first, second, longest)
+}
+
 #[test]
 fn fault_matrix() {
     let mut rows = Vec::new();
@@ -166,18 +180,8 @@ fn fault_matrix() {
 
     // 4. expires_in of 2^64-1: no overflow, the token is cached (24 h at most).
     {
-        let server = Server::start_raw(|r| {
-            if r.is_token() {
-                token(r#"{"access_token":"t1","token_type":"Bearer","expires_in":18446744073709551615}"#)
-            } else {
-                status_ok()
-            }
-        });
-        let c = client_for(&server.url());
-        let t = Instant::now();
-        let first = c.incoming_payments().status(ID);
-        let second = c.incoming_payments().status(ID);
-        let longest = t.elapsed();
+        let (server, _, first, second, longest) =
+            two_calls(r#"{"access_token":"t1","token_type":"Bearer","expires_in":18446744073709551615}"#);
         assert!(first.is_ok() && second.is_ok(), "{first:?} {second:?}");
         assert_eq!(server.token_requests(), 1);
         rows.push(Row {
@@ -190,18 +194,8 @@ fn fault_matrix() {
 
     // 5. A token with CR/LF: a decode error, never cached nor sent.
     {
-        let server = Server::start_raw(|r| {
-            if r.is_token() {
-                token(r#"{"access_token":"t1\r\nX-Injected: 1","token_type":"Bearer","expires_in":3600}"#)
-            } else {
-                status_ok()
-            }
-        });
-        let c = client_for(&server.url());
-        let t = Instant::now();
-        let first = c.incoming_payments().status(ID);
-        let second = c.incoming_payments().status(ID);
-        let longest = t.elapsed();
+        let (server, c, first, second, longest) =
+            two_calls(r#"{"access_token":"t1\r\nX-Injected: 1","token_type":"Bearer","expires_in":3600}"#);
         assert_eq!(first.as_ref().unwrap_err().code(), "decode_error");
         assert_eq!(second.as_ref().unwrap_err().code(), "decode_error");
         assert!(server.api_requests().is_empty(), "the token was never used");

@@ -23,8 +23,9 @@ fn fixtures_dir() -> PathBuf {
         .join("fixtures")
 }
 
-#[test]
-fn every_documented_post_request_is_accepted() {
+/// A simulator (results held back), a valid token, and an agent that
+/// returns every status.
+fn start() -> (MockServer, kopokopo::Secret, ureq::Agent) {
     let server = MockServer::start(MockConfig {
         callback_delay: Duration::from_secs(3600),
         ..MockConfig::default()
@@ -38,12 +39,18 @@ fn every_documented_post_request_is_accepted() {
             .unwrap(),
     );
     let token = client.access_token().unwrap();
-    let endpoints: Vec<Value> =
-        serde_json::from_slice(&std::fs::read(fixtures_dir().join("endpoints.json")).unwrap()).unwrap();
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
         .new_agent();
+    (server, token, agent)
+}
+
+#[test]
+fn every_documented_post_request_is_accepted() {
+    let (server, token, agent) = start();
+    let endpoints: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(fixtures_dir().join("endpoints.json")).unwrap()).unwrap();
     let mut replayed = Vec::new();
     let mut refused = Vec::new();
     for e in &endpoints {
@@ -83,22 +90,7 @@ fn every_documented_post_request_is_accepted() {
 /// built through this library refuse unknown keys: docs/api-notes.md.)
 #[test]
 fn unknown_keys_in_a_request_body_are_ignored_as_the_api_does() {
-    let server = MockServer::start(MockConfig {
-        callback_delay: Duration::from_secs(3600),
-        ..MockConfig::default()
-    })
-    .expect("simulator starts");
-    let client = Client::new(
-        Config::builder(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
-            .base_url(server.base_url())
-            .build()
-            .unwrap(),
-    );
-    let token = client.access_token().unwrap();
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .new_agent();
+    let (server, token, agent) = start();
     let post = |path: &str, body: Value| {
         agent
             .post(&format!("{}{path}", server.base_url()))

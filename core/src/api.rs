@@ -90,6 +90,17 @@ pub trait Operation {
     fn build(&self, ctx: &Context<'_>, token: Option<&str>) -> Result<HttpRequest>;
     /// Parses the response (any status).
     fn parse(&self, response: &HttpResponse) -> Result<Self::Output>;
+    /// The access token a successful call issued, which [`Client::execute`](crate::Client::execute)
+    /// caches (`POST /oauth/token`).
+    #[doc(hidden)]
+    fn issued_token(_output: &Self::Output) -> Option<&AccessToken> {
+        None
+    }
+    /// Whether a successful call revokes the cached token (`POST /oauth/revoke`).
+    #[doc(hidden)]
+    fn revokes_token(&self) -> bool {
+        false
+    }
 }
 
 fn form_encode(pairs: &[(&str, &str)]) -> Vec<u8> {
@@ -336,6 +347,9 @@ impl Operation for RequestToken {
         }
         Ok(t)
     }
+    fn issued_token(output: &AccessToken) -> Option<&AccessToken> {
+        Some(output)
+    }
 }
 
 /// `POST /oauth/revoke`.
@@ -376,6 +390,9 @@ impl Operation for RevokeToken {
     }
     fn parse(&self, response: &HttpResponse) -> Result<()> {
         expect_status(response)
+    }
+    fn revokes_token(&self) -> bool {
+        true
     }
 }
 

@@ -11,15 +11,8 @@ use crate::api::{self, Auth, Context, Operation};
 use crate::config::{Config, Secret};
 use crate::error::{Error, Result};
 use crate::http::HttpResponse;
-use crate::requests::{
-    ExternalRecipientRequest, IncomingPaymentRequest, MerchantBankAccountRequest, MerchantWalletRequest,
-    PaymentLinkRequest, PollingRequest, ReversalRequest, SendMoneyRequest, SmsNotificationRequest,
-    WebhookSubscriptionRequest,
-};
-use crate::results::{
-    AccessToken, CancelledPaymentLink, Created, IncomingPayment, PaymentLink, Polling, Reversal, SendMoney,
-    SmsNotification, TokenInfo, TokenIntrospection,
-};
+pub use crate::operations::groups::Webhooks;
+use crate::results::AccessToken;
 use crate::transport::{Transport, UreqTransport};
 use crate::webhooks::{self, CallbackResult, Webhook};
 
@@ -238,7 +231,15 @@ impl Client {
     /// The configured timeout is the call's deadline: the wait for a token,
     /// every attempt and every backoff together end by then.
     pub fn execute<O: Operation>(&self, op: &O) -> Result<O::Output> {
-        self.execute_until(op, Instant::now() + self.config.timeout(), self.config.max_retries())
+        let out = self.execute_until(op, Instant::now() + self.config.timeout(), self.config.max_retries())?;
+        if let Some(token) = O::issued_token(&out) {
+            self.tokens.requests.fetch_add(1, Ordering::Relaxed);
+            self.tokens.store(token.clone(), self.config.token_refresh_margin());
+        }
+        if op.revokes_token() {
+            self.tokens.clear();
+        }
+        Ok(out)
     }
 
     /// `retries` caps the configured retries (a shared token fetch retries at most once).
@@ -318,87 +319,9 @@ impl Client {
         self.cached_token(Instant::now() + self.config.timeout())
             .map(|(t, _)| t)
     }
-
-    /// OAuth: tokens.
-    pub fn tokens(&self) -> Tokens<'_> {
-        Tokens(self)
-    }
-    /// Webhook subscriptions, and verification of received webhooks.
-    pub fn webhooks(&self) -> Webhooks<'_> {
-        Webhooks(self)
-    }
-    /// Incoming payments (M-PESA STK push).
-    pub fn incoming_payments(&self) -> IncomingPayments<'_> {
-        IncomingPayments(self)
-    }
-    /// Your own mobile wallets.
-    pub fn merchant_wallets(&self) -> MerchantWallets<'_> {
-        MerchantWallets(self)
-    }
-    /// Your own bank accounts.
-    pub fn merchant_bank_accounts(&self) -> MerchantBankAccounts<'_> {
-        MerchantBankAccounts(self)
-    }
-    /// Third parties you pay.
-    pub fn external_recipients(&self) -> ExternalRecipients<'_> {
-        ExternalRecipients(self)
-    }
-    /// Send money (to your accounts or to third parties).
-    pub fn send_money(&self) -> SendMoneyApi<'_> {
-        SendMoneyApi(self)
-    }
-    /// Polling of buygoods transactions.
-    pub fn polling(&self) -> PollingApi<'_> {
-        PollingApi(self)
-    }
-    /// Transaction SMS notifications (deprecated by Kopo Kopo).
-    pub fn sms_notifications(&self) -> SmsNotifications<'_> {
-        SmsNotifications(self)
-    }
-    /// Reversals of incoming transactions.
-    pub fn reversals(&self) -> Reversals<'_> {
-        Reversals(self)
-    }
-    /// Payment links.
-    pub fn payment_links(&self) -> PaymentLinks<'_> {
-        PaymentLinks(self)
-    }
 }
 
-/// OAuth token operations. See [`Client::tokens`].
-#[derive(Debug, Clone, Copy)]
-pub struct Tokens<'a>(&'a Client);
-
-impl Tokens<'_> {
-    /// Requests a new access token (`POST /oauth/token`) and caches it.
-    pub fn request(&self) -> Result<AccessToken> {
-        let c = self.0;
-        let t = c.execute(&api::RequestToken)?;
-        c.tokens.requests.fetch_add(1, Ordering::Relaxed);
-        c.tokens.store(t.clone(), c.config.token_refresh_margin());
-        Ok(t)
-    }
-    /// Revokes a token (`POST /oauth/revoke`); the cache forgets it.
-    pub fn revoke(&self, token: &str) -> Result<()> {
-        let c = self.0;
-        c.execute(&api::RevokeToken::new(token)?)?;
-        c.tokens.clear();
-        Ok(())
-    }
-    /// Introspects a token (`POST /oauth/introspect`).
-    pub fn introspect(&self, token: &str) -> Result<TokenIntrospection> {
-        self.0.execute(&api::IntrospectToken::new(token)?)
-    }
-    /// Information about the client's current token (`GET /oauth/token/info`).
-    pub fn info(&self) -> Result<TokenInfo> {
-        self.0.execute(&api::TokenInfoRequest)
-    }
-}
-
-/// Webhook subscriptions and verification. See [`Client::webhooks`].
-#[derive(Debug, Clone, Copy)]
-pub struct Webhooks<'a>(&'a Client);
-
+/// Verification and parsing of received webhooks and results.
 impl Webhooks<'_> {
     fn api_key(&self) -> Result<&str> {
         self.0
@@ -406,10 +329,6 @@ impl Webhooks<'_> {
             .api_key()
             .map(Secret::expose)
             .ok_or_else(|| Error::invalid("api_key", "is required to verify webhooks; set it in the Config"))
-    }
-    /// `POST /api/v2/webhook_subscriptions`.
-    pub fn subscribe(&self, request: &WebhookSubscriptionRequest) -> Result<Created> {
-        self.0.execute(&api::CreateWebhookSubscription(request.clone()))
     }
     /// Whether `signature` matches `body` under the configured API key.
     pub fn verify(&self, body: &[u8], signature: Option<&str>) -> Result<bool> {
@@ -424,124 +343,6 @@ impl Webhooks<'_> {
         webhooks::parse_result(body, signature, self.api_key()?)
     }
 }
-
-macro_rules! group {
-    ($(#[$doc:meta])* $name:ident { $($body:tt)* }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy)]
-        pub struct $name<'a>(&'a Client);
-        impl $name<'_> { $($body)* }
-    };
-}
-
-group!(
-    /// See [`Client::incoming_payments`].
-    IncomingPayments {
-    /// Starts an STK push (`POST /api/v2/incoming_payments`).
-    pub fn create(&self, request: &IncomingPaymentRequest) -> Result<Created> {
-        self.0.execute(&api::CreateIncomingPayment(request.clone()))
-    }
-    /// Queries an incoming payment by id or Location URL.
-    pub fn status(&self, id_or_location: &str) -> Result<IncomingPayment> {
-        self.0.execute(&api::IncomingPaymentStatus::new(id_or_location)?)
-    }
-});
-
-group!(
-    /// See [`Client::merchant_wallets`].
-    MerchantWallets {
-    /// Adds one of your mobile wallets (`POST /api/v2/merchant_wallets`).
-    pub fn create(&self, request: &MerchantWalletRequest) -> Result<Created> {
-        self.0.execute(&api::CreateMerchantWallet(request.clone()))
-    }
-});
-
-group!(
-    /// See [`Client::merchant_bank_accounts`].
-    MerchantBankAccounts {
-    /// Adds one of your bank accounts (`POST /api/v2/merchant_bank_accounts`).
-    pub fn create(&self, request: &MerchantBankAccountRequest) -> Result<Created> {
-        self.0.execute(&api::CreateMerchantBankAccount(request.clone()))
-    }
-});
-
-group!(
-    /// See [`Client::external_recipients`].
-    ExternalRecipients {
-    /// Adds a recipient (`POST /api/v2/external_recipients`).
-    pub fn create(&self, request: &ExternalRecipientRequest) -> Result<Created> {
-        self.0.execute(&api::CreateExternalRecipient(request.clone()))
-    }
-});
-
-group!(
-    /// See [`Client::send_money`].
-    SendMoneyApi {
-    /// Sends money (`POST /api/v2/send_money`). Never retried by the library.
-    pub fn create(&self, request: &SendMoneyRequest) -> Result<Created> {
-        self.0.execute(&api::CreateSendMoney(request.clone()))
-    }
-    /// Queries a send-money request.
-    pub fn status(&self, id_or_location: &str) -> Result<SendMoney> {
-        self.0.execute(&api::SendMoneyStatus::new(id_or_location)?)
-    }
-});
-
-group!(
-    /// See [`Client::polling`].
-    PollingApi {
-    /// Starts a polling request (`POST /api/v2/polling`).
-    pub fn create(&self, request: &PollingRequest) -> Result<Created> {
-        self.0.execute(&api::CreatePolling(request.clone()))
-    }
-    /// Queries a polling request.
-    pub fn status(&self, id_or_location: &str) -> Result<Polling> {
-        self.0.execute(&api::PollingStatus::new(id_or_location)?)
-    }
-});
-
-group!(
-    /// See [`Client::sms_notifications`].
-    SmsNotifications {
-    /// Sends an SMS for a received payment (`POST /api/v1/transaction_sms_notifications`).
-    pub fn create(&self, request: &SmsNotificationRequest) -> Result<Created> {
-        self.0.execute(&api::CreateSmsNotification(request.clone()))
-    }
-    /// Queries an SMS notification.
-    pub fn status(&self, id_or_location: &str) -> Result<SmsNotification> {
-        self.0.execute(&api::SmsNotificationStatus::new(id_or_location)?)
-    }
-});
-
-group!(
-    /// See [`Client::reversals`].
-    Reversals {
-    /// Reverses an incoming transaction (`POST /api/v2/reversals`).
-    pub fn create(&self, request: &ReversalRequest) -> Result<Created> {
-        self.0.execute(&api::CreateReversal(request.clone()))
-    }
-    /// Queries a reversal.
-    pub fn status(&self, id_or_location: &str) -> Result<Reversal> {
-        self.0.execute(&api::ReversalStatus::new(id_or_location)?)
-    }
-});
-
-group!(
-    /// See [`Client::payment_links`].
-    PaymentLinks {
-    /// Creates a payment link (`POST /api/v2/payment_links`).
-    pub fn create(&self, request: &PaymentLinkRequest) -> Result<Created> {
-        self.0.execute(&api::CreatePaymentLink(request.clone()))
-    }
-    /// Queries a payment link.
-    pub fn status(&self, id_or_location: &str) -> Result<PaymentLink> {
-        self.0.execute(&api::PaymentLinkStatus::new(id_or_location)?)
-    }
-    /// Cancels an active payment link.
-    pub fn cancel(&self, id_or_location: &str) -> Result<CancelledPaymentLink> {
-        self.0.execute(&api::CancelPaymentLink::new(id_or_location)?)
-    }
-});
 
 #[cfg(test)]
 mod tests {

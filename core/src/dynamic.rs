@@ -9,48 +9,23 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::{self, Context, Operation};
+use crate::api::{Context, Operation};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::requests;
 
-/// Every operation name, in documentation order.
-pub const OPERATIONS: &[&str] = &[
-    "request_access_token",
-    "revoke_access_token",
-    "introspect_access_token",
-    "token_info",
-    "create_webhook_subscription",
-    "create_incoming_payment",
-    "get_incoming_payment",
-    "create_merchant_wallet",
-    "create_merchant_bank_account",
-    "create_external_recipient",
-    "send_money",
-    "get_send_money",
-    "create_polling",
-    "get_polling",
-    "create_transaction_sms_notification",
-    "get_transaction_sms_notification",
-    "create_reversal",
-    "get_reversal",
-    "create_payment_link",
-    "get_payment_link",
-    "cancel_payment_link",
-];
-
-fn string_param<'a>(params: &'a Value, name: &str) -> Result<&'a str> {
-    match params.get(name) {
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(Error::invalid(name, "must be a string")),
-        None => Err(Error::invalid(name, "is required")),
+/// Every operation name (`group.method`), in documentation order. The
+/// names before the operation table (`create_incoming_payment`, ...) are
+/// still accepted; see [`crate::operations`].
+pub const OPERATIONS: &[&str] = &{
+    let mut names = [""; crate::operations::OPERATIONS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = crate::operations::OPERATIONS[i].name;
+        i += 1;
     }
-}
-
-fn typed<T: for<'de> serde::Deserialize<'de>>(params: &Value) -> Result<T> {
-    requests::from_json(&params.to_string())
-}
+    names
+};
 
 /// Serialises a typed result straight to JSON text, so amounts keep their
 /// exact decimal digits (they are written from the decimal, never via f64).
@@ -58,13 +33,9 @@ fn to_json<T: Serialize>(value: T) -> Result<String> {
     serde_json::to_string(&value).map_err(|e| Error::decode(e.to_string()))
 }
 
-fn text_to_value(text: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| Error::decode(e.to_string()))
-}
-
 /// Something that can run an [`Operation`]: a live [`Client`], or the
 /// sans-IO pair (build, parse) used by the vectors.
-trait Runner {
+pub(crate) trait Runner {
     fn run<O: Operation>(&mut self, op: O) -> Result<String>
     where
         O::Output: Serialize;
@@ -108,52 +79,16 @@ impl Runner for Parse<'_> {
     }
 }
 
-fn dispatch<R: Runner>(runner: &mut R, operation: &str, params: &Value) -> Result<String> {
-    if !params.is_object() {
-        return Err(Error::invalid("params", "must be a JSON object"));
-    }
-    match operation {
-        "request_access_token" => runner.run(api::RequestToken),
-        "revoke_access_token" => runner.run(api::RevokeToken::new(string_param(params, "token")?)?),
-        "introspect_access_token" => runner.run(api::IntrospectToken::new(string_param(params, "token")?)?),
-        "token_info" => runner.run(api::TokenInfoRequest),
-        "create_webhook_subscription" => runner.run(api::CreateWebhookSubscription(typed(params)?)),
-        "create_incoming_payment" => runner.run(api::CreateIncomingPayment(typed(params)?)),
-        "get_incoming_payment" => runner.run(api::IncomingPaymentStatus::new(string_param(params, "id")?)?),
-        "create_merchant_wallet" => runner.run(api::CreateMerchantWallet(typed(params)?)),
-        "create_merchant_bank_account" => runner.run(api::CreateMerchantBankAccount(typed(params)?)),
-        "create_external_recipient" => runner.run(api::CreateExternalRecipient(typed(params)?)),
-        "send_money" => runner.run(api::CreateSendMoney(typed(params)?)),
-        "get_send_money" => runner.run(api::SendMoneyStatus::new(string_param(params, "id")?)?),
-        "create_polling" => runner.run(api::CreatePolling(typed(params)?)),
-        "get_polling" => runner.run(api::PollingStatus::new(string_param(params, "id")?)?),
-        "create_transaction_sms_notification" => runner.run(api::CreateSmsNotification(typed(params)?)),
-        "get_transaction_sms_notification" => runner.run(api::SmsNotificationStatus::new(string_param(params, "id")?)?),
-        "create_reversal" => runner.run(api::CreateReversal(typed(params)?)),
-        "get_reversal" => runner.run(api::ReversalStatus::new(string_param(params, "id")?)?),
-        "create_payment_link" => runner.run(api::CreatePaymentLink(typed(params)?)),
-        "get_payment_link" => runner.run(api::PaymentLinkStatus::new(string_param(params, "id")?)?),
-        "cancel_payment_link" => runner.run(api::CancelPaymentLink::new(string_param(params, "id")?)?),
-        other => Err(Error::invalid(
-            "operation",
-            format!("unknown operation `{other}`; expected one of {}", OPERATIONS.join(", ")),
-        )),
-    }
-}
+use crate::operations::dispatch;
 
 /// Runs an operation through a client: validation, token, retries, parsing.
 /// Returns the typed result as JSON text (an object per result type; `null`
 /// for operations with no result, such as revoke). Amounts are written
 /// exactly: parse them as decimals (e.g. Python's `parse_float=Decimal`).
+/// There is deliberately no variant returning a `serde_json::Value`: its
+/// numbers are `f64`, and money never passes through a float.
 pub fn execute_text(client: &Client, operation: &str, params: &Value) -> Result<String> {
     dispatch(&mut Live(client), operation, params)
-}
-
-/// [`execute_text`], parsed into a [`Value`]. Note that `Value` holds
-/// fractional numbers as f64: exact for any realistic amount (up to 15
-/// significant digits), but use [`execute_text`] to keep every digit.
-pub fn execute(client: &Client, operation: &str, params: &Value) -> Result<Value> {
-    text_to_value(&execute_text(client, operation, params)?)
 }
 
 /// [`execute_text`] with the parameters as JSON text.
@@ -176,11 +111,6 @@ pub fn build_request(ctx: &Context<'_>, operation: &str, params: &Value, token: 
 /// Parses a response to `operation` into its typed result, as exact JSON text.
 pub fn parse_response_text(operation: &str, params: &Value, response: &HttpResponse) -> Result<String> {
     dispatch(&mut Parse(response), operation, params)
-}
-
-/// [`parse_response_text`], parsed into a [`Value`] (see [`execute`] on precision).
-pub fn parse_response(operation: &str, params: &Value, response: &HttpResponse) -> Result<Value> {
-    text_to_value(&parse_response_text(operation, params, response)?)
 }
 
 #[cfg(test)]

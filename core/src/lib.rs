@@ -203,16 +203,26 @@ mod error;
 mod http;
 mod lenient;
 mod money;
+pub mod operations;
 pub mod requests;
 pub mod results;
+pub mod schema;
+pub mod time;
 mod transport;
 pub mod validate;
 pub mod webhooks;
 
-pub use client::{
-    Client, ExternalRecipients, IncomingPayments, MAX_TOKEN_LIFETIME, MerchantBankAccounts, MerchantWallets,
-    PaymentLinks, PollingApi, Reversals, SendMoneyApi, SmsNotifications, TOKEN_FAILURE_HOLD, Tokens, Webhooks,
+pub use client::{Client, MAX_TOKEN_LIFETIME, TOKEN_FAILURE_HOLD};
+pub use operations::groups::{
+    ExternalRecipients, IncomingPayments, MerchantBankAccounts, MerchantWallets, PaymentLinks, Reversals,
+    SmsNotifications, Tokens, Webhooks,
 };
+/// The send-money group, now [`groups::SendMoney`](operations::groups::SendMoney).
+#[deprecated(since = "0.1.0", note = "use kopokopo::operations::groups::SendMoney")]
+pub type SendMoneyApi<'a> = operations::groups::SendMoney<'a>;
+/// The polling group, now [`groups::Polling`](operations::groups::Polling).
+#[deprecated(since = "0.1.0", note = "use kopokopo::operations::groups::Polling")]
+pub type PollingApi<'a> = operations::groups::Polling<'a>;
 pub use config::{Config, ConfigBuilder, MAX_TIMEOUT, PRODUCTION_URL, Proxy, SANDBOX_URL, Secret, VERSION};
 pub use error::{Error, ErrorKind, Result};
 pub use http::{HttpRequest, HttpResponse, Method};

@@ -9,6 +9,7 @@
 //! body the API expects, and `from_wire` reads such a body back (the
 //! simulator uses it, so client and simulator share one implementation).
 
+use crate::schema::Schema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -283,7 +284,7 @@ fn check_metadata(meta: &Option<Metadata>) -> Result<()> {
 // ---------------------------------------------------------------- webhooks
 
 /// `POST /api/v2/webhook_subscriptions`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookSubscriptionRequest {
     /// One of [`WEBHOOK_EVENT_TYPES`].
@@ -364,7 +365,7 @@ fn validate_scope_reference(scope: &str, reference: Option<&str>) -> Result<()> 
 // ------------------------------------------------------- incoming payments
 
 /// `POST /api/v2/incoming_payments`: an M-PESA STK push.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IncomingPaymentRequest {
     /// Payment channel; defaults to `M-PESA STK Push`.
@@ -522,7 +523,7 @@ impl IncomingPaymentRequest {
 // ------------------------------------------------ merchant wallets / banks
 
 /// `POST /api/v2/merchant_wallets`: one of your own mobile wallets.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MerchantWalletRequest {
     /// Mobile network (`Safaricom`).
@@ -563,7 +564,7 @@ impl MerchantWalletRequest {
 }
 
 /// `POST /api/v2/merchant_bank_accounts`: one of your own bank accounts.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MerchantBankAccountRequest {
     /// Name on the account.
@@ -604,7 +605,7 @@ impl MerchantBankAccountRequest {
 ///
 /// JSON form: `{"type": "mobile_wallet", "first_name": ..., ...}` (flat, with
 /// the recipient's fields next to `type`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ExternalRecipientRequest {
     /// A mobile wallet.
@@ -769,7 +770,7 @@ impl ExternalRecipientRequest {
 // --------------------------------------------------------------- send money
 
 /// One destination of a send-money request. JSON form is flat with a `type`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Destination {
     /// One of your merchant wallets (by its reference).
@@ -964,7 +965,7 @@ impl Destination {
 /// of your available balance to your settlement accounts ("send money to my
 /// accounts"); with merchant destinations it pays your own accounts; with
 /// external destinations it pays third parties.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SendMoneyRequest {
     /// Where the money goes (empty: your preferred settlement accounts).
@@ -1102,7 +1103,7 @@ impl SendMoneyRequest {
 // ------------------------------------------------------------------ polling
 
 /// `POST /api/v2/polling`: fetch buygoods transactions between two times.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PollingRequest {
     /// `company` or `till`.
@@ -1111,8 +1112,10 @@ pub struct PollingRequest {
     #[serde(default)]
     pub scope_reference: Option<String>,
     /// ISO 8601 start, e.g. `2021-04-12T08:50:22+03:00`.
+    #[schema(timestamp)]
     pub from_time: String,
     /// ISO 8601 end.
+    #[schema(timestamp)]
     pub to_time: String,
     /// Where the result is POSTed.
     pub callback_url: String,
@@ -1179,7 +1182,7 @@ impl PollingRequest {
 // --------------------------------------------------- transaction SMS (v1)
 
 /// `POST /api/v1/transaction_sms_notifications` (deprecated by Kopo Kopo).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmsNotificationRequest {
     /// The `id` of the webhook event you received.
@@ -1238,7 +1241,7 @@ impl SmsNotificationRequest {
 // ---------------------------------------------------------------- reversals
 
 /// `POST /api/v2/reversals`: reverse an incoming transaction (last 30 days).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReversalRequest {
     /// Reference of the transaction to reverse.
@@ -1307,7 +1310,7 @@ impl ReversalRequest {
 // ------------------------------------------------------------ payment links
 
 /// `POST /api/v2/payment_links`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentLinkRequest {
     /// Your till number.

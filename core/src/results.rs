@@ -8,6 +8,7 @@
 //! arrive as strings or numbers; `errors` is always a list of strings whether
 //! it arrives as `null`, a string or an array.
 
+use crate::schema::Schema;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -18,7 +19,7 @@ use crate::money::Amount;
 pub type Metadata = Map<String, Value>;
 
 /// `_links` of a resource.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Links {
     /// The callback URL given at creation.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -63,7 +64,7 @@ pub(crate) fn flatten_messages(v: Option<&Value>) -> Vec<String> {
 }
 
 /// `POST /oauth/token` response.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessToken {
     /// The bearer token (secret: not shown by `Debug`).
     pub access_token: String,
@@ -75,6 +76,7 @@ pub struct AccessToken {
     /// Creation time: an ISO 8601 string here, an integer in token info (§12 A1);
     /// both are kept as text.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub created_at: Option<String>,
 }
 
@@ -90,7 +92,7 @@ impl std::fmt::Debug for AccessToken {
 }
 
 /// `POST /oauth/introspect` response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenIntrospection {
     /// Whether the token is valid.
     pub active: bool,
@@ -112,7 +114,7 @@ pub struct TokenIntrospection {
 }
 
 /// The application of a token.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenApplication {
     /// Application uid.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -120,7 +122,7 @@ pub struct TokenApplication {
 }
 
 /// `GET /oauth/token/info` response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenInfo {
     /// Resource owner (always null for client credentials).
     #[serde(default)]
@@ -141,7 +143,7 @@ pub struct TokenInfo {
 }
 
 /// The answer to a create call: `201 Created` with a `Location` header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Created {
     /// The URL of the new resource (query it for the status).
     pub location: String,
@@ -152,7 +154,7 @@ pub struct Created {
 /// `POST /api/v2/payment_links/{ref}/cancel` response: `{"message": ...}` in
 /// the example (L6948); the text says the link's details come back too
 /// (L6946), so a `data` document, when present, is typed as the link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Schema, Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct CancelledPaymentLink {
     /// `Payment link cancelled.`
     pub message: Option<String>,
@@ -188,7 +190,7 @@ impl CancelledPaymentLink {
 /// A financial transaction as carried by webhooks, polling results and
 /// incoming-payment results: buygoods, B2B (till to till) and card
 /// transactions and their reversals. Fields absent from a kind are `None`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transaction {
     /// API reference of the transaction.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -201,6 +203,7 @@ pub struct Transaction {
     pub status: Option<String>,
     /// Timestamp of the transaction.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub origination_time: Option<String>,
     /// Amount.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -244,7 +247,7 @@ pub struct Transaction {
 }
 
 /// The `event` of an incoming payment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncomingPaymentEvent {
     /// `Incoming Payment Request`.
     #[serde(default, rename = "type", deserialize_with = "crate::lenient::opt")]
@@ -258,7 +261,7 @@ pub struct IncomingPaymentEvent {
 }
 
 /// An incoming payment (STK push): status query and result callback.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncomingPayment {
     /// Id (from `data.id`).
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
@@ -268,6 +271,7 @@ pub struct IncomingPayment {
     pub kind: String,
     /// When it was initiated.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub initiation_time: Option<String>,
     /// `Pending`, `Success` or `Failed`.
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
@@ -284,7 +288,7 @@ pub struct IncomingPayment {
 }
 
 /// An amount object, `{"currency": "KES", "value": ...}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MoneyAmount {
     /// Currency.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -295,7 +299,7 @@ pub struct MoneyAmount {
 }
 
 /// A send-money destination as echoed back (all fields optional).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DestinationInfo {
     /// Destination type.
     #[serde(default, rename = "type", deserialize_with = "crate::lenient::opt")]
@@ -342,7 +346,7 @@ pub struct DestinationInfo {
 }
 
 /// One disbursement of a transfer batch.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Disbursement {
     /// Status.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -355,6 +359,7 @@ pub struct Disbursement {
     pub errors: Vec<String>,
     /// When it happened.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub origination_time: Option<String>,
     /// Destination type.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -377,7 +382,7 @@ pub struct Disbursement {
 }
 
 /// A transfer batch of a send-money request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransferBatch {
     /// Status.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -391,7 +396,7 @@ pub struct TransferBatch {
 }
 
 /// A send-money request: status query and result callback.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendMoney {
     /// Id (from `data.id`).
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
@@ -404,6 +409,7 @@ pub struct SendMoney {
     pub status: String,
     /// Creation time.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub created_at: Option<String>,
     /// Source till, or none for the available balance.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -433,7 +439,7 @@ pub struct SendMoney {
 }
 
 /// One transaction of a polling result.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolledTransaction {
     /// `Buygoods Transaction`, `External Till to Till Transaction`...
     #[serde(default, rename = "type", deserialize_with = "crate::lenient::opt")]
@@ -444,7 +450,7 @@ pub struct PolledTransaction {
 }
 
 /// A polling request: status query and result callback.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Polling {
     /// Id (from `data.id`).
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
@@ -457,12 +463,15 @@ pub struct Polling {
     pub status: String,
     /// Creation time.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub created_at: Option<String>,
     /// From.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub from_time: Option<String>,
     /// To.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub to_time: Option<String>,
     /// Transactions found.
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
@@ -479,7 +488,7 @@ pub struct Polling {
 }
 
 /// A transaction SMS notification: status query and result callback.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmsNotification {
     /// Id (from `data.id`).
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
@@ -502,7 +511,7 @@ pub struct SmsNotification {
 }
 
 /// The payment that carried out a reversal.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReversalPayment {
     /// Amount reversed.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -512,6 +521,7 @@ pub struct ReversalPayment {
     pub status: Option<String>,
     /// When.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub origination_time: Option<String>,
     /// Reference (null when cancelled).
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -519,7 +529,7 @@ pub struct ReversalPayment {
 }
 
 /// A reversal: status query and result callback.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reversal {
     /// Id (from `data.id`).
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
@@ -533,6 +543,7 @@ pub struct Reversal {
     pub status: String,
     /// Creation time.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub created_at: Option<String>,
     /// Transaction reversed.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -565,13 +576,14 @@ impl Reversal {
 }
 
 /// The link part of a payment link.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentLinkDetails {
     /// `Active`, `Paid`, `Cancelled`, `Expired`.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub status: Option<String>,
     /// Expiry.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub expires_at: Option<String>,
     /// The URL to share.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -584,6 +596,7 @@ pub struct PaymentLinkDetails {
     pub sender_phone_number: Option<String>,
     /// When it was paid.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub origination_time: Option<String>,
 }
 
@@ -593,7 +606,7 @@ pub struct PaymentLinkDetails {
 /// canonical; the other (`payment_link` as a URL string, `payment_link_status`,
 /// `expires_at` at the top, `account_number`...) is accepted too and mapped
 /// onto the same fields (`account_name` → `till_name`, the link URL string → `payment_link.link`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PaymentLink {
     /// Id (from `data.id`).
     pub id: String,
@@ -603,6 +616,7 @@ pub struct PaymentLink {
     /// Request status (`Processed`, `Created`...).
     pub status: String,
     /// Creation time.
+    #[schema(timestamp)]
     pub created_at: Option<String>,
     /// Till name.
     pub till_name: Option<String>,

@@ -12,6 +12,7 @@
 //! variant carrying the raw JSON, and unknown fields are ignored (the raw body
 //! stays available), so a new Kopo Kopo event never breaks a handler.
 
+use crate::schema::Schema;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -172,7 +173,7 @@ impl Serialize for Topic {
 // ---------------------------------------------------------------- payloads
 
 /// Bank account or mobile wallet a settlement went to.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementDestinationResource {
     /// Destination reference.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -207,7 +208,7 @@ pub struct SettlementDestinationResource {
 }
 
 /// Destination of a settlement transfer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementDestination {
     /// `Bank Account` or a mobile wallet type.
     #[serde(default, rename = "type", deserialize_with = "crate::lenient::opt")]
@@ -218,7 +219,7 @@ pub struct SettlementDestination {
 }
 
 /// One disbursement of a settlement.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementDisbursement {
     /// Status.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -228,6 +229,7 @@ pub struct SettlementDisbursement {
     pub amount: Option<Amount>,
     /// When.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub origination_time: Option<String>,
     /// M-PESA reference (null for EFT).
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -235,7 +237,7 @@ pub struct SettlementDisbursement {
 }
 
 /// `settlement_transfer_completed` resource.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementTransfer {
     /// Id.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -257,11 +259,12 @@ pub struct SettlementTransfer {
     pub disbursements: Vec<SettlementDisbursement>,
     /// When (in the example, not in the table).
     #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[schema(timestamp)]
     pub origination_time: Option<String>,
 }
 
 /// `customer_created` resource.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {
     /// First name.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
@@ -278,7 +281,7 @@ pub struct Customer {
 }
 
 /// The resource of a K2Connect webhook event, typed by topic.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Schema, Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum WebhookResource {
     /// Buygoods, B2B and card transactions (received, reversed, voided).
@@ -292,13 +295,15 @@ pub enum WebhookResource {
 }
 
 /// A webhook event in the K2Connect structure.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Schema, Debug, Clone, PartialEq, Serialize)]
 pub struct WebhookEvent {
     /// Event id (use it as `webhook_event_reference` for SMS notifications).
     pub id: String,
     /// Topic.
+    #[schema(string)]
     pub topic: Topic,
     /// Creation time.
+    #[schema(timestamp)]
     pub created_at: Option<String>,
     /// `event.type`, e.g. `Buygoods Transaction`.
     pub event_type: Option<String>,
@@ -309,7 +314,7 @@ pub struct WebhookEvent {
 }
 
 /// A webhook in the Daraja structure (`enable_daraja_payload: true`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Schema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DarajaEvent {
     /// `Buygoods` or `Organization To Organization Transfer`.
     #[serde(rename = "TransactionType", default, deserialize_with = "crate::lenient::or_default")]
@@ -319,6 +324,7 @@ pub struct DarajaEvent {
     pub trans_id: String,
     /// `YYYYMMDDhhmmss`.
     #[serde(rename = "TransTime", default, deserialize_with = "crate::lenient::or_default")]
+    #[schema(timestamp)]
     pub trans_time: String,
     /// Amount (string or number).
     #[serde(rename = "TransAmount", default, deserialize_with = "crate::lenient::opt")]
@@ -390,6 +396,52 @@ impl Webhook {
             Webhook::Daraja(_) => "daraja",
         }
     }
+}
+
+impl Schema for Webhook {
+    const DEF: crate::schema::TypeDef = crate::schema::TypeDef {
+        name: "Webhook",
+        doc: "A parsed webhook, in either payload structure: the event's fields plus `structure` (`k2` or `daraja`); a Daraja event also carries the `topic` its `TransactionType` implies.",
+        shape: crate::schema::Shape::Union {
+            tag: "structure",
+            content: None,
+            variants: &[
+                crate::schema::Variant {
+                    name: "K2",
+                    tag: "k2",
+                    doc: "K2Connect structure (the default).",
+                    fields: &[crate::schema::Field {
+                        name: "",
+                        key: "",
+                        ty: crate::schema::Ty::Ref("WebhookEvent"),
+                        optional: false,
+                        doc: "",
+                    }],
+                },
+                crate::schema::Variant {
+                    name: "Daraja",
+                    tag: "daraja",
+                    doc: "Daraja structure (`enable_daraja_payload: true`).",
+                    fields: &[
+                        crate::schema::Field {
+                            name: "",
+                            key: "",
+                            ty: crate::schema::Ty::Ref("DarajaEvent"),
+                            optional: false,
+                            doc: "",
+                        },
+                        crate::schema::Field {
+                            name: "topic",
+                            key: "topic",
+                            ty: crate::schema::Ty::Str,
+                            optional: false,
+                            doc: "The topic implied by `TransactionType`.",
+                        },
+                    ],
+                },
+            ],
+        },
+    };
 }
 
 impl Serialize for Webhook {
@@ -535,7 +587,7 @@ pub fn parse_webhook(body: &[u8], signature: Option<&str>, api_key: &str) -> Res
 // ----------------------------------------------------------------- results
 
 /// An asynchronous result POSTed to a `callback_url`, typed by `data.type`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Schema, Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum CallbackResult {
     /// `incoming_payment` (STK push).

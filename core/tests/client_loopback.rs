@@ -337,7 +337,7 @@ fn invalid_input_sends_nothing() {
     assert_eq!(c.incoming_payments().status("../x").unwrap_err().field(), Some("id"));
     assert_eq!(c.payment_links().cancel("").unwrap_err().field(), Some("id"));
     assert_eq!(c.tokens().revoke("").unwrap_err().field(), Some("token"));
-    let e = kopokopo::dynamic::execute(&c, "create_polling", &serde_json::json!({"scope": "region"})).unwrap_err();
+    let e = kopokopo::dynamic::execute_text(&c, "create_polling", &serde_json::json!({"scope": "region"})).unwrap_err();
     assert_eq!(e.code(), "invalid_argument");
     std::thread::sleep(Duration::from_millis(50));
     assert!(

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use kopokopo::api::Context;
-use kopokopo::dynamic::{OPERATIONS, build_request, parse_response, parse_response_text};
+use kopokopo::dynamic::{OPERATIONS, build_request, parse_response_text};
 use kopokopo::webhooks::{decode_result, decode_webhook, verify_signature};
 use kopokopo::{Error, HttpResponse};
 use serde_json::Value;
@@ -344,7 +344,7 @@ fn run_validation_error(case: &Value) -> Outcome {
 
 fn run_response_error(case: &Value) -> Outcome {
     let resp = response_of(case)?;
-    match parse_response(s(case, "operation")?, field(case, "params")?, &resp) {
+    match parse_response_text(s(case, "operation")?, field(case, "params")?, &resp) {
         Ok(v) => Err(format!("parsed {v}, expected an error")),
         Err(e) => check_error(&e, field(case, "expect")?),
     }
@@ -353,7 +353,7 @@ fn run_response_error(case: &Value) -> Outcome {
 fn run_response(case: &Value) -> Outcome {
     let resp = response_of(case)?;
     let (op, params) = (s(case, "operation")?, field(case, "params")?);
-    // The exact-text form (what the bindings read); `parse_response` is this text as a Value.
+    // The exact-text form (what the bindings read).
     let text = parse_response_text(op, params, &resp).map_err(|e| format!("parse failed: {e}"))?;
     let got: Value = serde_json::from_str(&text).map_err(|e| format!("result text is not JSON: {e}"))?;
     subset(field(case, "expect")?, &got, "$")
@@ -384,7 +384,7 @@ fn run_event(case: &Value, webhook: bool) -> Outcome {
 
 fn run_case(case: &Value) -> Outcome {
     if let Some(op) = case.get("operation").and_then(Value::as_str) {
-        if !OPERATIONS.contains(&op) {
+        if kopokopo::operations::find(op).is_none() {
             return Err(format!("unknown operation {op}"));
         }
     }
@@ -426,8 +426,12 @@ fn shared_vectors() {
             let kind = case.get("kind").and_then(Value::as_str).unwrap_or("<no kind>");
             *counts.entry(kind.to_string()).or_default() += 1;
             if kind == "request" {
-                if let Some(op) = case.get("operation").and_then(Value::as_str) {
-                    operations_covered.insert(op.to_string());
+                if let Some(op) = case
+                    .get("operation")
+                    .and_then(Value::as_str)
+                    .and_then(kopokopo::operations::find)
+                {
+                    operations_covered.insert(op.name.to_string());
                 }
             }
             if let Err(e) = run_case(case) {

@@ -77,6 +77,10 @@ enum Command {
         #[arg(long)]
         signature: String,
     },
+    /// Print the API's shape (every operation and type, as the core declares
+    /// them) as JSON: the document `schema/kopokopo.json` holds and the
+    /// bindings' generated code is made from (`scripts/codegen.sh`).
+    Schema,
 }
 
 /// Environment variable `k2 sign` and `k2 verify` read the API key from when
@@ -209,6 +213,10 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Schema => {
+            print!("{}", kopokopo::schema::manifest_text());
+            ExitCode::SUCCESS
+        }
         Command::Sign { api_key } => match key_and_body(api_key) {
             Ok((api_key, body)) => {
                 println!("{}", kopokopo::webhooks::sign(&body, &api_key));

@@ -1,0 +1,220 @@
+//! Timestamps, read once for every binding.
+//!
+//! The API writes times in several ways: ISO 8601 with an offset
+//! (`2021-03-29T13:35:28.000+03:00`), without seconds or offset, Daraja's
+//! compact `YYYYMMDDhhmmss`, and epoch seconds (`"1613376955"`). The core
+//! keeps the text exactly as sent (`Ty::Timestamp` fields are strings) and
+//! [`Timestamp::parse`] reads it into an exact instant plus the offset it was
+//! written in; each binding maps that to its native date type. A time
+//! without an offset is Kenya time (`+03:00`, the API's own offset in every
+//! example; see `docs/api-notes.md`, "Timestamps").
+
+/// Kenya's offset from UTC, in seconds (+03:00, no daylight saving).
+pub const KENYA_OFFSET_SECONDS: i32 = 3 * 3600;
+
+/// An instant read from the API's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub unix_seconds: i64,
+    /// Nanoseconds within the second (0..1e9).
+    pub nanos: u32,
+    /// The offset the time was written in, in seconds east of UTC.
+    pub offset_seconds: i32,
+    /// Whether the text carried its offset (`false`: Kenya time was assumed,
+    /// or epoch seconds, which are UTC).
+    pub offset_given: bool,
+}
+
+fn digits(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    s.iter()
+        .try_fold(0u32, |acc, d| acc.checked_mul(10)?.checked_add(u32::from(d - b'0')))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(y: u32, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32, offset: Option<i32>) -> Option<Timestamp> {
+    let y = i64::from(y);
+    if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let offset_seconds = offset.unwrap_or(KENYA_OFFSET_SECONDS);
+    let local = days_from_civil(y, mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s.min(59));
+    Some(Timestamp {
+        unix_seconds: local - i64::from(offset_seconds),
+        nanos,
+        offset_seconds,
+        offset_given: offset.is_some(),
+    })
+}
+
+/// `Z`, `+03:00`, `+0300`, `+03` → seconds east of UTC.
+fn parse_offset(s: &[u8]) -> Option<i32> {
+    match s {
+        [b'Z' | b'z'] => Some(0),
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let (h, m) = match rest {
+                [a, b] => (digits(&[*a, *b])?, 0),
+                [a, b, b':', c, d] | [a, b, c, d] => (digits(&[*a, *b])?, digits(&[*c, *d])?),
+                _ => return None,
+            };
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let v = (h * 3600 + m * 60) as i32;
+            Some(if *sign == b'-' { -v } else { v })
+        }
+        _ => None,
+    }
+}
+
+impl Timestamp {
+    /// Reads ISO 8601 (`YYYY-MM-DD[T ]hh:mm[:ss[.fraction]][offset]`),
+    /// Daraja's `YYYYMMDDhhmmss`, or epoch seconds (up to 11 digits). `None`
+    /// for anything else: the text itself is always kept.
+    pub fn parse(text: &str) -> Option<Timestamp> {
+        let t = text.trim().as_bytes();
+        if t.len() == 14 && t.iter().all(u8::is_ascii_digit) {
+            return build(
+                digits(&t[0..4])?,
+                digits(&t[4..6])?,
+                digits(&t[6..8])?,
+                digits(&t[8..10])?,
+                digits(&t[10..12])?,
+                digits(&t[12..14])?,
+                0,
+                None,
+            );
+        }
+        if (1..=11).contains(&t.len()) && t.iter().all(u8::is_ascii_digit) {
+            let secs = i64::from(digits(&t[..t.len().min(9)])?);
+            let secs = if t.len() > 9 {
+                let rest = digits(&t[9..])?;
+                secs * 10i64.pow((t.len() - 9) as u32) + i64::from(rest)
+            } else {
+                secs
+            };
+            return Some(Timestamp {
+                unix_seconds: secs,
+                nanos: 0,
+                offset_seconds: 0,
+                offset_given: false,
+            });
+        }
+        // YYYY-MM-DD?hh:mm
+        if t.len() < 16 || t[4] != b'-' || t[7] != b'-' || !matches!(t[10], b'T' | b't' | b' ') || t[13] != b':' {
+            return None;
+        }
+        let (y, mo, d) = (digits(&t[0..4])?, digits(&t[5..7])?, digits(&t[8..10])?);
+        let (h, mi) = (digits(&t[11..13])?, digits(&t[14..16])?);
+        let mut rest = &t[16..];
+        let mut s = 0;
+        let mut nanos = 0;
+        if let [b':', a, b, tail @ ..] = rest {
+            s = digits(&[*a, *b])?;
+            rest = tail;
+            if let [b'.' | b',', tail @ ..] = rest {
+                let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+                if n == 0 {
+                    return None;
+                }
+                let frac = &tail[..n.min(9)];
+                nanos = digits(frac)? * 10u32.pow(9 - frac.len() as u32);
+                rest = &tail[n..];
+            }
+        }
+        let rest = rest.trim_ascii_start();
+        let offset = if rest.is_empty() {
+            None
+        } else {
+            Some(parse_offset(rest)?)
+        };
+        build(y, mo, d, h, mi, s, nanos, offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_forms() {
+        let t = Timestamp::parse("2021-03-29T13:35:28.000+03:00").unwrap();
+        assert_eq!(t.unix_seconds, 1_617_014_128);
+        assert_eq!((t.nanos, t.offset_seconds, t.offset_given), (0, 10_800, true));
+        let t = Timestamp::parse("2020-10-22T10:43:20.123456789Z").unwrap();
+        assert_eq!(
+            (t.unix_seconds, t.nanos, t.offset_seconds),
+            (1_603_363_400, 123_456_789, 0)
+        );
+        // Without seconds or offset: Kenya time.
+        let t = Timestamp::parse("2021-04-12T08:50").unwrap();
+        assert_eq!(
+            t.unix_seconds,
+            Timestamp::parse("2021-04-12T08:50:00+03:00").unwrap().unix_seconds
+        );
+        assert!(!t.offset_given);
+        assert_eq!(
+            Timestamp::parse("2021-04-12 08:50:00 +0300").unwrap().offset_seconds,
+            10_800
+        );
+        assert_eq!(
+            Timestamp::parse("2021-04-12T08:50:00-05").unwrap().offset_seconds,
+            -18_000
+        );
+        // Daraja and epoch seconds.
+        let t = Timestamp::parse("20210412085000").unwrap();
+        assert_eq!(
+            t.unix_seconds,
+            Timestamp::parse("2021-04-12T08:50:00+03:00").unwrap().unix_seconds
+        );
+        let t = Timestamp::parse("1613376955").unwrap();
+        assert_eq!((t.unix_seconds, t.offset_seconds), (1_613_376_955, 0));
+        assert_eq!(Timestamp::parse("0").unwrap().unix_seconds, 0);
+        // Leap day and pre-epoch dates.
+        assert!(Timestamp::parse("2024-02-29T00:00:00Z").is_some());
+        assert_eq!(Timestamp::parse("1969-12-31T23:59:59Z").unwrap().unix_seconds, -1);
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_time() {
+        for bad in [
+            "",
+            "yesterday",
+            "2023-02-29T00:00:00Z",
+            "2021-13-01T00:00",
+            "2021-04-12T24:00",
+            "2021-04-12T08:60",
+            "2021-04-12",
+            "2021-04-12T08:50:00+25:00",
+            "2021-04-12T08:50:00.Z",
+            "2021-04-12T08:50:00 UTC",
+            "123456789012",
+            "2021-04-12T08:50:0a",
+        ] {
+            assert_eq!(Timestamp::parse(bad), None, "{bad}");
+        }
+    }
+}

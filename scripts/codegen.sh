@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Regenerates everything derived from the core's declarations:
+#   schema/kopokopo.json       (k2 schema: every operation and type)
+#   bindings' generated files  (scripts/codegen.py, from schema/kopokopo.json)
+# `scripts/codegen.sh --check` changes nothing and fails if any of them is stale.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+check=""
+[[ "${1:-}" == "--check" ]] && check="--check"
+tmp="$(mktemp)"
+trap 'rm -f "$tmp"' EXIT
+cargo run -q -p kopokopo-mock -- schema > "$tmp"
+if [[ -n "$check" ]]; then
+  if ! cmp -s "$tmp" schema/kopokopo.json; then
+    echo "schema/kopokopo.json is stale: run scripts/codegen.sh" >&2
+    exit 1
+  fi
+else
+  cp "$tmp" schema/kopokopo.json
+fi
+python3 scripts/codegen.py $check

@@ -37,7 +37,8 @@ rust_tests() {
   cargo build -p kopokopo-mock --bins &&
   cargo test -p kopokopo -p kopokopo-mock &&
   cargo run -q -p kopokopo-mock --example demo >/dev/null &&
-  python3 tests/vectors/generate.py --check
+  python3 tests/vectors/generate.py --check &&
+  bash scripts/codegen.sh --check
 }
 
 for s in "${SECTIONS[@]}"; do

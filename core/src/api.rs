@@ -223,8 +223,8 @@ fn reason_phrase(status: u16) -> &'static str {
 }
 
 /// Turns a non-2xx response into the matching [`Error`]. The body may be
-/// absent (L571-572), carry `error_message` as a string or, for reversals, an
-/// array of strings (§12 G3): arrays are joined with "; ".
+/// absent, carry `error_message` as a string or, for reversals, an array of
+/// strings (docs/api-notes.md, "Error bodies"): arrays are joined with "; ".
 pub fn error_from_response(response: &HttpResponse) -> Error {
     let parsed: Option<ErrorBody> = serde_json::from_slice(&response.body).ok();
     let (code, messages) = match &parsed {
@@ -503,8 +503,9 @@ create_op!(
     /// `POST /api/v1/transaction_sms_notifications`.
     CreateSmsNotification, SmsNotificationRequest, "/api/v1/transaction_sms_notifications");
 create_op!(
-    /// `POST /api/v2/reversals`. The documentation prints `/api/api/v2/reversals`
-    /// (§12 R1), a typo: the Location header and status URLs use `/api/v2/reversals`.
+    /// `POST /api/v2/reversals`. The documentation prints `/api/api/v2/reversals`,
+    /// a typo: the Location header and status URLs use `/api/v2/reversals`
+    /// (docs/api-notes.md, "Reversal path").
     CreateReversal, ReversalRequest, "/api/v2/reversals");
 create_op!(
     /// `POST /api/v2/payment_links`.
@@ -611,7 +612,8 @@ impl Operation for CancelPaymentLink {
         Method::Post
     }
     fn build(&self, ctx: &Context<'_>, token: Option<&str>) -> Result<HttpRequest> {
-        // No body is documented; we send an empty JSON object.
+        // No body is documented; we send an empty JSON object
+        // (docs/api-notes.md, "Resource ids").
         let path = self.target.path(ctx, "/api/v2/payment_links", "/cancel")?;
         bearer_request(ctx, Method::Post, &path, token, Some(b"{}".to_vec()))
     }

@@ -9,8 +9,8 @@ use crate::validate;
 
 /// The sandbox API host (the default).
 pub const SANDBOX_URL: &str = "https://sandbox.kopokopo.com";
-/// The production API host. The documentation never states it (API.md §12 G1);
-/// its example payloads link to this host.
+/// The production API host. The documentation never states it; its example
+/// payloads link to this host (docs/api-notes.md, "Production base URL").
 pub const PRODUCTION_URL: &str = "https://api.kopokopo.com";
 /// This crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

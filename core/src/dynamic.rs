@@ -86,31 +86,53 @@ use crate::operations::dispatch;
 /// for operations with no result, such as revoke). Amounts are written
 /// exactly: parse them as decimals (e.g. Python's `parse_float=Decimal`).
 /// There is deliberately no variant returning a `serde_json::Value`: its
-/// numbers are `f64`, and money never passes through a float.
+/// numbers are `f64`, and money never passes through a float. For the same
+/// reason, pass amounts in `params` as strings, or use [`execute_json`],
+/// which reads them from the JSON text.
 pub fn execute_text(client: &Client, operation: &str, params: &Value) -> Result<String> {
-    dispatch(&mut Live(client), operation, params)
+    dispatch(&mut Live(client), operation, params, None)
 }
 
-/// [`execute_text`] with the parameters as JSON text.
-pub fn execute_json(client: &Client, operation: &str, params_json: &str) -> Result<String> {
-    let params: Value = if params_json.trim().is_empty() {
-        Value::Object(Default::default())
+fn params_of(params_json: &str) -> Result<Value> {
+    if params_json.trim().is_empty() {
+        Ok(Value::Object(Default::default()))
     } else {
-        serde_json::from_str(params_json).map_err(|e| Error::invalid("params", format!("not JSON: {e}")))?
-    };
-    execute_text(client, operation, &params)
+        serde_json::from_str(params_json).map_err(|e| Error::invalid("params", format!("not JSON: {e}")))
+    }
+}
+
+/// [`execute_text`] with the parameters as JSON text. A request body is read
+/// from the text itself, so an amount written as a JSON number keeps every digit.
+pub fn execute_json(client: &Client, operation: &str, params_json: &str) -> Result<String> {
+    let params = params_of(params_json)?;
+    let raw = (!params_json.trim().is_empty()).then_some(params_json);
+    dispatch(&mut Live(client), operation, &params, raw)
 }
 
 /// Validates the parameters and builds the request, without sending it.
 pub fn build_request(ctx: &Context<'_>, operation: &str, params: &Value, token: Option<&str>) -> Result<HttpRequest> {
     let mut b = Build { ctx, token, out: None };
-    dispatch(&mut b, operation, params)?;
+    dispatch(&mut b, operation, params, None)?;
+    b.out.ok_or_else(|| Error::invalid("operation", "produced no request"))
+}
+
+/// [`build_request`] with the parameters as JSON text (amounts keep every digit).
+pub fn build_request_json(
+    ctx: &Context<'_>,
+    operation: &str,
+    params_json: &str,
+    token: Option<&str>,
+) -> Result<HttpRequest> {
+    let params = params_of(params_json)?;
+    let raw = (!params_json.trim().is_empty()).then_some(params_json);
+    let mut b = Build { ctx, token, out: None };
+    dispatch(&mut b, operation, &params, raw)?;
     b.out.ok_or_else(|| Error::invalid("operation", "produced no request"))
 }
 
 /// Parses a response to `operation` into its typed result, as exact JSON text.
 pub fn parse_response_text(operation: &str, params: &Value, response: &HttpResponse) -> Result<String> {
-    dispatch(&mut Parse(response), operation, params)
+    dispatch(&mut Parse(response), operation, params, None)
 }
 
 #[cfg(test)]
@@ -124,6 +146,20 @@ mod tests {
         let resp = HttpResponse::new(200, body);
         let text = parse_response_text("get_payment_link", &serde_json::json!({"id":"x"}), &resp).unwrap();
         assert!(text.contains("\"amount\":12345678901234567.89"), "{text}");
+    }
+
+    #[test]
+    fn amounts_written_as_numbers_keep_every_digit() {
+        let config = Config::builder("id", "secret").build().unwrap();
+        let ctx = Context::new(&config);
+        let params = r#"{"till_number":"K000000","phone_number":"+254999999999","amount":12345678901234567.89,
+            "callback_url":"https://example.com/cb"}"#;
+        let req = build_request_json(&ctx, "incoming_payments.create", params, Some("t")).unwrap();
+        let body = String::from_utf8(req.body).unwrap();
+        assert!(body.contains("\"value\":12345678901234567.89"), "{body}");
+        // The legacy name is the same operation.
+        let legacy = build_request_json(&ctx, "create_incoming_payment", params, Some("t")).unwrap();
+        assert_eq!(String::from_utf8(legacy.body).unwrap(), body);
     }
 
     #[test]

@@ -98,7 +98,8 @@ pub enum Error {
         /// `error_message` from the body (arrays are joined with "; "), or the status text.
         error_message: String,
         /// Every message of the body, in order: one for a string `error_message`,
-        /// several for the array form (reversals, L5816-5818); empty without a body.
+        /// several for the array form (reversals: docs/api-notes.md, "Error
+        /// bodies"); empty without a body.
         error_messages: Vec<String>,
     },
     /// HTTP 429.

@@ -28,6 +28,11 @@ use crate::money::Amount;
 /// cannot represent. Implementors override the `from_*` methods for the JSON
 /// types they take; everything else is skipped (and its contents drained).
 pub(crate) trait Lenient: Sized {
+    /// Reads any JSON value: the entry point. [`Amount`] overrides it to read
+    /// a number's exact text (see `crate::money`).
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        any_value(d)
+    }
     /// Text.
     fn from_str(_v: &str) -> Option<Self> {
         None
@@ -102,6 +107,11 @@ impl<'de, T: Lenient> Visitor<'de> for LenientVisitor<T> {
 
 /// Reads any JSON value as `Option<T>`.
 pub(crate) fn opt<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
+    T::lenient(d)
+}
+
+/// The default [`Lenient::lenient`]: one visitor over any JSON value.
+pub(crate) fn any_value<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
     d.deserialize_any(LenientVisitor(PhantomData))
 }
 
@@ -190,6 +200,9 @@ impl Lenient for i64 {
 }
 
 impl Lenient for Amount {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        crate::money::lenient_amount(d)
+    }
     fn from_str(v: &str) -> Option<Self> {
         Amount::parse(v).ok()
     }

@@ -1,6 +1,7 @@
 //! Exact money amounts. Never a float.
 //!
-//! The API sends amounts in several representations (API.md §12 G2): JSON
+//! The API sends amounts in several representations (docs/api-notes.md,
+//! "Amount representations in responses"): JSON
 //! strings (`"100.0"`, `"313"`), JSON integers (`350`) and, in SDK samples,
 //! decimals. All of them parse to the same exact [`Amount`]. Requests send
 //! amounts as JSON numbers written from the exact decimal text (no float
@@ -201,10 +202,122 @@ impl Visitor<'_> for AmountVisitor {
     }
 }
 
+/// serde_json's name for "give me the raw JSON text of this value" (what
+/// `serde_json::value::RawValue` asks for). Asking for it lets a JSON number
+/// reach us as its exact text instead of the nearest f64, so
+/// `12345678901234567.89` keeps every digit. Deserializers that do not know
+/// the name (anything but serde_json) fall back to the ordinary visitor.
+const RAW_JSON: &str = "$serde_json::private::RawValue";
+
+/// The amount in a JSON value's raw text: a number (exact), or a string
+/// holding a decimal. `None` for anything else.
+pub(crate) fn from_json_text(text: &str) -> Option<Amount> {
+    let t = text.trim();
+    match t.as_bytes().first()? {
+        b'"' => {
+            let s: String = serde_json::from_str(t).ok()?;
+            parse_decimal(&s).map(Amount)
+        }
+        b'-' | b'0'..=b'9' => match parse_decimal(t) {
+            Some(d) => Some(Amount(d)),
+            // An exponent (`1e3`): no exact text to keep; read it as a number.
+            None => AmountVisitor.visit_f64::<de::value::Error>(t.parse::<f64>().ok()?).ok(),
+        },
+        _ => None,
+    }
+}
+
+/// Reads the raw-text map serde_json hands to a [`RAW_JSON`] request.
+fn raw_text<'de, A: de::MapAccess<'de>>(mut map: A) -> std::result::Result<String, A::Error> {
+    let _: Option<de::IgnoredAny> = map.next_key()?;
+    map.next_value()
+}
+
+impl<'de> Visitor<'de> for RawAmountVisitor {
+    type Value = Amount;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an amount as a JSON number or a decimal string")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> std::result::Result<Amount, A::Error> {
+        let text = raw_text(map)?;
+        match text.trim_start().as_bytes().first() {
+            Some(b'"') => {
+                let s: String = serde_json::from_str(&text).map_err(de::Error::custom)?;
+                AmountVisitor.visit_str(&s)
+            }
+            _ => from_json_text(&text)
+                .ok_or_else(|| de::Error::custom(format!("`{}` is not an amount", truncate(&text)))),
+        }
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Amount, D::Error> {
+        d.deserialize_any(AmountVisitor)
+    }
+
+    // Deserializers that forward a newtype request to `deserialize_any`.
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Amount, E> {
+        AmountVisitor.visit_str(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Amount, E> {
+        AmountVisitor.visit_u64(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Amount, E> {
+        AmountVisitor.visit_i64(v)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Amount, E> {
+        AmountVisitor.visit_f64(v)
+    }
+}
+
+struct RawAmountVisitor;
+
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Amount, D::Error> {
-        deserializer.deserialize_any(AmountVisitor)
+        deserializer.deserialize_newtype_struct(RAW_JSON, RawAmountVisitor)
     }
+}
+
+/// The tolerant reading of an amount (see `crate::lenient`): `None` for a
+/// value that is not one, never an error; numbers keep their exact text.
+pub(crate) fn lenient_amount<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Amount>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<Amount>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> std::result::Result<Option<Amount>, A::Error> {
+            Ok(from_json_text(&raw_text(map)?))
+        }
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Option<Amount>, D::Error> {
+            crate::lenient::any_value::<D, Amount>(d)
+        }
+        // Deserializers that forward a newtype request to `deserialize_any`.
+        fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Option<Amount>, E> {
+            Ok(parse_decimal(v).map(Amount))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Option<Amount>, E> {
+            AmountVisitor.visit_u64(v).map(Some)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Option<Amount>, E> {
+            AmountVisitor.visit_i64(v).map(Some)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Option<Amount>, E> {
+            Ok(AmountVisitor.visit_f64::<E>(v).ok())
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Option<Amount>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> std::result::Result<Option<Amount>, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> std::result::Result<Option<Amount>, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_newtype_struct(RAW_JSON, V)
 }
 
 #[cfg(test)]
@@ -221,6 +334,45 @@ mod tests {
         let d: Amount = serde_json::from_str("100.55").unwrap();
         assert_eq!(d, Amount::parse("100.55").unwrap());
         assert_eq!(d.to_string(), "100.55");
+    }
+
+    #[test]
+    fn numbers_keep_every_digit() {
+        for text in ["12345678901234567.89", "0.10", "99999999999999999999.99", "-5.5", "100"] {
+            let a: Amount = serde_json::from_str(text).unwrap();
+            assert_eq!(a.to_string(), text, "number {text}");
+            let a: Amount = serde_json::from_str(&format!("\"{text}\"")).unwrap();
+            assert_eq!(a.to_string(), text, "string {text}");
+            let a: Amount = serde_json::from_slice(text.as_bytes()).unwrap();
+            assert_eq!(
+                serde_json::to_string(&a).unwrap(),
+                Amount::parse(text).unwrap().to_canonical_string()
+            );
+        }
+        // Also inside structures, through serde_path_to_error, and tolerantly.
+        #[derive(serde::Deserialize)]
+        struct S {
+            a: Amount,
+            #[serde(default, deserialize_with = "crate::lenient::opt")]
+            b: Option<Amount>,
+            #[serde(default, deserialize_with = "crate::lenient::opt")]
+            c: Option<Amount>,
+        }
+        let body = r#"{"a": 12345678901234567.89, "b": 12345678901234567.89, "c": {"x": 1}}"#;
+        let s: S = serde_json::from_str(body).unwrap();
+        assert_eq!(s.a.to_string(), "12345678901234567.89");
+        assert_eq!(s.b.unwrap().to_string(), "12345678901234567.89");
+        assert_eq!(s.c, None);
+        let mut de = serde_json::Deserializer::from_str(body);
+        let s: S = serde_path_to_error::deserialize(&mut de).unwrap();
+        assert_eq!(s.a.to_string(), "12345678901234567.89");
+        // Exponents have no exact text; non-numbers are refused.
+        assert_eq!(serde_json::from_str::<Amount>("1e3").unwrap().to_string(), "1000");
+        assert!(serde_json::from_str::<Amount>("true").is_err());
+        assert!(serde_json::from_str::<Amount>("\"1e3\"").is_err());
+        // Other deserializers use the ordinary visitor.
+        let a = Amount::deserialize(de::value::F64Deserializer::<de::value::Error>::new(100.5)).unwrap();
+        assert_eq!(a.to_string(), "100.5");
     }
 
     #[test]

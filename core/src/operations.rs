@@ -172,17 +172,22 @@ macro_rules! group_method {
 
 /// Builds the typed operation from JSON parameters.
 macro_rules! op_from_params {
-    ($params:ident $op:ident none) => {
+    ($params:ident $raw:ident $op:ident none) => {
         api::$op::default()
     };
-    ($params:ident $op:ident token) => {
+    ($params:ident $raw:ident $op:ident token) => {
         api::$op::new(string_param($params, "token")?)?
     };
-    ($params:ident $op:ident id) => {
+    ($params:ident $raw:ident $op:ident id) => {
         api::$op::new(string_param($params, "id")?)?
     };
-    ($params:ident $op:ident body $req:ident) => {
-        api::$op(crate::requests::from_json::<$req>(&$params.to_string())?)
+    ($params:ident $raw:ident $op:ident body $req:ident) => {
+        // The caller's JSON text when there is one: a `Value` holds a
+        // fractional number as f64, the text keeps every digit of an amount.
+        api::$op(match $raw {
+            Some(text) => crate::requests::from_json::<$req>(text)?,
+            None => crate::requests::from_json::<$req>(&$params.to_string())?,
+        })
     };
 }
 
@@ -238,14 +243,20 @@ macro_rules! operations {
             )+
         }
 
-        /// Runs `operation` on `runner` with JSON parameters.
-        pub(crate) fn dispatch<R: crate::dynamic::Runner>(runner: &mut R, operation: &str, params: &Value) -> Result<String> {
+        /// Runs `operation` on `runner` with JSON parameters (`raw`: the same
+        /// parameters as the caller's JSON text, when there is one).
+        pub(crate) fn dispatch<R: crate::dynamic::Runner>(
+            runner: &mut R,
+            operation: &str,
+            params: &Value,
+            raw: Option<&str>,
+        ) -> Result<String> {
             if !params.is_object() {
                 return Err(Error::invalid("params", "must be a JSON object"));
             }
             $($(
                 if operation == concat!(stringify!($group), ".", stringify!($method)) || operation == $legacy {
-                    return runner.run(op_from_params!(params $op $($kind)+));
+                    return runner.run(op_from_params!(params raw $op $($kind)+));
                 }
             )+)+
             let names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();

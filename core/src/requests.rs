@@ -21,9 +21,9 @@ use crate::validate;
 pub type Metadata = Map<String, Value>;
 
 /// Webhook topics a subscription may name. The documentation's `event_type`
-/// list (L560) omits `customer_created`, although it documents that webhook
-/// (L1693-1806; API.md §12 W2). We accept it too: refusing a documented
-/// webhook would be worse than letting the server decide.
+/// list omits `customer_created`, although it documents that webhook (see
+/// docs/api-notes.md, "Webhook subscription event types"). We accept it too:
+/// refusing a documented webhook would be worse than letting the server decide.
 pub const WEBHOOK_EVENT_TYPES: &[&str] = &[
     "buygoods_transaction_received",
     "buygoods_transaction_reversed",
@@ -328,8 +328,9 @@ impl WebhookSubscriptionRequest {
             event_type: self.event_type.clone(),
             url: self.url.clone(),
             scope: self.scope.clone(),
-            // The table marks scope_reference required (L563) but meaningful only
-            // for tills; the polling example sends "" for company. We always send it.
+            // The table marks scope_reference required but meaningful only for
+            // tills; the polling example sends "" for company. We always send it
+            // (docs/api-notes.md, "Subscription scope reference").
             scope_reference: Some(self.scope_reference.clone().unwrap_or_default()),
             enable_daraja_payload: self.enable_daraja_payload,
         })
@@ -635,8 +636,9 @@ pub enum ExternalRecipientRequest {
         account_number: String,
         /// `RTS` per the table; `EFT` also accepted (see `validate`).
         settlement_method: String,
-        /// Nickname. The documentation's example writes `nick_name` (API.md §12 S1);
-        /// the table says `nickname`. We send `nickname` and accept both.
+        /// Nickname. The documentation's example writes `nick_name`; the table
+        /// says `nickname`. We send `nickname` and accept both (see
+        /// docs/api-notes.md, "External recipient nickname").
         #[serde(default, alias = "nick_name", skip_serializing_if = "Option::is_none")]
         nickname: Option<String>,
     },
@@ -703,9 +705,9 @@ impl ExternalRecipientRequest {
                 validate::required("account_name", account_name)?;
                 validate::required("bank_branch_ref", bank_branch_ref)?;
                 validate::required("account_number", account_number)?;
-                // The table allows only RTS for external bank accounts (L3444) while
-                // merchant accounts allow EFT or RTS (L3135; API.md §12 S1). We accept
-                // both and let the server refuse EFT if it must.
+                // The table allows only RTS for external bank accounts while
+                // merchant accounts allow EFT or RTS (docs/api-notes.md, "Settlement
+                // method"). We accept both and let the server refuse EFT if it must.
                 validate::one_of("settlement_method", settlement_method, SETTLEMENT_METHODS)?;
                 validate::optional("nickname", nickname.as_deref())
             }
@@ -891,8 +893,8 @@ impl Destination {
     fn validate(&self, i: usize) -> Result<()> {
         let f = |name: &str| format!("destinations[{i}].{name}");
         self.amount().validate_request(&f("amount"))?;
-        // The destination tables type `amount` as Integer (L3642, L3802;
-        // docs/api-notes.md): whole shillings only.
+        // The destination tables type `amount` as Integer: whole shillings
+        // only (docs/api-notes.md, "Amounts in requests").
         if !self.amount().as_decimal().fract().is_zero() {
             return Err(Error::invalid(
                 f("amount"),
@@ -1025,7 +1027,7 @@ struct SendMoneyWireIn {
 impl SendMoneyRequest {
     /// Checks every field, including the documented rule that several
     /// destinations are allowed only for `mobile_wallet` and `bank_account`,
-    /// all of one type (L3784-3785).
+    /// all of one type (docs/api-notes.md, "Send-money destinations").
     pub fn validate(&self) -> Result<()> {
         for (i, d) in self.destinations.iter().enumerate() {
             d.validate(i)?;
@@ -1250,7 +1252,8 @@ pub struct ReversalRequest {
     pub reason: String,
     /// Where the result is POSTed.
     pub callback_url: String,
-    /// Extra information (a JSON object, although the table says String: §12 R2).
+    /// Extra information (a JSON object, although the table says String: see
+    /// docs/api-notes.md, "Reversal metadata").
     #[serde(default)]
     pub metadata: Option<Metadata>,
 }
@@ -1476,7 +1479,8 @@ mod tests {
 
     #[test]
     fn nick_name_alias_accepted() {
-        // API.md §12 S1: the documented example uses `nick_name`.
+        // The documented example uses `nick_name` (docs/api-notes.md,
+        // "External recipient nickname").
         let body = br#"{"type":"bank_account","external_recipient":{"account_name":"A","bank_branch_ref":"b","account_number":"1","settlement_method":"RTS","nick_name":"N"}}"#;
         let r = ExternalRecipientRequest::from_wire(body).unwrap();
         match &r {
@@ -1520,7 +1524,8 @@ mod tests {
 
     #[test]
     fn customer_created_subscription_is_accepted() {
-        // API.md §12 W2: not in the event_type list but documented as a webhook.
+        // Not in the event_type list but documented as a webhook
+        // (docs/api-notes.md, "Webhook subscription event types").
         let r = WebhookSubscriptionRequest {
             event_type: "customer_created".into(),
             url: "https://e.com/h".into(),

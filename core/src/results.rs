@@ -6,7 +6,8 @@
 //! type here. Every field the documentation marks optional, or that an example
 //! leaves `null`, is an `Option`; amounts are exact [`Amount`]s whether they
 //! arrive as strings or numbers; `errors` is always a list of strings whether
-//! it arrives as `null`, a string or an array.
+//! it arrives as `null`, a string or an array (docs/api-notes.md, "Result
+//! errors").
 
 use crate::schema::Schema;
 use serde::de::{self, Deserializer};
@@ -73,8 +74,8 @@ pub struct AccessToken {
     pub token_type: String,
     /// Lifetime in seconds.
     pub expires_in: u64,
-    /// Creation time: an ISO 8601 string here, an integer in token info (§12 A1);
-    /// both are kept as text.
+    /// Creation time: an ISO 8601 string here, an integer in token info; both
+    /// are kept as text (docs/api-notes.md, "Token creation time").
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     #[schema(timestamp)]
     pub created_at: Option<String>,
@@ -137,7 +138,8 @@ pub struct TokenInfo {
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub application: Option<TokenApplication>,
     /// Creation time, kept as text: epoch seconds here (an integer in the
-    /// example, L438), an ISO 8601 string in the token response (L127).
+    /// example), an ISO 8601 string in the token response (docs/api-notes.md,
+    /// "Token creation time").
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub created_at: Option<String>,
 }
@@ -152,8 +154,9 @@ pub struct Created {
 }
 
 /// `POST /api/v2/payment_links/{ref}/cancel` response: `{"message": ...}` in
-/// the example (L6948); the text says the link's details come back too
-/// (L6946), so a `data` document, when present, is typed as the link.
+/// the example; the text says the link's details come back too, so a `data`
+/// document, when present, is typed as the link (docs/api-notes.md, "Payment
+/// link cancel response").
 #[derive(Schema, Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct CancelledPaymentLink {
     /// `Payment link cancelled.`
@@ -241,7 +244,8 @@ pub struct Transaction {
     /// For cards: masked card number.
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub customer_cc_number: Option<String>,
-    /// For card receipts: settled flag (a boolean in the example, "String" in the table).
+    /// For card receipts: settled flag (a boolean in the example, "String" in
+    /// the table: docs/api-notes.md, "Card webhooks").
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub settled: Option<bool>,
 }
@@ -476,7 +480,7 @@ pub struct Polling {
     /// Transactions found.
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub transactions: Vec<PolledTransaction>,
-    /// Scope (comes back capitalised, `Company`: §12 P2).
+    /// Scope (comes back capitalised, `Company`: docs/api-notes.md, "Polling scope").
     #[serde(default, deserialize_with = "crate::lenient::opt")]
     pub scope: Option<String>,
     /// Scope reference.
@@ -493,7 +497,8 @@ pub struct SmsNotification {
     /// Id (from `data.id`).
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub id: String,
-    /// `transaction_sms_notification` (the table says `..._notifications`: §12 N1).
+    /// `transaction_sms_notification` (the table says `..._notifications`:
+    /// docs/api-notes.md, "SMS notification result type").
     #[serde(default, rename = "type", deserialize_with = "crate::lenient::or_default")]
     pub kind: String,
     /// Status.
@@ -538,7 +543,8 @@ pub struct Reversal {
     #[serde(default, rename = "type", deserialize_with = "crate::lenient::or_default")]
     pub kind: String,
     /// `Scheduled`, `Processed`... A failed reversal is still `Processed`
-    /// (§12 R4): look at `reversal_bulk_payment.status` and `errors`.
+    /// (docs/api-notes.md, "Failed reversals"): look at
+    /// `reversal_bulk_payment.status` and `errors`.
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub status: String,
     /// Creation time.
@@ -602,7 +608,8 @@ pub struct PaymentLinkDetails {
 
 /// A payment link: status query and result callback.
 ///
-/// The documentation prints two status shapes (§12 L1). The tabled one is
+/// The documentation prints two status shapes (docs/api-notes.md, "Payment
+/// link status shapes"). The tabled one is
 /// canonical; the other (`payment_link` as a URL string, `payment_link_status`,
 /// `expires_at` at the top, `account_number`...) is accepted too and mapped
 /// onto the same fields (`account_name` → `till_name`, the link URL string → `payment_link.link`).
@@ -620,7 +627,8 @@ pub struct PaymentLink {
     pub created_at: Option<String>,
     /// Till name.
     pub till_name: Option<String>,
-    /// Who created the link (the second status shape only, L6494-6517).
+    /// Who created the link (the second status shape only: docs/api-notes.md,
+    /// "Payment link status shapes").
     pub initiator_name: Option<String>,
     /// Till number (or account number in the older shape).
     pub till_number: Option<String>,

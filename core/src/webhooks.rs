@@ -2,11 +2,12 @@
 //!
 //! Kopo Kopo signs every webhook and every async result with
 //! `X-KopoKopo-Signature: hex(HMAC-SHA256(key = API key, message = raw body))`
-//! (L606-608). Verification here always works on the **raw bytes** received:
-//! never re-serialise parsed JSON (key order and whitespace would change the
-//! digest). The hex digest is compared in constant time after its length has
-//! been checked; missing, empty, non-hex or wrong-length signatures are
-//! refused without ever panicking.
+//! (docs/api-notes.md, "Webhook signatures": the documentation does not say
+//! hex, and its examples are not real digests). Verification here always
+//! works on the **raw bytes** received: never re-serialise parsed JSON (key
+//! order and whitespace would change the digest). The hex digest is compared
+//! in constant time after its length has been checked; missing, empty,
+//! non-hex or wrong-length signatures are refused without ever panicking.
 //!
 //! Parsing is tolerant: unknown topics or result types become an `Unknown`
 //! variant carrying the raw JSON, and unknown fields are ignored (the raw body
@@ -716,8 +717,9 @@ pub fn decode_result(body: &[u8]) -> Result<CallbackResult> {
             CallbackResult::SendMoney(decode_resource(body, "send money result")?)
         }
         "polling" => CallbackResult::Polling(decode_resource(body, "polling result")?),
-        // The table says `transaction_sms_notifications` (§12 N1); the example
-        // (canonical) says `transaction_sms_notification`. Both are accepted.
+        // The table says `transaction_sms_notifications`; the example
+        // (canonical) says `transaction_sms_notification`. Both are accepted
+        // (docs/api-notes.md, "SMS notification result type").
         "transaction_sms_notification" | "transaction_sms_notifications" => {
             CallbackResult::SmsNotification(decode_resource(body, "SMS notification result")?)
         }

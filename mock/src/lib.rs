@@ -217,54 +217,56 @@ enum Failure {
 /// any endpoint, matched on the field's last segment) and the core's
 /// `InvalidArgument` field (indices removed: `destinations[1].type` is
 /// `destinations.type`). The first matching row wins; fields without a row
-/// get the API's general style ([`validation_message`]).
+/// get the API's general style ([`validation_message`]). Each row names the
+/// documented example it comes from, in `tests/fixtures/` (docs/api-notes.md,
+/// "Documented error messages").
 const DOCUMENTED_TEXTS: &[(&str, &str, Failure, &str)] = &[
-    // L574
+    // error.webhook_subscription.json
     (
         "webhook_subscriptions",
         "scope_reference",
         Failure::Any,
         "Invalid scope reference",
     ),
-    // L3467
+    // error.external_recipient.json
     ("external_recipients", "type", Failure::Any, "Invalid recipient type"),
-    // L3654
+    // error.send_money.my_account.json
     (
         "send_money",
         "destinations.reference",
         Failure::Any,
         "Destination reference is invalid",
     ),
-    // L3846
+    // error.send_money.external_recipients.json
     (
         "send_money",
         "destinations.type",
         Failure::Blank,
         "Destination type can't be blank",
     ),
-    // Not printed; the same style as L3654.
+    // Not printed; the same style as error.send_money.my_account.json.
     (
         "send_money",
         "destinations.type",
         Failure::Invalid,
         "Destination type is invalid",
     ),
-    // L4754
+    // error.polling.json
     ("polling", "scope", Failure::Any, "Scope is invalid"),
-    // L2158 (incoming payments), L6271 (payment links)
+    // error.incoming_payment.json, error.payment_link.create.json
     ("*", "till_number", Failure::Blank, "Till number can't be blank"),
-    // L3051 (merchant wallets)
+    // error.merchant_wallet.json
     ("*", "first_name", Failure::Blank, "First name can't be blank"),
-    // L3145 (merchant bank accounts; also external recipients and send money)
+    // error.merchant_bank_account.json (also external recipients and send money)
     ("*", "bank_branch_ref", Failure::Any, "Bank branch ref is not valid"),
-    // L3542 (send money)
+    // error.send_money.my_accounts.json
     ("*", "callback_url", Failure::Blank, "Callback url can't be blank"),
-    // L5504 (transaction SMS notifications)
+    // error.transaction_sms_notification.json
     ("*", "message", Failure::Blank, "Message can't be blank"),
 ];
 
-/// The documented reversal error (L5814-5819), sent with `error_message` as
-/// an array of strings.
+/// The documented reversal error (tests/fixtures/error.reversal.json), sent
+/// with `error_message` as an array of strings.
 const PENDING_REVERSAL: &str = "You cannot reverse a transaction in Pending Reversal";
 
 /// `destinations[1].type` -> `destinations.type`.
@@ -325,7 +327,8 @@ fn documented_text(collection: &str, e: &K2Error, body: &[u8]) -> Option<&'stati
 }
 
 /// A 400 for a request body the core refused, in the documentation's words.
-/// The reversal endpoint answers with `error_message` as an array (L5816-5818).
+/// The reversal endpoint answers with `error_message` as an array
+/// (docs/api-notes.md, "Error bodies").
 fn bad_request(collection: &str, e: &K2Error, body: &[u8]) -> Response {
     let message = documented_text(collection, e, body)
         .map(str::to_string)
@@ -361,8 +364,9 @@ fn route_key(method: &Method, path: &str) -> String {
 }
 
 /// Older official SDKs call `/api/v1/...`; the documentation prints the
-/// reversal path as `/api/api/v2/reversals` (§12 R1). Both map to the
-/// documented resource. Transaction SMS notifications are documented under v1.
+/// reversal path as `/api/api/v2/reversals`. Both map to the documented
+/// resource (docs/api-notes.md, "Reversal path"). Transaction SMS
+/// notifications are documented under v1.
 fn canonical_path(path: &str) -> String {
     let p = path.trim_end_matches('/');
     if let Some(rest) = p.strip_prefix("/api/api/v2/") {
@@ -418,7 +422,8 @@ fn allowed_methods(path: &str) -> Option<&'static [Method]> {
     }
 }
 
-/// `405` with an `Allow` header (L6962).
+/// `405` with an `Allow` header (the documentation's error table; see
+/// docs/api-notes.md, "Documented error messages").
 fn method_not_allowed(allowed: &[Method]) -> Response {
     let mut r = api_error(
         StatusCode::METHOD_NOT_ALLOWED,
@@ -466,7 +471,7 @@ fn accepts_json(headers: &HeaderMap) -> bool {
     !any_range
 }
 
-/// `406` (L6963).
+/// `406` (the documentation's error table).
 fn not_acceptable() -> Response {
     api_error(
         StatusCode::NOT_ACCEPTABLE,
@@ -632,7 +637,8 @@ async fn handle(State(s): State<AppState>, req: Request) -> Response {
         }
     }
     // Routing comes first, as in the API: a documented path asked with
-    // another method is 405, a request that refuses JSON is 406 (L6962-6963).
+    // another method is 405, a request that refuses JSON is 406 (the
+    // documentation's error table).
     if let Some(allowed) = allowed_methods(&path) {
         if !allowed.contains(&method) {
             return method_not_allowed(allowed);
@@ -1085,7 +1091,8 @@ fn external_recipient_key(r: &ExternalRecipientRequest) -> Option<String> {
 }
 
 /// What a disbursement says about its destination: `destination_reference`,
-/// and `nickname`/`favourite` for the destinations that carry them (L3887-3888).
+/// and `nickname`/`favourite` for the destinations that carry them
+/// (docs/api-notes.md, "Send-money disbursements").
 struct DisbursementTarget {
     reference: String,
     nickname_favourite: Option<(Value, bool)>,
@@ -1299,7 +1306,8 @@ fn create_reversal(s: &AppState, r: ReversalRequest) -> Response {
     );
     {
         // A transaction whose reversal is still `Scheduled` cannot be reversed
-        // again (L5814-5819). Checked and recorded under one lock.
+        // again (tests/fixtures/error.reversal.json). Checked and recorded
+        // under one lock.
         let mut g = s.lock();
         let pending = g
             .reversals_by_reference
@@ -1345,7 +1353,7 @@ fn create_payment_link(s: &AppState, r: PaymentLinkRequest) -> Response {
         json!({
             "status": "Processed", "created_at": iso_now(), "till_name": "K2 Mock Till",
             "till_number": r.till_number, "payment_reference": r.payment_reference, "currency": r.currency,
-            "amount": r.amount, "note": r.note,
+            "amount": r.amount.to_string(), "note": r.note,
             "payment_link": { "status": "Active", "expires_at": expires,
                               "link": format!("{}/pay/{}", s.base_url, &id[..8]),
                               "transaction_reference": null, "sender_phone_number": null, "origination_time": null },

@@ -739,3 +739,54 @@ fn k2_mock_binary_prints_base_url_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "clean exit on SIGTERM: {status:?}");
 }
+
+/// Money is exact end to end: an amount beyond f64's 15-16 significant
+/// digits keeps every digit from the request, through the simulator, into the
+/// signed result callback and the status query, on the typed and the dynamic
+/// (JSON text) paths alike.
+#[test]
+fn amounts_keep_every_digit_through_the_simulator() {
+    const BIG: &str = "12345678901234567.89";
+    let server = start(3600);
+    let client = client_for(&server);
+    let rx = Receiver::start().unwrap();
+    let mut req = stk("0712345678", cb(&rx, "/big"));
+    req.amount = Amount::parse(BIG).unwrap();
+    let created = client.incoming_payments().create(&req).unwrap();
+    let d = rx.next_at("/big", WAIT).expect("result callback");
+    assert!(String::from_utf8_lossy(&d.body).contains(BIG), "callback body");
+    match verified_result(&d) {
+        CallbackResult::IncomingPayment(p) => {
+            assert_eq!(p.event.resource.unwrap().amount.unwrap().to_string(), BIG);
+        }
+        other => panic!("{other:?}"),
+    }
+    let status = client.incoming_payments().status(&created.id).unwrap();
+    assert_eq!(status.event.resource.unwrap().amount.unwrap().to_string(), BIG);
+    // The dynamic path, with the amount written as a JSON number.
+    let params = format!(
+        r#"{{"till_number":"K000000","phone_number":"0712345678","amount":{BIG},"callback_url":"{}"}}"#,
+        cb(&rx, "/big2")
+    );
+    let created = kopokopo::dynamic::execute_json(&client, "incoming_payments.create", &params).unwrap();
+    let id = serde_json::from_str::<Value>(&created).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    rx.next_at("/big2", WAIT).expect("result callback");
+    let text =
+        kopokopo::dynamic::execute_json(&client, "incoming_payments.status", &format!(r#"{{"id":"{id}"}}"#)).unwrap();
+    assert!(text.contains(&format!("\"amount\":{BIG}")), "{text}");
+    // A payment link echoes its amount exactly too.
+    let link = client
+        .payment_links()
+        .create(&PaymentLinkRequest {
+            till_number: "K000000".into(),
+            amount: Amount::parse(BIG).unwrap(),
+            callback_url: cb(&rx, "/link"),
+            ..Default::default()
+        })
+        .unwrap();
+    let status = client.payment_links().status(&link.id).unwrap();
+    assert_eq!(status.amount.unwrap().to_string(), BIG);
+}

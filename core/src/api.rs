@@ -23,14 +23,8 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
-use crate::requests::{
-    ExternalRecipientRequest, IncomingPaymentRequest, MerchantBankAccountRequest, MerchantWalletRequest,
-    PaymentLinkRequest, PollingRequest, ReversalRequest, SendMoneyRequest, SmsNotificationRequest,
-    WebhookSubscriptionRequest,
-};
 use crate::results::{
-    AccessToken, CancelledPaymentLink, Created, IncomingPayment, PaymentLink, Polling, Resource, Reversal, SendMoney,
-    SmsNotification, TokenInfo, TokenIntrospection, flatten_messages,
+    AccessToken, CancelledPaymentLink, Created, Resource, TokenInfo, TokenIntrospection, flatten_messages,
 };
 use crate::validate;
 use crate::webhooks::decode_resource;
@@ -136,7 +130,7 @@ fn base_headers(ctx: &Context<'_>) -> Vec<(String, String)> {
     ]
 }
 
-fn bearer_request(
+pub(crate) fn bearer_request(
     ctx: &Context<'_>,
     method: Method,
     path: &str,
@@ -292,7 +286,7 @@ pub fn parse_created(response: &HttpResponse) -> Result<Created> {
     Ok(Created { location, id })
 }
 
-fn parse_resource<R: Resource>(response: &HttpResponse, what: &str) -> Result<R> {
+pub(crate) fn parse_resource<R: Resource>(response: &HttpResponse, what: &str) -> Result<R> {
     expect_status(response)?;
     decode_resource(&response.body, what)
 }
@@ -454,100 +448,63 @@ impl Operation for TokenInfoRequest {
     }
 }
 
-// ---------------------------------------------------------- create (POST)
+// ------------------------------------------- create (POST) and status (GET)
+//
+// The operation table (`crate::operations`) defines one struct per create and
+// status operation with these two macros, from its own line: name, request
+// or result type, and path. Only operations with their own behaviour (OAuth,
+// cancel) are written out below.
 
+/// A create operation: `POST path` with the request's JSON body, answered
+/// `201 Created` with a `Location`.
 macro_rules! create_op {
-    ($(#[$doc:meta])* $name:ident, $req:ty, $path:expr) => {
-        $(#[$doc])*
+    ($name:ident, $req:ty, $path:expr, $doc:expr) => {
+        #[doc = concat!("`POST ", $path, "`: ", $doc)]
         #[derive(Debug, Clone)]
         pub struct $name(pub $req);
 
-        impl Operation for $name {
-            type Output = Created;
-            fn method(&self) -> Method {
-                Method::Post
+        impl $crate::api::Operation for $name {
+            type Output = $crate::results::Created;
+            fn method(&self) -> $crate::http::Method {
+                $crate::http::Method::Post
             }
-            fn build(&self, ctx: &Context<'_>, token: Option<&str>) -> Result<HttpRequest> {
+            fn build(
+                &self,
+                ctx: &$crate::api::Context<'_>,
+                token: Option<&str>,
+            ) -> $crate::error::Result<$crate::http::HttpRequest> {
                 self.0.validate()?;
-                bearer_request(ctx, Method::Post, $path, token, Some(self.0.to_wire()))
+                $crate::api::bearer_request(
+                    ctx,
+                    $crate::http::Method::Post,
+                    $path,
+                    token,
+                    Some(self.0.to_wire()),
+                )
             }
-            fn parse(&self, response: &HttpResponse) -> Result<Created> {
-                parse_created(response)
+            fn parse(&self, response: &$crate::http::HttpResponse) -> $crate::error::Result<$crate::results::Created> {
+                $crate::api::parse_created(response)
             }
         }
     };
 }
+pub(crate) use create_op;
 
-create_op!(
-    /// `POST /api/v2/webhook_subscriptions`.
-    CreateWebhookSubscription, WebhookSubscriptionRequest, "/api/v2/webhook_subscriptions");
-create_op!(
-    /// `POST /api/v2/incoming_payments` (STK push).
-    CreateIncomingPayment, IncomingPaymentRequest, "/api/v2/incoming_payments");
-create_op!(
-    /// `POST /api/v2/merchant_wallets`.
-    CreateMerchantWallet, MerchantWalletRequest, "/api/v2/merchant_wallets");
-create_op!(
-    /// `POST /api/v2/merchant_bank_accounts`.
-    CreateMerchantBankAccount, MerchantBankAccountRequest, "/api/v2/merchant_bank_accounts");
-create_op!(
-    /// `POST /api/v2/external_recipients`.
-    CreateExternalRecipient, ExternalRecipientRequest, "/api/v2/external_recipients");
-create_op!(
-    /// `POST /api/v2/send_money`.
-    CreateSendMoney, SendMoneyRequest, "/api/v2/send_money");
-create_op!(
-    /// `POST /api/v2/polling`.
-    CreatePolling, PollingRequest, "/api/v2/polling");
-create_op!(
-    /// `POST /api/v1/transaction_sms_notifications`.
-    CreateSmsNotification, SmsNotificationRequest, "/api/v1/transaction_sms_notifications");
-create_op!(
-    /// `POST /api/v2/reversals`. The documentation prints `/api/api/v2/reversals`,
-    /// a typo: the Location header and status URLs use `/api/v2/reversals`
-    /// (docs/api-notes.md, "Reversal path").
-    CreateReversal, ReversalRequest, "/api/v2/reversals");
-create_op!(
-    /// `POST /api/v2/payment_links`.
-    CreatePaymentLink, PaymentLinkRequest, "/api/v2/payment_links");
-
-// ------------------------------------------------------------ status (GET)
-
-/// An id, or a Location URL checked against the collection (now) and the
-/// configured API's origin (when the request is built, before any I/O).
-#[derive(Debug, Clone)]
-struct Target {
-    input: String,
-    id: String,
-}
-
-impl Target {
-    fn new(input: &str, collection: &str) -> Result<Self> {
-        Ok(Target {
-            input: input.trim().to_string(),
-            id: validate::location_id("id", input, Some(collection))?,
-        })
-    }
-
-    fn path(&self, ctx: &Context<'_>, collection: &str, suffix: &str) -> Result<String> {
-        validate::same_origin("id", &self.input, ctx.base_url)?;
-        Ok(format!("{collection}/{}{suffix}", self.id))
-    }
-}
-
+/// A status operation: `GET path` with `{id}` from an id or a `Location`
+/// URL, answered with the resource document.
 macro_rules! status_op {
-    ($(#[$doc:meta])* $name:ident, $out:ty, $prefix:expr, $what:expr) => {
-        $(#[$doc])*
+    ($name:ident, $out:ty, $path:expr, $doc:expr) => {
+        #[doc = concat!("`GET ", $path, "`: ", $doc)]
         #[derive(Debug, Clone)]
         pub struct $name {
-            target: Target,
+            target: $crate::api::Target,
         }
 
         impl $name {
             /// From an id or the `Location` URL returned at creation.
-            pub fn new(id_or_location: &str) -> Result<Self> {
+            pub fn new(id_or_location: &str) -> $crate::error::Result<Self> {
                 Ok($name {
-                    target: Target::new(id_or_location, $prefix)?,
+                    target: $crate::api::Target::new(id_or_location, $crate::api::collection($path))?,
                 })
             }
             /// The resource id.
@@ -556,40 +513,55 @@ macro_rules! status_op {
             }
         }
 
-        impl Operation for $name {
+        impl $crate::api::Operation for $name {
             type Output = $out;
-            fn method(&self) -> Method {
-                Method::Get
+            fn method(&self) -> $crate::http::Method {
+                $crate::http::Method::Get
             }
-            fn build(&self, ctx: &Context<'_>, token: Option<&str>) -> Result<HttpRequest> {
-                let path = self.target.path(ctx, $prefix, "")?;
-                bearer_request(ctx, Method::Get, &path, token, None)
+            fn build(
+                &self,
+                ctx: &$crate::api::Context<'_>,
+                token: Option<&str>,
+            ) -> $crate::error::Result<$crate::http::HttpRequest> {
+                let path = self.target.path(ctx, $crate::api::collection($path), "")?;
+                $crate::api::bearer_request(ctx, $crate::http::Method::Get, &path, token, None)
             }
-            fn parse(&self, response: &HttpResponse) -> Result<$out> {
-                parse_resource(response, $what)
+            fn parse(&self, response: &$crate::http::HttpResponse) -> $crate::error::Result<$out> {
+                $crate::api::parse_resource(response, concat!("GET ", $path, " response"))
             }
         }
     };
 }
+pub(crate) use status_op;
 
-status_op!(
-    /// `GET /api/v2/incoming_payments/{id}`.
-    IncomingPaymentStatus, IncomingPayment, "/api/v2/incoming_payments", "incoming payment status");
-status_op!(
-    /// `GET /api/v2/send_money/{id}`.
-    SendMoneyStatus, SendMoney, "/api/v2/send_money", "send money status");
-status_op!(
-    /// `GET /api/v2/polling/{id}`.
-    PollingStatus, Polling, "/api/v2/polling", "polling status");
-status_op!(
-    /// `GET /api/v1/transaction_sms_notifications/{id}`.
-    SmsNotificationStatus, SmsNotification, "/api/v1/transaction_sms_notifications", "SMS notification status");
-status_op!(
-    /// `GET /api/v2/reversals/{id}`.
-    ReversalStatus, Reversal, "/api/v2/reversals", "reversal status");
-status_op!(
-    /// `GET /api/v2/payment_links/{payment_link_reference}`.
-    PaymentLinkStatus, PaymentLink, "/api/v2/payment_links", "payment link status");
+pub use crate::operations::ops::*;
+
+/// The collection of a `.../{id}...` path: everything before `/{id}`.
+pub(crate) fn collection(path: &'static str) -> &'static str {
+    path.find("/{id}").map_or(path, |i| &path[..i])
+}
+
+/// An id, or a Location URL checked against the collection (now) and the
+/// configured API's origin (when the request is built, before any I/O).
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    input: String,
+    pub(crate) id: String,
+}
+
+impl Target {
+    pub(crate) fn new(input: &str, collection: &str) -> Result<Self> {
+        Ok(Target {
+            input: input.trim().to_string(),
+            id: validate::location_id("id", input, Some(collection))?,
+        })
+    }
+
+    pub(crate) fn path(&self, ctx: &Context<'_>, collection: &str, suffix: &str) -> Result<String> {
+        validate::same_origin("id", &self.input, ctx.base_url)?;
+        Ok(format!("{collection}/{}{suffix}", self.id))
+    }
+}
 
 /// `POST /api/v2/payment_links/{payment_link_reference}/cancel`.
 #[derive(Debug, Clone)]

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::requests::*;
 #[allow(unused_imports)]
 use crate::results::*;
+use crate::schema::{Schema, TypeDef};
 
 /// How an operation takes its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +47,7 @@ impl Params {
 }
 
 /// One operation of the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct OperationDef {
     /// `group.method`, e.g. `incoming_payments.create`.
     pub name: &'static str,
@@ -69,6 +70,10 @@ pub struct OperationDef {
     pub result: Option<&'static str>,
     /// One line of documentation.
     pub doc: &'static str,
+    /// The request type's description.
+    pub request_def: Option<fn() -> &'static TypeDef>,
+    /// The result type's description.
+    pub result_def: Option<fn() -> &'static TypeDef>,
 }
 
 impl OperationDef {
@@ -121,6 +126,37 @@ macro_rules! request_name {
     ($($other:tt)*) => {
         None
     };
+}
+
+macro_rules! request_def {
+    (body $req:ident) => {
+        Some(<crate::requests::$req as Schema>::def)
+    };
+    ($($other:tt)*) => {
+        None
+    };
+}
+
+macro_rules! result_def {
+    (()) => {
+        None
+    };
+    ($out:ident) => {
+        Some(<crate::results::$out as Schema>::def)
+    };
+}
+
+/// Defines the typed operation of a table line: create (POST with a body,
+/// answered 201) and status (GET by id) operations come from their line
+/// alone; the others (OAuth, cancel) are written out in `crate::api`.
+macro_rules! define_op {
+    ($op:ident (body $req:ident) Created "POST" $path:literal $doc:literal) => {
+        crate::api::create_op!($op, crate::requests::$req, $path, $doc);
+    };
+    ($op:ident (id) $out:ident "GET" $path:literal $doc:literal) => {
+        crate::api::status_op!($op, crate::results::$out, $path, $doc);
+    };
+    ($($other:tt)*) => {};
 }
 
 macro_rules! result_name {
@@ -194,7 +230,7 @@ macro_rules! op_from_params {
 macro_rules! operations {
     ($(
         $group:ident : $Group:ident $gdoc:literal {
-            $( $method:ident = $legacy:literal : $op:ident ( $($kind:tt)+ ) -> $out:tt , $http:literal $path:literal , $doc:literal ; )+
+            $( $method:ident = $legacy:literal : $op:ident ( $($kind:tt)+ ) -> $out:tt , $http:tt $path:literal , $doc:literal ; )+
         }
     )+) => {
         /// Every operation, in documentation order.
@@ -211,6 +247,8 @@ macro_rules! operations {
                     request: request_name!($($kind)+),
                     result: result_name!($out),
                     doc: $doc,
+                    request_def: request_def!($($kind)+),
+                    result_def: result_def!($out),
                 },
             )+)+
         ];
@@ -218,6 +256,12 @@ macro_rules! operations {
         const GROUPS: &[(&str, &str)] = &[
             $( (stringify!($group), $gdoc), )+
         ];
+
+        /// The typed create and status operations the table defines
+        /// (re-exported by [`crate::api`]).
+        pub mod ops {
+            $($( define_op!($op ($($kind)+) $out $http $path $doc); )+)+
+        }
 
         /// The operation groups of a [`Client`]: `client.incoming_payments().create(...)`.
         pub mod groups {
@@ -329,7 +373,8 @@ operations! {
     }
     reversals: Reversals "Reversals of incoming transactions." {
         create = "create_reversal": CreateReversal(body ReversalRequest) -> Created,
-            "POST" "/api/v2/reversals", "Reverses an incoming transaction.";
+            "POST" "/api/v2/reversals",
+            "Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, \"Reversal path\".)";
         status = "get_reversal": ReversalStatus(id) -> Reversal,
             "GET" "/api/v2/reversals/{id}", "Queries a reversal.";
     }
@@ -358,6 +403,5 @@ mod tests {
             assert!(!group_doc(op.group).is_empty(), "{}", op.group);
             assert!(find(op.legacy_name).is_some_and(|o| o.name == op.name));
         }
-        assert_eq!(OPERATIONS.len(), 21);
     }
 }

@@ -84,7 +84,7 @@ pub enum Shape {
 }
 
 /// A described type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct TypeDef {
     /// The type's name (the Rust name, used by every binding).
     pub name: &'static str,
@@ -92,6 +92,18 @@ pub struct TypeDef {
     pub doc: &'static str,
     /// The shape.
     pub shape: Shape,
+    /// The types its fields refer to (how [`types`] finds every type from
+    /// the operations, without a hand-kept list).
+    pub deps: &'static [fn() -> &'static TypeDef],
+}
+
+impl std::fmt::Debug for TypeDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TypeDef")
+            .field("name", &self.name)
+            .field("shape", &self.shape)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TypeDef {
@@ -115,62 +127,37 @@ impl TypeDef {
 pub trait Schema {
     /// The description.
     const DEF: TypeDef;
+    /// The description, as a `'static` reference.
+    fn def() -> &'static TypeDef;
 }
 
-/// Every described type, in a stable order.
+/// Every described type, in a stable order: the request and result types of
+/// [`crate::operations::OPERATIONS`], then the webhook and callback-result
+/// unions, each followed by the types it refers to (depth first). There is no
+/// list to keep: a type is described as soon as an operation or another
+/// described type uses it.
 pub fn types() -> &'static [TypeDef] {
-    use crate::requests::*;
-    use crate::results::*;
-    use crate::webhooks::*;
-    const TYPES: &[TypeDef] = &[
-        // requests
-        WebhookSubscriptionRequest::DEF,
-        IncomingPaymentRequest::DEF,
-        MerchantWalletRequest::DEF,
-        MerchantBankAccountRequest::DEF,
-        ExternalRecipientRequest::DEF,
-        Destination::DEF,
-        SendMoneyRequest::DEF,
-        PollingRequest::DEF,
-        SmsNotificationRequest::DEF,
-        ReversalRequest::DEF,
-        PaymentLinkRequest::DEF,
-        // results
-        AccessToken::DEF,
-        TokenIntrospection::DEF,
-        TokenApplication::DEF,
-        TokenInfo::DEF,
-        Created::DEF,
-        CancelledPaymentLink::DEF,
-        Links::DEF,
-        Transaction::DEF,
-        IncomingPaymentEvent::DEF,
-        IncomingPayment::DEF,
-        MoneyAmount::DEF,
-        DestinationInfo::DEF,
-        Disbursement::DEF,
-        TransferBatch::DEF,
-        SendMoney::DEF,
-        PolledTransaction::DEF,
-        Polling::DEF,
-        SmsNotification::DEF,
-        ReversalPayment::DEF,
-        Reversal::DEF,
-        PaymentLinkDetails::DEF,
-        PaymentLink::DEF,
-        // webhooks
-        SettlementDestinationResource::DEF,
-        SettlementDestination::DEF,
-        SettlementDisbursement::DEF,
-        SettlementTransfer::DEF,
-        Customer::DEF,
-        WebhookResource::DEF,
-        WebhookEvent::DEF,
-        DarajaEvent::DEF,
-        Webhook::DEF,
-        CallbackResult::DEF,
-    ];
-    TYPES
+    static TYPES: std::sync::OnceLock<Vec<TypeDef>> = std::sync::OnceLock::new();
+    TYPES.get_or_init(|| {
+        fn visit(def: &'static TypeDef, seen: &mut Vec<TypeDef>) {
+            if seen.iter().any(|t| t.name == def.name) {
+                return;
+            }
+            seen.push(*def);
+            for dep in def.deps {
+                visit(dep(), seen);
+            }
+        }
+        let mut seen = Vec::new();
+        for op in crate::operations::OPERATIONS {
+            for def in [op.request_def, op.result_def].into_iter().flatten() {
+                visit(def(), &mut seen);
+            }
+        }
+        visit(crate::webhooks::Webhook::def(), &mut seen);
+        visit(crate::webhooks::CallbackResult::def(), &mut seen);
+        seen
+    })
 }
 
 /// The described type called `name`.

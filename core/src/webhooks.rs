@@ -442,7 +442,12 @@ impl Schema for Webhook {
                 },
             ],
         },
+        deps: &[WebhookEvent::def, DarajaEvent::def],
     };
+    fn def() -> &'static crate::schema::TypeDef {
+        static DEF: crate::schema::TypeDef = Webhook::DEF;
+        &DEF
+    }
 }
 
 impl Serialize for Webhook {

@@ -104,23 +104,24 @@ fn first_arg(seg: &syn::PathSegment) -> Option<&Type> {
     }
 }
 
-/// The `Ty` expression of a type, and whether it is optional.
-fn ty_of(ty: &Type, flags: &[String]) -> syn::Result<(Tokens, bool)> {
+/// The `Ty` expression of a type, and whether it is optional; `deps` gets
+/// the referenced types.
+fn ty_of(ty: &Type, flags: &[String], deps: &mut Vec<Type>) -> syn::Result<(Tokens, bool)> {
     let seg = last_segment(ty).ok_or_else(|| syn::Error::new_spanned(ty, "Schema: unsupported field type"))?;
     let name = seg.ident.to_string();
     if name == "Option" {
         let inner = first_arg(seg).ok_or_else(|| syn::Error::new_spanned(ty, "Schema: Option without a type"))?;
-        let (t, _) = ty_of(inner, flags)?;
+        let (t, _) = ty_of(inner, flags, deps)?;
         return Ok((t, true));
     }
     if name == "Vec" {
         let inner = first_arg(seg).ok_or_else(|| syn::Error::new_spanned(ty, "Schema: Vec without a type"))?;
-        let (t, _) = ty_of(inner, flags)?;
+        let (t, _) = ty_of(inner, flags, deps)?;
         return Ok((quote!(crate::schema::Ty::List(&#t)), false));
     }
     if name == "Box" {
         let inner = first_arg(seg).ok_or_else(|| syn::Error::new_spanned(ty, "Schema: Box without a type"))?;
-        return ty_of(inner, flags);
+        return ty_of(inner, flags, deps);
     }
     let t = if flags.iter().any(|f| f == "timestamp") {
         quote!(crate::schema::Ty::Timestamp)
@@ -136,13 +137,21 @@ fn ty_of(ty: &Type, flags: &[String]) -> syn::Result<(Tokens, bool)> {
             }
             "Metadata" | "Map" => quote!(crate::schema::Ty::Metadata),
             "Value" => quote!(crate::schema::Ty::Json),
-            other => quote!(crate::schema::Ty::Ref(#other)),
+            other => {
+                if !deps
+                    .iter()
+                    .any(|d| last_segment(d).map(|s| s.ident == seg.ident).unwrap_or(false))
+                {
+                    deps.push(ty.clone());
+                }
+                quote!(crate::schema::Ty::Ref(#other))
+            }
         }
     };
     Ok((t, false))
 }
 
-fn fields_of(fields: &Fields) -> syn::Result<Tokens> {
+fn fields_of(fields: &Fields, deps: &mut Vec<Type>) -> syn::Result<Tokens> {
     let mut out = Vec::new();
     match fields {
         Fields::Named(named) => {
@@ -154,7 +163,7 @@ fn fields_of(fields: &Fields) -> syn::Result<Tokens> {
                 let flags = schema_flags(&f.attrs)?;
                 let name = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
                 let key = serde_value(&args, "rename").unwrap_or_else(|| name.clone());
-                let (ty, optional) = ty_of(&f.ty, &flags)?;
+                let (ty, optional) = ty_of(&f.ty, &flags, deps)?;
                 let doc = doc_of(&f.attrs);
                 out.push(quote!(crate::schema::Field {
                     name: #name, key: #key, ty: #ty, optional: #optional, doc: #doc,
@@ -164,7 +173,7 @@ fn fields_of(fields: &Fields) -> syn::Result<Tokens> {
         Fields::Unnamed(unnamed) => {
             for f in &unnamed.unnamed {
                 let flags = schema_flags(&f.attrs)?;
-                let (ty, optional) = ty_of(&f.ty, &flags)?;
+                let (ty, optional) = ty_of(&f.ty, &flags, deps)?;
                 out.push(quote!(crate::schema::Field {
                     name: "", key: "", ty: #ty, optional: #optional, doc: "",
                 }));
@@ -194,9 +203,10 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     let ident = &input.ident;
     let name = ident.to_string();
     let doc = doc_of(&input.attrs);
+    let mut deps: Vec<Type> = Vec::new();
     let shape = match &input.data {
         Data::Struct(s) => {
-            let fields = fields_of(&s.fields)?;
+            let fields = fields_of(&s.fields, &mut deps)?;
             quote!(crate::schema::Shape::Record(#fields))
         }
         Data::Enum(e) => {
@@ -215,7 +225,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 let vtag = serde_value(&vargs, "rename")
                     .unwrap_or_else(|| if snake { snake_case(&vname) } else { vname.clone() });
                 let vdoc = doc_of(&v.attrs);
-                let fields = fields_of(&v.fields)?;
+                let fields = fields_of(&v.fields, &mut deps)?;
                 variants.push(quote!(crate::schema::Variant {
                     name: #vname, tag: #vtag, doc: #vdoc, fields: #fields,
                 }));
@@ -231,7 +241,12 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 name: #name,
                 doc: #doc,
                 shape: #shape,
+                deps: &[#(<#deps as crate::schema::Schema>::def),*],
             };
+            fn def() -> &'static crate::schema::TypeDef {
+                static DEF: crate::schema::TypeDef = <#ident as crate::schema::Schema>::DEF;
+                &DEF
+            }
         }
     })
 }

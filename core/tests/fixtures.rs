@@ -154,7 +154,7 @@ fn check_request(name: &str) {
             assert_eq!(serde_json::from_slice::<Value>(&r.to_wire()).unwrap(), json(name));
         }
         "request.external_recipient.bank_account.json" => {
-            // The example writes `nick_name` (API.md §12 S1): accepted as an alias.
+            // The example writes `nick_name` (docs/api-notes.md, "External recipient nickname"): accepted as an alias.
             let r = ExternalRecipientRequest::from_wire(&body).unwrap();
             match &r {
                 ExternalRecipientRequest::BankAccount {
@@ -416,7 +416,7 @@ fn check_response(name: &str) {
             );
         }
         "response.payment_link.status.alt.json" => {
-            // The older shape (§12 L1) is mapped onto the tabled fields.
+            // The older shape (docs/api-notes.md, "Payment link status shapes") is mapped onto the tabled fields.
             let l = PaymentLinkStatus::new("x").unwrap().parse(&r).unwrap();
             assert_eq!(l.id, "2eab4ca0-1724-4c90-a734-0fb5ffc4391c");
             assert_eq!(l.status, "Created");
@@ -513,7 +513,7 @@ fn check_result(name: &str) {
         },
         "result.reversal.failure.json" => match parsed {
             CallbackResult::Reversal(v) => {
-                // §12 R4: still "Processed" at the top; the payment says Cancelled.
+                // Still "Processed" at the top; the payment says Cancelled (docs/api-notes.md, "Failed reversals").
                 assert_eq!(v.status, "Processed");
                 assert!(!v.is_reversed());
                 assert_eq!(v.errors, vec!["The balance is insufficient for the transaction"]);

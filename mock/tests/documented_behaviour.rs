@@ -1,9 +1,9 @@
 //! The simulator behaves as the documentation says: send-money results echo
-//! the destination's `reference` and carry `nickname`/`favourite` (L3887-3888),
-//! a wrong method is 405 and a request refusing JSON is 406 (L6962-6963), and
+//! the destination's `reference` and carry `nickname`/`favourite` (docs/api-notes.md, "Send-money disbursements"),
+//! a wrong method is 405 and a request refusing JSON is 406 (docs/api-notes.md, "Documented error messages"), and
 //! validation failures use the documentation's own `error_message` texts
 //! (`tests/fixtures/error.*.json`), including the reversal error whose
-//! `error_message` is an array (L5814-5819).
+//! `error_message` is an array (docs/api-notes.md, "Error bodies").
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -211,7 +211,7 @@ fn send_money_result_echoes_references_and_carries_nickname_and_favourite() {
     }
 
     // External mobile wallets: nickname and favourite from each destination,
-    // as in the documented result (L3887-3888); the same keys as its
+    // as in the documented result (docs/api-notes.md, "Send-money disbursements"); the same keys as its
     // disbursements.
     let (raw, typed) = send(
         vec![

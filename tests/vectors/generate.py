@@ -308,8 +308,8 @@ def external_recipient_body(kind):
     f = fixture(f"request.external_recipient.{kind}.json")
     inner = {}
     for k, v in f["external_recipient"].items():
-        # The example writes `nick_name` (API.md §12 S1); the table (and the
-        # library) says `nickname`.
+        # The example writes `nick_name`; the table (and the library) says
+        # `nickname` (docs/api-notes.md, "External recipient nickname").
         inner["nickname" if k == "nick_name" else k] = v
     return {"type": f["type"], "external_recipient": inner}
 
@@ -957,7 +957,7 @@ def response_error_cases():
         msg = body["error_message"]
         # Arrays of messages (the reversal example) are joined with "; ".
         message = "; ".join(msg) if isinstance(msg, list) else msg
-        # error_code is the HTTP status (API.md §1.1); kept as text.
+        # error_code is the HTTP status; kept as text (docs/api-notes.md, "Error bodies").
         status = int(body["error_code"])
         expect = api_error_expect(status, str(body["error_code"]), message)
         if isinstance(msg, list):
@@ -1055,13 +1055,14 @@ def response_cases():
         {"access_token": "abc", "token_type": "Bearer", "expires_in": 60, "created_at": "1613376955"},
         body='{"access_token":"abc","token_type":"Bearer","expires_in":60,"created_at":1613376955}')
     add("response.revoke_token.json", "revoke_access_token", None, body_fixture="response.revoke_token.json")
-    add("revoke with an empty body (L245)", "revoke_access_token", None, body="")
+    add("revoke with an empty body", "revoke_access_token", None, body="")
     add("response.introspect_token.json", "introspect_access_token", fixture("response.introspect_token.json"),
         body_fixture="response.introspect_token.json")
     add("introspection of an inactive token", "introspect_access_token", {"active": False},
         body='{"active":false}')
     info = fixture("response.token_info.json")
-    # created_at is text: an integer here (L438), an ISO string in the token response (§12 A1).
+    # created_at is text: an integer here, an ISO string in the token response
+    # (docs/api-notes.md, "Token creation time").
     info["created_at"] = str(info["created_at"])
     add("response.token_info.json", "token_info", info, body_fixture="response.token_info.json")
     add("token info with an ISO created_at", "token_info",
@@ -1079,7 +1080,8 @@ def response_cases():
     for name, op in ops.items():
         e = status_expect(fixture(name))
         if name == "response.reversal.status.json":
-            # No reversal_bulk_payment key yet (§12 R5): null until processed.
+            # No reversal_bulk_payment key yet: null until processed
+            # (docs/api-notes.md, "Reversal status before processing").
             e["reversal_bulk_payment"] = None
         add(name, op, e, body_fixture=name)
 
@@ -1088,7 +1090,7 @@ def response_cases():
         body_fixture="response.payment_link.status.json")
     alt = fixture("response.payment_link.status.alt.json")
     a = alt["data"]["attributes"]
-    # The older shape (§12 L1) maps onto the tabled fields.
+    # The older shape maps onto the tabled fields (docs/api-notes.md, "Payment link status shapes").
     add("response.payment_link.status.alt.json (older shape mapped)", "get_payment_link",
         {
             "id": alt["data"]["id"],
@@ -1112,7 +1114,8 @@ def response_cases():
     add("response.payment_link.cancel.json", "cancel_payment_link", fixture("response.payment_link.cancel.json"),
         body_fixture="response.payment_link.cancel.json")
     add("cancel with an empty body", "cancel_payment_link", {"message": None, "payment_link": None}, body="")
-    # L6946 says the cancel response carries the link's details: typed when present.
+    # The documentation says the cancel response carries the link's details: typed
+    # when present (docs/api-notes.md, "Payment link cancel response").
     link = fixture("response.payment_link.status.json")
     cancelled = {"message": "Payment link cancelled.", "data": link["data"]}
     add("cancel with the link's details", "cancel_payment_link",
@@ -1214,8 +1217,8 @@ def daraja_expect(body):
     # A Daraja event also carries the topic its TransactionType implies.
     out = {"structure": "daraja", "topic": daraja_topics()[body["TransactionType"]]}
     for k, v in body.items():
-        # Written as the documentation spells it (ThirdPartyTransId, L791);
-        # Safaricom's ThirdPartyTransID is read too.
+        # Written as the documentation spells it (ThirdPartyTransId); Safaricom's
+        # ThirdPartyTransID is read too (docs/api-notes.md, "Daraja webhooks").
         out["ThirdPartyTransId" if k == "ThirdPartyTransID" else k] = num(v) if k == "TransAmount" else v
     return out
 
@@ -1294,7 +1297,7 @@ def event_cases():
                                          "raw": {"data": {"id": "n1", "type": "new_thing", "attributes": {"a": 1}}}}})
     sms = fixture("result.transaction_sms_notification.success.json")
     sms["data"]["type"] = "transaction_sms_notifications"
-    inline("SMS result with the tabled plural type (§12 N1)", "result", json.dumps(sms),
+    inline("SMS result with the tabled plural type", "result", json.dumps(sms),
            {"kind": "sms_notification", "value": {"id": sms["data"]["id"], "status": "Success",
                                                   "type": "transaction_sms_notifications"}})
     inline("result errors as an object", "result",

@@ -1,17 +1,38 @@
 #!/usr/bin/env python3
 """Parity check: every public operation of the core exists in every binding.
 
-The operations come from the core itself: `OPERATIONS` in core/src/dynamic.rs
-(every endpoint) plus the webhook API (sign, verify_signature, parse_webhook,
-parse_result in core/src/webhooks.rs). For each one the script looks for the
-name each binding's conventions give it, in the binding's public interface:
+The operations come from the core's own declaration, the committed manifest
+schema/kopokopo.json (written by `k2 schema` from core/src/operations.rs; see
+docs/schema.md), plus the webhook API (sign, verify_signature, parse_webhook,
+parse_result: free functions of core/src/webhooks.rs, not HTTP operations).
+There is no hand-kept table of names: each binding's name is derived from the
+operation's `group` and `method` by that binding's rule, and looked up in the
+binding's public interface:
 
-  Rust    core/src/client.rs            client.<group>().<method>()
-  Python  bindings-python/python/kopokopo (typed package, py.typed + .pyi)
-  Node    bindings-node/lib/kopokopo.d.ts (the package's TypeScript types)
-  Kotlin/Swift  bindings-uniffi/src/lib.rs (#[uniffi::export]) and the
-          generated bindings-uniffi/swift/.../KopoKopo.swift
-  C       bindings-c/include/kopokopo.h
+  Rust    client.<group>().<method>()      core/src/operations.rs (the table
+                                           that generates the Client groups)
+  Python  client.<group>.<method>()        bindings-python/python/kopokopo
+                                           (typed package: .py sources and .pyi stubs)
+  Node    client.<camelGroup>.<method>()   bindings-node/lib/*.d.ts (the package's types)
+  Kotlin/Swift                             bindings-uniffi/src/*.rs (UniFFI exports) and
+                                           the Kotlin sources / the committed KopoKopo.swift
+  C       k2_<group>_<method>              bindings-c/include/kopokopo.h
+
+UniFFI accepts, in this order: a group object (`client.incomingPayments().create()`,
+a `pub fn <group>(&self) -> Arc<..>` whose type has `pub fn <method>`), a flat
+`<group>_<method>` (`incomingPaymentsCreate`), or the binding's first names,
+derived by the rule `<method>_<singular group>` (`createIncomingPayment`,
+`revokeToken`, `subscribeWebhook`) and `<singular group>_<method>` for
+`status` and `info` (`incomingPaymentStatus`, `tokenInfo`), with the one
+exception in UNIFFI_LEGACY. C accepts `k2_<group>_<method>` or, while the
+deprecated aliases last, `k2_<legacy_name>`. The README table shows the name
+found, preferring the new scheme. Kotlin and Swift keep their first names (they
+are not deprecated there); C's `k2_<legacy_name>` functions are deprecated
+aliases, and `--strict` fails on an operation that C only has under its legacy
+name.
+
+The capability column of the README table is the operation's `doc` from the
+manifest (its first sentence, without the final full stop).
 
 --check fails (exit 1) on any gap and on a README feature table that differs
 from the generated one; --write rewrites the table in README.md.
@@ -20,54 +41,53 @@ from the generated one; --write rewrites the table in README.md.
 from __future__ import annotations
 
 import ast
+import json
 import pathlib
 import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-# operation -> (capability, rust "group.method", python "group.method", node "group.method", uniffi fn)
-# C uses `k2_<operation>` for every operation.
-NAMES = {
-    "request_access_token": ("Access token", "tokens.request", "tokens.request", "tokens.request", "request_token"),
-    "revoke_access_token": ("Revoke a token", "tokens.revoke", "tokens.revoke", "tokens.revoke", "revoke_token"),
-    "introspect_access_token": ("Introspect a token", "tokens.introspect", "tokens.introspect", "tokens.introspect", "introspect_token"),
-    "token_info": ("Token information", "tokens.info", "tokens.info", "tokens.info", "token_info"),
-    "create_webhook_subscription": ("Webhook subscription", "webhooks.subscribe", "webhooks.subscribe", "webhooks.subscribe", "subscribe_webhook"),
-    "create_incoming_payment": ("STK push (incoming payment)", "incoming_payments.create", "incoming_payments.create", "incomingPayments.create", "create_incoming_payment"),
-    "get_incoming_payment": ("Incoming payment status", "incoming_payments.status", "incoming_payments.status", "incomingPayments.status", "incoming_payment_status"),
-    "create_merchant_wallet": ("Merchant wallet", "merchant_wallets.create", "merchant_wallets.create", "merchantWallets.create", "create_merchant_wallet"),
-    "create_merchant_bank_account": ("Merchant bank account", "merchant_bank_accounts.create", "merchant_bank_accounts.create", "merchantBankAccounts.create", "create_merchant_bank_account"),
-    "create_external_recipient": ("External recipient (wallet, bank, till, paybill)", "external_recipients.create", "external_recipients.create", "externalRecipients.create", "create_external_recipient"),
-    "send_money": ("Send money (my accounts, my account, external)", "send_money.create", "send_money.create", "sendMoney.create", "send_money"),
-    "get_send_money": ("Send money status", "send_money.status", "send_money.status", "sendMoney.status", "send_money_status"),
-    "create_polling": ("Polling", "polling.create", "polling.create", "polling.create", "create_polling"),
-    "get_polling": ("Polling status", "polling.status", "polling.status", "polling.status", "polling_status"),
-    "create_transaction_sms_notification": ("Transaction SMS notification", "sms_notifications.create", "sms_notifications.create", "smsNotifications.create", "create_sms_notification"),
-    "get_transaction_sms_notification": ("SMS notification status", "sms_notifications.status", "sms_notifications.status", "smsNotifications.status", "sms_notification_status"),
-    "create_reversal": ("Reversal", "reversals.create", "reversals.create", "reversals.create", "create_reversal"),
-    "get_reversal": ("Reversal status", "reversals.status", "reversals.status", "reversals.status", "reversal_status"),
-    "create_payment_link": ("Payment link", "payment_links.create", "payment_links.create", "paymentLinks.create", "create_payment_link"),
-    "get_payment_link": ("Payment link status", "payment_links.status", "payment_links.status", "paymentLinks.status", "payment_link_status"),
-    "cancel_payment_link": ("Cancel a payment link", "payment_links.cancel", "payment_links.cancel", "paymentLinks.cancel", "cancel_payment_link"),
-    # webhook API (free functions)
-    "sign": ("Sign a body (for tests)", "webhooks::sign", "sign", "sign", "sign"),
-    "verify_signature": ("Verify a webhook/result signature", "webhooks::verify_signature", "verify_signature", "verifySignature", "verify_signature"),
-    "parse_webhook": ("Verify + parse a webhook (K2 and Daraja)", "webhooks::parse_webhook", "parse_webhook", "parseWebhook", "parse_webhook"),
-    "parse_result": ("Verify + parse a result callback", "webhooks::parse_result", "parse_result", "parseResult", "parse_result"),
-}
-WEBHOOK_API = ["sign", "verify_signature", "parse_webhook", "parse_result"]
+# The webhook API: free functions in every binding, not operations of the
+# manifest. (name, capability); every binding's name is derived from `name`.
+WEBHOOK_API = [
+    ("sign", "Sign a body (for tests)"),
+    ("verify_signature", "Verify a webhook/result signature"),
+    ("parse_webhook", "Verify + parse a webhook (K2 and Daraja)"),
+    ("parse_result", "Verify + parse a result callback"),
+]
+
+# UniFFI's first names that the rule `<method>_<singular group>` does not
+# give: operation -> name. Only legacy names belong here; new names follow the
+# rule. (`send_money.create` was exported as `send_money`.)
+UNIFFI_LEGACY = {"send_money.create": "send_money"}
+
+LANGS = ["Rust", "Python", "Node", "Kotlin", "Swift", "C"]
 
 
-def core_operations() -> list[str]:
-    src = (ROOT / "core/src/dynamic.rs").read_text()
-    block = re.search(r"pub const OPERATIONS: &\[&str\] = &\[(.*?)\];", src, re.S).group(1)
-    ops = re.findall(r'"([a-z_]+)"', block)
+# ------------------------------------------------------------------ sources
+
+
+def manifest_operations() -> list[dict]:
+    path = ROOT / "schema/kopokopo.json"
+    try:
+        ops = json.loads(path.read_text(encoding="utf-8"))["operations"]
+    except (OSError, ValueError, KeyError) as e:
+        sys.exit(f"parity: cannot read the operations of {path.relative_to(ROOT)}: {e} (run scripts/codegen.sh)")
+    for op in ops:
+        for key in ("name", "group", "method", "legacy_name", "doc"):
+            if not isinstance(op.get(key), str):
+                sys.exit(f"parity: operation {op!r} has no `{key}` in schema/kopokopo.json")
+        if op["name"] != f"{op['group']}.{op['method']}":
+            sys.exit(f"parity: operation {op['name']} is not `group.method` in schema/kopokopo.json")
+    return ops
+
+
+def check_webhook_api() -> None:
     hooks = (ROOT / "core/src/webhooks.rs").read_text()
-    for f in WEBHOOK_API:
+    for f, _ in WEBHOOK_API:
         if not re.search(rf"pub fn {f}\(", hooks):
-            sys.exit(f"core/src/webhooks.rs no longer has pub fn {f}: update scripts/parity.py")
-    return ops + WEBHOOK_API
+            sys.exit(f"core/src/webhooks.rs no longer has pub fn {f}: update WEBHOOK_API in scripts/parity.py")
 
 
 def camel(s: str) -> str:
@@ -75,166 +95,364 @@ def camel(s: str) -> str:
     return head + "".join(w[:1].upper() + w[1:] for w in rest)
 
 
+def singular(group: str) -> str:
+    """`incoming_payments` -> `incoming_payment`; `send_money`, `polling` stay."""
+    return group[:-1] if group.endswith("s") else group
+
+
+def capability(doc: str) -> str:
+    first = doc.strip().split("\n")[0]
+    return first[:-1] if first.endswith(".") else first
+
+
 # ------------------------------------------------------------------ finders
 
-def rust_has(name: str) -> bool:
-    if "::" in name:
-        mod, fn = name.split("::")
-        return bool(re.search(rf"pub fn {fn}\(", (ROOT / f"core/src/{mod}.rs").read_text()))
-    group, method = name.split(".")
-    src = (ROOT / "core/src/client.rs").read_text()
-    m = re.search(rf"pub fn {group}\(&self\) -> (\w+)<'_>", src)
-    if not m:
-        return False
-    ty = m.group(1)
-    # the group's impl block: `impl Ty<'_> {` ... or group!( ... Ty { ... });
-    body = re.search(rf"(?:impl {ty}<'_> \{{|\b{ty} \{{)(.*?)\n\}}\)?;?\n", src, re.S)
-    return bool(body and re.search(rf"pub fn {method}\(", body.group(1)))
+
+def rust_table() -> set[tuple[str, str]]:
+    """(group, method) pairs of the `operations!` table in core/src/operations.rs:
+    the table generates the `Client` groups, so a pair there is a Rust method."""
+    src = (ROOT / "core/src/operations.rs").read_text()
+    start = src.find("\noperations! {")
+    if start < 0:
+        sys.exit("core/src/operations.rs has no `operations! {` table: update scripts/parity.py")
+    pairs, group = set(), None
+    for line in src[start:].splitlines()[1:]:
+        if line.startswith("}"):
+            break
+        g = re.match(r"\s{4}(\w+)\s*:\s*\w+\s*\"", line)
+        if g:
+            group = g.group(1)
+            continue
+        m = re.match(r"\s{8}(\w+)\s*=\s*\"\w+\"\s*:", line)
+        if m and group:
+            pairs.add((group, m.group(1)))
+    return pairs
+
+
+def rust_fn(module: str, fn: str) -> bool:
+    return bool(re.search(rf"pub fn {fn}\(", (ROOT / f"core/src/{module}.rs").read_text()))
 
 
 def python_api() -> tuple[dict[str, set[str]], set[str]]:
+    """Client attribute -> public methods of its group class (inherited ones
+    included), from every .py and .pyi module of the package; and `__all__`.
+    The group attributes may be declared on `Client` or on one of its bases
+    (e.g. a generated `_Groups`)."""
     pkg = ROOT / "bindings-python/python/kopokopo"
-    tree = ast.parse((pkg / "_client.py").read_text())
-    classes: dict[str, set[str]] = {}
-    groups: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            classes[node.name] = {n.name for n in node.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
-            if node.name == "Client":
+    classes: dict[str, tuple[set[str], list[str]]] = {}
+    attrs: dict[str, dict[str, str]] = {}
+    exported: set[str] = set()
+    for path in sorted(pkg.glob("*.py")) + sorted(pkg.glob("*.pyi")):
+        tree = ast.parse(path.read_text())
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                methods = {
+                    n.name
+                    for n in node.body
+                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and not n.name.startswith("_")
+                }
+                bases = [b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases]
+                old = classes.get(node.name, (set(), []))
+                classes[node.name] = (old[0] | methods, old[1] + bases)
+                found = attrs.setdefault(node.name, {})
                 for n in ast.walk(node):
                     # `tokens: Tokens` or `self.tokens = Tokens(native)`
                     if isinstance(n, ast.AnnAssign) and isinstance(n.target, (ast.Attribute, ast.Name)):
                         attr = n.target.attr if isinstance(n.target, ast.Attribute) else n.target.id
-                        if isinstance(n.annotation, ast.Name):
-                            groups[attr] = n.annotation.id
-                    if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name):
+                        ann = n.annotation
+                        if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+                            found[attr] = ann.value
+                        elif isinstance(ann, (ast.Name, ast.Attribute)):
+                            found[attr] = ann.id if isinstance(ann, ast.Name) else ann.attr
+                    if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call):
+                        fn = n.value.func
+                        cls = fn.id if isinstance(fn, ast.Name) else getattr(fn, "attr", None)
                         for t in n.targets:
-                            if isinstance(t, ast.Attribute):
-                                groups[t.attr] = n.value.func.id
-    api = {g: classes.get(c, set()) for g, c in groups.items()}
-    # What `kopokopo` exports: its `__all__`.
-    init = ast.parse((pkg / "__init__.py").read_text())
-    exported = {
-        elt.value
-        for node in init.body
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
-        for elt in getattr(node.value, "elts", [])
-        if isinstance(elt, ast.Constant) and isinstance(elt.value, str)
-    }
-    return api, exported
+                            if isinstance(t, ast.Attribute) and cls:
+                                found.setdefault(t.attr, cls)
+            # What `kopokopo` exports: its `__all__`.
+            if (
+                path.stem == "__init__"
+                and isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+            ):
+                exported |= {
+                    e.value
+                    for e in getattr(node.value, "elts", [])
+                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                }
+
+    def ancestry(cls: str, seen: frozenset = frozenset()) -> list[str]:
+        if cls in seen or cls not in classes:
+            return []
+        out = [cls]
+        for b in classes[cls][1]:
+            out += ancestry(b, seen | {cls})
+        return out
+
+    def methods_of(cls: str) -> set[str]:
+        return set().union(*(classes[c][0] for c in ancestry(cls))) if cls in classes else set()
+
+    groups: dict[str, str] = {}
+    for c in reversed(ancestry("Client")):  # the most derived declaration wins
+        groups.update(attrs.get(c, {}))
+    return {g: methods_of(c) for g, c in groups.items()}, exported
 
 
-def python_has(name: str, api, exported) -> bool:
-    if "." not in name:
+def python_has(group: str | None, name: str, api, exported) -> bool:
+    if group is None:
         return name in exported
-    g, m = name.split(".")
-    return m in api.get(g, set())
+    return name in api.get(group, set())
 
 
-def node_has(name: str, dts: str) -> bool:
-    if "." not in name:
-        return bool(re.search(rf"export declare function {name}\(", dts))
-    g, m = name.split(".")
-    cls = re.search(r"export declare class Client \{(.*?)\n\}", dts, re.S)
-    if not cls:
-        return False
-    body = cls.group(1)
-    start = body.find(f"readonly {g}:")
-    if start < 0:
-        return False
-    depth, i, seg = 0, body.index("{", start), ""
-    for j in range(i, len(body)):
-        depth += {"{": 1, "}": -1}.get(body[j], 0)
+def node_dts() -> str:
+    return "".join(p.read_text() for p in sorted((ROOT / "bindings-node/lib").glob("*.d.ts")))
+
+
+def _braced(text: str, i: int) -> str:
+    """The text between the `{` at or after `i` and its matching `}`."""
+    i = text.index("{", i)
+    depth = 0
+    for j in range(i, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[j], 0)
         if depth == 0:
-            seg = body[i:j]
-            break
-    return bool(re.search(rf"\b{m}\(", seg))
+            return text[i + 1 : j]
+    return ""
 
 
-def uniffi_has(name: str, rs: str, swift: str) -> bool:
-    """Exported by the UniFFI crate and declared in the generated (committed) Swift."""
-    return bool(re.search(rf"pub fn {name}\(", rs)) and bool(re.search(rf"func {camel(name)}\(", swift))
+def _ts_decls(name: str, dts: str) -> list[tuple[str, str]]:
+    """(header, body) of every `class`/`interface`/`type … = {` declaration of
+    `name` (TypeScript merges a class with interfaces of the same name)."""
+    out = []
+    pat = rf"(?:export\s+)?(?:declare\s+)?(?:(?:class|interface)\s+{name}\b([^{{]*)\{{|type\s+{name}\s*=\s*\{{)"
+    for m in re.finditer(pat, dts):
+        out.append((m.group(1) or "", _braced(dts, m.end() - 1)))
+    return out
 
 
-def kotlin_has(name: str, rs: str, kotlin: str) -> bool:
-    """Exported by the UniFFI crate and called from the Kotlin sources (the
-    generated Kotlin is a build output, not committed)."""
-    return bool(re.search(rf"pub fn {name}\(", rs)) and bool(re.search(rf"\b{camel(name)}\(", kotlin))
+def _ts_parents(header: str) -> list[tuple[str, set[str]]]:
+    """The types an `extends` clause names, with the keys an `Omit<T, 'k'>` drops."""
+    m = re.search(r"\bextends\s+(.*?)(?:\bimplements\b|$)", header, re.S)
+    if not m:
+        return []
+    parts, depth, cur = [], 0, ""
+    for ch in m.group(1):
+        depth += {"<": 1, ">": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    out = []
+    for part in (p.strip() for p in parts if p.strip()):
+        omit = re.match(r"(Omit|Pick|Readonly|Partial|Required)\s*<\s*([\w.]+)\s*(?:,(.*))?>$", part, re.S)
+        if omit:
+            keys = set(re.findall(r"'(\w+)'|\"(\w+)\"", omit.group(3) or ""))
+            dropped = {a or b for a, b in keys} if omit.group(1) == "Omit" else set()
+            out.append((omit.group(2).split(".")[-1], dropped))
+        else:
+            out.append((re.match(r"[\w.]+", part).group(0).split(".")[-1], set()))
+    return out
+
+
+def node_has(group: str | None, name: str, dts: str) -> bool:
+    if group is None:
+        return bool(re.search(rf"export\s+(?:declare\s+)?function\s+{name}\s*[(<]", dts))
+    # The group is a member of `Client`, of an interface merged with it, or of
+    # a type they extend (`interface Client extends Omit<ClientGroups, …>`).
+    queue, seen, member = ["Client"], set(), None
+    while queue and member is None:
+        cls = queue.pop(0)
+        if cls in seen:
+            continue
+        seen.add(cls)
+        for header, body in _ts_decls(cls, dts):
+            decl = re.search(rf"readonly {group}\s*:\s*", body)
+            if decl:
+                member = body[decl.end() :]
+                break
+            queue += [p for p, dropped in _ts_parents(header) if group not in dropped]
+    if member is None:
+        return False
+    if member.startswith("{"):
+        segs = [_braced(member, 0)]
+    else:
+        # `IncomingPaymentsApi` or `WebhooksApi & WebhookVerification`: the named types' bodies.
+        expr = re.match(r"[\w.&|\s]+", member).group(0).split("\n")[0]
+        names = [n.strip().split(".")[-1] for n in re.split(r"[&|]", expr) if n.strip()]
+        segs = [body for n in names for _, body in _ts_decls(n, dts)]
+    return any(re.search(rf"\b{name}\s*[(<]", seg) for seg in segs)
+
+
+def uniffi_sources() -> str:
+    return "".join(p.read_text() for p in sorted((ROOT / "bindings-uniffi/src").rglob("*.rs")))
 
 
 def kotlin_sources() -> str:
+    """The Kotlin sources (the generated Kotlin is a build output, not
+    committed): a name they call is one Kotlin users have."""
     return "".join(p.read_text() for p in sorted((ROOT / "bindings-uniffi/kotlin/src").rglob("*.kt")))
 
 
 def swift_source() -> str:
-    files = list((ROOT / "bindings-uniffi/swift").rglob("KopoKopo.swift"))
+    files = sorted((ROOT / "bindings-uniffi/swift").rglob("KopoKopo.swift"))
     return files[0].read_text() if files else ""
 
 
-def c_has(op: str, header: str) -> bool:
-    return bool(re.search(rf"\bk2_{op}\(", header))
+def uniffi_candidates(op: dict) -> list[tuple[str, str, bool]]:
+    """(kind, name, legacy?) in order of preference; kind is `group` or `fn`."""
+    g, m = op["group"], op["method"]
+    legacy = UNIFFI_LEGACY.get(op["name"]) or (
+        f"{singular(g)}_{m}" if m in ("status", "info") else f"{m}_{singular(g)}"
+    )
+    return [("group", f"{g}.{m}", False), ("fn", f"{g}_{m}", False), ("fn", legacy, True)]
 
 
-def self_test() -> None:
+def uniffi_group_has(group: str, method: str, rs: str) -> bool:
+    """`pub fn <group>(&self) -> Arc<T>` and `pub fn <method>(` in `impl T`."""
+    g = re.search(rf"pub fn {group}\(&self\)\s*->\s*(?:std::sync::)?Arc<(\w+)>", rs)
+    if not g:
+        return False
+    impl = re.search(rf"\bimpl {g.group(1)}\s*\{{", rs)
+    return bool(impl and re.search(rf"pub fn {method}\(", _braced(rs, impl.end() - 1)))
+
+
+def uniffi_lang_has(kind: str, name: str, rs: str, target: str, swift: bool) -> bool:
+    """Exported by the UniFFI crate and declared in the Swift (func ...) or
+    used by the Kotlin sources."""
+    if kind == "group":
+        g, m = name.split(".")
+        if not uniffi_group_has(g, m, rs):
+            return False
+        if swift:
+            return bool(re.search(rf"func {camel(g)}\(", target) and re.search(rf"func {camel(m)}\(", target))
+        return bool(re.search(rf"\b{camel(g)}\(\)\s*\.\s*{camel(m)}\(", target))
+    if not re.search(rf"pub fn {name}\(", rs):
+        return False
+    return bool(re.search(rf"func {camel(name)}\(" if swift else rf"\b{camel(name)}\(", target))
+
+
+def uniffi_symbol(kind: str, name: str) -> str:
+    if kind == "group":
+        g, m = name.split(".")
+        return f"client.{camel(g)}().{camel(m)}()"
+    return camel(name)
+
+
+def c_has(fn: str, header: str) -> bool:
+    return bool(re.search(rf"\b{fn}\(", header))
+
+
+# ------------------------------------------------------------------ the check
+
+
+def self_test(ops: list[dict]) -> None:
     """The finders must report a name that no binding has, and find real ones."""
     py_api, py_exported = python_api()
-    dts = (ROOT / "bindings-node/lib/kopokopo.d.ts").read_text()
-    rs = (ROOT / "bindings-uniffi/src/lib.rs").read_text()
-    header = (ROOT / "bindings-c/include/kopokopo.h").read_text()
-    assert not rust_has("incoming_payments.refund") and rust_has("incoming_payments.create")
-    assert not python_has("incoming_payments.refund", py_api, py_exported)
-    assert python_has("incoming_payments.create", py_api, py_exported)
-    assert not node_has("incomingPayments.refund", dts) and node_has("incomingPayments.create", dts)
+    dts, rs, header = node_dts(), uniffi_sources(), (ROOT / "bindings-c/include/kopokopo.h").read_text()
     swift, kotlin = swift_source(), kotlin_sources()
-    assert not uniffi_has("refund_incoming_payment", rs, swift) and uniffi_has("create_incoming_payment", rs, swift)
-    assert not kotlin_has("refund_incoming_payment", rs, kotlin) and kotlin_has("create_incoming_payment", rs, kotlin)
-    assert not python_has("refund", py_api, py_exported) and python_has("parse_webhook", py_api, py_exported)
-    assert not c_has("refund_incoming_payment", header)
-    assert c_has("create_incoming_payment", header)
+    table = rust_table()
+    assert ("incoming_payments", "create") in table and ("incoming_payments", "refund") not in table
+    assert rust_fn("webhooks", "parse_webhook") and not rust_fn("webhooks", "refund")
+    assert not python_has("incoming_payments", "refund", py_api, py_exported)
+    assert python_has("incoming_payments", "create", py_api, py_exported)
+    assert not python_has(None, "refund", py_api, py_exported)
+    assert python_has(None, "parse_webhook", py_api, py_exported)
+    assert not node_has("incomingPayments", "refund", dts) and node_has("incomingPayments", "create", dts)
+    assert not node_has(None, "refund", dts) and node_has(None, "parseWebhook", dts)
+    create = next(o for o in ops if o["name"] == "incoming_payments.create")
+    refund = dict(create, name="incoming_payments.refund", method="refund", legacy_name="refund_incoming_payment")
+    for target, swift_ in ((swift, True), (kotlin, False)):
+        assert any(uniffi_lang_has(k, n, rs, target, swift_) for k, n, _ in uniffi_candidates(create))
+        assert not any(uniffi_lang_has(k, n, rs, target, swift_) for k, n, _ in uniffi_candidates(refund))
+    assert not c_has("k2_incoming_payments_refund", header) and not c_has("k2_refund_incoming_payment", header)
+    assert c_has("k2_incoming_payments_create", header) or c_has("k2_create_incoming_payment", header)
 
 
 def main() -> int:
-    self_test()
-    ops = core_operations()
-    missing_names = [op for op in ops if op not in NAMES]
-    if missing_names:
-        print("operations with no naming entry in scripts/parity.py:", ", ".join(missing_names))
-        return 1
+    strict = "--strict" in sys.argv
+    ops = manifest_operations()
+    check_webhook_api()
+    self_test(ops)
     py_api, py_exported = python_api()
-    dts = (ROOT / "bindings-node/lib/kopokopo.d.ts").read_text()
-    uniffi_rs = (ROOT / "bindings-uniffi/src/lib.rs").read_text()
+    dts, uniffi_rs = node_dts(), uniffi_sources()
     swift, kotlin = swift_source(), kotlin_sources()
     header = (ROOT / "bindings-c/include/kopokopo.h").read_text()
+    table = rust_table()
 
-    rows, gaps = [], []
+    rows, gaps, legacy_only = [], [], []
+    manifest_pairs = {(o["group"], o["method"]) for o in ops}
+    for g, m in sorted(table - manifest_pairs):
+        gaps.append(f"{g}.{m}: in core/src/operations.rs but not in schema/kopokopo.json (run scripts/codegen.sh)")
+
+    def uniffi_check(op: dict, target: str, swift_: bool) -> tuple[bool, str]:
+        # Kotlin and Swift keep the names they had (not deprecated): no note.
+        cands = uniffi_candidates(op)
+        for kind, name, _legacy in cands:
+            if uniffi_lang_has(kind, name, uniffi_rs, target, swift_):
+                return True, uniffi_symbol(kind, name)
+        return False, " or ".join(uniffi_symbol(k, n) for k, n, _ in cands)
+
     for op in ops:
-        cap, rust, py, node, uni = NAMES[op]
+        g, m = op["group"], op["method"]
+        c_new, c_old = f"k2_{g}_{m}", f"k2_{op['legacy_name']}"
+        if c_has(c_new, header):
+            c = (True, c_new)
+        elif c_has(c_old, header):
+            c = (True, c_old)
+            legacy_only.append(f"{op['name']}: C only has the legacy {c_old}")
+        else:
+            c = (False, f"{c_new} (or {c_old})")
         checks = {
-            "Rust": (rust_has(rust), f"client.{rust.replace('.', '().', 1)}()" if "." in rust else rust),
-            "Python": (python_has(py, py_api, py_exported), f"client.{py}()" if "." in py else f"kopokopo.{py}()"),
-            "Node": (node_has(node, dts), f"client.{node}()" if "." in node else f"{node}()"),
-            "Kotlin": (kotlin_has(uni, uniffi_rs, kotlin), camel(uni)),
-            "Swift": (uniffi_has(uni, uniffi_rs, swift), camel(uni)),
-            "C": (c_has(op, header), f"k2_{op}"),
+            "Rust": ((g, m) in table, f"client.{g}().{m}()"),
+            "Python": (python_has(g, m, py_api, py_exported), f"client.{g}.{m}()"),
+            "Node": (node_has(camel(g), m, dts), f"client.{camel(g)}.{m}()"),
+            "Kotlin": uniffi_check(op, kotlin, False),
+            "Swift": uniffi_check(op, swift, True),
+            "C": c,
         }
+        rows.append((capability(op["doc"]), op["name"], checks))
+
+    for f, cap in WEBHOOK_API:
+        checks = {
+            "Rust": (rust_fn("webhooks", f), f"webhooks::{f}"),
+            "Python": (python_has(None, f, py_api, py_exported), f"kopokopo.{f}()"),
+            "Node": (node_has(None, camel(f), dts), f"{camel(f)}()"),
+            "Kotlin": (uniffi_lang_has("fn", f, uniffi_rs, kotlin, False), camel(f)),
+            "Swift": (uniffi_lang_has("fn", f, uniffi_rs, swift, True), camel(f)),
+            "C": (c_has(f"k2_{f}", header), f"k2_{f}"),
+        }
+        rows.append((cap, f, checks))
+
+    for _, name, checks in rows:
         for lang, (ok, sym) in checks.items():
             if not ok:
-                gaps.append(f"{op}: missing in {lang} (expected {sym})")
-        rows.append((cap, op, checks))
+                gaps.append(f"{name}: missing in {lang} (expected {sym})")
 
-    langs = ["Rust", "Python", "Node", "Kotlin", "Swift", "C"]
-    table = ["| capability | " + " | ".join(langs) + " |", "|---|" + "---|" * len(langs)]
-    for cap, op, checks in rows:
-        cells = [("✅ `" + checks[l][1] + "`") if checks[l][0] else "❌" for l in langs]
-        table.append(f"| {cap} | " + " | ".join(cells) + " |")
-    generated = "\n".join(table)
+    lines = ["| capability | " + " | ".join(LANGS) + " |", "|---|" + "---|" * len(LANGS)]
+    for cap, _, checks in rows:
+        cells = [("✅ `" + checks[lang][1] + "`") if checks[lang][0] else "❌" for lang in LANGS]
+        lines.append(f"| {cap} | " + " | ".join(cells) + " |")
+    generated = "\n".join(lines)
 
     readme = (ROOT / "README.md").read_text()
     start, end = "<!-- parity-table:start -->", "<!-- parity-table:end -->"
     current = readme.split(start)[1].split(end)[0].strip() if start in readme else ""
-    print(f"parity: {len(ops)} operations x {len(langs)} languages, {len(gaps)} gaps")
-    for g in gaps:
-        print("  GAP", g)
+    print(f"parity: {len(rows)} operations x {len(LANGS)} languages, {len(gaps)} gaps")
+    for gap in gaps:
+        print("  GAP", gap)
+    if strict:
+        for note in legacy_only:
+            print("  LEGACY", note)
+    elif legacy_only:
+        counts: dict[str, int] = {}
+        for note in legacy_only:
+            lang = note.split(": ", 1)[1].split(" ", 1)[0]
+            counts[lang] = counts.get(lang, 0) + 1
+        summary = ", ".join(f"{lang} {n}" for lang, n in counts.items())
+        print(f"  note: operations found only under a legacy name ({summary}); --strict lists them and fails")
+    failed = len(gaps) + (len(legacy_only) if strict else 0)
     if "--write" in sys.argv:
         new = readme.split(start)[0] + start + "\n" + generated + "\n" + end + readme.split(end)[1]
         (ROOT / "README.md").write_text(new)
@@ -242,9 +460,8 @@ def main() -> int:
     elif current != generated:
         print("README.md feature table is out of date: run scripts/parity.py --write")
         return 1
-    ok_count = len(ops) * len(langs) - len(gaps)
-    print(f"{ok_count} passed, {len(gaps)} failed")
-    return 1 if gaps else 0
+    print(f"{len(rows) * len(LANGS) - len(gaps)} passed, {failed} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -48,6 +48,9 @@ pub struct Field {
     pub ty: Ty,
     /// Whether the value may be absent (`Option`).
     pub optional: bool,
+    /// Whether a request may leave the field out although it is not optional:
+    /// the core fills in a default (`#[serde(default)]`, e.g. `currency`).
+    pub has_default: bool,
     /// The field's documentation.
     pub doc: &'static str,
 }
@@ -189,6 +192,7 @@ fn fields_json(fields: &[Field]) -> Value {
                     "key": f.key,
                     "type": ty_json(&f.ty),
                     "optional": f.optional,
+                    "has_default": f.has_default,
                     "doc": f.doc,
                 })
             })

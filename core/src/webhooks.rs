@@ -416,6 +416,7 @@ impl Schema for Webhook {
                         key: "",
                         ty: crate::schema::Ty::Ref("WebhookEvent"),
                         optional: false,
+                        has_default: false,
                         doc: "",
                     }],
                 },
@@ -429,6 +430,7 @@ impl Schema for Webhook {
                             key: "",
                             ty: crate::schema::Ty::Ref("DarajaEvent"),
                             optional: false,
+                            has_default: false,
                             doc: "",
                         },
                         crate::schema::Field {
@@ -436,6 +438,7 @@ impl Schema for Webhook {
                             key: "topic",
                             ty: crate::schema::Ty::Str,
                             optional: false,
+                            has_default: false,
                             doc: "The topic implied by `TransactionType`.",
                         },
                     ],

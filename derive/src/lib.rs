@@ -164,9 +164,10 @@ fn fields_of(fields: &Fields, deps: &mut Vec<Type>) -> syn::Result<Tokens> {
                 let name = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
                 let key = serde_value(&args, "rename").unwrap_or_else(|| name.clone());
                 let (ty, optional) = ty_of(&f.ty, &flags, deps)?;
+                let has_default = !optional && args.iter().any(|(k, _)| k == "default");
                 let doc = doc_of(&f.attrs);
                 out.push(quote!(crate::schema::Field {
-                    name: #name, key: #key, ty: #ty, optional: #optional, doc: #doc,
+                    name: #name, key: #key, ty: #ty, optional: #optional, has_default: #has_default, doc: #doc,
                 }));
             }
         }
@@ -175,7 +176,7 @@ fn fields_of(fields: &Fields, deps: &mut Vec<Type>) -> syn::Result<Tokens> {
                 let flags = schema_flags(&f.attrs)?;
                 let (ty, optional) = ty_of(&f.ty, &flags, deps)?;
                 out.push(quote!(crate::schema::Field {
-                    name: "", key: "", ty: #ty, optional: #optional, doc: "",
+                    name: "", key: "", ty: #ty, optional: #optional, has_default: false, doc: "",
                 }));
             }
         }

@@ -3,8 +3,11 @@
 #   1. a virtualenv with the test tools (PyPI only),
 #   2. the `k2` simulator (cargo),
 #   3. `pip install ./bindings-python` (maturin as the PEP 517 backend),
-#   4. pytest (vectors, simulator, callbacks, errors, threads, examples, mypy)
-#      and `mypy --strict` over the package sources.
+#   4. the generated files (scripts/codegen/python.py) checked against
+#      schema/kopokopo.json, ruff over the package and tests, `mypy --strict`
+#      over the package sources, and pytest (vectors, schema parity, exact
+#      money, simulator, callbacks, errors, threads, examples, typing).
+# The test tools are pinned in requirements-test.txt.
 #
 # Environment: PYTHON (default python3), KOPOKOPO_PY_VENV (default
 # $CARGO_TARGET_DIR/py-venv), K2_BIN (default: build target/debug/k2),
@@ -23,8 +26,24 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PY="$VENV/bin/python"
 "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip
-"$PY" -m pip install --quiet --disable-pip-version-check \
-    "maturin>=1.5,<2" pytest mypy flask fastapi httpx django uvicorn
+"$PY" -m pip install --quiet --disable-pip-version-check -r "$HERE/requirements-test.txt"
+
+echo "==> generated Python files up to date (scripts/codegen/python.py, schema/kopokopo.json)"
+"$PY" - "$REPO" <<'PYEOF'
+import json, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+sys.path.insert(0, str(root / "scripts"))
+from codegen import python as gen
+schema = json.loads((root / "schema" / "kopokopo.json").read_text(encoding="utf-8"))
+stale = [rel for rel, text in sorted(gen.generate(schema).items())
+         if not (root / rel).exists() or (root / rel).read_text(encoding="utf-8") != text]
+if stale:
+    print("stale generated files (run scripts/codegen.sh):", *stale, sep="\n  ", file=sys.stderr)
+    sys.exit(1)
+PYEOF
+
+echo "==> ruff (pinned in requirements-test.txt; config in pyproject.toml)"
+(cd "$HERE" && "$VENV/bin/ruff" check python tests "$REPO/examples/python" "$REPO/scripts/codegen/python.py")
 
 if [ -z "${K2_BIN:-}" ]; then
     echo "==> cargo build -p kopokopo-mock (k2 simulator)"

@@ -20,6 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use serde_json::Value;
 
+mod convert;
 mod errors;
 
 /// The boundary every core call crosses: runs `f`, turning a panic into
@@ -108,6 +109,45 @@ impl Parsed {
             ParsedValue::Result(r) => to_json_text(r),
         })
     }
+
+    /// What the typed object's `to_dict()` returns, as JSON: the webhook, or
+    /// the result's own document (`{"result_type", "raw"}` for an unknown one).
+    fn dict_json(&self, py: Python<'_>) -> PyResult<String> {
+        call(py, || match &self.value {
+            ParsedValue::Webhook(w) => to_json_text(w),
+            ParsedValue::Result(r) => match r {
+                kopokopo::CallbackResult::IncomingPayment(x) => to_json_text(x),
+                kopokopo::CallbackResult::SendMoney(x) => to_json_text(x),
+                kopokopo::CallbackResult::Polling(x) => to_json_text(x),
+                kopokopo::CallbackResult::SmsNotification(x) => to_json_text(x),
+                kopokopo::CallbackResult::Reversal(x) => to_json_text(x),
+                kopokopo::CallbackResult::PaymentLink(x) => to_json_text(x),
+                kopokopo::CallbackResult::Unknown { result_type, raw } => {
+                    to_json_text(&serde_json::json!({"result_type": result_type, "raw": raw}))
+                }
+            },
+        })
+    }
+}
+
+/// The typed Python object of a parsed webhook/result, keeping the parsed
+/// value as its `_src` (for `to_dict()`).
+fn parsed_object(py: Python<'_>, parsed: Parsed) -> PyResult<Bound<'_, PyAny>> {
+    let reg = convert::registry()?;
+    let type_name = match &parsed.value {
+        ParsedValue::Webhook(_) => "Webhook",
+        ParsedValue::Result(_) => "CallbackResult",
+    };
+    let src = Bound::new(py, parsed)?;
+    let obj = {
+        let p = src.get();
+        match &p.value {
+            ParsedValue::Webhook(w) => reg.to_object(py, type_name, w, None)?,
+            ParsedValue::Result(r) => reg.to_object(py, type_name, r, None)?,
+        }
+    };
+    reg.set_src(py, &obj, src.as_any())?;
+    Ok(obj)
 }
 
 fn parsed_webhook(w: kopokopo::Webhook) -> Parsed {
@@ -193,6 +233,15 @@ impl NativeClient {
         call_detached(py, || kopokopo::dynamic::execute_text(client, operation, &params))
     }
 
+    /// Runs an operation by name with JSON parameters and returns its typed
+    /// result (an instance of the generated class; `None` for no result).
+    fn call<'py>(&self, py: Python<'py>, operation: &str, params_json: &str) -> PyResult<Bound<'py, PyAny>> {
+        let params = params_from_json(py, params_json)?;
+        let client = &self.inner;
+        let text = call_detached(py, || kopokopo::dynamic::execute_text(client, operation, &params))?;
+        result_object(py, operation, &text)
+    }
+
     #[getter]
     fn client_id(&self) -> &str {
         self.inner.config().client_id()
@@ -252,6 +301,30 @@ impl NativeClient {
                 .parse_result(body, signature.as_deref())
                 .map(parsed_result)
         })
+    }
+
+    /// [`Self::parse_webhook`] as the typed object.
+    #[pyo3(signature = (body, signature))]
+    fn parse_webhook_object<'py>(
+        &self,
+        py: Python<'py>,
+        body: &[u8],
+        signature: Option<Bound<'_, PyString>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let parsed = self.parse_webhook(py, body, signature)?;
+        parsed_object(py, parsed)
+    }
+
+    /// [`Self::parse_result`] as the typed object.
+    #[pyo3(signature = (body, signature))]
+    fn parse_result_object<'py>(
+        &self,
+        py: Python<'py>,
+        body: &[u8],
+        signature: Option<Bound<'_, PyString>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let parsed = self.parse_result(py, body, signature)?;
+        parsed_object(py, parsed)
     }
 
     fn __repr__(&self) -> String {
@@ -327,6 +400,51 @@ fn parse_result(
     })
 }
 
+/// Verifies and parses a webhook into its typed object.
+#[pyfunction]
+#[pyo3(signature = (body, signature, api_key))]
+fn parse_webhook_object<'py>(
+    py: Python<'py>,
+    body: &[u8],
+    signature: Option<Bound<'_, PyString>>,
+    api_key: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let parsed = parse_webhook(py, body, signature, api_key)?;
+    parsed_object(py, parsed)
+}
+
+/// Verifies and parses a result callback into its typed object.
+#[pyfunction]
+#[pyo3(signature = (body, signature, api_key))]
+fn parse_result_object<'py>(
+    py: Python<'py>,
+    body: &[u8],
+    signature: Option<Bound<'_, PyString>>,
+    api_key: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let parsed = parse_result(py, body, signature, api_key)?;
+    parsed_object(py, parsed)
+}
+
+/// The typed object of an operation's JSON result (`None` when it has none).
+fn result_object<'py>(py: Python<'py>, operation: &str, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let result = kopokopo::operations::find(operation).and_then(|o| o.result);
+    convert::registry()?.text_to_object(py, result, text)
+}
+
+/// The typed object of schema type `type_name` from the core's JSON text
+/// (`_Model._from_json`: tests and pickled data).
+#[pyfunction]
+fn _object_from_json<'py>(py: Python<'py>, type_name: &str, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    convert::registry()?.text_to_object(py, Some(type_name), text)
+}
+
+/// Registers the generated model classes (`kopokopo._models` does it on import).
+#[pyfunction]
+fn _register_models(py: Python<'_>, classes: &Bound<'_, pyo3::types::PyDict>) -> PyResult<()> {
+    convert::register(py, classes)
+}
+
 /// Sans-IO: validates `params` and builds the HTTP request of `operation`
 /// without sending it. Returns `(method, url, [(name, value)], body)`.
 #[pyfunction]
@@ -384,6 +502,21 @@ fn parse_response(
     })
 }
 
+/// Sans-IO: [`parse_response`] as the typed object.
+#[pyfunction]
+#[pyo3(signature = (operation, params_json, status, headers, body))]
+fn parse_response_object<'py>(
+    py: Python<'py>,
+    operation: &str,
+    params_json: &str,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: &[u8],
+) -> PyResult<Bound<'py, PyAny>> {
+    let text = parse_response(py, operation, params_json, status, headers, body)?;
+    result_object(py, operation, &text)
+}
+
 /// Test only: panics inside the same wrapper as every core call ([`call`],
 /// or [`call_detached`] with the GIL released) to prove that a panic reaches
 /// Python as `kopokopo.InternalError`.
@@ -412,6 +545,11 @@ fn _kopokopo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(build_request, m)?)?;
     m.add_function(wrap_pyfunction!(parse_response, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_webhook_object, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_result_object, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_response_object, m)?)?;
+    m.add_function(wrap_pyfunction!(_register_models, m)?)?;
+    m.add_function(wrap_pyfunction!(_object_from_json, m)?)?;
     m.add("CORE_VERSION", kopokopo::VERSION)?;
     m.add("OPERATIONS", kopokopo::dynamic::OPERATIONS.to_vec())?;
     m.add("SIGNATURE_HEADER", kopokopo::webhooks::SIGNATURE_HEADER)?;

@@ -42,7 +42,7 @@ def k2_bin() -> Path:
 class Mock:
     """A running `k2 mock` and its admin endpoints."""
 
-    def __init__(self, proc: "subprocess.Popen[str]", base_url: str) -> None:
+    def __init__(self, proc: subprocess.Popen[str], base_url: str) -> None:
         self.proc = proc
         self.base_url = base_url
 
@@ -134,12 +134,12 @@ class Receiver:
     """A loopback HTTP server recording every POST (path, headers, raw body)."""
 
     def __init__(self) -> None:
-        self.queue: "queue.Queue[Received]" = queue.Queue()
+        self.queue: queue.Queue[Received] = queue.Queue()
         self.status = 200
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length)
                 headers = {k.lower(): v for k, v in self.headers.items()}

@@ -15,10 +15,10 @@ from typing import Any, Dict, Type, TypeVar
 import pytest
 
 import kopokopo
+from conftest import FIXTURES
 from kopokopo import _kopokopo
 from kopokopo._convert import result_json
 from kopokopo._models import _Model
-from conftest import FIXTURES
 
 KEY = "issue-14-api-key"
 M = TypeVar("M", bound=_Model)
@@ -48,8 +48,11 @@ def result(body: bytes) -> kopokopo.CallbackResult:
 
 def response(cls: Type[M], operation: str, params: Dict[str, Any], body: bytes, status: int = 200) -> M:
     """The sans-IO response path, typed as the client types it."""
-    text = _kopokopo.parse_response(operation, json.dumps(params), status, [], body)
-    return cls._from_json(result_json(text))
+    obj = _kopokopo.parse_response_object(operation, json.dumps(params), status, [], body)
+    assert isinstance(obj, cls)
+    # The same object as from the JSON text (the path _from_json takes).
+    assert cls._from_json(result_json(_kopokopo.parse_response(operation, json.dumps(params), status, [], body))) == obj
+    return obj
 
 
 def response_error(operation: str, params: Dict[str, Any], body: bytes, status: int) -> kopokopo.KopoKopoError:

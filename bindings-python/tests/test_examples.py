@@ -131,7 +131,7 @@ def test_django_test_client() -> None:
 MAX_BODY = 1024 * 1024
 
 
-def make_test_client(framework: str) -> "tuple[ModuleType, Callable[[str, Any, Dict[str, str]], int]]":
+def make_test_client(framework: str) -> tuple[ModuleType, Callable[[str, Any, Dict[str, str]], int]]:
     if framework == "flask":
         mod = load("flask_receiver")
         ftc = mod.app.test_client()
@@ -213,8 +213,8 @@ def test_real_server_refuses_declared_body_over_cap(framework: str) -> None:
 
 
 def serve_wsgi(app: Any) -> Iterator[str]:
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
     from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
     class Quiet(WSGIRequestHandler):
         def log_message(self, *args: Any) -> None:

@@ -126,5 +126,25 @@ def test_public_names() -> None:
     for name in kopokopo.__all__:
         assert hasattr(kopokopo, name), name
     assert kopokopo.SIGNATURE_HEADER == "X-KopoKopo-Signature"
-    assert "create_incoming_payment" in kopokopo.OPERATIONS
+    assert "incoming_payments.create" in kopokopo.OPERATIONS
     assert kopokopo.SANDBOX_URL.startswith("https://")
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in FIXTURES.glob("*.json") if p.name.startswith(("webhook.", "result.")))
+)
+def test_parsed_objects_pickle_and_copy(name: str) -> None:
+    import copy
+    import pickle
+    import types
+
+    body = (FIXTURES / name).read_bytes()
+    parse = kopokopo.parse_result if name.startswith("result.") else kopokopo.parse_webhook
+    obj = parse(body, kopokopo.sign(body, "k"), "k")
+    for back in (pickle.loads(pickle.dumps(obj)), copy.deepcopy(obj), copy.copy(obj)):
+        assert back == obj
+        assert back.to_dict() == obj.to_dict()
+        assert "access_token" not in repr(back)
+    metadata = getattr(obj, "metadata", None)
+    if metadata is not None:
+        assert isinstance(pickle.loads(pickle.dumps(obj)).metadata, types.MappingProxyType)

@@ -67,7 +67,7 @@ def test_token_is_cached_and_refreshed(client: kopokopo.Client, fresh_mock: Mock
 
 
 def test_user_agent(client: kopokopo.Client) -> None:
-    assert client.user_agent.startswith(f"kopokopo/")
+    assert client.user_agent.startswith("kopokopo/")
     assert f"(python/{kopokopo.__version__}; " in client.user_agent
 
 
@@ -215,7 +215,13 @@ def test_merchant_wallet_and_bank_account(client: kopokopo.Client) -> None:
     "kw",
     [
         dict(type="mobile_wallet", first_name="J", last_name="D", phone_number="0712345678", network="Safaricom"),
-        dict(type="bank_account", account_name="J D", bank_branch_ref="633aa26c", account_number="1", settlement_method="RTS"),
+        dict(
+            type="bank_account",
+            account_name="J D",
+            bank_branch_ref="633aa26c",
+            account_number="1",
+            settlement_method="RTS",
+        ),
         dict(type="till", till_name="Shop", till_number="112233"),
         dict(type="paybill", paybill_name="KPLC", paybill_number="888880", paybill_account_number="42"),
     ],
@@ -318,7 +324,9 @@ def test_sms_notification(client: kopokopo.Client, receiver: Receiver) -> None:
 
 
 def test_reversal_success_failure_pending(client: kopokopo.Client, receiver: Receiver) -> None:
-    ok = client.reversals.create(transaction_reference="OJJ1MPU40Z", reason="Overpaid", callback_url=receiver.url + "/rev")
+    ok = client.reversals.create(
+        transaction_reference="OJJ1MPU40Z", reason="Overpaid", callback_url=receiver.url + "/rev"
+    )
     result = result_from(receiver, "/rev")
     assert isinstance(result, kopokopo.Reversal)
     assert result.is_reversed

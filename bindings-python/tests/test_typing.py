@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
@@ -13,7 +12,7 @@ from conftest import HERE
 pytest.importorskip("mypy")
 
 
-def run_mypy(*files: str) -> "subprocess.CompletedProcess[str]":
+def run_mypy(*files: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", "/dev/null", *files],
         capture_output=True,

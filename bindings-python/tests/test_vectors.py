@@ -13,15 +13,13 @@ import base64
 import json
 import urllib.parse
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
 
 import kopokopo
-from kopokopo import _kopokopo
-
 from conftest import FIXTURES, VECTORS
+from kopokopo import _kopokopo
 
 VECTOR_API_KEY = "k2-vectors-api-key"
 DEFAULT_CLIENT_ID = "vector-client-id"
@@ -202,7 +200,9 @@ def run_response_error(case: Dict[str, Any]) -> None:
     _check_error(info.value, case["expect"])
 
 
-def _run_event(case: Dict[str, Any], native: Callable[[bytes, Optional[str], str], Any], public: Callable[..., Any]) -> None:
+def _run_event(
+    case: Dict[str, Any], native: Callable[[bytes, Optional[str], str], Any], public: Callable[..., Any]
+) -> None:
     body = _body(case)
     signature = kopokopo.sign(body, VECTOR_API_KEY)
     if "expect_error" in case:

@@ -112,8 +112,12 @@ def more_fields(client: kopokopo.Client) -> List[str]:
     except kopokopo.ApiError as e:
         messages: List[str] = e.error_messages
         return messages
-    channels: List[str] = [kopokopo.PAYMENT_CHANNEL_STK_PUSH, kopokopo.PAYMENT_CHANNEL_MPESA, kopokopo.NETWORK_SAFARICOM]
-    return [created_at or "", link.id if link else ""] + channels
+    channels: List[str] = [
+        kopokopo.PAYMENT_CHANNEL_STK_PUSH,
+        kopokopo.PAYMENT_CHANNEL_MPESA,
+        kopokopo.NETWORK_SAFARICOM,
+    ]
+    return [created_at or "", link.id if link else "", *channels]
 
 
 ok: bool = kopokopo.verify_signature(b"{}", kopokopo.sign(b"{}", "k"), "k")

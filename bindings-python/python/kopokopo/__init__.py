@@ -4,6 +4,8 @@ STK push, send money, payment links, reversals, polling, SMS notifications
 and signed webhooks, backed by the project's single Rust implementation.
 """
 
+from . import _models
+from ._client import Amount, Client, Seconds, Timestamp
 from ._errors import (
     ApiError,
     AuthenticationError,
@@ -13,7 +15,7 @@ from ._errors import (
     KopoKopoError,
     RateLimitError,
     SignatureError,
-    TimeoutError,
+    TimeoutError,  # noqa: A004 (kopokopo.TimeoutError, deliberately)
     TransportError,
 )
 from ._kopokopo import (
@@ -24,42 +26,7 @@ from ._kopokopo import (
     PRODUCTION_URL,
     SANDBOX_URL,
 )
-from ._models import (
-    AccessToken,
-    CallbackResult,
-    CancelledPaymentLink,
-    Created,
-    Customer,
-    DarajaEvent,
-    DestinationInfo,
-    Disbursement,
-    IncomingPayment,
-    IncomingPaymentEvent,
-    Links,
-    MoneyAmount,
-    PaymentLink,
-    PaymentLinkDetails,
-    PolledTransaction,
-    Polling,
-    Reversal,
-    ReversalPayment,
-    SendMoney,
-    SettlementDestination,
-    SettlementDestinationResource,
-    SettlementDisbursement,
-    SettlementTransfer,
-    SmsNotification,
-    TokenApplication,
-    TokenInfo,
-    TokenIntrospection,
-    Transaction,
-    TransferBatch,
-    UnknownResult,
-    Webhook,
-    WebhookEvent,
-    WebhookResource,
-)
-from ._client import Amount, Client, Timestamp
+from ._models import *  # noqa: F403 (every generated model class)
 from ._version import __version__
 from ._webhooks import SIGNATURE_HEADER, parse_result, parse_webhook, sign, verify, verify_signature
 
@@ -68,6 +35,7 @@ __all__ = [
     "Client",
     "Amount",
     "Timestamp",
+    "Seconds",
     "OPERATIONS",
     "SANDBOX_URL",
     "PRODUCTION_URL",
@@ -90,37 +58,5 @@ __all__ = [
     "SignatureError",
     "DecodeError",
     "InternalError",
-    "AccessToken",
-    "TokenIntrospection",
-    "TokenApplication",
-    "TokenInfo",
-    "Created",
-    "CancelledPaymentLink",
-    "Links",
-    "Transaction",
-    "IncomingPaymentEvent",
-    "IncomingPayment",
-    "DestinationInfo",
-    "Disbursement",
-    "TransferBatch",
-    "MoneyAmount",
-    "SendMoney",
-    "PolledTransaction",
-    "Polling",
-    "SmsNotification",
-    "ReversalPayment",
-    "Reversal",
-    "PaymentLinkDetails",
-    "PaymentLink",
-    "SettlementDestinationResource",
-    "SettlementDestination",
-    "SettlementDisbursement",
-    "SettlementTransfer",
-    "Customer",
-    "WebhookEvent",
-    "DarajaEvent",
-    "UnknownResult",
-    "Webhook",
-    "CallbackResult",
-    "WebhookResource",
 ]
+__all__ += _models.__all__

@@ -39,7 +39,7 @@ def _encode(value: Any, path: str, in_metadata: bool) -> Any:
             path or "amount",
             "must be a decimal.Decimal, int or str, not float (a float cannot represent money exactly)",
         )
-    if isinstance(value, _dt.datetime) or isinstance(value, _dt.date):
+    if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
     if isinstance(value, Mapping):
         out = {}

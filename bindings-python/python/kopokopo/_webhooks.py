@@ -6,16 +6,19 @@ re-serialised JSON: the signature is an HMAC-SHA256 over those bytes.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, cast
 
 from . import _kopokopo
-from ._convert import Body, body_bytes, result_json
-from ._models import CallbackResult, Webhook, result_from_parsed, webhook_from_parsed
+from ._convert import Body, body_bytes
+from ._models import CallbackResult, Webhook
 
 __all__ = ["SIGNATURE_HEADER", "sign", "verify_signature", "verify", "parse_webhook", "parse_result"]
 
 SIGNATURE_HEADER: str = _kopokopo.SIGNATURE_HEADER
 """``X-KopoKopo-Signature``: the header carrying the signature."""
+
+_parse_webhook = _kopokopo.parse_webhook_object
+_parse_result = _kopokopo.parse_result_object
 
 
 def sign(body: Body, api_key: str) -> str:
@@ -36,7 +39,7 @@ def verify(body: Body, signature: Optional[str], api_key: str) -> None:
 def parse_webhook(body: Body, signature: Optional[str], api_key: str) -> Webhook:
     """Verifies the signature (raises :class:`SignatureError`) and parses a webhook
     into a :class:`WebhookEvent` (K2 structure) or :class:`DarajaEvent`."""
-    return webhook_from_parsed(_kopokopo.parse_webhook(body_bytes(body), signature, api_key), result_json)
+    return cast(Webhook, _parse_webhook(body if type(body) is bytes else body_bytes(body), signature, api_key))
 
 
 def parse_result(body: Body, signature: Optional[str], api_key: str) -> CallbackResult:
@@ -44,4 +47,4 @@ def parse_result(body: Body, signature: Optional[str], api_key: str) -> Callback
     POSTed to a ``callback_url`` (an :class:`IncomingPayment`, :class:`SendMoney`,
     :class:`Polling`, :class:`SmsNotification`, :class:`Reversal`,
     :class:`PaymentLink` or :class:`UnknownResult`)."""
-    return result_from_parsed(_kopokopo.parse_result(body_bytes(body), signature, api_key), result_json)
+    return cast(CallbackResult, _parse_result(body if type(body) is bytes else body_bytes(body), signature, api_key))

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Builds and tests the kopokopo C library, end to end:
 #
-#   1. tools: installs cmake, valgrind, gcc/g++, make, python3, pkg-config via
-#      apt-get if (and only if) one is missing
+#   1. tools: installs cmake, valgrind, gcc/g++, make, python3, pkg-config,
+#      clang-format via apt-get if (and only if) one is missing; then the
+#      clang-format check of tests/ and examples/c (scripts/check-format.sh)
 #   2. Rust: libkopokopo (release by default), the `k2` simulator, the
 #      crate's unit tests
-#   3. header drift check (installs cbindgen 0.29.x into the target dir if missing)
+#   3. drift checks: the generated per-operation functions (src/operations.rs,
+#      scripts/codegen/c.py) and the header (made with exactly the cbindgen
+#      of scripts/cbindgen-version, installed from crates.io if missing)
 #   4. install into a staging prefix (bindings-c/install.sh)
 #   5. C tests with CMake + CTest against the installed package: unit tests,
 #      shared vectors, every operation against `k2 mock`, static and shared
@@ -43,7 +46,8 @@ step() { printf '\n==> %s\n' "$*"; }
 # ------------------------------------------------------------------ 1. tools
 step "checking tools"
 missing=()
-for pair in cmake:cmake valgrind:valgrind gcc:gcc g++:g++ make:make python3:python3 pkg-config:pkg-config; do
+for pair in cmake:cmake valgrind:valgrind gcc:gcc g++:g++ make:make python3:python3 pkg-config:pkg-config \
+    clang-format:clang-format; do
     tool="${pair%%:*}"; pkg="${pair#*:}"
     if [ "$tool" = valgrind ] && [ "$valgrind" = OFF ]; then continue; fi
     command -v "$tool" >/dev/null 2>&1 || missing+=("$pkg")
@@ -59,6 +63,9 @@ command -v cargo >/dev/null 2>&1 || { echo "cargo is required (https://rustup.rs
 cmake --version | head -n 1
 gcc --version | head -n 1
 
+step "clang-format check (tests, examples)"
+"$here/scripts/check-format.sh"
+
 # ------------------------------------------------------------------- 2. Rust
 step "building libkopokopo ($profile), the k2 simulator, and running the crate's unit tests"
 cd "$repo"
@@ -70,8 +77,20 @@ k2_bin="$CARGO_TARGET_DIR/debug/k2"
 [ -x "$k2_bin" ] || { echo "k2 simulator not built at $k2_bin" >&2; exit 1; }
 cargo test -p kopokopo-c
 
-# ---------------------------------------------------------- 3. header drift
-step "header drift check"
+# ---------------------------------------------------------- 3. drift checks
+step "generated per-operation functions and header drift check"
+python3 - "$repo" <<'PY'
+import json, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+sys.path.insert(0, str(root / "scripts"))
+from codegen import c
+schema = json.loads((root / "schema" / "kopokopo.json").read_text(encoding="utf-8"))
+stale = [rel for rel, text in c.generate(schema).items()
+         if not (root / rel).exists() or (root / rel).read_text(encoding="utf-8") != text]
+if stale:
+    sys.exit("stale generated files (run scripts/codegen.sh): " + ", ".join(stale))
+print("codegen check: bindings-c generated files are up to date")
+PY
 "$here/scripts/check-header.sh"
 
 # ---------------------------------------------------------------- 4. install

@@ -18,6 +18,23 @@
  *  - A ::k2_client may be shared between threads; every other function is
  *    thread-safe with respect to distinct arguments.
  *  - Messages never contain the client secret, the API key or a token.
+ *  - Amounts (money) in result JSON are JSON numbers written with the exact
+ *    decimal digits of the amount (e.g. "amount":12345678901234567.89),
+ *    written from the library's exact decimal value, never from a double.
+ *    Read them as decimal text, not as double: e.g.
+ *    yyjson with YYJSON_READ_NUMBER_AS_RAW (then yyjson_get_raw()), or
+ *    simdjson's raw_json_token() in C++. cJSON turns every number into a
+ *    double and keeps no text (valuestring is NULL for numbers): amounts of
+ *    more than 15 significant digits would lose digits, so take the number's
+ *    text from the JSON yourself if you use it.
+ *    Amounts in request parameters are decimal strings ("150.00").
+ *  - Configuration: k2_config_builder_new(), k2_config_builder_set_*(),
+ *    k2_config_builder_build(), then k2_client_new(). New options are new
+ *    setters, so the ABI does not change when options are added.
+ *  - Names: per-operation functions are k2_<group>_<method> (e.g.
+ *    k2_incoming_payments_create), generated from the core's operation
+ *    table. The names of earlier releases are deprecated aliases, marked
+ *    K2_DEPRECATED (define K2_NO_DEPRECATION_WARNINGS to silence it).
  */
 
 #ifndef KOPOKOPO_H
@@ -28,6 +45,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#if defined(K2_NO_DEPRECATION_WARNINGS)
+#define K2_DEPRECATED(note)
+#elif defined(__GNUC__) || defined(__clang__)
+#define K2_DEPRECATED(note) __attribute__((deprecated(note)))
+#elif defined(_MSC_VER)
+#define K2_DEPRECATED(note) __declspec(deprecated(note))
+#else
+#define K2_DEPRECATED(note)
+#endif
 
 /**
  * Result of every fallible `k2_` function.
@@ -99,6 +125,27 @@ typedef enum {
 typedef struct k2_client k2_client;
 
 /**
+ * A validated, immutable client configuration (opaque).
+ *
+ * Made by `k2_config_builder_build()`, read by `k2_client_new()` (which
+ * copies it: one configuration may serve several clients), released by
+ * `k2_config_free()`. It holds the client secret and API key, which are
+ * never printed. Thread-safe (immutable).
+ */
+typedef struct k2_config k2_config;
+
+/**
+ * A configuration being assembled (opaque).
+ *
+ * Created by `k2_config_builder_new()`, filled with the `k2_config_builder_set_*()`
+ * functions, and consumed by `k2_config_builder_build()` (or released
+ * unused with `k2_config_builder_free()`). Options not set keep their
+ * defaults; new options are added as new setters, so the ABI never changes.
+ * Not thread-safe: use a builder from one thread at a time.
+ */
+typedef struct k2_config_builder k2_config_builder;
+
+/**
  * Details of a failure (opaque).
  *
  * Created by the library and written through a `k2_error **` out-parameter;
@@ -110,11 +157,12 @@ typedef struct k2_client k2_client;
 typedef struct k2_error k2_error;
 
 /**
- * Configuration of a client, read by `k2_client_new()`.
+ * **Deprecated** (removed in the next release): the configuration struct of
+ * `k2_client_new_from_struct()`, formerly named `k2_config`. Use
+ * `k2_config_builder_new()`, which can gain options without breaking the ABI.
  *
- * The strings are borrowed only during the call; the client keeps copies.
- * Zero-initialise it (`k2_config cfg = {0};`) and set the fields you need:
- * NULL and 0 select the defaults. New fields are only ever appended.
+ * Zero-initialise it (`k2_config_struct cfg = {0};`); NULL and 0 select the
+ * defaults. The strings are borrowed only during the call.
  */
 typedef struct {
     /**
@@ -130,27 +178,18 @@ typedef struct {
      */
     const char *api_key;
     /**
-     * API base URL; NULL for the sandbox (`https://sandbox.kopokopo.com`).
-     * Must be `https://`, or `http://` on a loopback host (tests, `k2 mock`).
+     * API base URL; NULL for the sandbox.
      */
     const char *base_url;
     /**
-     * Whole-request timeout in milliseconds; 0 for the default (30 000).
-     * At most 3 600 000 (one hour); more is `K2_STATUS_INVALID_ARGUMENT`
-     * (field `timeout`).
+     * Whole-request timeout in milliseconds; 0 for the default (30 000), at most 3 600 000.
      */
     uint64_t timeout_ms;
     /**
-     * HTTP proxy. NULL or `"env"`: from the environment (`HTTPS_PROXY` /
-     * `https_proxy`, else `ALL_PROXY` / `all_proxy`, minus the hosts in
-     * `NO_PROXY`; `HTTP_PROXY` is never read). `"none"`: connect directly.
-     * Anything else: the URL of the proxy (`http://` or `https://`,
-     * credentials in the URL allowed and never printed); an invalid URL is
-     * `K2_STATUS_INVALID_ARGUMENT` (field `proxy`). Loopback hosts
-     * (`k2 mock`) are never proxied.
+     * HTTP proxy: NULL or `"env"`, `"none"`, or a URL (as `k2_config_builder_set_proxy()`).
      */
     const char *proxy;
-} k2_config;
+} k2_config_struct;
 
 #ifdef __cplusplus
 extern "C" {
@@ -200,7 +239,9 @@ size_t k2_operation_count(void);
 
 /**
  * The name of operation number `index` (0 <= index < `k2_operation_count()`),
- * in documentation order, e.g. `"create_incoming_payment"`.
+ * in documentation order, e.g. `"incoming_payments.create"` (`group.method`:
+ * its function is `k2_incoming_payments_create()`). `k2_client_call()` also
+ * accepts the names of earlier releases (e.g. `"create_incoming_payment"`).
  *
  * @return a static string (do not free it), or NULL when `index` is out of range.
  *         Thread-safe.
@@ -315,22 +356,186 @@ uint64_t k2_error_retry_after_ms(const k2_error *err);
 k2_status k2_test_force_panic(k2_error **err);
 
 /**
- * Creates a client.
+ * Creates a configuration builder with the two required credentials and
+ * every other option at its default: the sandbox (`https://sandbox.kopokopo.com`),
+ * a 30 s timeout per call, a 10 s connect timeout, 2 retries (GET and token
+ * requests only), no API key, the proxy from the environment.
  *
- * The configuration is validated (credentials present, base URL secure,
- * timeout positive and at most one hour, proxy URL well-formed); no
- * request is sent until the first call.
+ * @param client_id     OAuth client id (required, UTF-8; checked non-blank at build).
+ * @param client_secret OAuth client secret (required, UTF-8; checked non-blank at
+ *                      build). Never appears in any message.
+ * @param builder_out   receives the builder (required; NULL on failure). Pass it to
+ *                      `k2_config_builder_build()`, or release it with `k2_config_builder_free()`.
+ * @param err           optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT` (NULL or non-UTF-8 argument).
+ */
+k2_status k2_config_builder_new(const char *client_id,
+                                const char *client_secret,
+                                k2_config_builder **builder_out,
+                                k2_error **err);
+
+/**
+ * Sets the API base URL (default: the sandbox, `https://sandbox.kopokopo.com`;
+ * production is `https://api.kopokopo.com`). It must be `https://`, or
+ * `http://` on a loopback host (tests, `k2 mock`); checked by `k2_config_builder_build()`
+ * (field `base_url`).
  *
- * @param config    the configuration (required; only read during the call).
+ * @param builder  the builder (required).
+ * @param base_url the URL (required, UTF-8).
+ * @param err      optional error out-parameter.
+ * @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT`.
+ */
+k2_status k2_config_builder_set_base_url(k2_config_builder *builder,
+                                         const char *base_url,
+                                         k2_error **err);
+
+/**
+ * Sets the API key, used to verify webhook and result signatures
+ * (default: none). `""` removes it. Never appears in any message.
+ *
+ * @param builder the builder (required).
+ * @param api_key the key (required, UTF-8).
+ * @param err     optional error out-parameter.
+ * @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT`.
+ */
+k2_status k2_config_builder_set_api_key(k2_config_builder *builder,
+                                        const char *api_key,
+                                        k2_error **err);
+
+/**
+ * Sets each call's deadline in milliseconds: the wait for a token, every
+ * attempt and every backoff together (default 30 000). Must be more than 0
+ * and at most 3 600 000 (one hour); checked by `k2_config_builder_build()`
+ * (field `timeout`).
+ *
+ * @param builder    the builder (required).
+ * @param timeout_ms the timeout in milliseconds.
+ * @param err        optional error out-parameter.
+ * @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT` (NULL builder).
+ */
+k2_status k2_config_builder_set_timeout_ms(k2_config_builder *builder,
+                                           uint64_t timeout_ms,
+                                           k2_error **err);
+
+/**
+ * Sets the TCP/TLS connect timeout in milliseconds (default 10 000). Must
+ * be more than 0 and at most 3 600 000 (one hour); checked by
+ * `k2_config_builder_build()` (field `connect_timeout`).
+ *
+ * @param builder            the builder (required).
+ * @param connect_timeout_ms the timeout in milliseconds.
+ * @param err                optional error out-parameter.
+ * @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT` (NULL builder).
+ */
+k2_status k2_config_builder_set_connect_timeout_ms(k2_config_builder *builder,
+                                                   uint64_t connect_timeout_ms,
+                                                   k2_error **err);
+
+/**
+ * Sets how many times a GET or token request is retried after a 429, a
+ * 5xx or a connection failure, with backoff and jitter (default 2; 0
+ * disables retries; more than 10 counts as 10). Payments and other POSTs
+ * are never retried.
+ *
+ * @param builder     the builder (required).
+ * @param max_retries the number of retries.
+ * @param err         optional error out-parameter.
+ * @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT` (NULL builder).
+ */
+k2_status k2_config_builder_set_max_retries(k2_config_builder *builder,
+                                            uint32_t max_retries,
+                                            k2_error **err);
+
+/**
+ * Sets text added to the User-Agent after the binding's own, e.g.
+ * `"myapp/1.2"` gives `kopokopo/0.1.0 (c/0.1.0; myapp/1.2)`. `""` removes
+ * it. Control characters are refused by `k2_config_builder_build()`
+ * (field `user_agent_suffix`).
+ *
+ * @param builder the builder (required).
+ * @param suffix  the text (required, UTF-8).
+ * @param err     optional error out-parameter.
+ * @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT`.
+ */
+k2_status k2_config_builder_set_user_agent_suffix(k2_config_builder *builder,
+                                                  const char *suffix,
+                                                  k2_error **err);
+
+/**
+ * Sets the HTTP proxy. `"env"` (the default): from the environment
+ * (`HTTPS_PROXY` / `https_proxy`, else `ALL_PROXY` / `all_proxy`, minus the
+ * hosts in `NO_PROXY`; `HTTP_PROXY` is never read). `"none"`: connect
+ * directly. Anything else: the proxy's URL (`http://` or `https://`,
+ * credentials in the URL allowed and never printed), checked by
+ * `k2_config_builder_build()` (field `proxy`). Loopback hosts (`k2 mock`)
+ * are never proxied.
+ *
+ * @param builder the builder (required).
+ * @param proxy   `"env"`, `"none"` or a URL (required, UTF-8).
+ * @param err     optional error out-parameter.
+ * @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT`.
+ */
+k2_status k2_config_builder_set_proxy(k2_config_builder *builder,
+                                      const char *proxy,
+                                      k2_error **err);
+
+/**
+ * Validates the options and makes the configuration. **Consumes the
+ * builder**, whether it succeeds or not: do not use or free it afterwards.
+ *
+ * @param builder    the builder (required; freed by this call).
+ * @param config_out receives the configuration on success, NULL on failure
+ *                   (required). Release it with `k2_config_free()`.
+ * @param err        optional error out-parameter; `k2_error_field()` names the
+ *                   rejected option (`client_id`, `client_secret`, `base_url`,
+ *                   `timeout`, `connect_timeout`, `user_agent_suffix`, `proxy`).
+ * @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT`.
+ */
+k2_status k2_config_builder_build(k2_config_builder *builder,
+                                  k2_config **config_out,
+                                  k2_error **err);
+
+/**
+ * Releases a builder that was not built. Accepts NULL (no-op). Never call
+ * it after `k2_config_builder_build()`, which already released the builder.
+ */
+void k2_config_builder_free(k2_config_builder *builder);
+
+/**
+ * Releases a configuration. Accepts NULL (no-op). Clients created from it
+ * keep working (they hold their own copy).
+ */
+void k2_config_free(k2_config *config);
+
+/**
+ * Creates a client from a configuration (see `k2_config_builder_new()`).
+ * No request is sent until the first call.
+ *
+ * @param config     the configuration (required; only read during the call,
+ *                   so it may be freed right after, or used for more clients).
  * @param client_out receives the new client on success, NULL on failure
- *                  (required). Release it with `k2_client_free()`.
- * @param err       optional; on failure receives an error to release with
- *                  `k2_error_free()`. May be NULL.
- * @return `K2_STATUS_OK`, or `K2_STATUS_INVALID_ARGUMENT` (see `k2_error_field()`).
+ *                   (required). Release it with `k2_client_free()`.
+ * @param err        optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK`, or `K2_STATUS_INVALID_ARGUMENT` (NULL argument).
  */
 k2_status k2_client_new(const k2_config *config,
                         k2_client **client_out,
                         k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): creates a client from a
+ * `k2_config_struct` (the former `k2_client_new(const k2_config *)`). Use
+ * `k2_config_builder_new()` ... `k2_config_builder_build()` and `k2_client_new()`.
+ *
+ * @param config     the configuration (required; only read during the call).
+ * @param client_out receives the new client on success, NULL on failure (required).
+ * @param err        optional error out-parameter.
+ * @return `K2_STATUS_OK`, or `K2_STATUS_INVALID_ARGUMENT` (see `k2_error_field()`).
+ */
+K2_DEPRECATED("use k2_config_builder_new(), k2_config_builder_build() and k2_client_new()")
+k2_status k2_client_new_from_struct(const k2_config_struct *config,
+                                    k2_client **client_out,
+                                    k2_error **err);
 
 /**
  * Releases a client. Accepts NULL (no-op).
@@ -343,23 +548,32 @@ void k2_client_free(k2_client *client);
 /**
  * Runs any operation by name, with its parameters as a JSON object.
  *
- * The operation names are those of `k2_operation_name()` (e.g.
- * `"create_incoming_payment"`, `"get_incoming_payment"`); the parameters use
- * the field names of the API documentation (e.g. `{"till_number": "K000000",
- * "phone_number": "0712345678", "amount": "150.00", "callback_url": "https://..."}`;
- * status operations take `{"id": "<id or Location URL>"}`). Parameters are
- * validated before anything is sent. The access token is fetched and cached
- * as needed; GET and token requests are retried on 429/5xx/connection
- * errors, payments are never sent twice.
+ * The operation names are those of `k2_operation_name()`, `group.method`
+ * (e.g. `"incoming_payments.create"`, `"incoming_payments.status"`); the
+ * names of earlier releases (`"create_incoming_payment"`,
+ * `"get_incoming_payment"`, ...) are still accepted (deprecated). The
+ * parameters use the field names of the API documentation (e.g.
+ * `{"till_number": "K000000", "phone_number": "0712345678", "amount": "150.00",
+ * "callback_url": "https://..."}`; status operations take
+ * `{"id": "<id or Location URL>"}`, token operations `{"token": "..."}`).
+ * Parameters are validated before anything is sent. The access token is
+ * fetched and cached as needed; GET and token requests are retried on
+ * 429/5xx/connection errors, payments are never sent twice.
  *
- * Blocks until the call completes (at most the configured timeout per attempt).
+ * The result is exactly the text the per-operation function (e.g.
+ * `k2_incoming_payments_create()`) gives. **Amounts** in it are JSON numbers
+ * written with the exact decimal digits of the amount (e.g.
+ * `"amount":12345678901234567.89`), never rounded through a float: read them
+ * as decimal text, not as `double` (see the header's preamble).
+ *
+ * Blocks until the call completes (at most the configured timeout).
  *
  * @param client      the client (required). May be shared between threads.
  * @param operation   the operation name (required, UTF-8).
  * @param params_json a JSON object as UTF-8 text (required; `"{}"` or `""` for none).
  * @param result_json receives the result as JSON text on success, NULL on
  *                    failure (required). Release it with `k2_string_free()`.
- *                    Operations with no result (revoke) give `"null"`.
+ *                    Operations with no result (`tokens.revoke`) give `"null"`.
  * @param err         optional error out-parameter (see `k2_error`).
  * @return `K2_STATUS_OK` or the failure's status.
  */
@@ -370,299 +584,15 @@ k2_status k2_client_call(const k2_client *client,
                          k2_error **err);
 
 /**
- * Requests a new access token (`POST /oauth/token`, operation `request_access_token`).
- *
- * @param client      the client (required; thread-safe).
- * @param result_json receives `{"access_token": ..., "token_type": ..., "expires_in": ..., "created_at": ...}`
- *                    (required; release with `k2_string_free()`). It contains a secret: do not log it.
- * @param err         optional error out-parameter.
- */
-k2_status k2_request_access_token(const k2_client *client,
-                                  char **result_json,
-                                  k2_error **err);
-
-/**
- * Revokes an access token (`POST /oauth/revoke`, operation `revoke_access_token`).
- *
- * @param client      the client (required; thread-safe).
- * @param token       the access token to revoke (required, UTF-8).
- * @param result_json receives `"null"` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_revoke_access_token(const k2_client *client,
-                                 const char *token,
-                                 char **result_json,
-                                 k2_error **err);
-
-/**
- * Introspects an access token (`POST /oauth/introspect`, operation `introspect_access_token`).
- *
- * @param client      the client (required; thread-safe).
- * @param token       the access token (required, UTF-8).
- * @param result_json receives `{"active": true, ...}` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_introspect_access_token(const k2_client *client,
-                                     const char *token,
-                                     char **result_json,
-                                     k2_error **err);
-
-/**
- * Information about the client's current token (`GET /oauth/token/info`, operation `token_info`).
- *
- * @param client      the client (required; thread-safe).
- * @param result_json receives the token information (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_token_info(const k2_client *client,
-                        char **result_json,
-                        k2_error **err);
-
-/**
- * Subscribes to a webhook topic (`POST /api/v2/webhook_subscriptions`,
- * operation `create_webhook_subscription`).
- *
- * @param client      the client (required; thread-safe).
- * @param params_json `{"event_type": "buygoods_transaction_received", "url": "https://...", "scope": "till",
- *                    "scope_reference": "000000"}` (required); `event_type` is one of the
- *                    topics listed at `k2_parse_webhook()`.
- * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_create_webhook_subscription(const k2_client *client,
-                                         const char *params_json,
-                                         char **result_json,
-                                         k2_error **err);
-
-/**
- * Starts an M-PESA STK push (`POST /api/v2/incoming_payments`, operation `create_incoming_payment`).
- *
- * @param client      the client (required; thread-safe).
- * @param params_json `{"till_number": "K000000", "phone_number": "0712345678", "amount": "150.00",
- *                    "callback_url": "https://...", "first_name": ..., "metadata": {...}}` (required);
- *                    `payment_channel` defaults to `K2_PAYMENT_CHANNEL_STK_PUSH` (`K2_PAYMENT_CHANNEL_MPESA`
- *                    is the other documented value).
- * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_create_incoming_payment(const k2_client *client,
-                                     const char *params_json,
-                                     char **result_json,
-                                     k2_error **err);
-
-/**
- * Queries an incoming payment (operation `get_incoming_payment`).
- *
- * @param client      the client (required; thread-safe).
- * @param id          the payment's id or `Location` URL (required, UTF-8).
- * @param result_json receives the payment (`status` is `Pending`, `Success` or `Failed`)
- *                    (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_get_incoming_payment(const k2_client *client,
-                                  const char *id,
-                                  char **result_json,
-                                  k2_error **err);
-
-/**
- * Adds one of your mobile wallets (`POST /api/v2/merchant_wallets`, operation `create_merchant_wallet`).
- *
- * @param client      the client (required; thread-safe).
- * @param params_json `{"first_name": ..., "last_name": ..., "phone_number": ..., "network": "Safaricom"}`
- *                    (required; `K2_NETWORK_SAFARICOM` is the documented network).
- * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_create_merchant_wallet(const k2_client *client,
-                                    const char *params_json,
-                                    char **result_json,
-                                    k2_error **err);
-
-/**
- * Adds one of your bank accounts (`POST /api/v2/merchant_bank_accounts`,
- * operation `create_merchant_bank_account`).
- *
- * @param client      the client (required; thread-safe).
- * @param params_json `{"account_name": ..., "bank_branch_ref": ..., "account_number": ...,
- *                    "settlement_method": "EFT"}` (required).
- * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_create_merchant_bank_account(const k2_client *client,
-                                          const char *params_json,
-                                          char **result_json,
-                                          k2_error **err);
-
-/**
- * Adds a third-party recipient (`POST /api/v2/external_recipients`,
- * operation `create_external_recipient`).
- *
- * @param client      the client (required; thread-safe).
- * @param params_json flat, with a `type`: `{"type": "mobile_wallet", "first_name": ..., "last_name": ...,
- *                    "phone_number": ..., "network": "Safaricom"}`; also `bank_account`, `till`, `paybill` (required).
- * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_create_external_recipient(const k2_client *client,
-                                       const char *params_json,
-                                       char **result_json,
-                                       k2_error **err);
-
-/**
- * Sends money (`POST /api/v2/send_money`, operation `send_money`). Never retried by the library.
- *
- * @param client      the client (required; thread-safe).
- * @param params_json `{"destinations": [{"type": "mobile_wallet", "phone_number": ..., "network": "Safaricom",
- *                    "amount": "1000", "description": ...}], "callback_url": "https://..."}` (required).
- * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_send_money(const k2_client *client,
-                        const char *params_json,
-                        char **result_json,
-                        k2_error **err);
-
-/**
- * Queries a send-money request (operation `get_send_money`).
- *
- * @param client      the client (required; thread-safe).
- * @param id          its id or `Location` URL (required, UTF-8).
- * @param result_json receives the send-money request (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_get_send_money(const k2_client *client,
-                            const char *id,
-                            char **result_json,
-                            k2_error **err);
-
-/**
- * Starts polling of buygoods transactions (`POST /api/v2/polling`, operation `create_polling`).
- *
- * @param client      the client (required; thread-safe).
- * @param params_json `{"scope": "company", "from_time": ..., "to_time": ..., "callback_url": "https://..."}` (required).
- * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_create_polling(const k2_client *client,
-                            const char *params_json,
-                            char **result_json,
-                            k2_error **err);
-
-/**
- * Queries a polling request (operation `get_polling`).
- *
- * @param client      the client (required; thread-safe).
- * @param id          its id or `Location` URL (required, UTF-8).
- * @param result_json receives the polling request (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_get_polling(const k2_client *client,
-                         const char *id,
-                         char **result_json,
-                         k2_error **err);
-
-/**
- * Sends an SMS notification for a received payment (`POST /api/v1/transaction_sms_notifications`,
- * operation `create_transaction_sms_notification`; deprecated by Kopo Kopo).
- *
- * @param client      the client (required; thread-safe).
- * @param params_json `{"webhook_event_reference": ..., "message": ..., "callback_url": "https://..."}` (required).
- * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_create_transaction_sms_notification(const k2_client *client,
-                                                 const char *params_json,
-                                                 char **result_json,
-                                                 k2_error **err);
-
-/**
- * Queries an SMS notification (operation `get_transaction_sms_notification`).
- *
- * @param client      the client (required; thread-safe).
- * @param id          its id or `Location` URL (required, UTF-8).
- * @param result_json receives the notification (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_get_transaction_sms_notification(const k2_client *client,
-                                              const char *id,
-                                              char **result_json,
-                                              k2_error **err);
-
-/**
- * Reverses an incoming transaction (`POST /api/v2/reversals`, operation `create_reversal`).
- *
- * @param client      the client (required; thread-safe).
- * @param params_json `{"transaction_reference": ..., "reason": ..., "callback_url": "https://..."}` (required).
- * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_create_reversal(const k2_client *client,
-                             const char *params_json,
-                             char **result_json,
-                             k2_error **err);
-
-/**
- * Queries a reversal (operation `get_reversal`).
- *
- * @param client      the client (required; thread-safe).
- * @param id          its id or `Location` URL (required, UTF-8).
- * @param result_json receives the reversal (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_get_reversal(const k2_client *client,
-                          const char *id,
-                          char **result_json,
-                          k2_error **err);
-
-/**
- * Creates a payment link (`POST /api/v2/payment_links`, operation `create_payment_link`).
- *
- * @param client      the client (required; thread-safe).
- * @param params_json `{"till_number": ..., "amount": "350", "callback_url": "https://...",
- *                    "payment_reference": ..., "note": ...}` (required).
- * @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_create_payment_link(const k2_client *client,
-                                 const char *params_json,
-                                 char **result_json,
-                                 k2_error **err);
-
-/**
- * Queries a payment link (operation `get_payment_link`).
- *
- * @param client      the client (required; thread-safe).
- * @param id          its id or `Location` URL (required, UTF-8).
- * @param result_json receives the payment link (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_get_payment_link(const k2_client *client,
-                              const char *id,
-                              char **result_json,
-                              k2_error **err);
-
-/**
- * Cancels an active payment link (operation `cancel_payment_link`).
- *
- * @param client      the client (required; thread-safe).
- * @param id          its id or `Location` URL (required, UTF-8).
- * @param result_json receives the cancelled link (required; release with `k2_string_free()`).
- * @param err         optional error out-parameter.
- */
-k2_status k2_cancel_payment_link(const k2_client *client,
-                                 const char *id,
-                                 char **result_json,
-                                 k2_error **err);
-
-/**
  * Parses an HTTP response to an operation without any I/O (sans-IO), into
  * the operation's result as JSON, or into the error the client would return.
  *
  * For applications that send requests with their own HTTP stack, and for
- * the shared test vectors. The parsing and error mapping are exactly those
- * of `k2_client_call()`.
+ * the shared test vectors. The parsing, error mapping and JSON text
+ * (amounts included: exact decimal digits) are exactly those of
+ * `k2_client_call()` and the per-operation functions.
  *
- * @param operation    the operation name (required, UTF-8).
+ * @param operation    the operation name (required, UTF-8; as `k2_client_call()`).
  * @param params_json  the operation's parameters as a JSON object (required;
  *                     `""` or `"{}"` for none).
  * @param http_status  the response status code.
@@ -683,6 +613,995 @@ k2_status k2_parse_response(const char *operation,
                             size_t body_len,
                             char **result_json,
                             k2_error **err);
+
+/**
+ * Requests a new access token and caches it.
+ *
+ * Operation `tokens.request`: `POST /oauth/token`. The same as
+ * `k2_client_call(client, "tokens.request", "{}", ...)`, with the same result text.
+ *
+ * Result: a JSON object (`AccessToken`):
+ *  - `access_token` (string): The bearer token (secret: not shown by `Debug`).
+ *  - `token_type` (string): `Bearer`.
+ *  - `expires_in` (integer): Lifetime in seconds.
+ *  - `created_at` (timestamp, may be null): Creation time: an ISO 8601 string here, an integer in token info; both are kept as text (docs/api-notes.md, "Token creation time").
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ *                    It contains a secret (the token): do not log it.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_tokens_request(const k2_client *client,
+                            char **result_json,
+                            k2_error **err);
+
+/**
+ * Revokes a token; the cache forgets it.
+ *
+ * Operation `tokens.revoke`: `POST /oauth/revoke`. The same as
+ * `k2_client_call(client, "tokens.revoke", "{\"token\": ...}", ...)`, with the same result text.
+ *
+ * Result: `null` (the JSON text `"null"`).
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param token       the access token (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_tokens_revoke(const k2_client *client,
+                           const char *token,
+                           char **result_json,
+                           k2_error **err);
+
+/**
+ * Introspects a token.
+ *
+ * Operation `tokens.introspect`: `POST /oauth/introspect`. The same as
+ * `k2_client_call(client, "tokens.introspect", "{\"token\": ...}", ...)`, with the same result text.
+ *
+ * Result: a JSON object (`TokenIntrospection`):
+ *  - `active` (boolean): Whether the token is valid.
+ *  - `scope` (string, may be null): Scope (may be empty).
+ *  - `client_id` (string, may be null): The application's client id.
+ *  - `token_type` (string, may be null): `Bearer`.
+ *  - `exp` (integer, may be null): Expiry, epoch seconds.
+ *  - `iat` (integer, may be null): Issue time, epoch seconds.
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param token       the access token (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_tokens_introspect(const k2_client *client,
+                               const char *token,
+                               char **result_json,
+                               k2_error **err);
+
+/**
+ * Information about the client's current token.
+ *
+ * Operation `tokens.info`: `GET /oauth/token/info`. The same as
+ * `k2_client_call(client, "tokens.info", "{}", ...)`, with the same result text.
+ *
+ * Result: a JSON object (`TokenInfo`):
+ *  - `resource_owner_id` (any JSON, may be null): Resource owner (always null for client credentials).
+ *  - `scope` (array of string): Scopes.
+ *  - `expires_in` (integer, may be null): Seconds left.
+ *  - `application` (`TokenApplication`, may be null): The application.
+ *    - `uid` (string, may be null): Application uid.
+ *  - `created_at` (string, may be null): Creation time, kept as text: epoch seconds here (an integer in the example), an ISO 8601 string in the token response (docs/api-notes.md, "Token creation time").
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_tokens_info(const k2_client *client,
+                         char **result_json,
+                         k2_error **err);
+
+/**
+ * Subscribes a URL to a webhook topic.
+ *
+ * Operation `webhooks.subscribe`: `POST /api/v2/webhook_subscriptions`. The same as
+ * `k2_client_call(client, "webhooks.subscribe", params_json, ...)`, with the same result text.
+ *
+ * Parameters: `params_json`, a JSON object (`WebhookSubscriptionRequest`):
+ *  - `event_type` (string, required): One of `WEBHOOK_EVENT_TYPES`.
+ *  - `url` (string, required): The HTTPS endpoint that will receive the events.
+ *  - `scope` (string, required): `company` or `till`.
+ *  - `scope_reference` (string, optional): Your till number; required when `scope` is `till`.
+ *  - `enable_daraja_payload` (boolean, optional): `true` for the Daraja payload structure, `false` (default) for K2Connect.
+ *
+ * Result: a JSON object (`Created`):
+ *  - `location` (string): The URL of the new resource (query it for the status).
+ *  - `id` (string): The resource id (the last path segment of `location`).
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param params_json the parameters as a JSON object (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_webhooks_subscribe(const k2_client *client,
+                                const char *params_json,
+                                char **result_json,
+                                k2_error **err);
+
+/**
+ * Starts an STK push.
+ *
+ * Operation `incoming_payments.create`: `POST /api/v2/incoming_payments`. The same as
+ * `k2_client_call(client, "incoming_payments.create", params_json, ...)`, with the same result text.
+ *
+ * Parameters: `params_json`, a JSON object (`IncomingPaymentRequest`):
+ *  - `payment_channel` (string, optional): Payment channel; defaults to `M-PESA STK Push`.
+ *  - `till_number` (string, required): Your online payments till number (e.g. `K000000`).
+ *  - `phone_number` (string, required): The subscriber's phone number (normalised to `+254...`).
+ *  - `first_name` (string, optional): Subscriber's first name.
+ *  - `last_name` (string, optional): Subscriber's last name.
+ *  - `email` (string, optional): Subscriber's e-mail.
+ *  - `amount` (amount, required): Amount to charge.
+ *  - `currency` (string, optional): Currency; defaults to `KES`.
+ *  - `callback_url` (string, required): Where the result is POSTed.
+ *  - `metadata` (object, optional): Up to 5 primitive key-value pairs.
+ *
+ * Amounts are decimal strings (`"150.00"`); the request carries exactly those digits.
+ *
+ * Result: a JSON object (`Created`):
+ *  - `location` (string): The URL of the new resource (query it for the status).
+ *  - `id` (string): The resource id (the last path segment of `location`).
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param params_json the parameters as a JSON object (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_incoming_payments_create(const k2_client *client,
+                                      const char *params_json,
+                                      char **result_json,
+                                      k2_error **err);
+
+/**
+ * Queries an incoming payment.
+ *
+ * Operation `incoming_payments.status`: `GET /api/v2/incoming_payments/{id}`. The same as
+ * `k2_client_call(client, "incoming_payments.status", "{\"id\": ...}", ...)`, with the same result text.
+ *
+ * Result: a JSON object (`IncomingPayment`):
+ *  - `id` (string): Id (from `data.id`).
+ *  - `type` (string): `incoming_payment`.
+ *  - `initiation_time` (timestamp, may be null): When it was initiated.
+ *  - `status` (string): `Pending`, `Success` or `Failed`.
+ *  - `event` (`IncomingPaymentEvent`): What happened.
+ *    - `type` (string, may be null): `Incoming Payment Request`.
+ *    - `resource` (`Transaction`, may be null): The payment, once received.
+ *      - `id` (string, may be null): API reference of the transaction.
+ *      - `reference` (string, may be null): M-PESA (or card) reference.
+ *      - `status` (string, may be null): `Received`, `Complete`, `Reversed`...
+ *      - `origination_time` (timestamp, may be null): Timestamp of the transaction.
+ *      - `amount` (amount, may be null): Amount.
+ *      - `currency` (string, may be null): Currency.
+ *      - `till_number` (string, may be null): Till paid to.
+ *      - `system` (string, may be null): Mobile money or card system.
+ *      - `sender_phone_number` (string, may be null): Payer phone number.
+ *      - `hashed_sender_phone` (string, may be null): Hashed payer phone number.
+ *      - `sender_first_name` (string, may be null): Payer first name.
+ *      - `sender_middle_name` (string, may be null): Payer middle name.
+ *      - `sender_last_name` (string, may be null): Payer last name.
+ *      - `sending_till` (string, may be null): For B2B: the sending till.
+ *      - `sending_merchant` (string, may be null): For merchant-to-merchant (`m2m_transaction_received`): the paying merchant.
+ *      - `customer_cc_number` (string, may be null): For cards: masked card number.
+ *      - `settled` (boolean, may be null): For card receipts: settled flag (a boolean in the example, "String" in the table: docs/api-notes.md, "Card webhooks").
+ *    - `errors` (array of string): Error messages (empty on success).
+ *  - `metadata` (object): Metadata sent at creation.
+ *  - `_links` (`Links`): Links.
+ *    - `callback_url` (string, may be null): The callback URL given at creation.
+ *    - `self` (string, may be null): The resource's own URL.
+ *    - `resource` (string, may be null): For webhooks: the related resource's URL.
+ *
+ * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_incoming_payments_status(const k2_client *client,
+                                      const char *id,
+                                      char **result_json,
+                                      k2_error **err);
+
+/**
+ * Adds one of your mobile wallets.
+ *
+ * Operation `merchant_wallets.create`: `POST /api/v2/merchant_wallets`. The same as
+ * `k2_client_call(client, "merchant_wallets.create", params_json, ...)`, with the same result text.
+ *
+ * Parameters: `params_json`, a JSON object (`MerchantWalletRequest`):
+ *  - `network` (string, required): Mobile network (`Safaricom`).
+ *  - `first_name` (string, required): First name.
+ *  - `last_name` (string, required): Last name.
+ *  - `nickname` (string, optional): Nickname.
+ *  - `phone_number` (string, required): Phone number (sent as `254...`, the documented form for wallets).
+ *
+ * Result: a JSON object (`Created`):
+ *  - `location` (string): The URL of the new resource (query it for the status).
+ *  - `id` (string): The resource id (the last path segment of `location`).
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param params_json the parameters as a JSON object (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_merchant_wallets_create(const k2_client *client,
+                                     const char *params_json,
+                                     char **result_json,
+                                     k2_error **err);
+
+/**
+ * Adds one of your bank accounts.
+ *
+ * Operation `merchant_bank_accounts.create`: `POST /api/v2/merchant_bank_accounts`. The same as
+ * `k2_client_call(client, "merchant_bank_accounts.create", params_json, ...)`, with the same result text.
+ *
+ * Parameters: `params_json`, a JSON object (`MerchantBankAccountRequest`):
+ *  - `account_name` (string, required): Name on the account.
+ *  - `nickname` (string, optional): Nickname.
+ *  - `bank_branch_ref` (string, required): Bank branch reference.
+ *  - `account_number` (string, required): Account number.
+ *  - `settlement_method` (string, required): `EFT` or `RTS`.
+ *
+ * Result: a JSON object (`Created`):
+ *  - `location` (string): The URL of the new resource (query it for the status).
+ *  - `id` (string): The resource id (the last path segment of `location`).
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param params_json the parameters as a JSON object (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_merchant_bank_accounts_create(const k2_client *client,
+                                           const char *params_json,
+                                           char **result_json,
+                                           k2_error **err);
+
+/**
+ * Adds a recipient.
+ *
+ * Operation `external_recipients.create`: `POST /api/v2/external_recipients`. The same as
+ * `k2_client_call(client, "external_recipients.create", params_json, ...)`, with the same result text.
+ *
+ * Parameters: `params_json`, a JSON object (`ExternalRecipientRequest`):
+ *  - `"type": "mobile_wallet"`: A mobile wallet.
+ *    - `first_name` (string, required): First name.
+ *    - `last_name` (string, required): Last name.
+ *    - `phone_number` (string, required): Phone number.
+ *    - `network` (string, required): Network (`Safaricom`).
+ *    - `email` (string, optional): E-mail.
+ *    - `nickname` (string, optional): Nickname.
+ *  - `"type": "bank_account"`: A bank account.
+ *    - `account_name` (string, required): Name on the account.
+ *    - `bank_branch_ref` (string, required): Bank branch reference.
+ *    - `account_number` (string, required): Account number.
+ *    - `settlement_method` (string, required): `RTS` per the table; `EFT` also accepted (see `validate`).
+ *    - `nickname` (string, optional): Nickname. The documentation's example writes `nick_name`; the table says `nickname`. We send `nickname` and accept both (see docs/api-notes.md, "External recipient nickname").
+ *  - `"type": "till"`: Another merchant's till.
+ *    - `till_name` (string, required): Name on the till.
+ *    - `till_number` (string, required): Till number.
+ *    - `nickname` (string, optional): Nickname.
+ *  - `"type": "paybill"`: A paybill account.
+ *    - `paybill_name` (string, required): Paybill name.
+ *    - `paybill_number` (string, required): Paybill business number.
+ *    - `paybill_account_number` (string, required): Account number at the paybill.
+ *    - `nickname` (string, optional): Nickname.
+ *
+ * Result: a JSON object (`Created`):
+ *  - `location` (string): The URL of the new resource (query it for the status).
+ *  - `id` (string): The resource id (the last path segment of `location`).
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param params_json the parameters as a JSON object (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_external_recipients_create(const k2_client *client,
+                                        const char *params_json,
+                                        char **result_json,
+                                        k2_error **err);
+
+/**
+ * Sends money to one or more destinations.
+ *
+ * Operation `send_money.create`: `POST /api/v2/send_money`. The same as
+ * `k2_client_call(client, "send_money.create", params_json, ...)`, with the same result text.
+ * Never retried by the library (a payment is never sent twice).
+ *
+ * Parameters: `params_json`, a JSON object (`SendMoneyRequest`):
+ *  - `destinations` (array of `Destination`, required): Where the money goes (empty: your preferred settlement accounts).
+ *    - `"type": "merchant_wallet"`: One of your merchant wallets (by its reference).
+ *      - `reference` (string, required): Destination reference (the wallet's id).
+ *      - `amount` (amount, required): Amount.
+ *      - `description` (string, optional): Description.
+ *    - `"type": "merchant_bank_account"`: One of your merchant bank accounts (by its reference).
+ *      - `reference` (string, required): Destination reference (the account's id).
+ *      - `amount` (amount, required): Amount.
+ *      - `description` (string, optional): Description.
+ *    - `"type": "mobile_wallet"`: A mobile wallet.
+ *      - `phone_number` (string, required): Phone number.
+ *      - `network` (string, required): Network (`Safaricom`).
+ *      - `amount` (amount, required): Amount.
+ *      - `description` (string, required): Description (required).
+ *      - `nickname` (string, optional): Nickname.
+ *      - `favourite` (boolean, optional): Mark as favourite.
+ *    - `"type": "bank_account"`: A bank account.
+ *      - `bank_branch_ref` (string, required): Bank branch reference.
+ *      - `account_name` (string, required): Name on the account.
+ *      - `account_number` (string, required): Account number.
+ *      - `amount` (amount, required): Amount.
+ *      - `description` (string, required): Description (required).
+ *      - `nickname` (string, optional): Nickname.
+ *      - `favourite` (boolean, optional): Mark as favourite.
+ *    - `"type": "till"`: A till.
+ *      - `till_number` (string, required): Till number.
+ *      - `amount` (amount, required): Amount.
+ *      - `description` (string, required): Description (required).
+ *      - `nickname` (string, optional): Nickname.
+ *      - `favourite` (boolean, optional): Mark as favourite.
+ *    - `"type": "paybill"`: A paybill.
+ *      - `paybill_number` (string, required): Paybill number.
+ *      - `paybill_account_number` (string, required): Account number at the paybill.
+ *      - `amount` (amount, required): Amount.
+ *      - `description` (string, required): Description (required).
+ *      - `nickname` (string, optional): Nickname.
+ *      - `favourite` (boolean, optional): Mark as favourite.
+ *  - `source_identifier` (string, optional): Till number to pay from, or none for the available balance.
+ *  - `currency` (string, optional): Currency; defaults to `KES`.
+ *  - `callback_url` (string, required): Where the result is POSTed.
+ *  - `metadata` (object, optional): Up to 5 primitive key-value pairs.
+ *
+ * Amounts are decimal strings (`"150.00"`); the request carries exactly those digits.
+ *
+ * Result: a JSON object (`Created`):
+ *  - `location` (string): The URL of the new resource (query it for the status).
+ *  - `id` (string): The resource id (the last path segment of `location`).
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param params_json the parameters as a JSON object (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_send_money_create(const k2_client *client,
+                               const char *params_json,
+                               char **result_json,
+                               k2_error **err);
+
+/**
+ * Queries a send-money request.
+ *
+ * Operation `send_money.status`: `GET /api/v2/send_money/{id}`. The same as
+ * `k2_client_call(client, "send_money.status", "{\"id\": ...}", ...)`, with the same result text.
+ *
+ * Result: a JSON object (`SendMoney`):
+ *  - `id` (string): Id (from `data.id`).
+ *  - `type` (string): `send_money`.
+ *  - `status` (string): Status (`Pending`, `Processed`...).
+ *  - `created_at` (timestamp, may be null): Creation time.
+ *  - `source_identifier` (string, may be null): Source till, or none for the available balance.
+ *  - `currency` (string, may be null): Currency.
+ *  - `destinations` (array of `DestinationInfo`): Destinations (empty for "my accounts").
+ *    - `type` (string, may be null): Destination type.
+ *    - `reference` (string, may be null): Reference (merchant destinations).
+ *    - `phone_number` (string, may be null): Phone number.
+ *    - `network` (string, may be null): Network.
+ *    - `till_number` (string, may be null): Till number.
+ *    - `paybill_number` (string, may be null): Paybill number.
+ *    - `paybill_account_number` (string, may be null): Paybill account number.
+ *    - `bank_branch_ref` (string, may be null): Bank branch.
+ *    - `account_name` (string, may be null): Account name.
+ *    - `account_number` (string, may be null): Account number.
+ *    - `amount` (amount, may be null): Amount.
+ *    - `description` (string, may be null): Description.
+ *    - `nickname` (string, may be null): Nickname.
+ *    - `favourite` (boolean, may be null): Favourite flag.
+ *  - `transfer_batches` (array of `TransferBatch`): Transfer batches.
+ *    - `status` (string, may be null): Status.
+ *    - `amount` (amount, may be null): Total amount.
+ *    - `disbursements` (array of `Disbursement`): Disbursements.
+ *      - `status` (string, may be null): Status.
+ *      - `amount` (amount, may be null): Amount.
+ *      - `errors` (array of string): Error messages.
+ *      - `origination_time` (timestamp, may be null): When it happened.
+ *      - `destination_type` (string, may be null): Destination type.
+ *      - `destination_reference` (string, may be null): Destination reference.
+ *      - `transaction_reference` (string, may be null): M-PESA reference (null for EFT).
+ *      - `nickname` (string, may be null): Nickname (present in examples, not tabled).
+ *      - `favourite` (boolean, may be null): Favourite flag (present in examples, not tabled).
+ *      - `phone_number` (string, may be null): Phone number (present in examples, not tabled).
+ *  - `errors` (array of string): Error messages.
+ *  - `amount` (`MoneyAmount`, may be null): The legacy `settlement_transfer` document's total, `{currency, value}` (`value` may be null); absent from `send_money` documents.
+ *    - `currency` (string, may be null): Currency.
+ *    - `value` (amount, may be null): Value (null in the legacy settlement document).
+ *  - `metadata` (object): Metadata.
+ *  - `_links` (`Links`): Links.
+ *    - `callback_url` (string, may be null): The callback URL given at creation.
+ *    - `self` (string, may be null): The resource's own URL.
+ *    - `resource` (string, may be null): For webhooks: the related resource's URL.
+ *
+ * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_send_money_status(const k2_client *client,
+                               const char *id,
+                               char **result_json,
+                               k2_error **err);
+
+/**
+ * Starts a polling request.
+ *
+ * Operation `polling.create`: `POST /api/v2/polling`. The same as
+ * `k2_client_call(client, "polling.create", params_json, ...)`, with the same result text.
+ *
+ * Parameters: `params_json`, a JSON object (`PollingRequest`):
+ *  - `scope` (string, required): `company` or `till`.
+ *  - `scope_reference` (string, optional): Till number when `scope` is `till`.
+ *  - `from_time` (timestamp, required): ISO 8601 start, e.g. `2021-04-12T08:50:22+03:00`.
+ *  - `to_time` (timestamp, required): ISO 8601 end.
+ *  - `callback_url` (string, required): Where the result is POSTed.
+ *
+ * Result: a JSON object (`Created`):
+ *  - `location` (string): The URL of the new resource (query it for the status).
+ *  - `id` (string): The resource id (the last path segment of `location`).
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param params_json the parameters as a JSON object (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_polling_create(const k2_client *client,
+                            const char *params_json,
+                            char **result_json,
+                            k2_error **err);
+
+/**
+ * Queries a polling request.
+ *
+ * Operation `polling.status`: `GET /api/v2/polling/{id}`. The same as
+ * `k2_client_call(client, "polling.status", "{\"id\": ...}", ...)`, with the same result text.
+ *
+ * Result: a JSON object (`Polling`):
+ *  - `id` (string): Id (from `data.id`).
+ *  - `type` (string): `polling`.
+ *  - `status` (string): Status.
+ *  - `created_at` (timestamp, may be null): Creation time.
+ *  - `from_time` (timestamp, may be null): From.
+ *  - `to_time` (timestamp, may be null): To.
+ *  - `transactions` (array of `PolledTransaction`): Transactions found.
+ *    - `type` (string, may be null): `Buygoods Transaction`, `External Till to Till Transaction`...
+ *    - `resource` (`Transaction`): The transaction.
+ *      - `id` (string, may be null): API reference of the transaction.
+ *      - `reference` (string, may be null): M-PESA (or card) reference.
+ *      - `status` (string, may be null): `Received`, `Complete`, `Reversed`...
+ *      - `origination_time` (timestamp, may be null): Timestamp of the transaction.
+ *      - `amount` (amount, may be null): Amount.
+ *      - `currency` (string, may be null): Currency.
+ *      - `till_number` (string, may be null): Till paid to.
+ *      - `system` (string, may be null): Mobile money or card system.
+ *      - `sender_phone_number` (string, may be null): Payer phone number.
+ *      - `hashed_sender_phone` (string, may be null): Hashed payer phone number.
+ *      - `sender_first_name` (string, may be null): Payer first name.
+ *      - `sender_middle_name` (string, may be null): Payer middle name.
+ *      - `sender_last_name` (string, may be null): Payer last name.
+ *      - `sending_till` (string, may be null): For B2B: the sending till.
+ *      - `sending_merchant` (string, may be null): For merchant-to-merchant (`m2m_transaction_received`): the paying merchant.
+ *      - `customer_cc_number` (string, may be null): For cards: masked card number.
+ *      - `settled` (boolean, may be null): For card receipts: settled flag (a boolean in the example, "String" in the table: docs/api-notes.md, "Card webhooks").
+ *  - `scope` (string, may be null): Scope (comes back capitalised, `Company`: docs/api-notes.md, "Polling scope").
+ *  - `scope_reference` (string, may be null): Scope reference.
+ *  - `_links` (`Links`): Links.
+ *    - `callback_url` (string, may be null): The callback URL given at creation.
+ *    - `self` (string, may be null): The resource's own URL.
+ *    - `resource` (string, may be null): For webhooks: the related resource's URL.
+ *
+ * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_polling_status(const k2_client *client,
+                            const char *id,
+                            char **result_json,
+                            k2_error **err);
+
+/**
+ * Sends an SMS for a received payment.
+ *
+ * Operation `sms_notifications.create`: `POST /api/v1/transaction_sms_notifications`. The same as
+ * `k2_client_call(client, "sms_notifications.create", params_json, ...)`, with the same result text.
+ *
+ * Parameters: `params_json`, a JSON object (`SmsNotificationRequest`):
+ *  - `webhook_event_reference` (string, required): The `id` of the webhook event you received.
+ *  - `message` (string, required): The message for the customer.
+ *  - `callback_url` (string, required): Where the result is POSTed.
+ *
+ * Result: a JSON object (`Created`):
+ *  - `location` (string): The URL of the new resource (query it for the status).
+ *  - `id` (string): The resource id (the last path segment of `location`).
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param params_json the parameters as a JSON object (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_sms_notifications_create(const k2_client *client,
+                                      const char *params_json,
+                                      char **result_json,
+                                      k2_error **err);
+
+/**
+ * Queries an SMS notification.
+ *
+ * Operation `sms_notifications.status`: `GET /api/v1/transaction_sms_notifications/{id}`. The same as
+ * `k2_client_call(client, "sms_notifications.status", "{\"id\": ...}", ...)`, with the same result text.
+ *
+ * Result: a JSON object (`SmsNotification`):
+ *  - `id` (string): Id (from `data.id`).
+ *  - `type` (string): `transaction_sms_notification` (the table says `..._notifications`: docs/api-notes.md, "SMS notification result type").
+ *  - `status` (string): Status.
+ *  - `message` (string, may be null): The message sent.
+ *  - `webhook_event_reference` (string, may be null): The webhook event it refers to.
+ *  - `_links` (`Links`): Links.
+ *    - `callback_url` (string, may be null): The callback URL given at creation.
+ *    - `self` (string, may be null): The resource's own URL.
+ *    - `resource` (string, may be null): For webhooks: the related resource's URL.
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_sms_notifications_status(const k2_client *client,
+                                      const char *id,
+                                      char **result_json,
+                                      k2_error **err);
+
+/**
+ * Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".)
+ *
+ * Operation `reversals.create`: `POST /api/v2/reversals`. The same as
+ * `k2_client_call(client, "reversals.create", params_json, ...)`, with the same result text.
+ *
+ * Parameters: `params_json`, a JSON object (`ReversalRequest`):
+ *  - `transaction_reference` (string, required): Reference of the transaction to reverse.
+ *  - `reason` (string, required): Why.
+ *  - `callback_url` (string, required): Where the result is POSTed.
+ *  - `metadata` (object, optional): Extra information (a JSON object, although the table says String: see docs/api-notes.md, "Reversal metadata").
+ *
+ * Result: a JSON object (`Created`):
+ *  - `location` (string): The URL of the new resource (query it for the status).
+ *  - `id` (string): The resource id (the last path segment of `location`).
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param params_json the parameters as a JSON object (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_reversals_create(const k2_client *client,
+                              const char *params_json,
+                              char **result_json,
+                              k2_error **err);
+
+/**
+ * Queries a reversal.
+ *
+ * Operation `reversals.status`: `GET /api/v2/reversals/{id}`. The same as
+ * `k2_client_call(client, "reversals.status", "{\"id\": ...}", ...)`, with the same result text.
+ *
+ * Result: a JSON object (`Reversal`):
+ *  - `id` (string): Id (from `data.id`).
+ *  - `type` (string): `reversals`.
+ *  - `status` (string): `Scheduled`, `Processed`... A failed reversal is still `Processed` (docs/api-notes.md, "Failed reversals"): look at `reversal_bulk_payment.status` and `errors`.
+ *  - `created_at` (timestamp, may be null): Creation time.
+ *  - `transaction_reference` (string, may be null): Transaction reversed.
+ *  - `reason` (string, may be null): Reason given.
+ *  - `reversal_bulk_payment` (`ReversalPayment`, may be null): The reversal payment, once processed.
+ *    - `amount` (amount, may be null): Amount reversed.
+ *    - `status` (string, may be null): `Transferred` (reversed) or `Cancelled` (failed).
+ *    - `origination_time` (timestamp, may be null): When.
+ *    - `transaction_reference` (string, may be null): Reference (null when cancelled).
+ *  - `errors` (array of string): Error messages.
+ *  - `metadata` (object): Metadata.
+ *  - `_links` (`Links`): Links.
+ *    - `callback_url` (string, may be null): The callback URL given at creation.
+ *    - `self` (string, may be null): The resource's own URL.
+ *    - `resource` (string, may be null): For webhooks: the related resource's URL.
+ *
+ * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_reversals_status(const k2_client *client,
+                              const char *id,
+                              char **result_json,
+                              k2_error **err);
+
+/**
+ * Creates a payment link.
+ *
+ * Operation `payment_links.create`: `POST /api/v2/payment_links`. The same as
+ * `k2_client_call(client, "payment_links.create", params_json, ...)`, with the same result text.
+ *
+ * Parameters: `params_json`, a JSON object (`PaymentLinkRequest`):
+ *  - `till_number` (string, required): Your till number.
+ *  - `currency` (string, optional): Currency; defaults to `KES`.
+ *  - `amount` (amount, required): Amount.
+ *  - `payment_reference` (string, optional): Your reference (order or invoice number).
+ *  - `note` (string, optional): A note the customer sees.
+ *  - `callback_url` (string, required): Where the result is POSTed.
+ *  - `metadata` (object, optional): Up to 5 primitive key-value pairs.
+ *
+ * Amounts are decimal strings (`"150.00"`); the request carries exactly those digits.
+ *
+ * Result: a JSON object (`Created`):
+ *  - `location` (string): The URL of the new resource (query it for the status).
+ *  - `id` (string): The resource id (the last path segment of `location`).
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param params_json the parameters as a JSON object (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_payment_links_create(const k2_client *client,
+                                  const char *params_json,
+                                  char **result_json,
+                                  k2_error **err);
+
+/**
+ * Queries a payment link.
+ *
+ * Operation `payment_links.status`: `GET /api/v2/payment_links/{id}`. The same as
+ * `k2_client_call(client, "payment_links.status", "{\"id\": ...}", ...)`, with the same result text.
+ *
+ * Result: a JSON object (`PaymentLink`):
+ *  - `id` (string): Id (from `data.id`).
+ *  - `type` (string): `payment_link`.
+ *  - `status` (string): Request status (`Processed`, `Created`...).
+ *  - `created_at` (timestamp, may be null): Creation time.
+ *  - `till_name` (string, may be null): Till name.
+ *  - `initiator_name` (string, may be null): Who created the link (the second status shape only: docs/api-notes.md, "Payment link status shapes").
+ *  - `till_number` (string, may be null): Till number (or account number in the older shape).
+ *  - `payment_reference` (string, may be null): Your reference.
+ *  - `currency` (string, may be null): Currency.
+ *  - `amount` (amount, may be null): Amount.
+ *  - `note` (string, may be null): Note.
+ *  - `payment_link` (`PaymentLinkDetails`, may be null): The link and its state.
+ *    - `status` (string, may be null): `Active`, `Paid`, `Cancelled`, `Expired`.
+ *    - `expires_at` (timestamp, may be null): Expiry.
+ *    - `link` (string, may be null): The URL to share.
+ *    - `transaction_reference` (string, may be null): Reference of the paying transaction.
+ *    - `sender_phone_number` (string, may be null): Payer phone.
+ *    - `origination_time` (timestamp, may be null): When it was paid.
+ *  - `errors` (array of string): Error messages.
+ *  - `metadata` (object): Metadata.
+ *  - `_links` (`Links`): Links.
+ *    - `callback_url` (string, may be null): The callback URL given at creation.
+ *    - `self` (string, may be null): The resource's own URL.
+ *    - `resource` (string, may be null): For webhooks: the related resource's URL.
+ *
+ * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_payment_links_status(const k2_client *client,
+                                  const char *id,
+                                  char **result_json,
+                                  k2_error **err);
+
+/**
+ * Cancels an active payment link.
+ *
+ * Operation `payment_links.cancel`: `POST /api/v2/payment_links/{id}/cancel`. The same as
+ * `k2_client_call(client, "payment_links.cancel", "{\"id\": ...}", ...)`, with the same result text.
+ *
+ * Result: a JSON object (`CancelledPaymentLink`):
+ *  - `message` (string, may be null): `Payment link cancelled.`
+ *  - `payment_link` (`PaymentLink`, may be null): The cancelled link, when the response carries it.
+ *    - `id` (string): Id (from `data.id`).
+ *    - `type` (string): `payment_link`.
+ *    - `status` (string): Request status (`Processed`, `Created`...).
+ *    - `created_at` (timestamp, may be null): Creation time.
+ *    - `till_name` (string, may be null): Till name.
+ *    - `initiator_name` (string, may be null): Who created the link (the second status shape only: docs/api-notes.md, "Payment link status shapes").
+ *    - `till_number` (string, may be null): Till number (or account number in the older shape).
+ *    - `payment_reference` (string, may be null): Your reference.
+ *    - `currency` (string, may be null): Currency.
+ *    - `amount` (amount, may be null): Amount.
+ *    - `note` (string, may be null): Note.
+ *    - `payment_link` (`PaymentLinkDetails`, may be null): The link and its state.
+ *      - `status` (string, may be null): `Active`, `Paid`, `Cancelled`, `Expired`.
+ *      - `expires_at` (timestamp, may be null): Expiry.
+ *      - `link` (string, may be null): The URL to share.
+ *      - `transaction_reference` (string, may be null): Reference of the paying transaction.
+ *      - `sender_phone_number` (string, may be null): Payer phone.
+ *      - `origination_time` (timestamp, may be null): When it was paid.
+ *    - `errors` (array of string): Error messages.
+ *    - `metadata` (object): Metadata.
+ *    - `_links` (`Links`): Links.
+ *      - `callback_url` (string, may be null): The callback URL given at creation.
+ *      - `self` (string, may be null): The resource's own URL.
+ *      - `resource` (string, may be null): For webhooks: the related resource's URL.
+ *
+ * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ *
+ * @param client      the client (required; may be shared between threads).
+ * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
+ * @param result_json receives the result as JSON text on success, NULL on failure
+ *                    (required). Release it with `k2_string_free()`.
+ * @param err         optional error out-parameter (see `k2_error`).
+ * @return `K2_STATUS_OK` or the failure's status.
+ */
+k2_status k2_payment_links_cancel(const k2_client *client,
+                                  const char *id,
+                                  char **result_json,
+                                  k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_tokens_request()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_tokens_request()")
+k2_status k2_request_access_token(const k2_client *client,
+                                  char **result_json,
+                                  k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_tokens_revoke()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_tokens_revoke()")
+k2_status k2_revoke_access_token(const k2_client *client,
+                                 const char *token,
+                                 char **result_json,
+                                 k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_tokens_introspect()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_tokens_introspect()")
+k2_status k2_introspect_access_token(const k2_client *client,
+                                     const char *token,
+                                     char **result_json,
+                                     k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_tokens_info()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_tokens_info()")
+k2_status k2_token_info(const k2_client *client,
+                        char **result_json,
+                        k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_webhooks_subscribe()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_webhooks_subscribe()")
+k2_status k2_create_webhook_subscription(const k2_client *client,
+                                         const char *params_json,
+                                         char **result_json,
+                                         k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_incoming_payments_create()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_incoming_payments_create()")
+k2_status k2_create_incoming_payment(const k2_client *client,
+                                     const char *params_json,
+                                     char **result_json,
+                                     k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_incoming_payments_status()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_incoming_payments_status()")
+k2_status k2_get_incoming_payment(const k2_client *client,
+                                  const char *id,
+                                  char **result_json,
+                                  k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_merchant_wallets_create()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_merchant_wallets_create()")
+k2_status k2_create_merchant_wallet(const k2_client *client,
+                                    const char *params_json,
+                                    char **result_json,
+                                    k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_merchant_bank_accounts_create()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_merchant_bank_accounts_create()")
+k2_status k2_create_merchant_bank_account(const k2_client *client,
+                                          const char *params_json,
+                                          char **result_json,
+                                          k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_external_recipients_create()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_external_recipients_create()")
+k2_status k2_create_external_recipient(const k2_client *client,
+                                       const char *params_json,
+                                       char **result_json,
+                                       k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_send_money_create()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_send_money_create()")
+k2_status k2_send_money(const k2_client *client,
+                        const char *params_json,
+                        char **result_json,
+                        k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_send_money_status()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_send_money_status()")
+k2_status k2_get_send_money(const k2_client *client,
+                            const char *id,
+                            char **result_json,
+                            k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_polling_create()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_polling_create()")
+k2_status k2_create_polling(const k2_client *client,
+                            const char *params_json,
+                            char **result_json,
+                            k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_polling_status()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_polling_status()")
+k2_status k2_get_polling(const k2_client *client,
+                         const char *id,
+                         char **result_json,
+                         k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_sms_notifications_create()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_sms_notifications_create()")
+k2_status k2_create_transaction_sms_notification(const k2_client *client,
+                                                 const char *params_json,
+                                                 char **result_json,
+                                                 k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_sms_notifications_status()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_sms_notifications_status()")
+k2_status k2_get_transaction_sms_notification(const k2_client *client,
+                                              const char *id,
+                                              char **result_json,
+                                              k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_reversals_create()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_reversals_create()")
+k2_status k2_create_reversal(const k2_client *client,
+                             const char *params_json,
+                             char **result_json,
+                             k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_reversals_status()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_reversals_status()")
+k2_status k2_get_reversal(const k2_client *client,
+                          const char *id,
+                          char **result_json,
+                          k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_payment_links_create()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_payment_links_create()")
+k2_status k2_create_payment_link(const k2_client *client,
+                                 const char *params_json,
+                                 char **result_json,
+                                 k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_payment_links_status()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_payment_links_status()")
+k2_status k2_get_payment_link(const k2_client *client,
+                              const char *id,
+                              char **result_json,
+                              k2_error **err);
+
+/**
+ * **Deprecated** (removed in the next release): the name of `k2_payment_links_cancel()` in
+ * earlier releases; identical to it.
+ */
+K2_DEPRECATED("use k2_payment_links_cancel()")
+k2_status k2_cancel_payment_link(const k2_client *client,
+                                 const char *id,
+                                 char **result_json,
+                                 k2_error **err);
 
 /**
  * Computes the signature Kopo Kopo sends in `X-KopoKopo-Signature` for a
@@ -735,7 +1654,9 @@ k2_status k2_verify_signature(const uint8_t *body,
  * `{"structure": "daraja", "TransactionType": ..., "TransID": ..., ...}`
  * for the Daraja structure (`ThirdPartyTransId` spelled as documented;
  * Safaricom's `ThirdPartyTransID` is read too). Unknown topics give
- * `"kind": "unknown"` with the raw resource.
+ * `"kind": "unknown"` with the raw resource. Amounts are JSON numbers
+ * written with the exact decimal digits of the amount (see the header's
+ * preamble: read them as decimal text, not as `double`).
  *
  * Typed topics, with their resource kind:
  *  - `transaction`: `buygoods_transaction_received`,
@@ -776,7 +1697,8 @@ k2_status k2_parse_webhook(const uint8_t *body,
  * A version-1 result of `data.type` `payment` or `settlement_transfer` is
  * `"kind": "send_money"`, whose `value.type` says which; the legacy
  * settlement's total is `value.amount`, `{"currency": ..., "value": ...}`
- * (`value` may be null).
+ * (`value` may be null). Amounts are JSON numbers written with the exact
+ * decimal digits of the amount (read them as decimal text, not as `double`).
  *
  * @param body      the raw body bytes (may be NULL only when `body_len` is 0).
  * @param body_len  its length in bytes.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates bindings-c/include/kopokopo.h with cbindgen 0.29.x
-# (installed by install-cbindgen.sh if missing). Usage: gen-header.sh [OUT]
+# Regenerates bindings-c/include/kopokopo.h with the pinned cbindgen (scripts/cbindgen-version,
+# installed by install-cbindgen.sh if missing). Usage: gen-header.sh [OUT]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 crate="$(cd "$here/.." && pwd)"

@@ -1,43 +1,336 @@
-//! The client handle and every API operation.
+//! Client configuration (builder), the client handle, and the generic
+//! operation entry points. The per-operation functions are generated from the
+//! core's operation table into `operations.rs` (see `scripts/codegen/c.py`).
 
 use std::ffi::c_char;
 use std::time::Duration;
 
-use kopokopo::{Client, Config, Error, Proxy, dynamic};
+use kopokopo::{Client, Config, ConfigBuilder, Error, Proxy, dynamic};
 use serde_json::{Map, Value};
 
-use crate::ffi::{arg_opt_str, arg_str, contain, give_string, guard, invalid, k2_error, k2_status, out_ptr};
+use crate::ffi::{arg_bytes, arg_opt_str, arg_str, contain, give_string, guard, invalid, k2_error, k2_status, out_ptr};
 
-/// Configuration of a client, read by `k2_client_new()`.
+/// The User-Agent suffix of this binding (`kopokopo/x.y.z (c/x.y.z)`).
+fn c_suffix() -> String {
+    format!("c/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A configuration being assembled (opaque).
 ///
-/// The strings are borrowed only during the call; the client keeps copies.
-/// Zero-initialise it (`k2_config cfg = {0};`) and set the fields you need:
-/// NULL and 0 select the defaults. New fields are only ever appended.
+/// Created by `k2_config_builder_new()`, filled with the `k2_config_builder_set_*()`
+/// functions, and consumed by `k2_config_builder_build()` (or released
+/// unused with `k2_config_builder_free()`). Options not set keep their
+/// defaults; new options are added as new setters, so the ABI never changes.
+/// Not thread-safe: use a builder from one thread at a time.
 #[allow(non_camel_case_types)]
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
+pub struct k2_config_builder {
+    /// `None` only transiently, while a setter replaces it.
+    inner: Option<ConfigBuilder>,
+    user_agent_suffix: Option<String>,
+}
+
+/// A validated, immutable client configuration (opaque).
+///
+/// Made by `k2_config_builder_build()`, read by `k2_client_new()` (which
+/// copies it: one configuration may serve several clients), released by
+/// `k2_config_free()`. It holds the client secret and API key, which are
+/// never printed. Thread-safe (immutable).
+#[allow(non_camel_case_types)]
 pub struct k2_config {
-    /// OAuth client id (required).
-    pub client_id: *const c_char,
-    /// OAuth client secret (required). Never appears in any error message.
-    pub client_secret: *const c_char,
-    /// API key used to verify webhook and result signatures; NULL or "" for none.
-    pub api_key: *const c_char,
-    /// API base URL; NULL for the sandbox (`https://sandbox.kopokopo.com`).
-    /// Must be `https://`, or `http://` on a loopback host (tests, `k2 mock`).
-    pub base_url: *const c_char,
-    /// Whole-request timeout in milliseconds; 0 for the default (30 000).
-    /// At most 3 600 000 (one hour); more is `K2_STATUS_INVALID_ARGUMENT`
-    /// (field `timeout`).
-    pub timeout_ms: u64,
-    /// HTTP proxy. NULL or `"env"`: from the environment (`HTTPS_PROXY` /
-    /// `https_proxy`, else `ALL_PROXY` / `all_proxy`, minus the hosts in
-    /// `NO_PROXY`; `HTTP_PROXY` is never read). `"none"`: connect directly.
-    /// Anything else: the URL of the proxy (`http://` or `https://`,
-    /// credentials in the URL allowed and never printed); an invalid URL is
-    /// `K2_STATUS_INVALID_ARGUMENT` (field `proxy`). Loopback hosts
-    /// (`k2 mock`) are never proxied.
-    pub proxy: *const c_char,
+    inner: Config,
+}
+
+/// Creates a configuration builder with the two required credentials and
+/// every other option at its default: the sandbox (`https://sandbox.kopokopo.com`),
+/// a 30 s timeout per call, a 10 s connect timeout, 2 retries (GET and token
+/// requests only), no API key, the proxy from the environment.
+///
+/// @param client_id     OAuth client id (required, UTF-8; checked non-blank at build).
+/// @param client_secret OAuth client secret (required, UTF-8; checked non-blank at
+///                      build). Never appears in any message.
+/// @param builder_out   receives the builder (required; NULL on failure). Pass it to
+///                      `k2_config_builder_build()`, or release it with `k2_config_builder_free()`.
+/// @param err           optional error out-parameter (see `k2_error`).
+/// @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT` (NULL or non-UTF-8 argument).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_config_builder_new(
+    client_id: *const c_char,
+    client_secret: *const c_char,
+    builder_out: *mut *mut k2_config_builder,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: pointer contracts are documented above.
+    unsafe {
+        guard(err, || {
+            out_ptr(builder_out, "builder_out")?;
+            let id = arg_str(client_id, "client_id")?;
+            let secret = arg_str(client_secret, "client_secret")?;
+            *builder_out = Box::into_raw(Box::new(k2_config_builder {
+                inner: Some(Config::builder(id, secret)),
+                user_agent_suffix: None,
+            }));
+            Ok(())
+        })
+    }
+}
+
+/// Applies `f` to a live builder (the body of every setter).
+unsafe fn update(
+    builder: *mut k2_config_builder,
+    err: *mut *mut k2_error,
+    f: impl FnOnce(&mut k2_config_builder) -> Result<(), Error>,
+) -> k2_status {
+    // SAFETY: `builder` is NULL or a live builder (documented contract).
+    unsafe {
+        guard(err, || {
+            if builder.is_null() {
+                return Err(invalid("builder", "must not be NULL"));
+            }
+            f(&mut *builder)
+        })
+    }
+}
+
+impl k2_config_builder {
+    fn with(&mut self, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Result<(), Error> {
+        let b = self
+            .inner
+            .take()
+            .ok_or_else(|| invalid("builder", "is unusable after an internal error"))?;
+        self.inner = Some(f(b));
+        Ok(())
+    }
+}
+
+/// Sets the API base URL (default: the sandbox, `https://sandbox.kopokopo.com`;
+/// production is `https://api.kopokopo.com`). It must be `https://`, or
+/// `http://` on a loopback host (tests, `k2 mock`); checked by `k2_config_builder_build()`
+/// (field `base_url`).
+///
+/// @param builder  the builder (required).
+/// @param base_url the URL (required, UTF-8).
+/// @param err      optional error out-parameter.
+/// @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_config_builder_set_base_url(
+    builder: *mut k2_config_builder,
+    base_url: *const c_char,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: forwarded pointer contracts.
+    unsafe {
+        update(builder, err, |b| {
+            let url = arg_str(base_url, "base_url")?;
+            b.with(|c| c.base_url(url))
+        })
+    }
+}
+
+/// Sets the API key, used to verify webhook and result signatures
+/// (default: none). `""` removes it. Never appears in any message.
+///
+/// @param builder the builder (required).
+/// @param api_key the key (required, UTF-8).
+/// @param err     optional error out-parameter.
+/// @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_config_builder_set_api_key(
+    builder: *mut k2_config_builder,
+    api_key: *const c_char,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: forwarded pointer contracts.
+    unsafe {
+        update(builder, err, |b| {
+            let key = arg_str(api_key, "api_key")?;
+            b.with(|c| c.api_key(key))
+        })
+    }
+}
+
+/// Sets each call's deadline in milliseconds: the wait for a token, every
+/// attempt and every backoff together (default 30 000). Must be more than 0
+/// and at most 3 600 000 (one hour); checked by `k2_config_builder_build()`
+/// (field `timeout`).
+///
+/// @param builder    the builder (required).
+/// @param timeout_ms the timeout in milliseconds.
+/// @param err        optional error out-parameter.
+/// @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT` (NULL builder).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_config_builder_set_timeout_ms(
+    builder: *mut k2_config_builder,
+    timeout_ms: u64,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: forwarded pointer contracts.
+    unsafe {
+        update(builder, err, |b| {
+            b.with(|c| c.timeout(Duration::from_millis(timeout_ms)))
+        })
+    }
+}
+
+/// Sets the TCP/TLS connect timeout in milliseconds (default 10 000). Must
+/// be more than 0 and at most 3 600 000 (one hour); checked by
+/// `k2_config_builder_build()` (field `connect_timeout`).
+///
+/// @param builder            the builder (required).
+/// @param connect_timeout_ms the timeout in milliseconds.
+/// @param err                optional error out-parameter.
+/// @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT` (NULL builder).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_config_builder_set_connect_timeout_ms(
+    builder: *mut k2_config_builder,
+    connect_timeout_ms: u64,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: forwarded pointer contracts.
+    unsafe {
+        update(builder, err, |b| {
+            b.with(|c| c.connect_timeout(Duration::from_millis(connect_timeout_ms)))
+        })
+    }
+}
+
+/// Sets how many times a GET or token request is retried after a 429, a
+/// 5xx or a connection failure, with backoff and jitter (default 2; 0
+/// disables retries; more than 10 counts as 10). Payments and other POSTs
+/// are never retried.
+///
+/// @param builder     the builder (required).
+/// @param max_retries the number of retries.
+/// @param err         optional error out-parameter.
+/// @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT` (NULL builder).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_config_builder_set_max_retries(
+    builder: *mut k2_config_builder,
+    max_retries: u32,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: forwarded pointer contracts.
+    unsafe { update(builder, err, |b| b.with(|c| c.max_retries(max_retries))) }
+}
+
+/// Sets text added to the User-Agent after the binding's own, e.g.
+/// `"myapp/1.2"` gives `kopokopo/0.1.0 (c/0.1.0; myapp/1.2)`. `""` removes
+/// it. Control characters are refused by `k2_config_builder_build()`
+/// (field `user_agent_suffix`).
+///
+/// @param builder the builder (required).
+/// @param suffix  the text (required, UTF-8).
+/// @param err     optional error out-parameter.
+/// @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_config_builder_set_user_agent_suffix(
+    builder: *mut k2_config_builder,
+    suffix: *const c_char,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: forwarded pointer contracts.
+    unsafe {
+        update(builder, err, |b| {
+            let s = arg_str(suffix, "user_agent_suffix")?;
+            b.user_agent_suffix = if s.trim().is_empty() { None } else { Some(s.to_string()) };
+            Ok(())
+        })
+    }
+}
+
+/// Sets the HTTP proxy. `"env"` (the default): from the environment
+/// (`HTTPS_PROXY` / `https_proxy`, else `ALL_PROXY` / `all_proxy`, minus the
+/// hosts in `NO_PROXY`; `HTTP_PROXY` is never read). `"none"`: connect
+/// directly. Anything else: the proxy's URL (`http://` or `https://`,
+/// credentials in the URL allowed and never printed), checked by
+/// `k2_config_builder_build()` (field `proxy`). Loopback hosts (`k2 mock`)
+/// are never proxied.
+///
+/// @param builder the builder (required).
+/// @param proxy   `"env"`, `"none"` or a URL (required, UTF-8).
+/// @param err     optional error out-parameter.
+/// @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_config_builder_set_proxy(
+    builder: *mut k2_config_builder,
+    proxy: *const c_char,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: forwarded pointer contracts.
+    unsafe {
+        update(builder, err, |b| {
+            let p = arg_str(proxy, "proxy")?;
+            b.with(|c| c.proxy(Proxy::from_option(Some(p))))
+        })
+    }
+}
+
+/// Validates the options and makes the configuration. **Consumes the
+/// builder**, whether it succeeds or not: do not use or free it afterwards.
+///
+/// @param builder    the builder (required; freed by this call).
+/// @param config_out receives the configuration on success, NULL on failure
+///                   (required). Release it with `k2_config_free()`.
+/// @param err        optional error out-parameter; `k2_error_field()` names the
+///                   rejected option (`client_id`, `client_secret`, `base_url`,
+///                   `timeout`, `connect_timeout`, `user_agent_suffix`, `proxy`).
+/// @return `K2_STATUS_OK` or `K2_STATUS_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_config_builder_build(
+    builder: *mut k2_config_builder,
+    config_out: *mut *mut k2_config,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: pointer contracts are documented above; `builder` is taken back
+    // into a Box first, so it is freed on every path.
+    unsafe {
+        let owned = if builder.is_null() {
+            None
+        } else {
+            Some(Box::from_raw(builder))
+        };
+        guard(err, move || {
+            out_ptr(config_out, "config_out")?;
+            let b = owned.ok_or_else(|| invalid("builder", "must not be NULL"))?;
+            let k2_config_builder {
+                inner,
+                user_agent_suffix,
+            } = *b;
+            let inner = inner.ok_or_else(|| invalid("builder", "is unusable after an internal error"))?;
+            let suffix = match user_agent_suffix {
+                Some(s) => format!("{}; {s}", c_suffix()),
+                None => c_suffix(),
+            };
+            let config = inner.user_agent_suffix(suffix).build()?;
+            *config_out = Box::into_raw(Box::new(k2_config { inner: config }));
+            Ok(())
+        })
+    }
+}
+
+/// Releases a builder that was not built. Accepts NULL (no-op). Never call
+/// it after `k2_config_builder_build()`, which already released the builder.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_config_builder_free(builder: *mut k2_config_builder) {
+    if builder.is_null() {
+        return;
+    }
+    contain((), || {
+        // SAFETY: `builder` came from `k2_config_builder_new` (documented contract).
+        drop(unsafe { Box::from_raw(builder) });
+    })
+}
+
+/// Releases a configuration. Accepts NULL (no-op). Clients created from it
+/// keep working (they hold their own copy).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_config_free(config: *mut k2_config) {
+    if config.is_null() {
+        return;
+    }
+    contain((), || {
+        // SAFETY: `config` came from `k2_config_builder_build` (documented contract).
+        drop(unsafe { Box::from_raw(config) });
+    })
 }
 
 /// A Kopo Kopo API client (opaque).
@@ -52,40 +345,15 @@ pub struct k2_client {
     inner: Client,
 }
 
-/// # Safety
-/// The pointers in `c` are NULL or valid NUL-terminated strings.
-unsafe fn build_config(c: &k2_config) -> Result<Config, Error> {
-    // SAFETY (all five): pointers come from the caller's k2_config (documented contract).
-    let client_id = unsafe { arg_str(c.client_id, "client_id") }?;
-    let client_secret = unsafe { arg_str(c.client_secret, "client_secret") }?;
-    let api_key = unsafe { arg_opt_str(c.api_key, "api_key") }?;
-    let base_url = unsafe { arg_opt_str(c.base_url, "base_url") }?;
-    let proxy = unsafe { arg_opt_str(c.proxy, "proxy") }?;
-    let mut b = Config::builder(client_id, client_secret).user_agent_suffix(format!("c/{}", env!("CARGO_PKG_VERSION")));
-    if let Some(k) = api_key {
-        b = b.api_key(k);
-    }
-    if let Some(u) = base_url {
-        b = b.base_url(u);
-    }
-    if c.timeout_ms != 0 {
-        b = b.timeout(Duration::from_millis(c.timeout_ms));
-    }
-    b.proxy(Proxy::from_option(proxy)).build()
-}
-
-/// Creates a client.
+/// Creates a client from a configuration (see `k2_config_builder_new()`).
+/// No request is sent until the first call.
 ///
-/// The configuration is validated (credentials present, base URL secure,
-/// timeout positive and at most one hour, proxy URL well-formed); no
-/// request is sent until the first call.
-///
-/// @param config    the configuration (required; only read during the call).
+/// @param config     the configuration (required; only read during the call,
+///                   so it may be freed right after, or used for more clients).
 /// @param client_out receives the new client on success, NULL on failure
-///                  (required). Release it with `k2_client_free()`.
-/// @param err       optional; on failure receives an error to release with
-///                  `k2_error_free()`. May be NULL.
-/// @return `K2_STATUS_OK`, or `K2_STATUS_INVALID_ARGUMENT` (see `k2_error_field()`).
+///                   (required). Release it with `k2_client_free()`.
+/// @param err        optional error out-parameter (see `k2_error`).
+/// @return `K2_STATUS_OK`, or `K2_STATUS_INVALID_ARGUMENT` (NULL argument).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn k2_client_new(
     config: *const k2_config,
@@ -99,7 +367,84 @@ pub unsafe extern "C" fn k2_client_new(
             if config.is_null() {
                 return Err(invalid("config", "must not be NULL"));
             }
-            let config = build_config(&*config)?;
+            let config = (*config).inner.clone();
+            *client_out = Box::into_raw(Box::new(k2_client {
+                inner: Client::new(config),
+            }));
+            Ok(())
+        })
+    }
+}
+
+/// **Deprecated** (removed in the next release): the configuration struct of
+/// `k2_client_new_from_struct()`, formerly named `k2_config`. Use
+/// `k2_config_builder_new()`, which can gain options without breaking the ABI.
+///
+/// Zero-initialise it (`k2_config_struct cfg = {0};`); NULL and 0 select the
+/// defaults. The strings are borrowed only during the call.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct k2_config_struct {
+    /// OAuth client id (required).
+    pub client_id: *const c_char,
+    /// OAuth client secret (required). Never appears in any error message.
+    pub client_secret: *const c_char,
+    /// API key used to verify webhook and result signatures; NULL or "" for none.
+    pub api_key: *const c_char,
+    /// API base URL; NULL for the sandbox.
+    pub base_url: *const c_char,
+    /// Whole-request timeout in milliseconds; 0 for the default (30 000), at most 3 600 000.
+    pub timeout_ms: u64,
+    /// HTTP proxy: NULL or `"env"`, `"none"`, or a URL (as `k2_config_builder_set_proxy()`).
+    pub proxy: *const c_char,
+}
+
+/// # Safety
+/// The pointers in `c` are NULL or valid NUL-terminated strings.
+unsafe fn build_struct_config(c: &k2_config_struct) -> Result<Config, Error> {
+    // SAFETY (all five): pointers come from the caller's struct (documented contract).
+    let client_id = unsafe { arg_str(c.client_id, "client_id") }?;
+    let client_secret = unsafe { arg_str(c.client_secret, "client_secret") }?;
+    let api_key = unsafe { arg_opt_str(c.api_key, "api_key") }?;
+    let base_url = unsafe { arg_opt_str(c.base_url, "base_url") }?;
+    let proxy = unsafe { arg_opt_str(c.proxy, "proxy") }?;
+    let mut b = Config::builder(client_id, client_secret).user_agent_suffix(c_suffix());
+    if let Some(k) = api_key {
+        b = b.api_key(k);
+    }
+    if let Some(u) = base_url {
+        b = b.base_url(u);
+    }
+    if c.timeout_ms != 0 {
+        b = b.timeout(Duration::from_millis(c.timeout_ms));
+    }
+    b.proxy(Proxy::from_option(proxy)).build()
+}
+
+/// **Deprecated** (removed in the next release): creates a client from a
+/// `k2_config_struct` (the former `k2_client_new(const k2_config *)`). Use
+/// `k2_config_builder_new()` ... `k2_config_builder_build()` and `k2_client_new()`.
+///
+/// @param config     the configuration (required; only read during the call).
+/// @param client_out receives the new client on success, NULL on failure (required).
+/// @param err        optional error out-parameter.
+/// @return `K2_STATUS_OK`, or `K2_STATUS_INVALID_ARGUMENT` (see `k2_error_field()`).
+#[deprecated(note = "use k2_config_builder_new(), k2_config_builder_build() and k2_client_new()")]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn k2_client_new_from_struct(
+    config: *const k2_config_struct,
+    client_out: *mut *mut k2_client,
+    err: *mut *mut k2_error,
+) -> k2_status {
+    // SAFETY: pointer contracts are documented above.
+    unsafe {
+        guard(err, || {
+            out_ptr(client_out, "client_out")?;
+            if config.is_null() {
+                return Err(invalid("config", "must not be NULL"));
+            }
+            let config = build_struct_config(&*config)?;
             *client_out = Box::into_raw(Box::new(k2_client {
                 inner: Client::new(config),
             }));
@@ -123,23 +468,32 @@ pub unsafe extern "C" fn k2_client_free(client: *mut k2_client) {
     })
 }
 
-/// Where the parameters of an operation come from.
-enum Params {
-    /// A JSON object given by the caller.
-    Json(*const c_char),
-    /// A single string parameter: (JSON key, C pointer, C parameter name).
-    One(&'static str, *const c_char, &'static str),
-    /// No parameters.
+/// Where the input of a per-operation function comes from.
+pub(crate) enum Input {
+    /// A JSON object given by the caller (`params_json`).
+    Body(*const c_char),
+    /// The `token` parameter.
+    Token(*const c_char),
+    /// The `id` parameter (an id or a `Location` URL).
+    Id(*const c_char),
+    /// No input.
     None,
 }
 
-unsafe fn run(
+/// The body of every per-operation function: the same core path, and so the
+/// same exact JSON text, as `k2_client_call()`.
+pub(crate) unsafe fn run(
     client: *const k2_client,
     operation: &'static str,
-    params: Params,
+    input: Input,
     result_json: *mut *mut c_char,
     err: *mut *mut k2_error,
 ) -> k2_status {
+    fn one(key: &str, value: &str) -> Value {
+        let mut m = Map::new();
+        m.insert(key.to_string(), Value::String(value.to_string()));
+        Value::Object(m)
+    }
     // SAFETY: pointer contracts are documented on each export.
     unsafe {
         guard(err, || {
@@ -148,14 +502,11 @@ unsafe fn run(
                 return Err(invalid("client", "must not be NULL"));
             }
             let client = &(*client).inner;
-            let out = match params {
-                Params::Json(p) => dynamic::execute_json(client, operation, arg_str(p, "params_json")?)?,
-                Params::One(key, p, name) => {
-                    let mut m = Map::new();
-                    m.insert(key.to_string(), Value::String(arg_str(p, name)?.to_string()));
-                    dynamic::execute(client, operation, &Value::Object(m))?.to_string()
-                }
-                Params::None => dynamic::execute(client, operation, &Value::Object(Map::new()))?.to_string(),
+            let out = match input {
+                Input::Body(p) => dynamic::execute_json(client, operation, arg_str(p, "params_json")?)?,
+                Input::Token(p) => dynamic::execute_text(client, operation, &one("token", arg_str(p, "token")?))?,
+                Input::Id(p) => dynamic::execute_text(client, operation, &one("id", arg_str(p, "id")?))?,
+                Input::None => dynamic::execute_text(client, operation, &Value::Object(Map::new()))?,
             };
             give_string(result_json, out);
             Ok(())
@@ -165,23 +516,32 @@ unsafe fn run(
 
 /// Runs any operation by name, with its parameters as a JSON object.
 ///
-/// The operation names are those of `k2_operation_name()` (e.g.
-/// `"create_incoming_payment"`, `"get_incoming_payment"`); the parameters use
-/// the field names of the API documentation (e.g. `{"till_number": "K000000",
-/// "phone_number": "0712345678", "amount": "150.00", "callback_url": "https://..."}`;
-/// status operations take `{"id": "<id or Location URL>"}`). Parameters are
-/// validated before anything is sent. The access token is fetched and cached
-/// as needed; GET and token requests are retried on 429/5xx/connection
-/// errors, payments are never sent twice.
+/// The operation names are those of `k2_operation_name()`, `group.method`
+/// (e.g. `"incoming_payments.create"`, `"incoming_payments.status"`); the
+/// names of earlier releases (`"create_incoming_payment"`,
+/// `"get_incoming_payment"`, ...) are still accepted (deprecated). The
+/// parameters use the field names of the API documentation (e.g.
+/// `{"till_number": "K000000", "phone_number": "0712345678", "amount": "150.00",
+/// "callback_url": "https://..."}`; status operations take
+/// `{"id": "<id or Location URL>"}`, token operations `{"token": "..."}`).
+/// Parameters are validated before anything is sent. The access token is
+/// fetched and cached as needed; GET and token requests are retried on
+/// 429/5xx/connection errors, payments are never sent twice.
 ///
-/// Blocks until the call completes (at most the configured timeout per attempt).
+/// The result is exactly the text the per-operation function (e.g.
+/// `k2_incoming_payments_create()`) gives. **Amounts** in it are JSON numbers
+/// written with the exact decimal digits of the amount (e.g.
+/// `"amount":12345678901234567.89`), never rounded through a float: read them
+/// as decimal text, not as `double` (see the header's preamble).
+///
+/// Blocks until the call completes (at most the configured timeout).
 ///
 /// @param client      the client (required). May be shared between threads.
 /// @param operation   the operation name (required, UTF-8).
 /// @param params_json a JSON object as UTF-8 text (required; `"{}"` or `""` for none).
 /// @param result_json receives the result as JSON text on success, NULL on
 ///                    failure (required). Release it with `k2_string_free()`.
-///                    Operations with no result (revoke) give `"null"`.
+///                    Operations with no result (`tokens.revoke`) give `"null"`.
 /// @param err         optional error out-parameter (see `k2_error`).
 /// @return `K2_STATUS_OK` or the failure's status.
 #[unsafe(no_mangle)]
@@ -208,487 +568,15 @@ pub unsafe extern "C" fn k2_client_call(
     }
 }
 
-/// Requests a new access token (`POST /oauth/token`, operation `request_access_token`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param result_json receives `{"access_token": ..., "token_type": ..., "expires_in": ..., "created_at": ...}`
-///                    (required; release with `k2_string_free()`). It contains a secret: do not log it.
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_request_access_token(
-    client: *const k2_client,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe { run(client, "request_access_token", Params::None, result_json, err) }
-}
-
-/// Revokes an access token (`POST /oauth/revoke`, operation `revoke_access_token`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param token       the access token to revoke (required, UTF-8).
-/// @param result_json receives `"null"` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_revoke_access_token(
-    client: *const k2_client,
-    token: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "revoke_access_token",
-            Params::One("token", token, "token"),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Introspects an access token (`POST /oauth/introspect`, operation `introspect_access_token`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param token       the access token (required, UTF-8).
-/// @param result_json receives `{"active": true, ...}` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_introspect_access_token(
-    client: *const k2_client,
-    token: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "introspect_access_token",
-            Params::One("token", token, "token"),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Information about the client's current token (`GET /oauth/token/info`, operation `token_info`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param result_json receives the token information (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_token_info(
-    client: *const k2_client,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe { run(client, "token_info", Params::None, result_json, err) }
-}
-
-/// Subscribes to a webhook topic (`POST /api/v2/webhook_subscriptions`,
-/// operation `create_webhook_subscription`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param params_json `{"event_type": "buygoods_transaction_received", "url": "https://...", "scope": "till",
-///                    "scope_reference": "000000"}` (required); `event_type` is one of the
-///                    topics listed at `k2_parse_webhook()`.
-/// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_create_webhook_subscription(
-    client: *const k2_client,
-    params_json: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "create_webhook_subscription",
-            Params::Json(params_json),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Starts an M-PESA STK push (`POST /api/v2/incoming_payments`, operation `create_incoming_payment`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param params_json `{"till_number": "K000000", "phone_number": "0712345678", "amount": "150.00",
-///                    "callback_url": "https://...", "first_name": ..., "metadata": {...}}` (required);
-///                    `payment_channel` defaults to `K2_PAYMENT_CHANNEL_STK_PUSH` (`K2_PAYMENT_CHANNEL_MPESA`
-///                    is the other documented value).
-/// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_create_incoming_payment(
-    client: *const k2_client,
-    params_json: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "create_incoming_payment",
-            Params::Json(params_json),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Queries an incoming payment (operation `get_incoming_payment`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param id          the payment's id or `Location` URL (required, UTF-8).
-/// @param result_json receives the payment (`status` is `Pending`, `Success` or `Failed`)
-///                    (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_get_incoming_payment(
-    client: *const k2_client,
-    id: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "get_incoming_payment",
-            Params::One("id", id, "id"),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Adds one of your mobile wallets (`POST /api/v2/merchant_wallets`, operation `create_merchant_wallet`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param params_json `{"first_name": ..., "last_name": ..., "phone_number": ..., "network": "Safaricom"}`
-///                    (required; `K2_NETWORK_SAFARICOM` is the documented network).
-/// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_create_merchant_wallet(
-    client: *const k2_client,
-    params_json: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "create_merchant_wallet",
-            Params::Json(params_json),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Adds one of your bank accounts (`POST /api/v2/merchant_bank_accounts`,
-/// operation `create_merchant_bank_account`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param params_json `{"account_name": ..., "bank_branch_ref": ..., "account_number": ...,
-///                    "settlement_method": "EFT"}` (required).
-/// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_create_merchant_bank_account(
-    client: *const k2_client,
-    params_json: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "create_merchant_bank_account",
-            Params::Json(params_json),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Adds a third-party recipient (`POST /api/v2/external_recipients`,
-/// operation `create_external_recipient`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param params_json flat, with a `type`: `{"type": "mobile_wallet", "first_name": ..., "last_name": ...,
-///                    "phone_number": ..., "network": "Safaricom"}`; also `bank_account`, `till`, `paybill` (required).
-/// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_create_external_recipient(
-    client: *const k2_client,
-    params_json: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "create_external_recipient",
-            Params::Json(params_json),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Sends money (`POST /api/v2/send_money`, operation `send_money`). Never retried by the library.
-///
-/// @param client      the client (required; thread-safe).
-/// @param params_json `{"destinations": [{"type": "mobile_wallet", "phone_number": ..., "network": "Safaricom",
-///                    "amount": "1000", "description": ...}], "callback_url": "https://..."}` (required).
-/// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_send_money(
-    client: *const k2_client,
-    params_json: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe { run(client, "send_money", Params::Json(params_json), result_json, err) }
-}
-
-/// Queries a send-money request (operation `get_send_money`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param id          its id or `Location` URL (required, UTF-8).
-/// @param result_json receives the send-money request (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_get_send_money(
-    client: *const k2_client,
-    id: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe { run(client, "get_send_money", Params::One("id", id, "id"), result_json, err) }
-}
-
-/// Starts polling of buygoods transactions (`POST /api/v2/polling`, operation `create_polling`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param params_json `{"scope": "company", "from_time": ..., "to_time": ..., "callback_url": "https://..."}` (required).
-/// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_create_polling(
-    client: *const k2_client,
-    params_json: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe { run(client, "create_polling", Params::Json(params_json), result_json, err) }
-}
-
-/// Queries a polling request (operation `get_polling`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param id          its id or `Location` URL (required, UTF-8).
-/// @param result_json receives the polling request (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_get_polling(
-    client: *const k2_client,
-    id: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe { run(client, "get_polling", Params::One("id", id, "id"), result_json, err) }
-}
-
-/// Sends an SMS notification for a received payment (`POST /api/v1/transaction_sms_notifications`,
-/// operation `create_transaction_sms_notification`; deprecated by Kopo Kopo).
-///
-/// @param client      the client (required; thread-safe).
-/// @param params_json `{"webhook_event_reference": ..., "message": ..., "callback_url": "https://..."}` (required).
-/// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_create_transaction_sms_notification(
-    client: *const k2_client,
-    params_json: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "create_transaction_sms_notification",
-            Params::Json(params_json),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Queries an SMS notification (operation `get_transaction_sms_notification`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param id          its id or `Location` URL (required, UTF-8).
-/// @param result_json receives the notification (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_get_transaction_sms_notification(
-    client: *const k2_client,
-    id: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "get_transaction_sms_notification",
-            Params::One("id", id, "id"),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Reverses an incoming transaction (`POST /api/v2/reversals`, operation `create_reversal`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param params_json `{"transaction_reference": ..., "reason": ..., "callback_url": "https://..."}` (required).
-/// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_create_reversal(
-    client: *const k2_client,
-    params_json: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe { run(client, "create_reversal", Params::Json(params_json), result_json, err) }
-}
-
-/// Queries a reversal (operation `get_reversal`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param id          its id or `Location` URL (required, UTF-8).
-/// @param result_json receives the reversal (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_get_reversal(
-    client: *const k2_client,
-    id: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe { run(client, "get_reversal", Params::One("id", id, "id"), result_json, err) }
-}
-
-/// Creates a payment link (`POST /api/v2/payment_links`, operation `create_payment_link`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param params_json `{"till_number": ..., "amount": "350", "callback_url": "https://...",
-///                    "payment_reference": ..., "note": ...}` (required).
-/// @param result_json receives `{"location": ..., "id": ...}` (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_create_payment_link(
-    client: *const k2_client,
-    params_json: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "create_payment_link",
-            Params::Json(params_json),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Queries a payment link (operation `get_payment_link`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param id          its id or `Location` URL (required, UTF-8).
-/// @param result_json receives the payment link (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_get_payment_link(
-    client: *const k2_client,
-    id: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "get_payment_link",
-            Params::One("id", id, "id"),
-            result_json,
-            err,
-        )
-    }
-}
-
-/// Cancels an active payment link (operation `cancel_payment_link`).
-///
-/// @param client      the client (required; thread-safe).
-/// @param id          its id or `Location` URL (required, UTF-8).
-/// @param result_json receives the cancelled link (required; release with `k2_string_free()`).
-/// @param err         optional error out-parameter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn k2_cancel_payment_link(
-    client: *const k2_client,
-    id: *const c_char,
-    result_json: *mut *mut c_char,
-    err: *mut *mut k2_error,
-) -> k2_status {
-    // SAFETY: forwarded pointer contracts.
-    unsafe {
-        run(
-            client,
-            "cancel_payment_link",
-            Params::One("id", id, "id"),
-            result_json,
-            err,
-        )
-    }
-}
-
 /// Parses an HTTP response to an operation without any I/O (sans-IO), into
 /// the operation's result as JSON, or into the error the client would return.
 ///
 /// For applications that send requests with their own HTTP stack, and for
-/// the shared test vectors. The parsing and error mapping are exactly those
-/// of `k2_client_call()`.
+/// the shared test vectors. The parsing, error mapping and JSON text
+/// (amounts included: exact decimal digits) are exactly those of
+/// `k2_client_call()` and the per-operation functions.
 ///
-/// @param operation    the operation name (required, UTF-8).
+/// @param operation    the operation name (required, UTF-8; as `k2_client_call()`).
 /// @param params_json  the operation's parameters as a JSON object (required;
 ///                     `""` or `"{}"` for none).
 /// @param http_status  the response status code.
@@ -729,7 +617,7 @@ pub unsafe extern "C" fn k2_parse_response(
             let operation = arg_str(operation, "operation")?;
             let params = object(arg_str(params_json, "params_json")?, "params_json")?;
             let headers = object(arg_str(headers_json, "headers_json")?, "headers_json")?;
-            let body = crate::ffi::arg_bytes(body, body_len, "body")?;
+            let body = arg_bytes(body, body_len, "body")?;
             let mut response = kopokopo::HttpResponse::new(http_status, body.to_vec());
             for (name, value) in &headers {
                 let value = value
@@ -737,9 +625,95 @@ pub unsafe extern "C" fn k2_parse_response(
                     .ok_or_else(|| invalid("headers_json", "values must be strings"))?;
                 response = response.with_header(name, value);
             }
-            let out = dynamic::parse_response(operation, &Value::Object(params), &response)?;
-            give_string(result_json, out.to_string());
+            let out = dynamic::parse_response_text(operation, &Value::Object(params), &response)?;
+            give_string(result_json, out);
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ptr;
+
+    #[test]
+    fn builder_sets_every_option() {
+        unsafe {
+            let mut b: *mut k2_config_builder = ptr::null_mut();
+            let mut err: *mut k2_error = ptr::null_mut();
+            assert_eq!(
+                k2_config_builder_new(c"id".as_ptr(), c"secret".as_ptr(), &mut b, &mut err),
+                k2_status::K2_STATUS_OK
+            );
+            assert_eq!(
+                k2_config_builder_set_base_url(b, c"https://api.kopokopo.com/".as_ptr(), &mut err),
+                k2_status::K2_STATUS_OK
+            );
+            assert_eq!(
+                k2_config_builder_set_api_key(b, c"key".as_ptr(), &mut err),
+                k2_status::K2_STATUS_OK
+            );
+            assert_eq!(
+                k2_config_builder_set_timeout_ms(b, 20_000, &mut err),
+                k2_status::K2_STATUS_OK
+            );
+            assert_eq!(
+                k2_config_builder_set_connect_timeout_ms(b, 5_000, &mut err),
+                k2_status::K2_STATUS_OK
+            );
+            assert_eq!(
+                k2_config_builder_set_max_retries(b, 4, &mut err),
+                k2_status::K2_STATUS_OK
+            );
+            assert_eq!(
+                k2_config_builder_set_user_agent_suffix(b, c"myapp/1.2".as_ptr(), &mut err),
+                k2_status::K2_STATUS_OK
+            );
+            assert_eq!(
+                k2_config_builder_set_proxy(b, c"none".as_ptr(), &mut err),
+                k2_status::K2_STATUS_OK
+            );
+            let mut cfg: *mut k2_config = ptr::null_mut();
+            assert_eq!(k2_config_builder_build(b, &mut cfg, &mut err), k2_status::K2_STATUS_OK);
+            let c = &(*cfg).inner;
+            assert_eq!(c.base_url(), "https://api.kopokopo.com");
+            assert!(c.api_key().is_some());
+            assert_eq!(c.timeout(), Duration::from_millis(20_000));
+            assert_eq!(c.connect_timeout(), Duration::from_millis(5_000));
+            assert_eq!(c.max_retries(), 4);
+            assert_eq!(c.proxy(), &Proxy::Disabled);
+            let ua = format!(
+                "kopokopo/{} (c/{}; myapp/1.2)",
+                kopokopo::VERSION,
+                env!("CARGO_PKG_VERSION")
+            );
+            assert_eq!(c.user_agent(), ua);
+            k2_config_free(cfg);
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_cores() {
+        unsafe {
+            let mut b: *mut k2_config_builder = ptr::null_mut();
+            assert_eq!(
+                k2_config_builder_new(c"id".as_ptr(), c"secret".as_ptr(), &mut b, ptr::null_mut()),
+                k2_status::K2_STATUS_OK
+            );
+            let mut cfg: *mut k2_config = ptr::null_mut();
+            assert_eq!(
+                k2_config_builder_build(b, &mut cfg, ptr::null_mut()),
+                k2_status::K2_STATUS_OK
+            );
+            let core = Config::builder("id", "secret").build().unwrap();
+            let c = &(*cfg).inner;
+            assert_eq!(c.base_url(), core.base_url());
+            assert_eq!(c.timeout(), core.timeout());
+            assert_eq!(c.connect_timeout(), core.connect_timeout());
+            assert_eq!(c.max_retries(), core.max_retries());
+            assert_eq!(c.proxy(), core.proxy());
+            k2_config_free(cfg);
+        }
     }
 }

@@ -103,7 +103,8 @@ impl k2_status {
 #[allow(non_camel_case_types)]
 pub struct k2_error {
     pub(crate) status: k2_status,
-    pub(crate) code: &'static CStr,
+    /// The core's stable code (`Error::code()`).
+    pub(crate) code: CString,
     pub(crate) message: CString,
     pub(crate) field: Option<CString>,
     pub(crate) http_status: u16,
@@ -122,26 +123,11 @@ pub(crate) fn c_string(s: impl Into<String>) -> CString {
     CString::new(s).unwrap_or_default()
 }
 
-fn static_code(kind: ErrorKind) -> &'static CStr {
-    match kind {
-        ErrorKind::InvalidArgument => c"invalid_argument",
-        ErrorKind::Authentication => c"authentication_failed",
-        ErrorKind::Api => c"api_error",
-        ErrorKind::RateLimited => c"rate_limited",
-        ErrorKind::Transport => c"transport_error",
-        ErrorKind::Timeout => c"timeout",
-        ErrorKind::SignatureInvalid => c"signature_invalid",
-        ErrorKind::Decode => c"decode_error",
-        ErrorKind::Internal => c"internal",
-        _ => c"api_error",
-    }
-}
-
 impl k2_error {
     pub(crate) fn from_core(e: &Error) -> k2_error {
         k2_error {
             status: k2_status::from_kind(e.kind()),
-            code: static_code(e.kind()),
+            code: c_string(e.code()),
             message: c_string(e.to_string()),
             field: e.field().map(c_string),
             http_status: e.http_status().unwrap_or(0),

@@ -119,7 +119,9 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
 /// `{"structure": "daraja", "TransactionType": ..., "TransID": ..., ...}`
 /// for the Daraja structure (`ThirdPartyTransId` spelled as documented;
 /// Safaricom's `ThirdPartyTransID` is read too). Unknown topics give
-/// `"kind": "unknown"` with the raw resource.
+/// `"kind": "unknown"` with the raw resource. Amounts are JSON numbers
+/// written with the exact decimal digits of the amount (see the header's
+/// preamble: read them as decimal text, not as `double`).
 ///
 /// Typed topics, with their resource kind:
 ///  - `transaction`: `buygoods_transaction_received`,
@@ -168,7 +170,8 @@ pub unsafe extern "C" fn k2_parse_webhook(
 /// A version-1 result of `data.type` `payment` or `settlement_transfer` is
 /// `"kind": "send_money"`, whose `value.type` says which; the legacy
 /// settlement's total is `value.amount`, `{"currency": ..., "value": ...}`
-/// (`value` may be null).
+/// (`value` may be null). Amounts are JSON numbers written with the exact
+/// decimal digits of the amount (read them as decimal text, not as `double`).
 ///
 /// @param body      the raw body bytes (may be NULL only when `body_len` is 0).
 /// @param body_len  its length in bytes.

@@ -6,6 +6,8 @@
  *   k2_test mock URL_FILE     every operation against `k2 mock` (its base URL
  *                             is the first line of URL_FILE), error statuses,
  *                             a real signed callback, a client shared by threads
+ *   k2_test money URL_FILE    an amount beyond double precision, end to end
+ *                             against `k2 mock` (exact through every entry point)
  *
  * Prints "N passed, N failed" and exits non-zero on any failure.
  */
@@ -28,22 +30,25 @@
 
 static int passed, failed;
 
-#define CHECK(cond, ...)                                                             \
-    do {                                                                             \
-        if (cond) {                                                                  \
-            passed++;                                                                \
-        } else {                                                                     \
-            failed++;                                                                \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);          \
-            fprintf(stderr, __VA_ARGS__);                                            \
-            fputc('\n', stderr);                                                     \
-        }                                                                            \
+#define CHECK(cond, ...)                                                    \
+    do {                                                                    \
+        if (cond) {                                                         \
+            passed++;                                                       \
+        } else {                                                            \
+            failed++;                                                       \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                   \
+            fputc('\n', stderr);                                            \
+        }                                                                   \
     } while (0)
 
 #define NOT_UTF8 "\xff\xfe"
 #define MOCK_ID "k2-mock-client-id"
 #define MOCK_SECRET "k2-mock-client-secret"
 #define MOCK_KEY "k2-mock-api-key"
+/* An amount beyond double precision (17 significant digits before the point). */
+#define BIG_AMOUNT "12345678901234567.89"
+#define BIG_AMOUNT_JSON "\"amount\":" BIG_AMOUNT
 
 static const char *str_or(const char *s) { return s ? s : "(null)"; }
 
@@ -92,56 +97,82 @@ typedef k2_status (*fn_arg)(const k2_client *, const char *, char **, k2_error *
 
 enum kind { NONE, JSON, ID, TOKEN };
 
+/* One per operation: its function k2_<group>_<method> and the deprecated
+ * alias of earlier releases (k2_<legacy name>), which must behave the same. */
 struct wrapper {
-    const char *operation;
+    const char *operation; /* group.method */
+    const char *legacy;    /* the name of earlier releases, still accepted */
     enum kind kind;
     void (*fn)(void);
+    void (*legacy_fn)(void);
 };
 
-#define W(op, kind) {#op, kind, (void (*)(void))k2_##op}
+/* Taking the deprecated aliases' addresses is intended here. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#define W(op, fn, legacy, kind) \
+    { op, #legacy, kind, (void (*)(void))k2_##fn, (void (*)(void))k2_##legacy }
 static const struct wrapper WRAPPERS[] = {
-    W(request_access_token, NONE),
-    W(revoke_access_token, TOKEN),
-    W(introspect_access_token, TOKEN),
-    W(token_info, NONE),
-    W(create_webhook_subscription, JSON),
-    W(create_incoming_payment, JSON),
-    W(get_incoming_payment, ID),
-    W(create_merchant_wallet, JSON),
-    W(create_merchant_bank_account, JSON),
-    W(create_external_recipient, JSON),
-    W(send_money, JSON),
-    W(get_send_money, ID),
-    W(create_polling, JSON),
-    W(get_polling, ID),
-    W(create_transaction_sms_notification, JSON),
-    W(get_transaction_sms_notification, ID),
-    W(create_reversal, JSON),
-    W(get_reversal, ID),
-    W(create_payment_link, JSON),
-    W(get_payment_link, ID),
-    W(cancel_payment_link, ID),
+    W("tokens.request", tokens_request, request_access_token, NONE),
+    W("tokens.revoke", tokens_revoke, revoke_access_token, TOKEN),
+    W("tokens.introspect", tokens_introspect, introspect_access_token, TOKEN),
+    W("tokens.info", tokens_info, token_info, NONE),
+    W("webhooks.subscribe", webhooks_subscribe, create_webhook_subscription, JSON),
+    W("incoming_payments.create", incoming_payments_create, create_incoming_payment, JSON),
+    W("incoming_payments.status", incoming_payments_status, get_incoming_payment, ID),
+    W("merchant_wallets.create", merchant_wallets_create, create_merchant_wallet, JSON),
+    W("merchant_bank_accounts.create", merchant_bank_accounts_create, create_merchant_bank_account, JSON),
+    W("external_recipients.create", external_recipients_create, create_external_recipient, JSON),
+    W("send_money.create", send_money_create, send_money, JSON),
+    W("send_money.status", send_money_status, get_send_money, ID),
+    W("polling.create", polling_create, create_polling, JSON),
+    W("polling.status", polling_status, get_polling, ID),
+    W("sms_notifications.create", sms_notifications_create, create_transaction_sms_notification, JSON),
+    W("sms_notifications.status", sms_notifications_status, get_transaction_sms_notification, ID),
+    W("reversals.create", reversals_create, create_reversal, JSON),
+    W("reversals.status", reversals_status, get_reversal, ID),
+    W("payment_links.create", payment_links_create, create_payment_link, JSON),
+    W("payment_links.status", payment_links_status, get_payment_link, ID),
+    W("payment_links.cancel", payment_links_cancel, cancel_payment_link, ID),
 };
+#pragma GCC diagnostic pop
 #define WRAPPER_COUNT (sizeof WRAPPERS / sizeof WRAPPERS[0])
+
+static k2_status call_fn(void (*fn)(void), enum kind kind, const k2_client *c, const char *arg, char **out,
+                         k2_error **err) {
+    if (kind == NONE)
+        return ((fn_none)fn)(c, out, err);
+    return ((fn_arg)fn)(c, arg, out, err);
+}
 
 static k2_status call_wrapper(const struct wrapper *w, const k2_client *c, const char *arg, char **out,
                               k2_error **err) {
-    if (w->kind == NONE)
-        return ((fn_none)w->fn)(c, out, err);
-    return ((fn_arg)w->fn)(c, arg, out, err);
+    return call_fn(w->fn, w->kind, c, arg, out, err);
 }
 
+/* A client from the configuration builder (the configuration is freed right
+ * away: the client keeps its own copy). */
 static k2_client *new_client(const char *base_url, const char *secret, uint64_t timeout_ms) {
-    k2_config cfg = {0};
-    cfg.client_id = MOCK_ID;
-    cfg.client_secret = secret;
-    cfg.api_key = MOCK_KEY;
-    cfg.base_url = base_url;
-    cfg.timeout_ms = timeout_ms;
+    k2_config_builder *b = NULL;
+    k2_config *cfg = NULL;
     k2_client *c = NULL;
     k2_error *err = NULL;
-    k2_status st = k2_client_new(&cfg, &c, &err);
-    CHECK(st == K2_STATUS_OK && c != NULL && err == NULL, "k2_client_new(%s): %s", base_url,
+    k2_status st = k2_config_builder_new(MOCK_ID, secret, &b, &err);
+    if (st == K2_STATUS_OK)
+        st = k2_config_builder_set_api_key(b, MOCK_KEY, &err);
+    if (st == K2_STATUS_OK)
+        st = k2_config_builder_set_base_url(b, base_url, &err);
+    if (st == K2_STATUS_OK)
+        st = k2_config_builder_set_timeout_ms(b, timeout_ms, &err);
+    if (st == K2_STATUS_OK) {
+        st = k2_config_builder_build(b, &cfg, &err);
+        b = NULL; /* consumed */
+    }
+    if (st == K2_STATUS_OK)
+        st = k2_client_new(cfg, &c, &err);
+    k2_config_builder_free(b);
+    k2_config_free(cfg);
+    CHECK(st == K2_STATUS_OK && c != NULL && err == NULL, "new client (%s): %s", base_url,
           str_or(k2_error_message(err)));
     k2_error_free(err);
     return c;
@@ -186,6 +217,40 @@ static void test_static_functions(void) {
     CHECK(k2_error_api_message(NULL, 0) == NULL, "api message of NULL");
 }
 
+/* One builder option to set (or not) in a test case. */
+struct opts {
+    const char *name, *id, *secret;
+    const char *api_key, *base_url, *user_agent_suffix, *proxy; /* NULL: not set */
+    int64_t timeout_ms, connect_timeout_ms, max_retries;        /* -1: not set */
+    const char *field;                                          /* the expected error field, or NULL */
+};
+
+/* Builds a configuration from `o`; returns the status of the first failure. */
+static k2_status build_config(const struct opts *o, k2_config **cfg, k2_error **err) {
+    k2_config_builder *b = NULL;
+    k2_status st = k2_config_builder_new(o->id, o->secret, &b, err);
+    if (st == K2_STATUS_OK && o->api_key)
+        st = k2_config_builder_set_api_key(b, o->api_key, err);
+    if (st == K2_STATUS_OK && o->base_url)
+        st = k2_config_builder_set_base_url(b, o->base_url, err);
+    if (st == K2_STATUS_OK && o->user_agent_suffix)
+        st = k2_config_builder_set_user_agent_suffix(b, o->user_agent_suffix, err);
+    if (st == K2_STATUS_OK && o->proxy)
+        st = k2_config_builder_set_proxy(b, o->proxy, err);
+    if (st == K2_STATUS_OK && o->timeout_ms >= 0)
+        st = k2_config_builder_set_timeout_ms(b, (uint64_t)o->timeout_ms, err);
+    if (st == K2_STATUS_OK && o->connect_timeout_ms >= 0)
+        st = k2_config_builder_set_connect_timeout_ms(b, (uint64_t)o->connect_timeout_ms, err);
+    if (st == K2_STATUS_OK && o->max_retries >= 0)
+        st = k2_config_builder_set_max_retries(b, (uint32_t)o->max_retries, err);
+    if (st != K2_STATUS_OK) {
+        k2_config_builder_free(b);
+        *cfg = NULL; /* not built */
+        return st;
+    }
+    return k2_config_builder_build(b, cfg, err); /* consumes b */
+}
+
 static void test_client_new(void) {
     k2_client *c = (k2_client *)0x1; /* must be overwritten with NULL on failure */
     k2_error *err = (k2_error *)0x1;
@@ -193,74 +258,172 @@ static void test_client_new(void) {
     CHECK(c == NULL, "client_out cleared");
     expect_err("NULL config", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "config");
 
-    k2_config cfg = {0};
-    cfg.client_id = "id";
-    cfg.client_secret = "super-secret-value";
-    CHECK(k2_client_new(&cfg, NULL, NULL) == K2_STATUS_INVALID_ARGUMENT, "NULL client_out");
+    /* The builder: NULL arguments and out-parameters. */
+    k2_config_builder *b = (k2_config_builder *)0x1;
     err = NULL;
-    st = k2_client_new(&cfg, NULL, &err);
-    expect_err("NULL client_out", st, err, K2_STATUS_INVALID_ARGUMENT, NULL, "client_out");
+    st = k2_config_builder_new(NULL, "s", &b, &err);
+    CHECK(b == NULL, "builder_out cleared");
+    expect_err("builder NULL client_id", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "client_id");
+    err = NULL;
+    st = k2_config_builder_new("id", NULL, &b, &err);
+    expect_err("builder NULL client_secret", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "client_secret");
+    err = NULL;
+    st = k2_config_builder_new("id", "s", NULL, &err);
+    expect_err("builder NULL builder_out", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "builder_out");
+    CHECK(k2_config_builder_new("id", "s", NULL, NULL) == K2_STATUS_INVALID_ARGUMENT, "no error out-parameter");
+    err = NULL;
+    st = k2_config_builder_set_base_url(NULL, "https://a.example", &err);
+    expect_err("set_base_url NULL builder", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "builder");
+    err = NULL;
+    st = k2_config_builder_set_api_key(NULL, "k", &err);
+    expect_err("set_api_key NULL builder", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "builder");
+    err = NULL;
+    st = k2_config_builder_set_timeout_ms(NULL, 1, &err);
+    expect_err("set_timeout_ms NULL builder", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "builder");
+    err = NULL;
+    st = k2_config_builder_set_connect_timeout_ms(NULL, 1, &err);
+    expect_err("set_connect_timeout_ms NULL builder", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument",
+               "builder");
+    err = NULL;
+    st = k2_config_builder_set_max_retries(NULL, 1, &err);
+    expect_err("set_max_retries NULL builder", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "builder");
+    err = NULL;
+    st = k2_config_builder_set_user_agent_suffix(NULL, "x", &err);
+    expect_err("set_user_agent_suffix NULL builder", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument",
+               "builder");
+    err = NULL;
+    st = k2_config_builder_set_proxy(NULL, "none", &err);
+    expect_err("set_proxy NULL builder", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "builder");
+    k2_config *cfg = (k2_config *)0x1;
+    err = NULL;
+    st = k2_config_builder_build(NULL, &cfg, &err);
+    CHECK(cfg == NULL, "config_out cleared");
+    expect_err("build NULL builder", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "builder");
 
+    /* NULL / non-UTF-8 strings to each setter; the builder stays usable. */
+    b = NULL;
+    CHECK(k2_config_builder_new("id", "s", &b, NULL) == K2_STATUS_OK && b, "builder");
     struct {
-        const char *name, *id, *secret, *key, *url;
-        uint64_t timeout;
-        const char *proxy, *field;
-    } bad[] = {
-        {"NULL client_id", NULL, "s", NULL, NULL, 0, NULL, "client_id"},
-        {"NULL client_secret", "id", NULL, NULL, NULL, 0, NULL, "client_secret"},
-        {"empty client_id", "", "s", NULL, NULL, 0, NULL, "client_id"},
-        {"blank client_secret", "id", "  ", NULL, NULL, 0, NULL, "client_secret"},
-        {"non-UTF-8 client_id", NOT_UTF8, "s", NULL, NULL, 0, NULL, "client_id"},
-        {"non-UTF-8 client_secret", "id", "secret" NOT_UTF8, NULL, NULL, 0, NULL, "client_secret"},
-        {"non-UTF-8 api_key", "id", "s", NOT_UTF8, NULL, 0, NULL, "api_key"},
-        {"non-UTF-8 base_url", "id", "s", NULL, NOT_UTF8, 0, NULL, "base_url"},
-        {"insecure base_url", "id", "s", NULL, "http://example.com", 0, NULL, "base_url"},
-        {"relative base_url", "id", "s", NULL, "sandbox.kopokopo.com", 0, NULL, "base_url"},
-        {"base_url with query", "id", "s", NULL, "https://x.example/?a=1", 0, NULL, "base_url"},
-        {"timeout over one hour", "id", "s", NULL, NULL, 3600001, NULL, "timeout"},
-        {"timeout of two hours", "id", "s", NULL, NULL, 7200000, NULL, "timeout"},
-        {"huge timeout", "id", "s", NULL, NULL, UINT64_MAX, NULL, "timeout"},
-        {"proxy with another scheme", "id", "s", NULL, NULL, 0, "ftp://proxy.example:21", "proxy"},
-        {"proxy not a URL", "id", "s", NULL, NULL, 0, "proxy.example:3128", "proxy"},
-        {"proxy without a host", "id", "s", NULL, NULL, 0, "http://", "proxy"},
-        {"proxy with a space", "id", "s", NULL, NULL, 0, "http://proxy example:3128", "proxy"},
-        {"bad proxy with credentials", "id", "s", NULL, NULL, 0, "socks9://user:super-secret-pw@proxy.example", "proxy"},
-        {"non-UTF-8 proxy", "id", "s", NULL, NULL, 0, "http://" NOT_UTF8, "proxy"},
+        k2_status (*set)(k2_config_builder *, const char *, k2_error **);
+        const char *field;
+    } setters[] = {
+        {k2_config_builder_set_base_url, "base_url"},
+        {k2_config_builder_set_api_key, "api_key"},
+        {k2_config_builder_set_user_agent_suffix, "user_agent_suffix"},
+        {k2_config_builder_set_proxy, "proxy"},
+    };
+    for (size_t i = 0; i < sizeof setters / sizeof setters[0]; i++) {
+        err = NULL;
+        st = setters[i].set(b, NULL, &err);
+        expect_err(setters[i].field, st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", setters[i].field);
+        err = NULL;
+        st = setters[i].set(b, "x" NOT_UTF8, &err);
+        expect_err(setters[i].field, st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", setters[i].field);
+    }
+    /* A NULL config_out still consumes the builder (valgrind checks that it is freed). */
+    err = NULL;
+    st = k2_config_builder_build(b, NULL, &err);
+    expect_err("build NULL config_out", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "config_out");
+    /* An unused builder is released by k2_config_builder_free. */
+    b = NULL;
+    CHECK(k2_config_builder_new("id", "s", &b, NULL) == K2_STATUS_OK && b, "builder");
+    CHECK(k2_config_builder_set_proxy(b, "none", NULL) == K2_STATUS_OK, "set_proxy without err");
+    k2_config_builder_free(b);
+    k2_config_builder_free(NULL);
+    k2_config_free(NULL);
+
+    /* Values refused by the core when building: the field names the option;
+     * the builder is consumed either way. */
+    static const struct opts bad[] = {
+        {"empty client_id", "", "s", NULL, NULL, NULL, NULL, -1, -1, -1, "client_id"},
+        {"blank client_secret", "id", "  ", NULL, NULL, NULL, NULL, -1, -1, -1, "client_secret"},
+        {"non-UTF-8 client_id", NOT_UTF8, "s", NULL, NULL, NULL, NULL, -1, -1, -1, "client_id"},
+        {"non-UTF-8 client_secret", "id", "super-secret" NOT_UTF8, NULL, NULL, NULL, NULL, -1, -1, -1, "client_secret"},
+        {"insecure base_url", "id", "s", NULL, "http://example.com", NULL, NULL, -1, -1, -1, "base_url"},
+        {"relative base_url", "id", "s", NULL, "sandbox.kopokopo.com", NULL, NULL, -1, -1, -1, "base_url"},
+        {"base_url with query", "id", "s", NULL, "https://x.example/?a=1", NULL, NULL, -1, -1, -1, "base_url"},
+        {"zero timeout", "id", "s", NULL, NULL, NULL, NULL, 0, -1, -1, "timeout"},
+        {"timeout over one hour", "id", "s", NULL, NULL, NULL, NULL, 3600001, -1, -1, "timeout"},
+        {"huge timeout", "id", "s", NULL, NULL, NULL, NULL, INT64_MAX, -1, -1, "timeout"},
+        {"zero connect timeout", "id", "s", NULL, NULL, NULL, NULL, -1, 0, -1, "connect_timeout"},
+        {"connect timeout over one hour", "id", "s", NULL, NULL, NULL, NULL, -1, 3600001, -1, "connect_timeout"},
+        {"user agent with a newline", "id", "s", NULL, NULL, "app\r\nX-Evil: 1", NULL, -1, -1, -1, "user_agent_suffix"},
+        {"proxy with another scheme", "id", "s", NULL, NULL, NULL, "ftp://proxy.example:21", -1, -1, -1, "proxy"},
+        {"proxy not a URL", "id", "s", NULL, NULL, NULL, "proxy.example:3128", -1, -1, -1, "proxy"},
+        {"proxy without a host", "id", "s", NULL, NULL, NULL, "http://", -1, -1, -1, "proxy"},
+        {"proxy with a space", "id", "s", NULL, NULL, NULL, "http://proxy example:3128", -1, -1, -1, "proxy"},
+        {"bad proxy with credentials", "id", "super-secret-value", "super-secret-key", NULL, NULL,
+         "socks9://user:super-secret-pw@proxy.example", -1, -1, -1, "proxy"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        k2_config b = {bad[i].id, bad[i].secret, bad[i].key, bad[i].url, bad[i].timeout, bad[i].proxy};
-        c = (k2_client *)0x1;
+        cfg = (k2_config *)0x1;
         err = NULL;
-        st = k2_client_new(&b, &c, &err);
-        CHECK(c == NULL, "%s: client_out cleared", bad[i].name);
-        CHECK(!contains(k2_error_message(err), "super-secret"), "secret in message");
+        st = build_config(&bad[i], &cfg, &err);
+        CHECK(cfg == NULL || st == K2_STATUS_OK, "%s: config_out cleared", bad[i].name);
+        CHECK(!contains(k2_error_message(err), "super-secret"), "%s: secret in message", bad[i].name);
         expect_err(bad[i].name, st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", bad[i].field);
     }
 
-    /* Defaults (sandbox URL), and without an error out-parameter. */
-    c = NULL;
-    CHECK(k2_client_new(&cfg, &c, NULL) == K2_STATUS_OK && c, "default client");
-    k2_client_free(c);
-    cfg.api_key = "";
-    cfg.base_url = "https://sandbox.kopokopo.com/";
-    cfg.timeout_ms = 1;
-    c = NULL;
-    CHECK(k2_client_new(&cfg, &c, NULL) == K2_STATUS_OK && c, "explicit client");
-    k2_client_free(c);
-
-    /* Every proxy option, and the longest timeout (one hour). */
-    const char *proxies[] = {NULL, "env", "none", "http://proxy.example:3128", "https://user:pw@proxy.example"};
-    for (size_t i = 0; i < sizeof proxies / sizeof proxies[0]; i++) {
-        cfg.proxy = proxies[i];
-        cfg.timeout_ms = 3600000;
-        c = NULL;
+    /* Good configurations: defaults, every option, every proxy, the limits. One
+     * configuration may serve several clients, and outlives none of them. */
+    static const struct opts good[] = {
+        {"defaults", "id", "s", NULL, NULL, NULL, NULL, -1, -1, -1, NULL},
+        {"every option", "id", "s", "key", "https://sandbox.kopokopo.com/", "myapp/1.2", "none", 20000, 5000, 3, NULL},
+        {"no api key, no retries", "id", "s", "", "https://api.kopokopo.com", "", "env", 1, 1, 0, NULL},
+        {"longest timeouts, many retries", "id", "s", NULL, NULL, NULL, NULL, 3600000, 3600000, 1000, NULL},
+        {"proxy URL", "id", "s", NULL, NULL, NULL, "http://proxy.example:3128", -1, -1, -1, NULL},
+        {"proxy with credentials", "id", "s", NULL, NULL, NULL, "https://user:pw@proxy.example", -1, -1, -1, NULL},
+        {"proxy none", "id", "s", NULL, NULL, NULL, "none", -1, -1, -1, NULL},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        cfg = NULL;
         err = NULL;
-        st = k2_client_new(&cfg, &c, &err);
-        CHECK(st == K2_STATUS_OK && c && !err, "proxy %s: %s %s", str_or(proxies[i]), k2_status_name(st),
+        st = build_config(&good[i], &cfg, &err);
+        CHECK(st == K2_STATUS_OK && cfg && !err, "%s: %s %s", good[i].name, k2_status_name(st),
               str_or(k2_error_message(err)));
         k2_error_free(err);
-        k2_client_free(c);
+        k2_client *c1 = NULL, *c2 = NULL;
+        CHECK(k2_client_new(cfg, &c1, NULL) == K2_STATUS_OK && c1, "%s: client", good[i].name);
+        CHECK(k2_client_new(cfg, &c2, NULL) == K2_STATUS_OK && c2 && c2 != c1, "%s: second client", good[i].name);
+        err = NULL;
+        st = k2_client_new(cfg, NULL, &err);
+        expect_err("NULL client_out", st, err, K2_STATUS_INVALID_ARGUMENT, NULL, "client_out");
+        k2_config_free(cfg);
+        k2_client_free(c1);
+        k2_client_free(c2);
     }
+
+    /* The deprecated struct constructor (the k2_config struct of earlier releases). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    k2_config_struct old = {0};
+    old.client_id = "id";
+    old.client_secret = "super-secret-value";
+    c = NULL;
+    CHECK(k2_client_new_from_struct(&old, &c, NULL) == K2_STATUS_OK && c, "struct: default client");
+    k2_client_free(c);
+    old.api_key = "";
+    old.base_url = "https://sandbox.kopokopo.com/";
+    old.timeout_ms = 3600000;
+    old.proxy = "none";
+    c = NULL;
+    CHECK(k2_client_new_from_struct(&old, &c, NULL) == K2_STATUS_OK && c, "struct: explicit client");
+    k2_client_free(c);
+    old.timeout_ms = 3600001;
+    c = (k2_client *)0x1;
+    err = NULL;
+    st = k2_client_new_from_struct(&old, &c, &err);
+    CHECK(c == NULL, "struct: client_out cleared");
+    expect_err("struct: timeout", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "timeout");
+    old.timeout_ms = 0;
+    old.client_secret = NULL;
+    err = NULL;
+    st = k2_client_new_from_struct(&old, &c, &err);
+    expect_err("struct: NULL secret", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "client_secret");
+    err = NULL;
+    st = k2_client_new_from_struct(NULL, &c, &err);
+    expect_err("struct: NULL config", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "config");
+#pragma GCC diagnostic pop
 }
 
 /* A panic inside the library (forced by the test hook) is K2_STATUS_INTERNAL with
@@ -288,7 +451,7 @@ static void test_internal(void) {
     if (c) {
         char *out = NULL;
         k2_error *err = NULL;
-        k2_status st = k2_get_reversal(c, "", &out, &err);
+        k2_status st = k2_reversals_status(c, "", &out, &err);
         expect_err("call after a panic", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", NULL);
         k2_client_free(c);
     }
@@ -304,41 +467,42 @@ static void test_call_bad_input(void) {
     k2_error *err = NULL;
     k2_status st;
 
-    st = k2_client_call(NULL, "token_info", "{}", &out, &err);
+    st = k2_client_call(NULL, "tokens.info", "{}", &out, &err);
     CHECK(out == NULL, "result cleared");
     expect_err("call NULL client", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "client");
     err = NULL;
     st = k2_client_call(c, NULL, "{}", &out, &err);
     expect_err("call NULL operation", st, err, K2_STATUS_INVALID_ARGUMENT, NULL, "operation");
     err = NULL;
-    st = k2_client_call(c, "token_info", NULL, &out, &err);
+    st = k2_client_call(c, "tokens.info", NULL, &out, &err);
     expect_err("call NULL params", st, err, K2_STATUS_INVALID_ARGUMENT, NULL, "params_json");
     err = NULL;
-    st = k2_client_call(c, "token_info", "{}", NULL, &err);
+    st = k2_client_call(c, "tokens.info", "{}", NULL, &err);
     expect_err("call NULL result", st, err, K2_STATUS_INVALID_ARGUMENT, NULL, "result_json");
     err = NULL;
     st = k2_client_call(c, "token" NOT_UTF8, "{}", &out, &err);
     expect_err("call non-UTF-8 operation", st, err, K2_STATUS_INVALID_ARGUMENT, NULL, "operation");
     err = NULL;
-    st = k2_client_call(c, "get_reversal", "{\"id\":\"" NOT_UTF8 "\"}", &out, &err);
+    st = k2_client_call(c, "reversals.status", "{\"id\":\"" NOT_UTF8 "\"}", &out, &err);
     expect_err("call non-UTF-8 params", st, err, K2_STATUS_INVALID_ARGUMENT, NULL, "params_json");
     err = NULL;
     st = k2_client_call(c, "no_such_operation", "{}", &out, &err);
     expect_err("unknown operation", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "operation");
     err = NULL;
-    st = k2_client_call(c, "create_incoming_payment", "{not json", &out, &err);
+    st = k2_client_call(c, "incoming_payments.create", "{not json", &out, &err);
     expect_err("params not JSON", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "params");
     err = NULL;
-    st = k2_client_call(c, "create_incoming_payment", "[1,2]", &out, &err);
+    st = k2_client_call(c, "incoming_payments.create", "[1,2]", &out, &err);
     expect_err("params not an object", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "params");
     err = NULL;
-    st = k2_client_call(c, "get_incoming_payment", "{\"id\": 5}", &out, &err);
+    st = k2_client_call(c, "incoming_payments.status", "{\"id\": 5}", &out, &err);
     expect_err("id not a string", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "id");
-    CHECK(k2_client_call(c, "get_incoming_payment", "{}", &out, NULL) == K2_STATUS_INVALID_ARGUMENT,
+    CHECK(k2_client_call(c, "incoming_payments.status", "{}", &out, NULL) == K2_STATUS_INVALID_ARGUMENT,
           "no error out-parameter");
     CHECK(out == NULL, "result stays NULL");
 
-    /* Validation of every operation with parameters, through the generic call. */
+    /* Validation of every operation with parameters, through the generic call,
+     * under its name and under the deprecated name of earlier releases. */
     for (size_t i = 0; i < k2_operation_count(); i++) {
         const char *op = k2_operation_name(i);
         if (WRAPPERS[i].kind == NONE)
@@ -347,36 +511,44 @@ static void test_call_bad_input(void) {
         st = k2_client_call(c, op, "{}", &out, &err);
         CHECK(st == K2_STATUS_INVALID_ARGUMENT && k2_error_field(err) != NULL, "%s with {}: %s", op,
               k2_status_name(st));
+        k2_error *legacy_err = NULL;
+        k2_status legacy_st = k2_client_call(c, WRAPPERS[i].legacy, "{}", &out, &legacy_err);
+        CHECK(legacy_st == st && strcmp(str_or(k2_error_field(legacy_err)), str_or(k2_error_field(err))) == 0 &&
+                  strcmp(str_or(k2_error_message(legacy_err)), str_or(k2_error_message(err))) == 0,
+              "%s under its old name %s: %s %s", op, WRAPPERS[i].legacy, k2_status_name(legacy_st),
+              str_or(k2_error_message(legacy_err)));
+        k2_error_free(legacy_err);
         k2_error_free(err);
     }
 
-    /* Every wrapper: NULL client, NULL out, NULL / non-UTF-8 / invalid argument. */
-    for (size_t i = 0; i < WRAPPER_COUNT; i++) {
-        const struct wrapper *w = &WRAPPERS[i];
+    /* Every function and its deprecated alias: NULL client, NULL out, NULL / non-UTF-8 / invalid argument. */
+    for (size_t i = 0; i < 2 * WRAPPER_COUNT; i++) {
+        const struct wrapper *w = &WRAPPERS[i / 2];
+        void (*fn)(void) = i % 2 ? w->legacy_fn : w->fn;
         const char *good = w->kind == JSON ? "{}" : "abc";
         err = NULL;
-        st = call_wrapper(w, NULL, good, &out, &err);
+        st = call_fn(fn, w->kind, NULL, good, &out, &err);
         expect_err(w->operation, st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "client");
         err = NULL;
-        st = call_wrapper(w, c, good, NULL, &err);
+        st = call_fn(fn, w->kind, c, good, NULL, &err);
         expect_err(w->operation, st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "result_json");
         if (w->kind == NONE)
             continue;
         const char *argname = w->kind == JSON ? "params_json" : w->kind == ID ? "id" : "token";
         err = NULL;
         out = (char *)0x1;
-        st = call_wrapper(w, c, NULL, &out, &err);
+        st = call_fn(fn, w->kind, c, NULL, &out, &err);
         CHECK(out == NULL, "%s: result cleared", w->operation);
         expect_err(w->operation, st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", argname);
         err = NULL;
-        st = call_wrapper(w, c, w->kind == JSON ? "{\"x\":\"" NOT_UTF8 "\"}" : NOT_UTF8, &out, &err);
+        st = call_fn(fn, w->kind, c, w->kind == JSON ? "{\"x\":\"" NOT_UTF8 "\"}" : NOT_UTF8, &out, &err);
         expect_err(w->operation, st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", argname);
         err = NULL;
-        st = call_wrapper(w, c, w->kind == JSON ? "{}" : "", &out, &err);
+        st = call_fn(fn, w->kind, c, w->kind == JSON ? "{}" : "", &out, &err);
         expect_err(w->operation, st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", NULL);
         if (w->kind == JSON) {
             err = NULL;
-            st = call_wrapper(w, c, "{\"no_such_field\": 1, ", &out, &err);
+            st = call_fn(fn, w->kind, c, "{\"no_such_field\": 1, ", &out, &err);
             expect_err(w->operation, st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "params");
         }
     }
@@ -393,8 +565,7 @@ static void test_error_vectors(void) {
         char *out = NULL;
         k2_error *err = NULL;
         k2_status st = k2_client_call(c, v->operation, v->params_json, &out, &err);
-        CHECK(st == K2_STATUS_INVALID_ARGUMENT && out == NULL, "validation vector %s: %s", v->name,
-              k2_status_name(st));
+        CHECK(st == K2_STATUS_INVALID_ARGUMENT && out == NULL, "validation vector %s: %s", v->name, k2_status_name(st));
         CHECK(strcmp(str_or(k2_error_code(err)), v->code) == 0, "validation vector %s: code %s", v->name,
               str_or(k2_error_code(err)));
         if (v->field)
@@ -452,14 +623,15 @@ static void test_error_vectors(void) {
     char *out = NULL;
     k2_error *err = NULL;
     const char *tok = "{\"access_token\":\"abc\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"created_at\":1}";
-    k2_status st = k2_parse_response("request_access_token", "", 200, "{}", (const uint8_t *)tok, strlen(tok), &out,
-                                     &err);
+    k2_status st = k2_parse_response("tokens.request", "", 200, "{}", (const uint8_t *)tok, strlen(tok), &out, &err);
     CHECK(st == K2_STATUS_OK && contains(out, "\"access_token\":\"abc\""), "parse_response ok: %s", str_or(out));
     k2_string_free(out);
     k2_error_free(err);
-    st = k2_parse_response("create_reversal", "{\"transaction_reference\":\"x\",\"reason\":\"y\","
-                           "\"callback_url\":\"https://a.example/cb\"}", 201,
-                           "{\"Location\":\"https://sandbox.kopokopo.com/api/v2/reversals/42\"}", NULL, 0, &out, NULL);
+    st = k2_parse_response("reversals.create",
+                           "{\"transaction_reference\":\"x\",\"reason\":\"y\","
+                           "\"callback_url\":\"https://a.example/cb\"}",
+                           201, "{\"Location\":\"https://sandbox.kopokopo.com/api/v2/reversals/42\"}", NULL, 0, &out,
+                           NULL);
     CHECK(st == K2_STATUS_OK && contains(out, "\"id\":\"42\""), "parse_response created: %s", str_or(out));
     k2_string_free(out);
     struct {
@@ -470,15 +642,15 @@ static void test_error_vectors(void) {
         const char *field;
     } bad[] = {
         {NULL, "{}", "{}", NULL, 0, 0, "operation"},
-        {"token_info", NULL, "{}", NULL, 0, 0, "params_json"},
-        {"token_info", "{}", NULL, NULL, 0, 0, "headers_json"},
-        {"token_info", "{}", "{}", NULL, 4, 0, "body"},
-        {"token_info", "{}", "{}", NULL, 0, 1, "result_json"},
-        {"token_info", "[]", "{}", NULL, 0, 0, "params_json"},
-        {"token_info", "{}", "{\"a\":1}", NULL, 0, 0, "headers_json"},
-        {"token_info", "{}", "nope", NULL, 0, 0, "headers_json"},
+        {"tokens.info", NULL, "{}", NULL, 0, 0, "params_json"},
+        {"tokens.info", "{}", NULL, NULL, 0, 0, "headers_json"},
+        {"tokens.info", "{}", "{}", NULL, 4, 0, "body"},
+        {"tokens.info", "{}", "{}", NULL, 0, 1, "result_json"},
+        {"tokens.info", "[]", "{}", NULL, 0, 0, "params_json"},
+        {"tokens.info", "{}", "{\"a\":1}", NULL, 0, 0, "headers_json"},
+        {"tokens.info", "{}", "nope", NULL, 0, 0, "headers_json"},
         {NOT_UTF8, "{}", "{}", NULL, 0, 0, "operation"},
-        {"token_info", "{}", NOT_UTF8, NULL, 0, 0, "headers_json"},
+        {"tokens.info", "{}", NOT_UTF8, NULL, 0, 0, "headers_json"},
         {"no_such_operation", "{}", "{}", NULL, 0, 0, "operation"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -498,8 +670,8 @@ static void test_signatures(void) {
         if (st == K2_STATUS_OK)
             CHECK(valid == (bool)v->valid, "signature vector %zu (%s): valid=%d", i, v->name, valid);
         else /* only an unusable key may refuse the check itself, and then it is not valid */
-            CHECK(!v->valid && !valid && st == K2_STATUS_INVALID_ARGUMENT, "signature vector %zu (%s): %s", i,
-                  v->name, k2_status_name(st));
+            CHECK(!v->valid && !valid && st == K2_STATUS_INVALID_ARGUMENT, "signature vector %zu (%s): %s", i, v->name,
+                  k2_status_name(st));
         if (v->valid) {
             char *hex = NULL;
             CHECK(k2_sign(v->body, v->body_len, v->api_key, &hex) == K2_STATUS_OK && hex, "sign vector %zu", i);
@@ -588,8 +760,8 @@ static void test_payloads(void) {
         else if (strstr(p->name, ".daraja."))
             CHECK(contains(json, "\"structure\":\"daraja\""), "%s: %s", p->name, str_or(json));
         else
-            CHECK(contains(json, "\"structure\":\"k2\"") && !contains(json, "\"kind\":\"unknown\""), "%s: %s",
-                  p->name, str_or(json));
+            CHECK(contains(json, "\"structure\":\"k2\"") && !contains(json, "\"kind\":\"unknown\""), "%s: %s", p->name,
+                  str_or(json));
         k2_string_free(json);
         k2_error_free(err);
 
@@ -663,13 +835,11 @@ static void test_payloads(void) {
                     p = &K2V_PAYLOADS[i];
             err = NULL;
             st = fns[f](p->body, p->body_len, not_utf8_sig, "key", &json, &err);
-            expect_err("parse payload, non-UTF-8 sig", st, err, K2_STATUS_SIGNATURE_INVALID, "signature_invalid",
-                       NULL);
+            expect_err("parse payload, non-UTF-8 sig", st, err, K2_STATUS_SIGNATURE_INVALID, "signature_invalid", NULL);
         }
         err = NULL;
         st = fns[f](body, 2, not_utf8_sig, NULL, &json, &err);
-        expect_err("parse non-UTF-8 sig, NULL key", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument",
-                   "api_key");
+        expect_err("parse non-UTF-8 sig, NULL key", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "api_key");
         err = NULL;
         st = fns[f](body, 2, "00", "key", NULL, &err);
         expect_err("parse NULL out", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "json_out");
@@ -856,11 +1026,11 @@ static void *thread_main(void *p) {
     for (int i = 0; i < 5; i++) {
         char *out = NULL;
         k2_error *err = NULL;
-        if (k2_get_incoming_payment(a->client, a->payment_id, &out, &err) != K2_STATUS_OK || !out)
+        if (k2_incoming_payments_status(a->client, a->payment_id, &out, &err) != K2_STATUS_OK || !out)
             a->failures++;
         k2_string_free(out);
         k2_error_free(err);
-        if (k2_token_info(a->client, &out, &err) != K2_STATUS_OK)
+        if (k2_tokens_info(a->client, &out, &err) != K2_STATUS_OK)
             a->failures++;
         k2_string_free(out);
         k2_error_free(err);
@@ -879,18 +1049,18 @@ static void test_mock(void) {
     snprintf(cb, sizeof cb, "http://127.0.0.1:%d/k2/results", cb_port);
 
     /* Tokens. */
-    char *tok_json = ok_call(c, "request_access_token", NULL);
+    char *tok_json = ok_call(c, "tokens.request", NULL);
     char *token = json_str(tok_json, "access_token");
     CHECK(token && *token, "access_token in %s", str_or(tok_json));
     k2_string_free(tok_json);
-    char *out = ok_call(c, "introspect_access_token", token);
+    char *out = ok_call(c, "tokens.introspect", token);
     CHECK(contains(out, "\"active\":true"), "introspect: %s", str_or(out));
     k2_string_free(out);
-    out = ok_call(c, "token_info", NULL);
+    out = ok_call(c, "tokens.info", NULL);
     k2_string_free(out);
     /* A panic inside the library leaves this client working. */
     CHECK(k2_test_force_panic(NULL) == K2_STATUS_INTERNAL, "forced panic");
-    out = ok_call(c, "token_info", NULL);
+    out = ok_call(c, "tokens.info", NULL);
     k2_string_free(out);
 
     /* STK push, with the signed result delivered to our receiver. */
@@ -898,7 +1068,7 @@ static void test_mock(void) {
              "{\"till_number\":\"K000000\",\"phone_number\":\"0712345678\",\"amount\":\"150.00\","
              "\"first_name\":\"Jane\",\"callback_url\":\"%s\",\"metadata\":{\"order\":\"42\"}}",
              cb);
-    char *pay_id = create_and_get(c, "create_incoming_payment", params, "get_incoming_payment", "\"Success\"");
+    char *pay_id = create_and_get(c, "incoming_payments.create", params, "incoming_payments.status", "\"Success\"");
     size_t body_len = 0;
     char sig[128] = {0};
     char *body = receive_callback(lfd, 10000, &body_len, sig, sizeof sig);
@@ -909,6 +1079,7 @@ static void test_mock(void) {
         k2_status st = k2_parse_result((const uint8_t *)body, body_len, sig, MOCK_KEY, &json, &err);
         CHECK(st == K2_STATUS_OK && contains(json, "\"kind\":\"incoming_payment\""), "callback parse: %s %s",
               k2_status_name(st), str_or(k2_error_message(err)));
+        CHECK(contains(json, "\"amount\":150"), "amount in the result callback: %s", str_or(json));
         bool valid = false;
         CHECK(k2_verify_signature((const uint8_t *)body, body_len, sig, MOCK_KEY, &valid) == K2_STATUS_OK && valid,
               "callback signature");
@@ -922,20 +1093,20 @@ static void test_mock(void) {
     snprintf(params, sizeof params,
              "{\"till_number\":\"K000000\",\"phone_number\":\"0700000001\",\"amount\":\"10\",\"callback_url\":\"%s\"}",
              cb);
-    free(create_and_get(c, "create_incoming_payment", params, "get_incoming_payment", "\"Failed\""));
+    free(create_and_get(c, "incoming_payments.create", params, "incoming_payments.status", "\"Failed\""));
 
     /* Webhook subscription. */
     snprintf(params, sizeof params,
              "{\"event_type\":\"buygoods_transaction_received\",\"url\":\"%s\",\"scope\":\"till\","
              "\"scope_reference\":\"000000\"}",
              cb);
-    free(create_and_get(c, "create_webhook_subscription", params, NULL, NULL));
+    free(create_and_get(c, "webhooks.subscribe", params, NULL, NULL));
 
     /* Accounts and recipients. */
     snprintf(params, sizeof params,
              "{\"first_name\":\"Jane\",\"last_name\":\"Doe\",\"phone_number\":\"0712345678\",\"network\":\"%s\"}",
              K2_NETWORK_SAFARICOM);
-    free(create_and_get(c, "create_merchant_wallet", params, NULL, NULL));
+    free(create_and_get(c, "merchant_wallets.create", params, NULL, NULL));
     /* Both documented payment channels are accepted. */
     const char *channels[] = {K2_PAYMENT_CHANNEL_STK_PUSH, K2_PAYMENT_CHANNEL_MPESA};
     for (size_t i = 0; i < 2; i++) {
@@ -943,9 +1114,9 @@ static void test_mock(void) {
                  "{\"till_number\":\"K000000\",\"phone_number\":\"0712345678\",\"amount\":\"10\","
                  "\"payment_channel\":\"%s\",\"callback_url\":\"%s\"}",
                  channels[i], cb);
-        free(create_and_get(c, "create_incoming_payment", params, NULL, NULL));
+        free(create_and_get(c, "incoming_payments.create", params, NULL, NULL));
     }
-    free(create_and_get(c, "create_merchant_bank_account",
+    free(create_and_get(c, "merchant_bank_accounts.create",
                         "{\"account_name\":\"Jane Doe\",\"bank_branch_ref\":\"633aa26c-7b7c-4091-ae28-96c0687cf886\","
                         "\"account_number\":\"1234567890\",\"settlement_method\":\"EFT\"}",
                         NULL, NULL));
@@ -959,43 +1130,67 @@ static void test_mock(void) {
         "\"paybill_account_number\":\"12345\"}",
     };
     for (size_t i = 0; i < 4; i++)
-        free(create_and_get(c, "create_external_recipient", recipients[i], NULL, NULL));
+        free(create_and_get(c, "external_recipients.create", recipients[i], NULL, NULL));
 
     /* Send money. */
     snprintf(params, sizeof params,
              "{\"destinations\":[{\"type\":\"mobile_wallet\",\"phone_number\":\"0712345678\",\"network\":\"Safaricom\","
              "\"amount\":\"1000\",\"description\":\"Salary\"}],\"callback_url\":\"%s\"}",
              cb);
-    free(create_and_get(c, "send_money", params, "get_send_money", "\"Processed\""));
+    free(create_and_get(c, "send_money.create", params, "send_money.status", "\"Processed\""));
 
     /* Polling, SMS notification, reversal, payment link. */
     snprintf(params, sizeof params,
              "{\"scope\":\"company\",\"from_time\":\"2021-04-12T08:50:22+03:00\","
              "\"to_time\":\"2021-04-19T08:50:22+03:00\",\"callback_url\":\"%s\"}",
              cb);
-    free(create_and_get(c, "create_polling", params, "get_polling", "\"Success\""));
+    free(create_and_get(c, "polling.create", params, "polling.status", "\"Success\""));
     snprintf(params, sizeof params,
              "{\"webhook_event_reference\":\"d81312b9-4c0e-4347-971f-c3d5b14bdbe4\",\"message\":\"Thanks\","
              "\"callback_url\":\"%s\"}",
              cb);
-    free(create_and_get(c, "create_transaction_sms_notification", params, "get_transaction_sms_notification",
-                        "\"Success\""));
+    free(create_and_get(c, "sms_notifications.create", params, "sms_notifications.status", "\"Success\""));
     snprintf(params, sizeof params,
              "{\"transaction_reference\":\"OJJ1MPU40Z\",\"reason\":\"Customer overpaid\",\"callback_url\":\"%s\"}", cb);
-    free(create_and_get(c, "create_reversal", params, "get_reversal", "\"Processed\""));
+    free(create_and_get(c, "reversals.create", params, "reversals.status", "\"Processed\""));
     snprintf(params, sizeof params,
              "{\"till_number\":\"112233\",\"amount\":\"350\",\"note\":\"Invoice 7\",\"callback_url\":\"%s\"}", cb);
-    char *link = create_and_get(c, "create_payment_link", params, "get_payment_link", "\"Active\"");
+    char *link = create_and_get(c, "payment_links.create", params, "payment_links.status", "\"Active\"");
     if (link) {
-        out = ok_call(c, "cancel_payment_link", link);
+        out = ok_call(c, "payment_links.cancel", link);
         k2_string_free(out);
-        out = await_status(c, "get_payment_link", link, "ancel");
+        out = await_status(c, "payment_links.status", link, "ancel");
         k2_string_free(out);
         free(link);
     }
 
+    /* One result text whatever the entry point: the function, its deprecated
+     * alias and k2_client_call (exactness end to end: test_mock_money). */
+    snprintf(params, sizeof params,
+             "{\"till_number\":\"112233\",\"amount\":\"" BIG_AMOUNT "\",\"note\":\"Big\",\"callback_url\":\"%s\"}", cb);
+    char *big = ok_call(c, "payment_links.create", params);
+    char *big_id = json_str(big, "id");
+    k2_string_free(big);
+    if (big_id) {
+        char *by_fn = NULL, *by_alias = NULL, *by_call = NULL;
+        CHECK(k2_payment_links_status(c, big_id, &by_fn, NULL) == K2_STATUS_OK, "payment_links.status");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        CHECK(k2_get_payment_link(c, big_id, &by_alias, NULL) == K2_STATUS_OK, "get_payment_link");
+#pragma GCC diagnostic pop
+        snprintf(params, sizeof params, "{\"id\":\"%s\"}", big_id);
+        CHECK(k2_client_call(c, "payment_links.status", params, &by_call, NULL) == K2_STATUS_OK, "call");
+        CHECK(contains(by_fn, "\"amount\":"), "amount from the function: %s", str_or(by_fn));
+        CHECK(by_fn && by_alias && strcmp(by_fn, by_alias) == 0, "alias text: %s", str_or(by_alias));
+        CHECK(by_fn && by_call && strcmp(by_fn, by_call) == 0, "k2_client_call text: %s", str_or(by_call));
+        k2_string_free(by_fn);
+        k2_string_free(by_alias);
+        k2_string_free(by_call);
+        free(big_id);
+    }
+
     /* Every operation through the generic call at least once (no-parameter ones here). */
-    CHECK(k2_client_call(c, "token_info", "", &out, NULL) == K2_STATUS_OK, "call token_info with \"\"");
+    CHECK(k2_client_call(c, "tokens.info", "", &out, NULL) == K2_STATUS_OK, "call token_info with \"\"");
     k2_string_free(out);
 
     /* A client shared by threads. */
@@ -1013,9 +1208,10 @@ static void test_mock(void) {
     /* Errors, by status. */
     k2_error *err = NULL;
     snprintf(params, sizeof params,
-             "{\"till_number\":\"K400400\",\"phone_number\":\"0712345678\",\"amount\":\"1\",\"callback_url\":\"%s\"}", cb);
+             "{\"till_number\":\"K400400\",\"phone_number\":\"0712345678\",\"amount\":\"1\",\"callback_url\":\"%s\"}",
+             cb);
     out = (char *)0x1;
-    k2_status st = k2_create_incoming_payment(c, params, &out, &err);
+    k2_status st = k2_incoming_payments_create(c, params, &out, &err);
     CHECK(out == NULL, "no result on error");
     CHECK(k2_error_http_status(err) == 400, "http status %u", k2_error_http_status(err));
     CHECK(contains(k2_error_message(err), "Till number is invalid"), "message %s", str_or(k2_error_message(err)));
@@ -1023,31 +1219,32 @@ static void test_mock(void) {
     expect_err("API error", st, err, K2_STATUS_API_ERROR, "api_error", NULL);
 
     snprintf(params, sizeof params,
-             "{\"till_number\":\"K000000\",\"phone_number\":\"0712345678\",\"amount\":\"1\",\"callback_url\":\"%s\"}", cb);
+             "{\"till_number\":\"K000000\",\"phone_number\":\"0712345678\",\"amount\":\"1\",\"callback_url\":\"%s\"}",
+             cb);
     fault("{\"mode\":\"429\",\"count\":1,\"path\":\"/api/v2/incoming_payments\",\"retry_after\":30}");
     err = NULL;
-    st = k2_create_incoming_payment(c, params, &out, &err);
+    st = k2_incoming_payments_create(c, params, &out, &err);
     CHECK(k2_error_http_status(err) == 429, "429 status %u", k2_error_http_status(err));
     CHECK(k2_error_retry_after_ms(err) == 30000, "retry after %llu", (unsigned long long)k2_error_retry_after_ms(err));
     expect_err("rate limited", st, err, K2_STATUS_RATE_LIMITED, "rate_limited", NULL);
 
     fault("{\"mode\":\"malformed_json\",\"count\":1,\"path\":\"/api/v2/incoming_payments/\"}");
     err = NULL;
-    st = k2_get_incoming_payment(c, pay_id, &out, &err);
+    st = k2_incoming_payments_status(c, pay_id, &out, &err);
     expect_err("malformed response", st, err, K2_STATUS_DECODE, "decode_error", NULL);
 
     fault("{\"mode\":\"500\",\"count\":5,\"path\":\"/api/v2/incoming_payments\"}");
     err = NULL;
-    st = k2_create_incoming_payment(c, params, &out, &err);
+    st = k2_incoming_payments_create(c, params, &out, &err);
     CHECK(k2_error_http_status(err) == 500, "500 status %u", k2_error_http_status(err));
     expect_err("server error", st, err, K2_STATUS_API_ERROR, "api_error", NULL);
     http_post(mock_port, "/__admin/reset", "{}");
 
     /* Revocation: the result is JSON null; the client then fetches a new token. */
-    out = ok_call(c, "revoke_access_token", token);
+    out = ok_call(c, "tokens.revoke", token);
     CHECK(out && strcmp(out, "null") == 0, "revoke result %s", str_or(out));
     k2_string_free(out);
-    out = ok_call(c, "get_incoming_payment", pay_id);
+    out = ok_call(c, "incoming_payments.status", pay_id);
     k2_string_free(out);
     free(token);
     free(pay_id);
@@ -1057,12 +1254,12 @@ static void test_mock(void) {
     c = new_client(base_url, "wrong-secret-value-xyz", 10000);
     if (c) {
         err = NULL;
-        st = k2_request_access_token(c, &out, &err);
+        st = k2_tokens_request(c, &out, &err);
         CHECK(!contains(k2_error_message(err), "wrong-secret-value-xyz"), "secret in message");
         CHECK(k2_error_http_status(err) == 401, "401 status %u", k2_error_http_status(err));
         expect_err("authentication", st, err, K2_STATUS_AUTHENTICATION, "authentication_failed", NULL);
         err = NULL;
-        st = k2_get_incoming_payment(c, "abc", &out, &err);
+        st = k2_incoming_payments_status(c, "abc", &out, &err);
         expect_err("authentication on call", st, err, K2_STATUS_AUTHENTICATION, "authentication_failed", NULL);
         k2_client_free(c);
     }
@@ -1070,11 +1267,11 @@ static void test_mock(void) {
     /* Timeout: a hanging POST (never retried) against a 1 s timeout. */
     c = new_client(base_url, MOCK_SECRET, 1000);
     if (c) {
-        out = ok_call(c, "token_info", NULL); /* token first, so only the POST hangs */
+        out = ok_call(c, "tokens.info", NULL); /* token first, so only the POST hangs */
         k2_string_free(out);
         fault("{\"mode\":\"hang\",\"count\":1,\"path\":\"/api/v2/incoming_payments\"}");
         err = NULL;
-        st = k2_create_incoming_payment(c, params, &out, &err);
+        st = k2_incoming_payments_create(c, params, &out, &err);
         expect_err("timeout", st, err, K2_STATUS_TIMEOUT, "timeout", NULL);
         k2_client_free(c);
     }
@@ -1089,10 +1286,79 @@ static void test_mock(void) {
     c = new_client(dead, MOCK_SECRET, 2000);
     if (c) {
         err = NULL;
-        st = k2_create_incoming_payment(c, params, &out, &err);
+        st = k2_incoming_payments_create(c, params, &out, &err);
         expect_err("transport", st, err, K2_STATUS_TRANSPORT, "transport_error", NULL);
         k2_client_free(c);
     }
+}
+
+/* Exact money end to end against the simulator: an amount beyond double
+ * precision sent by a per-operation function comes back with every digit in
+ * the status (function, alias, k2_client_call) and in the signed result
+ * callback (k2_parse_result). Run as its own CTest test (mock_money). */
+static void test_mock_money(void) {
+    k2_client *c = new_client(base_url, MOCK_SECRET, 10000);
+    if (!c)
+        return;
+    int cb_port = 0;
+    int lfd = listener_open(&cb_port);
+    CHECK(lfd >= 0, "callback listener");
+    char cb[128], params[2048];
+    snprintf(cb, sizeof cb, "http://127.0.0.1:%d/k2/results", cb_port);
+
+    snprintf(params, sizeof params,
+             "{\"till_number\":\"112233\",\"amount\":\"" BIG_AMOUNT "\",\"note\":\"Big\",\"callback_url\":\"%s\"}", cb);
+    char *out = NULL;
+    k2_error *err = NULL;
+    k2_status st = k2_payment_links_create(c, params, &out, &err);
+    CHECK(st == K2_STATUS_OK, "payment_links.create: %s", str_or(k2_error_message(err)));
+    k2_error_free(err);
+    char *id = json_str(out, "id");
+    k2_string_free(out);
+    if (id) {
+        char *by_fn = NULL, *by_call = NULL;
+        CHECK(k2_payment_links_status(c, id, &by_fn, NULL) == K2_STATUS_OK, "payment_links.status");
+        snprintf(params, sizeof params, "{\"id\":\"%s\"}", id);
+        CHECK(k2_client_call(c, "payment_links.status", params, &by_call, NULL) == K2_STATUS_OK, "call");
+        CHECK(contains(by_fn, BIG_AMOUNT_JSON), "payment link amount (function): %s", str_or(by_fn));
+        CHECK(contains(by_call, BIG_AMOUNT_JSON), "payment link amount (k2_client_call): %s", str_or(by_call));
+        k2_string_free(by_fn);
+        k2_string_free(by_call);
+        free(id);
+    }
+
+    snprintf(params, sizeof params,
+             "{\"till_number\":\"K000000\",\"phone_number\":\"0712345678\",\"amount\":\"" BIG_AMOUNT "\","
+             "\"callback_url\":\"%s\"}",
+             cb);
+    out = NULL;
+    err = NULL;
+    st = k2_incoming_payments_create(c, params, &out, &err);
+    CHECK(st == K2_STATUS_OK, "incoming_payments.create: %s", str_or(k2_error_message(err)));
+    k2_error_free(err);
+    id = json_str(out, "id");
+    k2_string_free(out);
+    if (id) {
+        char *status = await_status(c, "incoming_payments.status", id, "\"Success\"");
+        CHECK(contains(status, BIG_AMOUNT_JSON), "incoming payment amount (status): %s", str_or(status));
+        k2_string_free(status);
+        free(id);
+    }
+    size_t body_len = 0;
+    char sig[128] = {0};
+    char *body = lfd >= 0 ? receive_callback(lfd, 10000, &body_len, sig, sizeof sig) : NULL;
+    CHECK(body != NULL && sig[0], "callback received");
+    if (body) {
+        char *json = NULL;
+        st = k2_parse_result((const uint8_t *)body, body_len, sig, MOCK_KEY, &json, NULL);
+        CHECK(st == K2_STATUS_OK && contains(json, BIG_AMOUNT_JSON), "incoming payment amount (result callback): %s",
+              str_or(json));
+        k2_string_free(json);
+        free(body);
+    }
+    if (lfd >= 0)
+        close(lfd);
+    k2_client_free(c);
 }
 
 static const k2v_fixture_file *k2v_fixture(const char *name) {
@@ -1135,7 +1401,7 @@ static void test_api_messages(void) {
     if (f) {
         char *out = (char *)0x1;
         k2_error *err = NULL;
-        k2_status st = k2_parse_response("create_reversal", params, 400, "{}", f->body, f->body_len, &out, &err);
+        k2_status st = k2_parse_response("reversals.create", params, 400, "{}", f->body, f->body_len, &out, &err);
         CHECK(st == K2_STATUS_API_ERROR && out == NULL && err, "reversal error: %s", k2_status_name(st));
         CHECK(k2_error_http_status(err) == 400, "reversal error: http %u", k2_error_http_status(err));
         CHECK(strcmp(str_or(k2_error_api_code(err)), "400") == 0, "reversal error: api code %s",
@@ -1156,26 +1422,29 @@ static void test_api_messages(void) {
                       "\"Second\"]}";
     char *out = NULL;
     k2_error *err = NULL;
-    k2_status st = k2_parse_response("create_reversal", params, 400, "{}", (const uint8_t *)two, strlen(two), &out, &err);
+    k2_status st =
+        k2_parse_response("reversals.create", params, 400, "{}", (const uint8_t *)two, strlen(two), &out, &err);
     CHECK(st == K2_STATUS_API_ERROR, "two messages: %s", k2_status_name(st));
     CHECK(k2_error_api_message_count(err) == 2, "two messages: %zu", k2_error_api_message_count(err));
     CHECK(strcmp(str_or(k2_error_api_message(err, 0)), pending) == 0, "two messages: 0 %s",
           str_or(k2_error_api_message(err, 0)));
     CHECK(strcmp(str_or(k2_error_api_message(err, 1)), "Second") == 0, "two messages: 1 %s",
           str_or(k2_error_api_message(err, 1)));
-    CHECK(contains(k2_error_message(err), "Pending Reversal; Second"), "two messages: %s", str_or(k2_error_message(err)));
+    CHECK(contains(k2_error_message(err), "Pending Reversal; Second"), "two messages: %s",
+          str_or(k2_error_message(err)));
     k2_error_free(err);
 
     /* A text error_message is one message; no body, none. */
     const char *one = "{\"error_code\":404,\"error_message\":\"Payment link not found\"}";
     err = NULL;
-    st = k2_parse_response("get_payment_link", "{\"id\":\"x\"}", 404, "{}", (const uint8_t *)one, strlen(one), &out, &err);
+    st = k2_parse_response("payment_links.status", "{\"id\":\"x\"}", 404, "{}", (const uint8_t *)one, strlen(one), &out,
+                           &err);
     CHECK(st == K2_STATUS_API_ERROR && k2_error_api_message_count(err) == 1 &&
               strcmp(str_or(k2_error_api_message(err, 0)), "Payment link not found") == 0,
           "text message: %s %zu", k2_status_name(st), k2_error_api_message_count(err));
     k2_error_free(err);
     err = NULL;
-    st = k2_parse_response("create_reversal", params, 400, "{}", NULL, 0, &out, &err);
+    st = k2_parse_response("reversals.create", params, 400, "{}", NULL, 0, &out, &err);
     CHECK(st == K2_STATUS_API_ERROR && k2_error_api_message_count(err) == 0 && k2_error_api_message(err, 0) == NULL,
           "no body: %s %zu", k2_status_name(st), k2_error_api_message_count(err));
     k2_error_free(err);
@@ -1216,7 +1485,7 @@ static void test_live_shapes(void) {
     CHECK(contains(json, "\"amount\":{\"currency\":\"KES\",\"value\":null}"), "legacy amount: %s", str_or(json));
     k2_string_free(json);
     if (f) {
-        json = parse_ok("get_send_money", "{\"id\":\"01aece24-e596-4f5c-9ace-9eb1a0939dda\"}", f->body, f->body_len);
+        json = parse_ok("send_money.status", "{\"id\":\"01aece24-e596-4f5c-9ace-9eb1a0939dda\"}", f->body, f->body_len);
         CHECK(contains(json, "\"type\":\"settlement_transfer\"") &&
                   contains(json, "\"amount\":{\"currency\":\"KES\",\"value\":null}"),
               "legacy settlement status: %s", str_or(json));
@@ -1225,16 +1494,67 @@ static void test_live_shapes(void) {
 
     f = k2v_fixture("response.payment_link.status.alt.json");
     if (f) {
-        json = parse_ok("get_payment_link", "{\"id\":\"2eab4ca0-1724-4c90-a734-0fb5ffc4391c\"}", f->body, f->body_len);
+        json =
+            parse_ok("payment_links.status", "{\"id\":\"2eab4ca0-1724-4c90-a734-0fb5ffc4391c\"}", f->body, f->body_len);
         CHECK(contains(json, "\"initiator_name\":\"David Kariuki Mwangi\""), "initiator_name: %s", str_or(json));
         k2_string_free(json);
     }
 
     f = k2v_fixture("response.token_info.json");
     if (f) {
-        json = parse_ok("token_info", "{}", f->body, f->body_len);
+        json = parse_ok("tokens.info", "{}", f->body, f->body_len);
         CHECK(contains(json, "\"created_at\":\"1613376955\""), "token info created_at as text: %s", str_or(json));
         k2_string_free(json);
+    }
+}
+
+/* Exact money: an amount beyond double precision keeps every digit through
+ * k2_parse_response (under the operation's name and its old name: the same
+ * text), k2_parse_webhook and k2_parse_result. Amounts in result JSON are JSON
+ * numbers written with the exact decimal digits. */
+
+static void test_exact_money(void) {
+    const char *link = "{\"data\":{\"id\":\"x\",\"type\":\"payment_link\",\"attributes\":{\"status\":\"Processed\","
+                       "\"till_number\":\"112233\",\"currency\":\"KES\",\"amount\":\"" BIG_AMOUNT "\","
+                       "\"payment_link\":{\"status\":\"Active\"}}}}";
+    char *a = parse_ok("payment_links.status", "{\"id\":\"x\"}", (const uint8_t *)link, strlen(link));
+    char *b = parse_ok("get_payment_link", "{\"id\":\"x\"}", (const uint8_t *)link, strlen(link));
+    CHECK(contains(a, BIG_AMOUNT_JSON), "k2_parse_response amount: %s", str_or(a));
+    CHECK(a && b && strcmp(a, b) == 0, "same text under the old name: %s / %s", str_or(a), str_or(b));
+    k2_string_free(a);
+    k2_string_free(b);
+
+    const char *webhook =
+        "{\"topic\":\"buygoods_transaction_received\",\"id\":\"w1\",\"created_at\":\"2026-05-01T10:43:20+03:00\","
+        "\"event\":{\"type\":\"Buygoods Transaction\",\"resource\":{\"id\":\"r1\",\"amount\":\"" BIG_AMOUNT "\","
+        "\"status\":\"Received\",\"system\":\"Lipa Na M-PESA\",\"currency\":\"KES\",\"reference\":\"OJM6Q1W84K\","
+        "\"till_number\":\"000000\",\"sender_phone_number\":\"+254999999999\","
+        "\"origination_time\":\"2026-05-01T10:43:19+03:00\",\"sender_first_name\":\"Jane\"}},"
+        "\"_links\":{\"self\":\"https://sandbox.kopokopo.com/webhook_events/w1\","
+        "\"resource\":\"https://sandbox.kopokopo.com/financial_transaction/r1\"}}";
+    const char *result =
+        "{\"data\":{\"id\":\"p1\",\"type\":\"incoming_payment\",\"attributes\":{\"initiation_time\":"
+        "\"2020-10-19T09:24:48.622+03:00\",\"status\":\"Success\",\"event\":{\"type\":\"Incoming Payment Request\","
+        "\"resource\":{\"id\":\"r1\",\"reference\":\"OJJ1MPU40Z\",\"origination_time\":\"2020-10-19T09:24:54+03:00\","
+        "\"sender_phone_number\":\"+254999999999\",\"amount\":\"" BIG_AMOUNT "\",\"currency\":\"KES\","
+        "\"till_number\":\"K000000\",\"system\":\"Lipa Na M-PESA\",\"status\":\"Received\"},\"errors\":null},"
+        "\"metadata\":null,\"_links\":{\"callback_url\":\"https://a.example/cb\","
+        "\"self\":\"https://sandbox.kopokopo.com/api/v2/incoming_payments/p1\"}}}}";
+    const char *bodies[] = {webhook, result};
+    parse_fn fns[] = {k2_parse_webhook, k2_parse_result};
+    for (size_t i = 0; i < 2; i++) {
+        const uint8_t *body = (const uint8_t *)bodies[i];
+        size_t len = strlen(bodies[i]);
+        char *sig = NULL, *json = NULL;
+        k2_error *err = NULL;
+        CHECK(k2_sign(body, len, "key", &sig) == K2_STATUS_OK, "sign");
+        k2_status st = fns[i](body, len, sig, "key", &json, &err);
+        CHECK(st == K2_STATUS_OK && contains(json, BIG_AMOUNT_JSON), "%s amount: %s %s %s",
+              i ? "k2_parse_result" : "k2_parse_webhook", k2_status_name(st), str_or(k2_error_message(err)),
+              str_or(json));
+        k2_string_free(json);
+        k2_string_free(sig);
+        k2_error_free(err);
     }
 }
 
@@ -1272,8 +1592,9 @@ static void *run_tests(void *p) {
         test_payloads();
         test_api_messages();
         test_live_shapes();
+        test_exact_money();
         test_request_constants();
-    } else if (strcmp(mode, "mock") == 0 && r->argc > 2) {
+    } else if ((strcmp(mode, "mock") == 0 || strcmp(mode, "money") == 0) && r->argc > 2) {
         FILE *f = fopen(r->argv[2], "r");
         if (!f || !fgets(base_url, sizeof base_url, f)) {
             fprintf(stderr, "cannot read the mock URL from %s\n", r->argv[2]);
@@ -1289,9 +1610,12 @@ static void *run_tests(void *p) {
             r->rc = 2;
             return NULL;
         }
-        test_mock();
+        if (strcmp(mode, "money") == 0)
+            test_mock_money();
+        else
+            test_mock();
     } else {
-        fprintf(stderr, "usage: %s unit | mock URL_FILE\n", r->argv[0]);
+        fprintf(stderr, "usage: %s unit | mock URL_FILE | money URL_FILE\n", r->argv[0]);
         r->rc = 2;
     }
     return NULL;

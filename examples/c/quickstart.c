@@ -34,48 +34,82 @@ static int fail(const char *what, k2_status status, k2_error *err) {
     return 1;
 }
 
-/* Extracts the last "key":"value" of compact JSON (objects have sorted keys, so a
- * top-level "status" comes after the nested ones). A real program would use a
- * JSON library. */
+/* Extracts the string value of a top-level "key" of compact JSON (the
+ * library's results are compact), skipping nested objects. A real program
+ * would use a JSON library (one that keeps amounts as decimal text). */
 static void json_get(const char *json, const char *key, char *out, size_t size) {
-    char pattern[64];
-    snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
-    const char *p = NULL;
-    for (const char *q = strstr(json, pattern); q; q = strstr(q + 1, pattern))
-        p = q;
+    size_t klen = strlen(key);
+    int depth = 0;
     out[0] = 0;
-    if (!p)
-        return;
-    p += strlen(pattern);
-    size_t n = strcspn(p, "\"");
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, p, n);
-    out[n] = 0;
+    for (const char *p = json; *p; p++) {
+        if (*p == '{' || *p == '[') {
+            depth++;
+        } else if (*p == '}' || *p == ']') {
+            depth--;
+        } else if (*p == '"') {
+            const char *start = p + 1;
+            for (p++; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (!*p)
+                return;
+            /* A key at depth 1 followed by a string value. */
+            if (depth == 1 && (size_t)(p - start) == klen && strncmp(start, key, klen) == 0 && p[1] == ':' &&
+                p[2] == '"') {
+                const char *v = p + 3;
+                size_t n = strcspn(v, "\"");
+                if (n >= size)
+                    n = size - 1;
+                memcpy(out, v, n);
+                out[n] = 0;
+                return;
+            }
+        }
+    }
 }
 
 int main(void) {
     printf("kopokopo %s\n", k2_version());
 
-    k2_config config = {0};
-    config.client_id = env("K2_CLIENT_ID", "k2-mock-client-id");
-    config.client_secret = env("K2_CLIENT_SECRET", "k2-mock-client-secret");
-    config.api_key = env("K2_API_KEY", "k2-mock-api-key");
-    config.base_url = env("K2_BASE_URL", NULL); /* NULL: the sandbox */
-    config.timeout_ms = 20000;
+    /* The configuration: a builder, so that options can be added without
+     * breaking the ABI. Options not set keep their defaults. */
+    k2_config_builder *builder = NULL;
+    k2_config *config = NULL;
+    k2_error *err = NULL;
+    k2_status st = k2_config_builder_new(env("K2_CLIENT_ID", "k2-mock-client-id"),
+                                         env("K2_CLIENT_SECRET", "k2-mock-client-secret"), &builder, &err);
+    if (st == K2_STATUS_OK)
+        st = k2_config_builder_set_api_key(builder, env("K2_API_KEY", "k2-mock-api-key"), &err);
+    if (st == K2_STATUS_OK && getenv("K2_BASE_URL")) /* not set: the sandbox */
+        st = k2_config_builder_set_base_url(builder, getenv("K2_BASE_URL"), &err);
+    if (st == K2_STATUS_OK)
+        st = k2_config_builder_set_timeout_ms(builder, 20000, &err);
+    if (st == K2_STATUS_OK)
+        st = k2_config_builder_set_connect_timeout_ms(builder, 5000, &err);
+    if (st == K2_STATUS_OK)
+        st = k2_config_builder_set_max_retries(builder, 3, &err);
+    if (st == K2_STATUS_OK)
+        st = k2_config_builder_set_user_agent_suffix(builder, "quickstart/1.0", &err);
+    if (st != K2_STATUS_OK) {
+        k2_config_builder_free(builder);
+        return fail("k2_config_builder", st, err);
+    }
+    st = k2_config_builder_build(builder, &config, &err); /* consumes the builder */
+    if (st != K2_STATUS_OK)
+        return fail("k2_config_builder_build", st, err);
 
     k2_client *client = NULL;
-    k2_error *err = NULL;
-    k2_status st = k2_client_new(&config, &client, &err);
+    st = k2_client_new(config, &client, &err);
+    k2_config_free(config); /* the client keeps its own copy */
     if (st != K2_STATUS_OK)
         return fail("k2_client_new", st, err);
 
     /* 1. A token (the client also fetches and caches one by itself). */
     char *token_json = NULL;
-    st = k2_request_access_token(client, &token_json, &err);
+    st = k2_tokens_request(client, &token_json, &err);
     if (st != K2_STATUS_OK) {
         k2_client_free(client);
-        return fail("k2_request_access_token", st, err);
+        return fail("k2_tokens_request", st, err);
     }
     char expires[32];
     json_get(token_json, "token_type", expires, sizeof expires);
@@ -89,10 +123,10 @@ int main(void) {
              " \"first_name\": \"Jane\", \"callback_url\": \"%s\", \"metadata\": {\"order\": \"1234\"}}",
              env("K2_CALLBACK_URL", "http://127.0.0.1:8080/k2/results"));
     char *created = NULL;
-    st = k2_create_incoming_payment(client, params, &created, &err);
+    st = k2_incoming_payments_create(client, params, &created, &err);
     if (st != K2_STATUS_OK) {
         k2_client_free(client);
-        return fail("k2_create_incoming_payment", st, err);
+        return fail("k2_incoming_payments_create", st, err);
     }
     char location[512];
     json_get(created, "location", location, sizeof location);
@@ -103,10 +137,10 @@ int main(void) {
     char status[32] = "Pending";
     for (int i = 0; i < 20 && strcmp(status, "Pending") == 0; i++) {
         char *payment = NULL;
-        st = k2_get_incoming_payment(client, location, &payment, &err);
+        st = k2_incoming_payments_status(client, location, &payment, &err);
         if (st != K2_STATUS_OK) {
             k2_client_free(client);
-            return fail("k2_get_incoming_payment", st, err);
+            return fail("k2_incoming_payments_status", st, err);
         }
         json_get(payment, "status", status, sizeof status);
         k2_string_free(payment);
@@ -118,7 +152,7 @@ int main(void) {
     printf("payment status: %s\n", status);
 
     /* Errors carry a stable code and the offending field. */
-    st = k2_create_incoming_payment(client, "{\"till_number\": \"K000000\"}", &created, &err);
+    st = k2_incoming_payments_create(client, "{\"till_number\": \"K000000\"}", &created, &err);
     printf("invalid request -> %s, field %s\n", k2_status_name(st), k2_error_field(err) ? k2_error_field(err) : "-");
     k2_error_free(err);
 

@@ -1,6 +1,7 @@
 // Quickstart in C++: the C API wrapped with RAII. Same flow as quickstart.c:
 // token, STK push, status. K2_BASE_URL, K2_CALLBACK_URL etc. as in quickstart.c.
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -18,20 +19,27 @@ struct ErrorDeleter {
 struct ClientDeleter {
     void operator()(k2_client *c) const { k2_client_free(c); }
 };
+struct BuilderDeleter {
+    void operator()(k2_config_builder *b) const { k2_config_builder_free(b); }
+};
+struct ConfigDeleter {
+    void operator()(k2_config *c) const { k2_config_free(c); }
+};
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(k2_status status, k2_error *raw)
-        : std::runtime_error(raw ? k2_error_message(raw) : k2_status_name(status)),
-          status_(status), code_(raw ? k2_error_code(raw) : "") {
+        : std::runtime_error(raw ? k2_error_message(raw) : k2_status_name(status)), status_(status),
+          code_(raw ? k2_error_code(raw) : "") {
         std::unique_ptr<k2_error, ErrorDeleter> owned(raw);
-        if (raw && k2_error_field(raw)) field_ = k2_error_field(raw);
+        if (raw && k2_error_field(raw))
+            field_ = k2_error_field(raw);
     }
     k2_status status() const { return status_; }
     const std::string &code() const { return code_; }
     const std::string &field() const { return field_; }
 
-private:
+  private:
     k2_status status_;
     std::string code_, field_;
 };
@@ -43,13 +51,62 @@ inline std::string take(char *s) {
     return out;
 }
 
+inline void check(k2_status st, k2_error *err) {
+    if (st != K2_STATUS_OK)
+        throw Error(st, err);
+}
+
+// The configuration builder, with chained setters.
+class ConfigBuilder {
+  public:
+    ConfigBuilder(const char *client_id, const char *client_secret) {
+        k2_config_builder *raw = nullptr;
+        k2_error *err = nullptr;
+        check(k2_config_builder_new(client_id, client_secret, &raw, &err), err);
+        builder_.reset(raw);
+    }
+    ConfigBuilder &base_url(const char *url) { return set(k2_config_builder_set_base_url, url); }
+    ConfigBuilder &api_key(const char *key) { return set(k2_config_builder_set_api_key, key); }
+    ConfigBuilder &user_agent_suffix(const char *s) { return set(k2_config_builder_set_user_agent_suffix, s); }
+    ConfigBuilder &proxy(const char *p) { return set(k2_config_builder_set_proxy, p); }
+    ConfigBuilder &timeout(std::chrono::milliseconds t) {
+        k2_error *err = nullptr;
+        check(k2_config_builder_set_timeout_ms(builder_.get(), static_cast<uint64_t>(t.count()), &err), err);
+        return *this;
+    }
+    ConfigBuilder &connect_timeout(std::chrono::milliseconds t) {
+        k2_error *err = nullptr;
+        check(k2_config_builder_set_connect_timeout_ms(builder_.get(), static_cast<uint64_t>(t.count()), &err), err);
+        return *this;
+    }
+    ConfigBuilder &max_retries(uint32_t n) {
+        k2_error *err = nullptr;
+        check(k2_config_builder_set_max_retries(builder_.get(), n, &err), err);
+        return *this;
+    }
+    // Consumes the builder.
+    std::unique_ptr<k2_config, ConfigDeleter> build() {
+        k2_config *config = nullptr;
+        k2_error *err = nullptr;
+        check(k2_config_builder_build(builder_.release(), &config, &err), err);
+        return std::unique_ptr<k2_config, ConfigDeleter>(config);
+    }
+
+  private:
+    ConfigBuilder &set(k2_status (*fn)(k2_config_builder *, const char *, k2_error **), const char *value) {
+        k2_error *err = nullptr;
+        check(fn(builder_.get(), value, &err), err);
+        return *this;
+    }
+    std::unique_ptr<k2_config_builder, BuilderDeleter> builder_;
+};
+
 class Client {
-public:
-    explicit Client(const k2_config &config) {
+  public:
+    explicit Client(const k2_config *config) {
         k2_client *raw = nullptr;
         k2_error *err = nullptr;
-        k2_status st = k2_client_new(&config, &raw, &err);
-        if (st != K2_STATUS_OK) throw Error(st, err);
+        check(k2_client_new(config, &raw, &err), err);
         client_.reset(raw);
     }
     // Any operation by name; params and result are JSON.
@@ -57,29 +114,50 @@ public:
         char *out = nullptr;
         k2_error *err = nullptr;
         k2_status st = k2_client_call(client_.get(), operation.c_str(), params_json.c_str(), &out, &err);
-        if (st != K2_STATUS_OK) throw Error(st, err);
+        if (st != K2_STATUS_OK)
+            throw Error(st, err);
         return take(out);
     }
     std::string payment_status(const std::string &location) const {
         char *out = nullptr;
         k2_error *err = nullptr;
-        k2_status st = k2_get_incoming_payment(client_.get(), location.c_str(), &out, &err);
-        if (st != K2_STATUS_OK) throw Error(st, err);
+        k2_status st = k2_incoming_payments_status(client_.get(), location.c_str(), &out, &err);
+        if (st != K2_STATUS_OK)
+            throw Error(st, err);
         return take(out);
     }
 
-private:
+  private:
     std::unique_ptr<k2_client, ClientDeleter> client_;  // shareable between threads
 };
 
 }  // namespace k2
 
+// The string value of a top-level "key" of compact JSON, skipping nested
+// objects. A real program would use a JSON library (one that keeps amounts
+// as decimal text).
 static std::string json_get(const std::string &json, const std::string &key) {
-    const std::string pattern = "\"" + key + "\":\"";
-    auto p = json.rfind(pattern);  // the last one: the top-level field (keys are sorted)
-    if (p == std::string::npos) return "";
-    p += pattern.size();
-    return json.substr(p, json.find('"', p) - p);
+    int depth = 0;
+    for (size_t i = 0; i < json.size(); i++) {
+        char c = json[i];
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        } else if (c == '"') {
+            size_t start = ++i;
+            while (i < json.size() && json[i] != '"')
+                i += json[i] == '\\' ? 2 : 1;
+            if (i >= json.size())
+                return "";
+            if (depth == 1 && json.compare(start, i - start, key) == 0 && i - start == key.size() &&
+                json.compare(i + 1, 2, ":\"") == 0) {
+                size_t v = i + 3;
+                return json.substr(v, json.find('"', v) - v);
+            }
+        }
+    }
+    return "";
 }
 
 static const char *env(const char *name, const char *fallback) {
@@ -88,19 +166,22 @@ static const char *env(const char *name, const char *fallback) {
 }
 
 int main() {
-    k2_config config{};
-    config.client_id = env("K2_CLIENT_ID", "k2-mock-client-id");
-    config.client_secret = env("K2_CLIENT_SECRET", "k2-mock-client-secret");
-    config.api_key = env("K2_API_KEY", "k2-mock-api-key");
-    config.base_url = env("K2_BASE_URL", nullptr);
-    config.timeout_ms = 20000;
     try {
-        k2::Client client(config);
+        k2::ConfigBuilder builder(env("K2_CLIENT_ID", "k2-mock-client-id"),
+                                  env("K2_CLIENT_SECRET", "k2-mock-client-secret"));
+        builder.api_key(env("K2_API_KEY", "k2-mock-api-key"))
+            .timeout(std::chrono::seconds(20))
+            .connect_timeout(std::chrono::seconds(5))
+            .max_retries(3);
+        if (const char *url = std::getenv("K2_BASE_URL"))
+            builder.base_url(url);                 // not set: the sandbox
+        k2::Client client(builder.build().get());  // the client keeps its own copy of the configuration
         std::cout << "kopokopo " << k2_version() << "\n";
-        client.call("request_access_token");
+        client.call("tokens.request");
         std::cout << "token: ok\n";
         const std::string callback = env("K2_CALLBACK_URL", "http://127.0.0.1:8080/k2/results");
-        std::string created = client.call("create_incoming_payment",
+        std::string created = client.call(
+            "incoming_payments.create",
             R"({"till_number": "K000000", "phone_number": "0712345678", "amount": "150.00", "callback_url": ")" +
                 callback + R"("})");
         std::string location = json_get(created, "location");
@@ -108,11 +189,12 @@ int main() {
         std::string status = "Pending";
         for (int i = 0; i < 20 && status == "Pending"; i++) {
             status = json_get(client.payment_status(location), "status");
-            if (status == "Pending") std::this_thread::sleep_for(std::chrono::milliseconds(250));
+            if (status == "Pending")
+                std::this_thread::sleep_for(std::chrono::milliseconds(250));
         }
         std::cout << "payment status: " << status << "\n";
         try {
-            client.call("get_incoming_payment", "{}");
+            client.call("incoming_payments.status", "{}");
         } catch (const k2::Error &e) {
             std::cout << "invalid request -> " << e.code() << ", field " << e.field() << "\n";
         }

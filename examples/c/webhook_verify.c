@@ -13,6 +13,7 @@
  * buffer an arbitrary amount.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +23,13 @@
 #define MAX_BODY ((size_t)1 << 20) /* 1 MiB; Kopo Kopo's events are a few KiB */
 
 /* Reads at most MAX_BODY bytes; *too_large is set (and NULL returned) when there are more. */
-static unsigned char *read_file(const char *path, size_t *len, bool *too_large) {
+static uint8_t *read_file(const char *path, size_t *len, bool *too_large) {
     *too_large = false;
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
     /* One byte of room past the cap tells "exactly MAX_BODY" from "more". */
-    unsigned char *buf = malloc(MAX_BODY + 1);
+    uint8_t *buf = malloc(MAX_BODY + 1);
     size_t n = 0, r;
     while (buf && n <= MAX_BODY && (r = fread(buf + n, 1, MAX_BODY + 1 - n, f)) > 0)
         n += r;
@@ -43,7 +44,7 @@ static unsigned char *read_file(const char *path, size_t *len, bool *too_large) 
 }
 
 /* What a webhook handler does with a request: verify, then parse. Returns the HTTP status to answer. */
-static int handle(const unsigned char *body, size_t len, const char *signature, const char *api_key, bool result) {
+static int handle(const uint8_t *body, size_t len, const char *signature, const char *api_key, bool result) {
     bool valid = false;
     if (k2_verify_signature(body, len, signature, api_key, &valid) != K2_STATUS_OK || !valid) {
         printf("signature: invalid -> answer 401\n");
@@ -79,14 +80,14 @@ int main(int argc, char **argv) {
         char *sig = NULL;
         if (k2_sign((const uint8_t *)body, len, api_key, &sig) != K2_STATUS_OK)
             return 1;
-        int ok = handle((const unsigned char *)body, len, sig, api_key, false) == 200;
+        int ok = handle((const uint8_t *)body, len, sig, api_key, false) == 200;
         /* One changed byte and the same signature: refused. */
         char *tampered = malloc(len + 1);
         if (!tampered)
             return 1;
         memcpy(tampered, body, len + 1);
         tampered[len - 3] = 'X';
-        int refused = handle((const unsigned char *)tampered, len, sig, api_key, false) == 401;
+        int refused = handle((const uint8_t *)tampered, len, sig, api_key, false) == 401;
         free(tampered);
         k2_string_free(sig);
         return ok && refused ? 0 : 1;
@@ -97,7 +98,7 @@ int main(int argc, char **argv) {
     }
     size_t len = 0;
     bool too_large = false;
-    unsigned char *body = read_file(argv[1], &len, &too_large);
+    uint8_t *body = read_file(argv[1], &len, &too_large);
     if (too_large) {
         printf("body: over %zu bytes -> answer 413\n", MAX_BODY);
         return 1;

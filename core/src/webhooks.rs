@@ -574,11 +574,22 @@ pub fn decode_webhook(body: &[u8]) -> Result<Webhook> {
             }))
         }
         Err(k2_err) => {
-            let v: Value =
-                serde_json::from_slice(body).map_err(|e| Error::decode(format!("webhook body is not JSON: {e}")))?;
-            if v.get("TransactionType").is_some_and(Value::is_string) {
+            // Read straight from the bytes (never through a `Value`, whose f64
+            // numbers would round a `TransAmount` written as a number).
+            #[derive(Deserialize)]
+            struct DarajaProbe<'a> {
+                #[serde(rename = "TransactionType", borrow, default)]
+                transaction_type: Option<&'a serde_json::value::RawValue>,
+            }
+            serde_json::from_slice::<serde::de::IgnoredAny>(body)
+                .map_err(|e| Error::decode(format!("webhook body is not JSON: {e}")))?;
+            let is_daraja = serde_json::from_slice::<DarajaProbe<'_>>(body)
+                .ok()
+                .and_then(|p| p.transaction_type)
+                .is_some_and(|t| t.get().starts_with('"'));
+            if is_daraja {
                 let d: DarajaEvent =
-                    serde_json::from_value(v).map_err(|e| Error::decode(format!("Daraja webhook: {e}")))?;
+                    serde_json::from_slice(body).map_err(|e| Error::decode(format!("Daraja webhook: {e}")))?;
                 Ok(Webhook::Daraja(d))
             } else {
                 Err(Error::decode(format!("not a Kopo Kopo webhook: {k2_err}")))

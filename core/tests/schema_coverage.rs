@@ -193,15 +193,21 @@ mod rust_decimal_like {
 
 /// The typed result of a fixture, by its name, with the schema type it has.
 fn typed(path: &Path) -> Option<(String, Value)> {
+    let (ty, text) = typed_text(path)?;
+    Some((ty, serde_json::from_str(&text).unwrap()))
+}
+
+/// [`typed`] as the core's exact JSON text (a `Value` holds numbers as f64).
+fn typed_text(path: &Path) -> Option<(String, String)> {
     let name = path.file_name()?.to_str()?;
     let body = std::fs::read(path).ok()?;
     if name.starts_with("webhook.") {
         let w = decode_webhook(&body).unwrap_or_else(|e| panic!("{name}: {e}"));
-        return Some(("Webhook".into(), serde_json::to_value(w).unwrap()));
+        return Some(("Webhook".into(), serde_json::to_string(&w).unwrap()));
     }
     if name.starts_with("result.") {
         let r = decode_result(&body).unwrap_or_else(|e| panic!("{name}: {e}"));
-        return Some(("CallbackResult".into(), serde_json::to_value(r).unwrap()));
+        return Some(("CallbackResult".into(), serde_json::to_string(&r).unwrap()));
     }
     if name.starts_with("response.") {
         let endpoints: Value =
@@ -220,7 +226,7 @@ fn typed(path: &Path) -> Option<(String, Value)> {
         let text =
             kopokopo::dynamic::parse_response_text(op.name, &serde_json::json!({"id": "x", "token": "t"}), &resp)
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
-        return Some((result.to_string(), serde_json::from_str(&text).unwrap()));
+        return Some((result.to_string(), text));
     }
     None
 }
@@ -262,4 +268,55 @@ fn no_value_of_a_payload_is_dropped() {
         "values lost between the API's JSON and the typed result:\n{}",
         errors.join("\n")
     );
+}
+
+/// Amounts written as JSON numbers keep every digit in every payload kind
+/// (webhooks of both structures, results, status responses).
+#[test]
+fn numeric_amounts_keep_every_digit_in_every_payload() {
+    const BIG: &str = "12345678901234567.89";
+    let mut checked = 0;
+    for path in fixture_files() {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Every amount-like value, string or number, becomes the big number.
+        let re_keys = ["\"amount\"", "\"TransAmount\"", "\"value\""];
+        if !re_keys.iter().any(|k| text.contains(k)) {
+            continue;
+        }
+        let mut v: Value = serde_json::from_str(&text).unwrap();
+        fn swap(v: &mut Value) {
+            match v {
+                Value::Object(o) => {
+                    for (k, x) in o.iter_mut() {
+                        if matches!(k.as_str(), "amount" | "TransAmount") && (x.is_string() || x.is_number()) {
+                            *x = Value::String("__BIG__".into());
+                        } else {
+                            swap(x);
+                        }
+                    }
+                }
+                Value::Array(a) => a.iter_mut().for_each(swap),
+                _ => {}
+            }
+        }
+        swap(&mut v);
+        let body = serde_json::to_string(&v).unwrap().replace("\"__BIG__\"", BIG);
+        if !body.contains(BIG) {
+            continue;
+        }
+        let tmp = std::env::temp_dir().join(format!("k2-big-{}-{name}", std::process::id()));
+        std::fs::write(&tmp, &body).unwrap();
+        let renamed = tmp.with_file_name(name.clone());
+        let dir = std::env::temp_dir().join(format!("k2-big-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let dest = dir.join(renamed.file_name().unwrap());
+        std::fs::rename(&tmp, &dest).unwrap();
+        if let Some((_, out)) = typed_text(&dest) {
+            assert!(out.contains(BIG), "{name}: {out}");
+            checked += 1;
+        }
+        std::fs::remove_file(&dest).ok();
+    }
+    assert!(checked >= 15, "only {checked} payloads with amounts");
 }

@@ -4,13 +4,16 @@
 #
 #   1. cargo build: libkopokopo_uniffi, uniffi-bindgen, the `k2` simulator
 #   2. generated-bindings checks (bindings-uniffi/tests/check_generated.py):
-#      root uniffi.toml in force, Swift files regenerate without drift,
-#      module map / header / Swift source agree
+#      src/generated.rs up to date with schema/kopokopo.json, root uniffi.toml
+#      in force, Swift files regenerate without drift, module map / header /
+#      Swift source agree
 #   3. cargo test -p kopokopo-uniffi
-#   4. mvn test in bindings-uniffi/kotlin: generates the Kotlin bindings,
+#   4. ktlint (Maven plugin, pinned) over the hand-written Kotlin of
+#      bindings-uniffi/kotlin and examples/kotlin
+#   5. mvn test in bindings-uniffi/kotlin: generates the Kotlin bindings,
 #      compiles them, runs the JUnit 5 suite against `k2 mock`
-#   5. the jar carries linux-x86-64/libkopokopo_uniffi.so (JNA resource)
-#   6. swift test, only where a Swift toolchain exists
+#   6. the jar carries linux-x86-64/libkopokopo_uniffi.so (JNA resource)
+#   7. swift test, only where a Swift toolchain exists
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,6 +29,10 @@ python3 "$here/tests/check_generated.py"
 
 echo "== cargo test -p kopokopo-uniffi"
 cargo test -q -p kopokopo-uniffi
+
+echo "== ktlint (hand-written Kotlin of bindings-uniffi/kotlin; examples/kotlin's runs in its build below)"
+(cd "$here/kotlin" && mvn -B -ntp -q ktlint:check)
+echo "ktlint: clean"
 
 echo "== mvn test (Kotlin, JUnit 5, against k2 mock)"
 cd "$here/kotlin"
@@ -58,6 +65,7 @@ k2_pid=$!
 trap 'kill $k2_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$k2_log" ] && break; sleep 0.1; done
 base="$(head -n1 "$k2_log")"
+# compile runs ktlint over the quickstart first (validate phase).
 out="$(cd "$repo/examples/kotlin" && mvn -B -ntp -q compile exec:java -Dk2.baseUrl="$base")"
 echo "$out"
 echo "$out" | grep -q "status: Success" || { echo "Kotlin quickstart did not reach Success" >&2; exit 1; }

@@ -1,8 +1,12 @@
 //! The one error type of the bindings: `KopoKopoException` in Kotlin,
 //! `KopoKopoError` in Swift. One variant per core error kind; no field is
 //! called `message` (it would clash with `Throwable.message` in Kotlin).
+//!
+//! Codes and messages are the core's: `code()` and `Display` go back to the
+//! [`kopokopo::Error`] the variant came from; this file only maps fields.
 
 use std::fmt;
+use std::time::Duration;
 
 /// Every failure of the library. None of them ever carries the client
 /// secret, the API key or an access token.
@@ -73,89 +77,86 @@ pub enum KopoKopoError {
 impl KopoKopoError {
     /// The core's stable error code (`invalid_argument`, `api_error`...).
     pub fn code(&self) -> &'static str {
-        match self {
-            KopoKopoError::InvalidArgument { .. } => "invalid_argument",
-            KopoKopoError::Authentication { .. } => "authentication_failed",
-            KopoKopoError::Api { .. } => "api_error",
-            KopoKopoError::RateLimited { .. } => "rate_limited",
-            KopoKopoError::Transport { .. } => "transport_error",
-            KopoKopoError::Timeout { .. } => "timeout",
-            KopoKopoError::SignatureInvalid { .. } => "signature_invalid",
-            KopoKopoError::Decode { .. } => "decode_error",
-            KopoKopoError::Internal { .. } => "internal",
+        self.to_core().code()
+    }
+
+    /// The core error this one maps (the inverse of `From<kopokopo::Error>`).
+    fn to_core(&self) -> kopokopo::Error {
+        use kopokopo::Error as E;
+        match self.clone() {
+            KopoKopoError::InvalidArgument { field, reason } => E::invalid_argument(field, reason),
+            KopoKopoError::Authentication { http_status, detail } => E::Authentication {
+                http_status,
+                message: detail,
+            },
+            KopoKopoError::Api {
+                http_status,
+                error_code,
+                error_message,
+                error_messages,
+            } => E::Api {
+                http_status,
+                error_code,
+                error_message,
+                error_messages,
+            },
+            KopoKopoError::RateLimited {
+                retry_after_secs,
+                detail,
+            } => E::RateLimited {
+                retry_after: retry_after_secs.map(Duration::from_secs),
+                message: detail,
+            },
+            KopoKopoError::Transport { detail } => E::transport(detail),
+            KopoKopoError::Timeout { detail } => E::timeout(detail),
+            KopoKopoError::SignatureInvalid { reason } => E::SignatureInvalid { reason },
+            KopoKopoError::Decode { detail } => E::Decode { message: detail },
+            KopoKopoError::Internal { detail } => E::internal(detail),
         }
     }
 }
 
 impl From<kopokopo::Error> for KopoKopoError {
     fn from(e: kopokopo::Error) -> Self {
-        use kopokopo::Error as E;
-        match e {
-            E::InvalidArgument { field, reason } => KopoKopoError::InvalidArgument { field, reason },
-            E::Authentication { http_status, message } => KopoKopoError::Authentication {
-                http_status,
-                detail: message,
+        use kopokopo::ErrorKind as K;
+        // The core's accessors; `error_message()` is the reason, the server's
+        // message or the detail, whichever the kind carries.
+        let detail = e.error_message().to_string();
+        match e.kind() {
+            K::InvalidArgument => KopoKopoError::InvalidArgument {
+                field: e.field().unwrap_or_default().to_string(),
+                reason: detail,
             },
-            E::Api {
-                http_status,
-                error_code,
-                error_message,
-                error_messages,
-                ..
-            } => KopoKopoError::Api {
-                http_status,
-                error_code,
-                error_message,
-                error_messages,
+            K::Authentication => KopoKopoError::Authentication {
+                http_status: e.http_status().unwrap_or(401),
+                detail,
             },
-            E::RateLimited { retry_after, message } => KopoKopoError::RateLimited {
-                retry_after_secs: retry_after.map(|d| d.as_secs()),
-                detail: message,
+            K::Api => KopoKopoError::Api {
+                http_status: e.http_status().unwrap_or_default(),
+                error_code: e.error_code().map(str::to_string),
+                error_message: detail,
+                error_messages: e.error_messages().to_vec(),
             },
-            E::Transport { message, .. } => KopoKopoError::Transport { detail: message },
-            E::Timeout { message } => KopoKopoError::Timeout { detail: message },
-            E::SignatureInvalid { reason } => KopoKopoError::SignatureInvalid { reason },
-            E::Decode { message } => KopoKopoError::Decode { detail: message },
-            E::Internal { message } => KopoKopoError::Internal { detail: message },
-            // `kopokopo::Error` is non-exhaustive: a kind added later arrives
-            // here until this binding learns it.
-            other => KopoKopoError::Decode {
-                detail: other.to_string(),
+            K::RateLimited => KopoKopoError::RateLimited {
+                retry_after_secs: e.retry_after().map(|d| d.as_secs()),
+                detail,
             },
+            K::Transport => KopoKopoError::Transport { detail },
+            K::Timeout => KopoKopoError::Timeout { detail },
+            K::SignatureInvalid => KopoKopoError::SignatureInvalid { reason: detail },
+            K::Internal => KopoKopoError::Internal { detail },
+            // Decode, and any kind a later core adds (ErrorKind is
+            // non-exhaustive) until this binding learns it: the core's text.
+            K::Decode => KopoKopoError::Decode { detail },
+            _ => KopoKopoError::Decode { detail: e.to_string() },
         }
     }
 }
 
 impl fmt::Display for KopoKopoError {
+    /// The core's message.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KopoKopoError::InvalidArgument { field, reason } => write!(f, "invalid argument `{field}`: {reason}"),
-            KopoKopoError::Authentication { http_status, detail } => {
-                write!(f, "authentication failed (HTTP {http_status}): {detail}")
-            }
-            KopoKopoError::Api {
-                http_status,
-                error_code,
-                error_message,
-                ..
-            } => match error_code {
-                Some(c) => write!(f, "API error (HTTP {http_status}, code {c}): {error_message}"),
-                None => write!(f, "API error (HTTP {http_status}): {error_message}"),
-            },
-            KopoKopoError::RateLimited {
-                retry_after_secs,
-                detail,
-            } => match retry_after_secs {
-                Some(s) => write!(f, "rate limited, retry after {s}s: {detail}"),
-                None => write!(f, "rate limited: {detail}"),
-            },
-            KopoKopoError::Transport { detail } => write!(f, "transport error: {detail}"),
-            KopoKopoError::Timeout { detail } => write!(f, "timeout: {detail}"),
-            KopoKopoError::SignatureInvalid { reason } => write!(f, "invalid signature: {reason}"),
-            KopoKopoError::Decode { detail } => write!(f, "decode error: {detail}"),
-            // The core's message already says what it is ("internal error in kopokopo...").
-            KopoKopoError::Internal { detail } => f.write_str(detail),
-        }
+        fmt::Display::fmt(&self.to_core(), f)
     }
 }
 
@@ -167,4 +168,11 @@ impl std::error::Error for KopoKopoError {}
 #[uniffi::export]
 pub fn error_code(error: KopoKopoError) -> String {
     error.code().to_string()
+}
+
+/// The core's message of an error, identical in every language binding
+/// (e.g. ``invalid argument `amount`: `ten` is not a decimal number``).
+#[uniffi::export]
+pub fn error_description(error: KopoKopoError) -> String {
+    error.to_string()
 }

@@ -5,6 +5,12 @@
 //! results and errors back. Every validation rule, HTTP detail and retry
 //! policy lives in the core crate.
 //!
+//! The records and the one-method-per-operation part of [`KopoKopoClient`]
+//! are generated from the core's schema (`schema/kopokopo.json`) into
+//! `generated.rs` by `scripts/codegen.py`; by hand here: client construction
+//! and configuration, the webhook/result entry points (`events.rs`) and the
+//! error mapping (`error.rs`).
+//!
 //! Generate bindings with the pinned generator (library mode):
 //!
 //! ```text
@@ -20,13 +26,17 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod convert;
 mod error;
-mod requests;
-mod results;
+mod events;
+// Generated from schema/kopokopo.json by scripts/codegen.py: the request and
+// result records and one `KopoKopoClient` method per operation.
+#[rustfmt::skip]
+mod generated;
 
 pub use error::KopoKopoError;
-pub use requests::*;
-pub use results::*;
+pub use events::{CallbackResult, WebhookEvent};
+pub use generated::*;
 
 uniffi::setup_scaffolding!();
 
@@ -197,14 +207,14 @@ impl fmt::Display for KopoKopoClient {
     }
 }
 
-type R<T> = Result<T, KopoKopoError>;
+pub(crate) type R<T> = Result<T, KopoKopoError>;
 
 /// The one boundary of every exported call: runs `f` (conversions and the core
 /// call) and turns a panic into `KopoKopoError::Internal` (through
 /// `kopokopo::Error::catch_panic`), so that a bug surfaces as
 /// `KopoKopoException.Internal` / `KopoKopoError.Internal` with code
 /// `internal`, never as UniFFI's generic internal exception (a crash in Swift).
-fn guarded<T>(f: impl FnOnce() -> R<T>) -> R<T> {
+pub(crate) fn guarded<T>(f: impl FnOnce() -> R<T>) -> R<T> {
     kopokopo::Error::catch_panic(|| Ok(f())).unwrap_or_else(|e| Err(e.into()))
 }
 
@@ -235,34 +245,8 @@ impl KopoKopoClient {
         self.inner.token_requests()
     }
 
-    // ------------------------------------------------------------ tokens
-
-    /// `POST /oauth/token`: a new access token (also cached by the client).
-    pub fn request_token(&self) -> R<AccessToken> {
-        guarded(|| Ok(self.inner.tokens().request()?.into()))
-    }
-
-    /// `POST /oauth/revoke`.
-    pub fn revoke_token(&self, token: String) -> R<()> {
-        guarded(|| Ok(self.inner.tokens().revoke(&token)?))
-    }
-
-    /// `POST /oauth/introspect`.
-    pub fn introspect_token(&self, token: String) -> R<TokenIntrospection> {
-        guarded(|| Ok(self.inner.tokens().introspect(&token)?.into()))
-    }
-
-    /// `GET /oauth/token/info` for the client's current token.
-    pub fn token_info(&self) -> R<TokenInfo> {
-        guarded(|| Ok(self.inner.tokens().info()?.into()))
-    }
-
-    // ---------------------------------------------------------- webhooks
-
-    /// `POST /api/v2/webhook_subscriptions`.
-    pub fn subscribe_webhook(&self, request: WebhookSubscriptionRequest) -> R<Created> {
-        guarded(|| Ok(self.inner.webhooks().subscribe(&request.into())?.into()))
-    }
+    // -------------------------------------- webhooks and results received
+    // (the API operations are in generated.rs)
 
     /// Whether `signature` matches the raw `body` under the configured API key.
     pub fn verify_webhook_signature(&self, body: Vec<u8>, signature: Option<String>) -> R<bool> {
@@ -277,100 +261,6 @@ impl KopoKopoClient {
     /// Verifies (configured API key) and parses an async result.
     pub fn parse_result(&self, body: Vec<u8>, signature: Option<String>) -> R<CallbackResult> {
         guarded(|| CallbackResult::from_core(self.inner.webhooks().parse_result(&body, signature.as_deref())?))
-    }
-
-    // ------------------------------------------------- incoming payments
-
-    /// `POST /api/v2/incoming_payments` (M-PESA STK push).
-    pub fn create_incoming_payment(&self, request: IncomingPaymentRequest) -> R<Created> {
-        guarded(|| Ok(self.inner.incoming_payments().create(&request.try_into()?)?.into()))
-    }
-
-    /// Status of an incoming payment, by id or Location URL.
-    pub fn incoming_payment_status(&self, id_or_location: String) -> R<IncomingPayment> {
-        guarded(|| Ok(self.inner.incoming_payments().status(&id_or_location)?.into()))
-    }
-
-    // --------------------------------------------- merchant accounts etc.
-
-    /// `POST /api/v2/merchant_wallets`.
-    pub fn create_merchant_wallet(&self, request: MerchantWalletRequest) -> R<Created> {
-        guarded(|| Ok(self.inner.merchant_wallets().create(&request.into())?.into()))
-    }
-
-    /// `POST /api/v2/merchant_bank_accounts`.
-    pub fn create_merchant_bank_account(&self, request: MerchantBankAccountRequest) -> R<Created> {
-        guarded(|| Ok(self.inner.merchant_bank_accounts().create(&request.into())?.into()))
-    }
-
-    /// `POST /api/v2/external_recipients`.
-    pub fn create_external_recipient(&self, request: ExternalRecipientRequest) -> R<Created> {
-        guarded(|| Ok(self.inner.external_recipients().create(&request.into())?.into()))
-    }
-
-    // -------------------------------------------------------- send money
-
-    /// `POST /api/v2/send_money`. Never retried.
-    pub fn send_money(&self, request: SendMoneyRequest) -> R<Created> {
-        guarded(|| Ok(self.inner.send_money().create(&request.try_into()?)?.into()))
-    }
-
-    /// Status of a send-money request, by id or Location URL.
-    pub fn send_money_status(&self, id_or_location: String) -> R<SendMoney> {
-        guarded(|| Ok(self.inner.send_money().status(&id_or_location)?.into()))
-    }
-
-    // ----------------------------------------------------------- polling
-
-    /// `POST /api/v2/polling`.
-    pub fn create_polling(&self, request: PollingRequest) -> R<Created> {
-        guarded(|| Ok(self.inner.polling().create(&request.into())?.into()))
-    }
-
-    /// Status of a polling request.
-    pub fn polling_status(&self, id_or_location: String) -> R<Polling> {
-        guarded(|| Ok(self.inner.polling().status(&id_or_location)?.into()))
-    }
-
-    // ------------------------------------------------- SMS notifications
-
-    /// `POST /api/v1/transaction_sms_notifications`.
-    pub fn create_sms_notification(&self, request: SmsNotificationRequest) -> R<Created> {
-        guarded(|| Ok(self.inner.sms_notifications().create(&request.into())?.into()))
-    }
-
-    /// Status of an SMS notification.
-    pub fn sms_notification_status(&self, id_or_location: String) -> R<SmsNotification> {
-        guarded(|| Ok(self.inner.sms_notifications().status(&id_or_location)?.into()))
-    }
-
-    // --------------------------------------------------------- reversals
-
-    /// `POST /api/v2/reversals`.
-    pub fn create_reversal(&self, request: ReversalRequest) -> R<Created> {
-        guarded(|| Ok(self.inner.reversals().create(&request.into())?.into()))
-    }
-
-    /// Status of a reversal.
-    pub fn reversal_status(&self, id_or_location: String) -> R<Reversal> {
-        guarded(|| Ok(self.inner.reversals().status(&id_or_location)?.into()))
-    }
-
-    // ----------------------------------------------------- payment links
-
-    /// `POST /api/v2/payment_links`.
-    pub fn create_payment_link(&self, request: PaymentLinkRequest) -> R<Created> {
-        guarded(|| Ok(self.inner.payment_links().create(&request.try_into()?)?.into()))
-    }
-
-    /// Status of a payment link.
-    pub fn payment_link_status(&self, id_or_location: String) -> R<PaymentLink> {
-        guarded(|| Ok(self.inner.payment_links().status(&id_or_location)?.into()))
-    }
-
-    /// Cancels an active payment link.
-    pub fn cancel_payment_link(&self, id_or_location: String) -> R<CancelledPaymentLink> {
-        guarded(|| Ok(self.inner.payment_links().cancel(&id_or_location)?.into()))
     }
 }
 
@@ -497,7 +387,7 @@ mod tests {
             currency: None,
             metadata: None,
         };
-        match kopokopo::SendMoneyRequest::try_from(r) {
+        match r.into_core("") {
             Err(KopoKopoError::InvalidArgument { field, .. }) => assert_eq!(field, "destinations[0].amount"),
             other => panic!("{other:?}"),
         }

@@ -16,6 +16,9 @@ directory with the pinned uniffi-bindgen, then checks:
 * agree:   module map, header and Swift source agree (module name, header
            file name, every C symbol the Swift code calls is declared in the
            header and exported by the library);
+* schema:  bindings-uniffi/src/generated.rs (the records and operation
+           methods) is what scripts/codegen/uniffi.py makes of
+           schema/kopokopo.json today (`python3 scripts/codegen.py` rewrites it);
 * redact:  the hand-written Sources/KopoKopo/Redaction.swift mirrors every
            stored property of the generated ClientConfig and AccessToken,
            with the secret ones redacted (dump() and Mirror would otherwise
@@ -62,6 +65,18 @@ def main():
         cfg = tomllib.load(f)
     kotlin = cfg["bindings"]["kotlin"]
     swift = cfg["bindings"]["swift"]
+
+    # ------------------------------------------------------------ schema
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    import json
+
+    from codegen import uniffi as uniffi_codegen
+
+    with open(os.path.join(ROOT, "schema", "kopokopo.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    for rel, text in sorted(uniffi_codegen.generate(schema).items()):
+        check(f"no drift: {rel} is generated from schema/kopokopo.json", read(os.path.join(ROOT, rel)) == text.encode("utf-8"),
+              "run python3 scripts/codegen.py")
 
     # ------------------------------------------------------------ config
     link = os.path.join(CRATE, "uniffi.toml")

@@ -630,61 +630,6 @@ public protocol KopoKopoClientProtocol: AnyObject, Sendable {
     func baseUrl()  -> String
     
     /**
-     * Cancels an active payment link.
-     */
-    func cancelPaymentLink(idOrLocation: String) throws  -> CancelledPaymentLink
-    
-    /**
-     * `POST /api/v2/external_recipients`.
-     */
-    func createExternalRecipient(request: ExternalRecipientRequest) throws  -> Created
-    
-    /**
-     * `POST /api/v2/incoming_payments` (M-PESA STK push).
-     */
-    func createIncomingPayment(request: IncomingPaymentRequest) throws  -> Created
-    
-    /**
-     * `POST /api/v2/merchant_bank_accounts`.
-     */
-    func createMerchantBankAccount(request: MerchantBankAccountRequest) throws  -> Created
-    
-    /**
-     * `POST /api/v2/merchant_wallets`.
-     */
-    func createMerchantWallet(request: MerchantWalletRequest) throws  -> Created
-    
-    /**
-     * `POST /api/v2/payment_links`.
-     */
-    func createPaymentLink(request: PaymentLinkRequest) throws  -> Created
-    
-    /**
-     * `POST /api/v2/polling`.
-     */
-    func createPolling(request: PollingRequest) throws  -> Created
-    
-    /**
-     * `POST /api/v2/reversals`.
-     */
-    func createReversal(request: ReversalRequest) throws  -> Created
-    
-    /**
-     * `POST /api/v1/transaction_sms_notifications`.
-     */
-    func createSmsNotification(request: SmsNotificationRequest) throws  -> Created
-    
-    /**
-     * Status of an incoming payment, by id or Location URL.
-     */
-    func incomingPaymentStatus(idOrLocation: String) throws  -> IncomingPayment
-    
-    /**
-     * `POST /oauth/introspect`.
-     */
-    func introspectToken(token: String) throws  -> TokenIntrospection
-    
-    /**
      * Verifies (configured API key) and parses an async result.
      */
     func parseResult(body: Data, signature: String?) throws  -> CallbackResult
@@ -693,56 +638,6 @@ public protocol KopoKopoClientProtocol: AnyObject, Sendable {
      * Verifies (configured API key) and parses a webhook.
      */
     func parseWebhook(body: Data, signature: String?) throws  -> WebhookEvent
-    
-    /**
-     * Status of a payment link.
-     */
-    func paymentLinkStatus(idOrLocation: String) throws  -> PaymentLink
-    
-    /**
-     * Status of a polling request.
-     */
-    func pollingStatus(idOrLocation: String) throws  -> Polling
-    
-    /**
-     * `POST /oauth/token`: a new access token (also cached by the client).
-     */
-    func requestToken() throws  -> AccessToken
-    
-    /**
-     * Status of a reversal.
-     */
-    func reversalStatus(idOrLocation: String) throws  -> Reversal
-    
-    /**
-     * `POST /oauth/revoke`.
-     */
-    func revokeToken(token: String) throws 
-    
-    /**
-     * `POST /api/v2/send_money`. Never retried.
-     */
-    func sendMoney(request: SendMoneyRequest) throws  -> Created
-    
-    /**
-     * Status of a send-money request, by id or Location URL.
-     */
-    func sendMoneyStatus(idOrLocation: String) throws  -> SendMoney
-    
-    /**
-     * Status of an SMS notification.
-     */
-    func smsNotificationStatus(idOrLocation: String) throws  -> SmsNotification
-    
-    /**
-     * `POST /api/v2/webhook_subscriptions`.
-     */
-    func subscribeWebhook(request: WebhookSubscriptionRequest) throws  -> Created
-    
-    /**
-     * `GET /oauth/token/info` for the client's current token.
-     */
-    func tokenInfo() throws  -> TokenInfo
     
     /**
      * How many token requests this client has made.
@@ -758,6 +653,160 @@ public protocol KopoKopoClientProtocol: AnyObject, Sendable {
      * Whether `signature` matches the raw `body` under the configured API key.
      */
     func verifyWebhookSignature(body: Data, signature: String?) throws  -> Bool
+    
+    /**
+     * Cancels an active payment link.
+     *
+     * `POST /api/v2/payment_links/{id}/cancel` (`payment_links.cancel`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func cancelPaymentLink(idOrLocation: String) throws  -> CancelledPaymentLink
+    
+    /**
+     * Adds a recipient.
+     *
+     * `POST /api/v2/external_recipients` (`external_recipients.create`).
+     */
+    func createExternalRecipient(request: ExternalRecipientRequest) throws  -> Created
+    
+    /**
+     * Starts an STK push.
+     *
+     * `POST /api/v2/incoming_payments` (`incoming_payments.create`).
+     */
+    func createIncomingPayment(request: IncomingPaymentRequest) throws  -> Created
+    
+    /**
+     * Adds one of your bank accounts.
+     *
+     * `POST /api/v2/merchant_bank_accounts` (`merchant_bank_accounts.create`).
+     */
+    func createMerchantBankAccount(request: MerchantBankAccountRequest) throws  -> Created
+    
+    /**
+     * Adds one of your mobile wallets.
+     *
+     * `POST /api/v2/merchant_wallets` (`merchant_wallets.create`).
+     */
+    func createMerchantWallet(request: MerchantWalletRequest) throws  -> Created
+    
+    /**
+     * Creates a payment link.
+     *
+     * `POST /api/v2/payment_links` (`payment_links.create`).
+     */
+    func createPaymentLink(request: PaymentLinkRequest) throws  -> Created
+    
+    /**
+     * Starts a polling request.
+     *
+     * `POST /api/v2/polling` (`polling.create`).
+     */
+    func createPolling(request: PollingRequest) throws  -> Created
+    
+    /**
+     * Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".)
+     *
+     * `POST /api/v2/reversals` (`reversals.create`).
+     */
+    func createReversal(request: ReversalRequest) throws  -> Created
+    
+    /**
+     * Sends an SMS for a received payment.
+     *
+     * `POST /api/v1/transaction_sms_notifications` (`sms_notifications.create`).
+     */
+    func createSmsNotification(request: SmsNotificationRequest) throws  -> Created
+    
+    /**
+     * Queries an incoming payment.
+     *
+     * `GET /api/v2/incoming_payments/{id}` (`incoming_payments.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func incomingPaymentStatus(idOrLocation: String) throws  -> IncomingPayment
+    
+    /**
+     * Introspects a token.
+     *
+     * `POST /oauth/introspect` (`tokens.introspect`).
+     */
+    func introspectToken(token: String) throws  -> TokenIntrospection
+    
+    /**
+     * Queries a payment link.
+     *
+     * `GET /api/v2/payment_links/{id}` (`payment_links.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func paymentLinkStatus(idOrLocation: String) throws  -> PaymentLink
+    
+    /**
+     * Queries a polling request.
+     *
+     * `GET /api/v2/polling/{id}` (`polling.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func pollingStatus(idOrLocation: String) throws  -> Polling
+    
+    /**
+     * Requests a new access token and caches it.
+     *
+     * `POST /oauth/token` (`tokens.request`).
+     */
+    func requestToken() throws  -> AccessToken
+    
+    /**
+     * Queries a reversal.
+     *
+     * `GET /api/v2/reversals/{id}` (`reversals.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func reversalStatus(idOrLocation: String) throws  -> Reversal
+    
+    /**
+     * Revokes a token; the cache forgets it.
+     *
+     * `POST /oauth/revoke` (`tokens.revoke`).
+     */
+    func revokeToken(token: String) throws 
+    
+    /**
+     * Sends money to one or more destinations.
+     *
+     * `POST /api/v2/send_money` (`send_money.create`).
+     */
+    func sendMoney(request: SendMoneyRequest) throws  -> Created
+    
+    /**
+     * Queries a send-money request.
+     *
+     * `GET /api/v2/send_money/{id}` (`send_money.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func sendMoneyStatus(idOrLocation: String) throws  -> SendMoney
+    
+    /**
+     * Queries an SMS notification.
+     *
+     * `GET /api/v1/transaction_sms_notifications/{id}` (`sms_notifications.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func smsNotificationStatus(idOrLocation: String) throws  -> SmsNotification
+    
+    /**
+     * Subscribes a URL to a webhook topic.
+     *
+     * `POST /api/v2/webhook_subscriptions` (`webhooks.subscribe`).
+     */
+    func subscribeWebhook(request: WebhookSubscriptionRequest) throws  -> Created
+    
+    /**
+     * Information about the client's current token.
+     *
+     * `GET /oauth/token/info` (`tokens.info`).
+     */
+    func tokenInfo() throws  -> TokenInfo
     
 }
 /**
@@ -843,149 +892,6 @@ open func baseUrl() -> String  {
 }
     
     /**
-     * Cancels an active payment link.
-     */
-open func cancelPaymentLink(idOrLocation: String)throws  -> CancelledPaymentLink  {
-    return try  FfiConverterTypeCancelledPaymentLink_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_cancel_payment_link(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /api/v2/external_recipients`.
-     */
-open func createExternalRecipient(request: ExternalRecipientRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_external_recipient(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeExternalRecipientRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /api/v2/incoming_payments` (M-PESA STK push).
-     */
-open func createIncomingPayment(request: IncomingPaymentRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_incoming_payment(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeIncomingPaymentRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /api/v2/merchant_bank_accounts`.
-     */
-open func createMerchantBankAccount(request: MerchantBankAccountRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_merchant_bank_account(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeMerchantBankAccountRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /api/v2/merchant_wallets`.
-     */
-open func createMerchantWallet(request: MerchantWalletRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_merchant_wallet(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeMerchantWalletRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /api/v2/payment_links`.
-     */
-open func createPaymentLink(request: PaymentLinkRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_payment_link(
-            self.uniffiCloneHandle(),
-        FfiConverterTypePaymentLinkRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /api/v2/polling`.
-     */
-open func createPolling(request: PollingRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_polling(
-            self.uniffiCloneHandle(),
-        FfiConverterTypePollingRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /api/v2/reversals`.
-     */
-open func createReversal(request: ReversalRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_reversal(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeReversalRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /api/v1/transaction_sms_notifications`.
-     */
-open func createSmsNotification(request: SmsNotificationRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_sms_notification(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSmsNotificationRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Status of an incoming payment, by id or Location URL.
-     */
-open func incomingPaymentStatus(idOrLocation: String)throws  -> IncomingPayment  {
-    return try  FfiConverterTypeIncomingPayment_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_incoming_payment_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /oauth/introspect`.
-     */
-open func introspectToken(token: String)throws  -> TokenIntrospection  {
-    return try  FfiConverterTypeTokenIntrospection_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_introspect_token(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(token),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Verifies (configured API key) and parses an async result.
      */
 open func parseResult(body: Data, signature: String?)throws  -> CallbackResult  {
@@ -1009,133 +915,6 @@ open func parseWebhook(body: Data, signature: String?)throws  -> WebhookEvent  {
             self.uniffiCloneHandle(),
         FfiConverterData.lower(body),
         FfiConverterOptionString.lower(signature),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Status of a payment link.
-     */
-open func paymentLinkStatus(idOrLocation: String)throws  -> PaymentLink  {
-    return try  FfiConverterTypePaymentLink_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_payment_link_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Status of a polling request.
-     */
-open func pollingStatus(idOrLocation: String)throws  -> Polling  {
-    return try  FfiConverterTypePolling_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_polling_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /oauth/token`: a new access token (also cached by the client).
-     */
-open func requestToken()throws  -> AccessToken  {
-    return try  FfiConverterTypeAccessToken_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_request_token(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Status of a reversal.
-     */
-open func reversalStatus(idOrLocation: String)throws  -> Reversal  {
-    return try  FfiConverterTypeReversal_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_reversal_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /oauth/revoke`.
-     */
-open func revokeToken(token: String)throws   {try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_revoke_token(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(token),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * `POST /api/v2/send_money`. Never retried.
-     */
-open func sendMoney(request: SendMoneyRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_send_money(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSendMoneyRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Status of a send-money request, by id or Location URL.
-     */
-open func sendMoneyStatus(idOrLocation: String)throws  -> SendMoney  {
-    return try  FfiConverterTypeSendMoney_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_send_money_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Status of an SMS notification.
-     */
-open func smsNotificationStatus(idOrLocation: String)throws  -> SmsNotification  {
-    return try  FfiConverterTypeSmsNotification_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_sms_notification_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `POST /api/v2/webhook_subscriptions`.
-     */
-open func subscribeWebhook(request: WebhookSubscriptionRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_subscribe_webhook(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeWebhookSubscriptionRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `GET /oauth/token/info` for the client's current token.
-     */
-open func tokenInfo()throws  -> TokenInfo  {
-    return try  FfiConverterTypeTokenInfo_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_token_info(
-            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -1174,6 +953,325 @@ open func verifyWebhookSignature(body: Data, signature: String?)throws  -> Bool 
             self.uniffiCloneHandle(),
         FfiConverterData.lower(body),
         FfiConverterOptionString.lower(signature),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Cancels an active payment link.
+     *
+     * `POST /api/v2/payment_links/{id}/cancel` (`payment_links.cancel`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func cancelPaymentLink(idOrLocation: String)throws  -> CancelledPaymentLink  {
+    return try  FfiConverterTypeCancelledPaymentLink_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_cancel_payment_link(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds a recipient.
+     *
+     * `POST /api/v2/external_recipients` (`external_recipients.create`).
+     */
+open func createExternalRecipient(request: ExternalRecipientRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_external_recipient(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeExternalRecipientRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Starts an STK push.
+     *
+     * `POST /api/v2/incoming_payments` (`incoming_payments.create`).
+     */
+open func createIncomingPayment(request: IncomingPaymentRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_incoming_payment(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeIncomingPaymentRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds one of your bank accounts.
+     *
+     * `POST /api/v2/merchant_bank_accounts` (`merchant_bank_accounts.create`).
+     */
+open func createMerchantBankAccount(request: MerchantBankAccountRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_merchant_bank_account(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMerchantBankAccountRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds one of your mobile wallets.
+     *
+     * `POST /api/v2/merchant_wallets` (`merchant_wallets.create`).
+     */
+open func createMerchantWallet(request: MerchantWalletRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_merchant_wallet(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMerchantWalletRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a payment link.
+     *
+     * `POST /api/v2/payment_links` (`payment_links.create`).
+     */
+open func createPaymentLink(request: PaymentLinkRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_payment_link(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePaymentLinkRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Starts a polling request.
+     *
+     * `POST /api/v2/polling` (`polling.create`).
+     */
+open func createPolling(request: PollingRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_polling(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePollingRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".)
+     *
+     * `POST /api/v2/reversals` (`reversals.create`).
+     */
+open func createReversal(request: ReversalRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_reversal(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReversalRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sends an SMS for a received payment.
+     *
+     * `POST /api/v1/transaction_sms_notifications` (`sms_notifications.create`).
+     */
+open func createSmsNotification(request: SmsNotificationRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_sms_notification(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSmsNotificationRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries an incoming payment.
+     *
+     * `GET /api/v2/incoming_payments/{id}` (`incoming_payments.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func incomingPaymentStatus(idOrLocation: String)throws  -> IncomingPayment  {
+    return try  FfiConverterTypeIncomingPayment_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_incoming_payment_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Introspects a token.
+     *
+     * `POST /oauth/introspect` (`tokens.introspect`).
+     */
+open func introspectToken(token: String)throws  -> TokenIntrospection  {
+    return try  FfiConverterTypeTokenIntrospection_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_introspect_token(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(token),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries a payment link.
+     *
+     * `GET /api/v2/payment_links/{id}` (`payment_links.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func paymentLinkStatus(idOrLocation: String)throws  -> PaymentLink  {
+    return try  FfiConverterTypePaymentLink_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_payment_link_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries a polling request.
+     *
+     * `GET /api/v2/polling/{id}` (`polling.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func pollingStatus(idOrLocation: String)throws  -> Polling  {
+    return try  FfiConverterTypePolling_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_polling_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Requests a new access token and caches it.
+     *
+     * `POST /oauth/token` (`tokens.request`).
+     */
+open func requestToken()throws  -> AccessToken  {
+    return try  FfiConverterTypeAccessToken_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_request_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries a reversal.
+     *
+     * `GET /api/v2/reversals/{id}` (`reversals.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func reversalStatus(idOrLocation: String)throws  -> Reversal  {
+    return try  FfiConverterTypeReversal_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_reversal_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Revokes a token; the cache forgets it.
+     *
+     * `POST /oauth/revoke` (`tokens.revoke`).
+     */
+open func revokeToken(token: String)throws   {try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_revoke_token(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(token),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Sends money to one or more destinations.
+     *
+     * `POST /api/v2/send_money` (`send_money.create`).
+     */
+open func sendMoney(request: SendMoneyRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_send_money(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSendMoneyRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries a send-money request.
+     *
+     * `GET /api/v2/send_money/{id}` (`send_money.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func sendMoneyStatus(idOrLocation: String)throws  -> SendMoney  {
+    return try  FfiConverterTypeSendMoney_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_send_money_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries an SMS notification.
+     *
+     * `GET /api/v1/transaction_sms_notifications/{id}` (`sms_notifications.status`).
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func smsNotificationStatus(idOrLocation: String)throws  -> SmsNotification  {
+    return try  FfiConverterTypeSmsNotification_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_sms_notification_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Subscribes a URL to a webhook topic.
+     *
+     * `POST /api/v2/webhook_subscriptions` (`webhooks.subscribe`).
+     */
+open func subscribeWebhook(request: WebhookSubscriptionRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_subscribe_webhook(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeWebhookSubscriptionRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Information about the client's current token.
+     *
+     * `GET /oauth/token/info` (`tokens.info`).
+     */
+open func tokenInfo()throws  -> TokenInfo  {
+    return try  FfiConverterTypeTokenInfo_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_token_info(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -1238,11 +1336,13 @@ public func FfiConverterTypeKopoKopoClient_lower(_ value: KopoKopoClient) -> UIn
 
 
 /**
- * An OAuth access token. `toString()` / `description` never show the token.
+ * `POST /oauth/token` response.
+ *
+ * `toString()` / `description` never show `accessToken`.
  */
 public struct AccessToken: Equatable, Hashable, CustomStringConvertible {
     /**
-     * The bearer token (secret).
+     * The bearer token (secret: not shown by `Debug`).
      */
     public var accessToken: String
     /**
@@ -1254,7 +1354,8 @@ public struct AccessToken: Equatable, Hashable, CustomStringConvertible {
      */
     public var expiresIn: UInt64
     /**
-     * Creation time, as sent.
+     * Creation time: an ISO 8601 string here, an integer in token info; both
+     * are kept as text (docs/api-notes.md, "Token creation time").
      */
     public var createdAt: String?
 
@@ -1262,7 +1363,7 @@ public struct AccessToken: Equatable, Hashable, CustomStringConvertible {
     // declare one manually.
     public init(
         /**
-         * The bearer token (secret).
+         * The bearer token (secret: not shown by `Debug`).
          */accessToken: String, 
         /**
          * `Bearer`.
@@ -1271,7 +1372,8 @@ public struct AccessToken: Equatable, Hashable, CustomStringConvertible {
          * Lifetime in seconds.
          */expiresIn: UInt64, 
         /**
-         * Creation time, as sent.
+         * Creation time: an ISO 8601 string here, an integer in token info; both
+         * are kept as text (docs/api-notes.md, "Token creation time").
          */createdAt: String?) {
         self.accessToken = accessToken
         self.tokenType = tokenType
@@ -1492,7 +1594,10 @@ public func FfiConverterTypeCallbackResult_lower(_ value: CallbackResult) -> Rus
 
 
 /**
- * `POST /api/v2/payment_links/{id}/cancel` result.
+ * `POST /api/v2/payment_links/{ref}/cancel` response: `{"message": ...}` in
+ * the example; the text says the link's details come back too, so a `data`
+ * document, when present, is typed as the link (docs/api-notes.md, "Payment
+ * link cancel response").
  */
 public struct CancelledPaymentLink: Equatable, Hashable {
     /**
@@ -1500,11 +1605,11 @@ public struct CancelledPaymentLink: Equatable, Hashable {
      */
     public var message: String?
     /**
-     * The cancelled link, when the response carries it (a `data` document).
+     * The cancelled link, when the response carries it.
      */
     public var paymentLink: PaymentLink?
     /**
-     * The normalised result as JSON.
+     * The core's normalised result as JSON.
      */
     public var rawJson: String
 
@@ -1515,10 +1620,10 @@ public struct CancelledPaymentLink: Equatable, Hashable {
          * `Payment link cancelled.`
          */message: String?, 
         /**
-         * The cancelled link, when the response carries it (a `data` document).
+         * The cancelled link, when the response carries it.
          */paymentLink: PaymentLink?, 
         /**
-         * The normalised result as JSON.
+         * The core's normalised result as JSON.
          */rawJson: String) {
         self.message = message
         self.paymentLink = paymentLink
@@ -1729,16 +1834,13 @@ public func FfiConverterTypeClientConfig_lower(_ value: ClientConfig) -> RustBuf
 }
 
 
-/**
- * The answer to every create call: the new resource's URL and id.
- */
 public struct Created: Equatable, Hashable {
     /**
-     * The resource URL (the `Location` header): query it for the status.
+     * The URL of the new resource (query it for the status).
      */
     public var location: String
     /**
-     * The resource id (last path segment of `location`).
+     * The resource id (the last path segment of `location`).
      */
     public var id: String
 
@@ -1746,10 +1848,10 @@ public struct Created: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The resource URL (the `Location` header): query it for the status.
+         * The URL of the new resource (query it for the status).
          */location: String, 
         /**
-         * The resource id (last path segment of `location`).
+         * The resource id (the last path segment of `location`).
          */id: String) {
         self.location = location
         self.id = id
@@ -1798,16 +1900,470 @@ public func FfiConverterTypeCreated_lower(_ value: Created) -> RustBuffer {
 }
 
 
+public struct Customer: Equatable, Hashable {
+    /**
+     * First name.
+     */
+    public var firstName: String?
+    /**
+     * Middle name.
+     */
+    public var middleName: String?
+    /**
+     * Last name.
+     */
+    public var lastName: String?
+    /**
+     * Phone number.
+     */
+    public var phoneNumber: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First name.
+         */firstName: String?, 
+        /**
+         * Middle name.
+         */middleName: String?, 
+        /**
+         * Last name.
+         */lastName: String?, 
+        /**
+         * Phone number.
+         */phoneNumber: String?) {
+        self.firstName = firstName
+        self.middleName = middleName
+        self.lastName = lastName
+        self.phoneNumber = phoneNumber
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Customer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCustomer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Customer {
+        return
+            try Customer(
+                firstName: FfiConverterOptionString.read(from: &buf), 
+                middleName: FfiConverterOptionString.read(from: &buf), 
+                lastName: FfiConverterOptionString.read(from: &buf), 
+                phoneNumber: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Customer, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.firstName, into: &buf)
+        FfiConverterOptionString.write(value.middleName, into: &buf)
+        FfiConverterOptionString.write(value.lastName, into: &buf)
+        FfiConverterOptionString.write(value.phoneNumber, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCustomer_lift(_ buf: RustBuffer) throws -> Customer {
+    return try FfiConverterTypeCustomer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCustomer_lower(_ value: Customer) -> RustBuffer {
+    return FfiConverterTypeCustomer.lower(value)
+}
+
+
 /**
- * One disbursement of a send-money transfer batch.
+ * A webhook in the Daraja structure (`enable_daraja_payload: true`).
+ */
+public struct DarajaEvent: Equatable, Hashable {
+    /**
+     * `Buygoods` or `Organization To Organization Transfer`.
+     */
+    public var transactionType: String
+    /**
+     * M-PESA reference.
+     */
+    public var transId: String
+    /**
+     * `YYYYMMDDhhmmss`.
+     */
+    public var transTime: String
+    /**
+     * Amount (string or number).
+     */
+    public var transAmount: String?
+    /**
+     * Till paid to.
+     */
+    public var businessShortCode: String?
+    /**
+     * Usually empty.
+     */
+    public var billRefNumber: String?
+    /**
+     * Usually empty.
+     */
+    public var invoiceNumber: String?
+    /**
+     * Usually empty.
+     */
+    public var orgAccountBalance: String?
+    /**
+     * Usually empty.
+     */
+    public var thirdPartyTransId: String?
+    /**
+     * Hashed phone (buygoods) or sending till/paybill (B2B).
+     */
+    public var msisdn: String?
+    /**
+     * First name, or organisation name for B2B.
+     */
+    public var firstName: String?
+    /**
+     * Usually null.
+     */
+    public var middleName: String?
+    /**
+     * Usually null.
+     */
+    public var lastName: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `Buygoods` or `Organization To Organization Transfer`.
+         */transactionType: String, 
+        /**
+         * M-PESA reference.
+         */transId: String, 
+        /**
+         * `YYYYMMDDhhmmss`.
+         */transTime: String, 
+        /**
+         * Amount (string or number).
+         */transAmount: String?, 
+        /**
+         * Till paid to.
+         */businessShortCode: String?, 
+        /**
+         * Usually empty.
+         */billRefNumber: String?, 
+        /**
+         * Usually empty.
+         */invoiceNumber: String?, 
+        /**
+         * Usually empty.
+         */orgAccountBalance: String?, 
+        /**
+         * Usually empty.
+         */thirdPartyTransId: String?, 
+        /**
+         * Hashed phone (buygoods) or sending till/paybill (B2B).
+         */msisdn: String?, 
+        /**
+         * First name, or organisation name for B2B.
+         */firstName: String?, 
+        /**
+         * Usually null.
+         */middleName: String?, 
+        /**
+         * Usually null.
+         */lastName: String?) {
+        self.transactionType = transactionType
+        self.transId = transId
+        self.transTime = transTime
+        self.transAmount = transAmount
+        self.businessShortCode = businessShortCode
+        self.billRefNumber = billRefNumber
+        self.invoiceNumber = invoiceNumber
+        self.orgAccountBalance = orgAccountBalance
+        self.thirdPartyTransId = thirdPartyTransId
+        self.msisdn = msisdn
+        self.firstName = firstName
+        self.middleName = middleName
+        self.lastName = lastName
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DarajaEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDarajaEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DarajaEvent {
+        return
+            try DarajaEvent(
+                transactionType: FfiConverterString.read(from: &buf), 
+                transId: FfiConverterString.read(from: &buf), 
+                transTime: FfiConverterString.read(from: &buf), 
+                transAmount: FfiConverterOptionString.read(from: &buf), 
+                businessShortCode: FfiConverterOptionString.read(from: &buf), 
+                billRefNumber: FfiConverterOptionString.read(from: &buf), 
+                invoiceNumber: FfiConverterOptionString.read(from: &buf), 
+                orgAccountBalance: FfiConverterOptionString.read(from: &buf), 
+                thirdPartyTransId: FfiConverterOptionString.read(from: &buf), 
+                msisdn: FfiConverterOptionString.read(from: &buf), 
+                firstName: FfiConverterOptionString.read(from: &buf), 
+                middleName: FfiConverterOptionString.read(from: &buf), 
+                lastName: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DarajaEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.transactionType, into: &buf)
+        FfiConverterString.write(value.transId, into: &buf)
+        FfiConverterString.write(value.transTime, into: &buf)
+        FfiConverterOptionString.write(value.transAmount, into: &buf)
+        FfiConverterOptionString.write(value.businessShortCode, into: &buf)
+        FfiConverterOptionString.write(value.billRefNumber, into: &buf)
+        FfiConverterOptionString.write(value.invoiceNumber, into: &buf)
+        FfiConverterOptionString.write(value.orgAccountBalance, into: &buf)
+        FfiConverterOptionString.write(value.thirdPartyTransId, into: &buf)
+        FfiConverterOptionString.write(value.msisdn, into: &buf)
+        FfiConverterOptionString.write(value.firstName, into: &buf)
+        FfiConverterOptionString.write(value.middleName, into: &buf)
+        FfiConverterOptionString.write(value.lastName, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDarajaEvent_lift(_ buf: RustBuffer) throws -> DarajaEvent {
+    return try FfiConverterTypeDarajaEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDarajaEvent_lower(_ value: DarajaEvent) -> RustBuffer {
+    return FfiConverterTypeDarajaEvent.lower(value)
+}
+
+
+/**
+ * A send-money destination as echoed back (all fields optional).
+ */
+public struct DestinationInfo: Equatable, Hashable {
+    /**
+     * Destination type.
+     */
+    public var destinationType: String?
+    /**
+     * Reference (merchant destinations).
+     */
+    public var reference: String?
+    /**
+     * Phone number.
+     */
+    public var phoneNumber: String?
+    /**
+     * Network.
+     */
+    public var network: String?
+    /**
+     * Till number.
+     */
+    public var tillNumber: String?
+    /**
+     * Paybill number.
+     */
+    public var paybillNumber: String?
+    /**
+     * Paybill account number.
+     */
+    public var paybillAccountNumber: String?
+    /**
+     * Bank branch.
+     */
+    public var bankBranchRef: String?
+    /**
+     * Account name.
+     */
+    public var accountName: String?
+    /**
+     * Account number.
+     */
+    public var accountNumber: String?
+    /**
+     * Amount.
+     */
+    public var amount: String?
+    /**
+     * Description.
+     */
+    public var description: String?
+    /**
+     * Nickname.
+     */
+    public var nickname: String?
+    /**
+     * Favourite flag.
+     */
+    public var favourite: Bool?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Destination type.
+         */destinationType: String?, 
+        /**
+         * Reference (merchant destinations).
+         */reference: String?, 
+        /**
+         * Phone number.
+         */phoneNumber: String?, 
+        /**
+         * Network.
+         */network: String?, 
+        /**
+         * Till number.
+         */tillNumber: String?, 
+        /**
+         * Paybill number.
+         */paybillNumber: String?, 
+        /**
+         * Paybill account number.
+         */paybillAccountNumber: String?, 
+        /**
+         * Bank branch.
+         */bankBranchRef: String?, 
+        /**
+         * Account name.
+         */accountName: String?, 
+        /**
+         * Account number.
+         */accountNumber: String?, 
+        /**
+         * Amount.
+         */amount: String?, 
+        /**
+         * Description.
+         */description: String?, 
+        /**
+         * Nickname.
+         */nickname: String?, 
+        /**
+         * Favourite flag.
+         */favourite: Bool?) {
+        self.destinationType = destinationType
+        self.reference = reference
+        self.phoneNumber = phoneNumber
+        self.network = network
+        self.tillNumber = tillNumber
+        self.paybillNumber = paybillNumber
+        self.paybillAccountNumber = paybillAccountNumber
+        self.bankBranchRef = bankBranchRef
+        self.accountName = accountName
+        self.accountNumber = accountNumber
+        self.amount = amount
+        self.description = description
+        self.nickname = nickname
+        self.favourite = favourite
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DestinationInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDestinationInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DestinationInfo {
+        return
+            try DestinationInfo(
+                destinationType: FfiConverterOptionString.read(from: &buf), 
+                reference: FfiConverterOptionString.read(from: &buf), 
+                phoneNumber: FfiConverterOptionString.read(from: &buf), 
+                network: FfiConverterOptionString.read(from: &buf), 
+                tillNumber: FfiConverterOptionString.read(from: &buf), 
+                paybillNumber: FfiConverterOptionString.read(from: &buf), 
+                paybillAccountNumber: FfiConverterOptionString.read(from: &buf), 
+                bankBranchRef: FfiConverterOptionString.read(from: &buf), 
+                accountName: FfiConverterOptionString.read(from: &buf), 
+                accountNumber: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                nickname: FfiConverterOptionString.read(from: &buf), 
+                favourite: FfiConverterOptionBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DestinationInfo, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.destinationType, into: &buf)
+        FfiConverterOptionString.write(value.reference, into: &buf)
+        FfiConverterOptionString.write(value.phoneNumber, into: &buf)
+        FfiConverterOptionString.write(value.network, into: &buf)
+        FfiConverterOptionString.write(value.tillNumber, into: &buf)
+        FfiConverterOptionString.write(value.paybillNumber, into: &buf)
+        FfiConverterOptionString.write(value.paybillAccountNumber, into: &buf)
+        FfiConverterOptionString.write(value.bankBranchRef, into: &buf)
+        FfiConverterOptionString.write(value.accountName, into: &buf)
+        FfiConverterOptionString.write(value.accountNumber, into: &buf)
+        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionString.write(value.nickname, into: &buf)
+        FfiConverterOptionBool.write(value.favourite, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDestinationInfo_lift(_ buf: RustBuffer) throws -> DestinationInfo {
+    return try FfiConverterTypeDestinationInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDestinationInfo_lower(_ value: DestinationInfo) -> RustBuffer {
+    return FfiConverterTypeDestinationInfo.lower(value)
+}
+
+
+/**
+ * One disbursement of a transfer batch.
  */
 public struct Disbursement: Equatable, Hashable {
     /**
-     * `Transferred`, `Failed`...
+     * Status.
      */
     public var status: String?
     /**
-     * Amount as decimal text.
+     * Amount.
      */
     public var amount: String?
     /**
@@ -1815,7 +2371,7 @@ public struct Disbursement: Equatable, Hashable {
      */
     public var errors: [String]
     /**
-     * When.
+     * When it happened.
      */
     public var originationTime: String?
     /**
@@ -1827,24 +2383,36 @@ public struct Disbursement: Equatable, Hashable {
      */
     public var destinationReference: String?
     /**
-     * M-PESA reference.
+     * M-PESA reference (null for EFT).
      */
     public var transactionReference: String?
+    /**
+     * Nickname (present in examples, not tabled).
+     */
+    public var nickname: String?
+    /**
+     * Favourite flag (present in examples, not tabled).
+     */
+    public var favourite: Bool?
+    /**
+     * Phone number (present in examples, not tabled).
+     */
+    public var phoneNumber: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * `Transferred`, `Failed`...
+         * Status.
          */status: String?, 
         /**
-         * Amount as decimal text.
+         * Amount.
          */amount: String?, 
         /**
          * Error messages.
          */errors: [String], 
         /**
-         * When.
+         * When it happened.
          */originationTime: String?, 
         /**
          * Destination type.
@@ -1853,8 +2421,17 @@ public struct Disbursement: Equatable, Hashable {
          * Destination reference.
          */destinationReference: String?, 
         /**
-         * M-PESA reference.
-         */transactionReference: String?) {
+         * M-PESA reference (null for EFT).
+         */transactionReference: String?, 
+        /**
+         * Nickname (present in examples, not tabled).
+         */nickname: String?, 
+        /**
+         * Favourite flag (present in examples, not tabled).
+         */favourite: Bool?, 
+        /**
+         * Phone number (present in examples, not tabled).
+         */phoneNumber: String?) {
         self.status = status
         self.amount = amount
         self.errors = errors
@@ -1862,6 +2439,9 @@ public struct Disbursement: Equatable, Hashable {
         self.destinationType = destinationType
         self.destinationReference = destinationReference
         self.transactionReference = transactionReference
+        self.nickname = nickname
+        self.favourite = favourite
+        self.phoneNumber = phoneNumber
     }
 
     
@@ -1886,7 +2466,10 @@ public struct FfiConverterTypeDisbursement: FfiConverterRustBuffer {
                 originationTime: FfiConverterOptionString.read(from: &buf), 
                 destinationType: FfiConverterOptionString.read(from: &buf), 
                 destinationReference: FfiConverterOptionString.read(from: &buf), 
-                transactionReference: FfiConverterOptionString.read(from: &buf)
+                transactionReference: FfiConverterOptionString.read(from: &buf), 
+                nickname: FfiConverterOptionString.read(from: &buf), 
+                favourite: FfiConverterOptionBool.read(from: &buf), 
+                phoneNumber: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -1898,6 +2481,9 @@ public struct FfiConverterTypeDisbursement: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.destinationType, into: &buf)
         FfiConverterOptionString.write(value.destinationReference, into: &buf)
         FfiConverterOptionString.write(value.transactionReference, into: &buf)
+        FfiConverterOptionString.write(value.nickname, into: &buf)
+        FfiConverterOptionBool.write(value.favourite, into: &buf)
+        FfiConverterOptionString.write(value.phoneNumber, into: &buf)
     }
 }
 
@@ -1922,7 +2508,7 @@ public func FfiConverterTypeDisbursement_lower(_ value: Disbursement) -> RustBuf
  */
 public struct IncomingPayment: Equatable, Hashable {
     /**
-     * Id.
+     * Id (from `data.id`).
      */
     public var id: String
     /**
@@ -1930,39 +2516,49 @@ public struct IncomingPayment: Equatable, Hashable {
      */
     public var kind: String
     /**
-     * `Pending`, `Success` or `Failed`.
-     */
-    public var status: String
-    /**
      * When it was initiated.
      */
     public var initiationTime: String?
     /**
-     * `event.type`.
+     * `Pending`, `Success` or `Failed`.
+     */
+    public var status: String
+    /**
+     * `Incoming Payment Request`.
+     *
+     * (`event.type`)
      */
     public var eventType: String?
     /**
      * The payment, once received.
+     *
+     * (`event.resource`)
      */
     public var transaction: Transaction?
     /**
      * Error messages (empty on success).
+     *
+     * (`event.errors`)
      */
     public var errors: [String]
     /**
-     * Metadata sent at creation (non-string values as JSON text).
+     * Metadata sent at creation.
      */
     public var metadata: [String: String]
     /**
-     * `_links.callback_url`.
+     * The callback URL given at creation.
+     *
+     * (`_links.callback_url`)
      */
     public var callbackUrl: String?
     /**
-     * `_links.self`.
+     * The resource's own URL.
+     *
+     * (`_links.self`)
      */
     public var selfUrl: String?
     /**
-     * The normalised result as JSON.
+     * The core's normalised result as JSON.
      */
     public var rawJson: String
 
@@ -1970,42 +2566,52 @@ public struct IncomingPayment: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Id.
+         * Id (from `data.id`).
          */id: String, 
         /**
          * `incoming_payment`.
          */kind: String, 
         /**
-         * `Pending`, `Success` or `Failed`.
-         */status: String, 
-        /**
          * When it was initiated.
          */initiationTime: String?, 
         /**
-         * `event.type`.
+         * `Pending`, `Success` or `Failed`.
+         */status: String, 
+        /**
+         * `Incoming Payment Request`.
+         *
+         * (`event.type`)
          */eventType: String?, 
         /**
          * The payment, once received.
+         *
+         * (`event.resource`)
          */transaction: Transaction?, 
         /**
          * Error messages (empty on success).
+         *
+         * (`event.errors`)
          */errors: [String], 
         /**
-         * Metadata sent at creation (non-string values as JSON text).
+         * Metadata sent at creation.
          */metadata: [String: String], 
         /**
-         * `_links.callback_url`.
+         * The callback URL given at creation.
+         *
+         * (`_links.callback_url`)
          */callbackUrl: String?, 
         /**
-         * `_links.self`.
+         * The resource's own URL.
+         *
+         * (`_links.self`)
          */selfUrl: String?, 
         /**
-         * The normalised result as JSON.
+         * The core's normalised result as JSON.
          */rawJson: String) {
         self.id = id
         self.kind = kind
-        self.status = status
         self.initiationTime = initiationTime
+        self.status = status
         self.eventType = eventType
         self.transaction = transaction
         self.errors = errors
@@ -2033,8 +2639,8 @@ public struct FfiConverterTypeIncomingPayment: FfiConverterRustBuffer {
             try IncomingPayment(
                 id: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterString.read(from: &buf), 
-                status: FfiConverterString.read(from: &buf), 
                 initiationTime: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterString.read(from: &buf), 
                 eventType: FfiConverterOptionString.read(from: &buf), 
                 transaction: FfiConverterOptionTypeTransaction.read(from: &buf), 
                 errors: FfiConverterSequenceString.read(from: &buf), 
@@ -2048,8 +2654,8 @@ public struct FfiConverterTypeIncomingPayment: FfiConverterRustBuffer {
     public static func write(_ value: IncomingPayment, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.kind, into: &buf)
-        FfiConverterString.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.initiationTime, into: &buf)
+        FfiConverterString.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.eventType, into: &buf)
         FfiConverterOptionTypeTransaction.write(value.transaction, into: &buf)
         FfiConverterSequenceString.write(value.errors, into: &buf)
@@ -2081,15 +2687,15 @@ public func FfiConverterTypeIncomingPayment_lower(_ value: IncomingPayment) -> R
  */
 public struct IncomingPaymentRequest: Equatable, Hashable {
     /**
-     * Your online payments till number, e.g. `K000000`.
+     * Your online payments till number (e.g. `K000000`).
      */
     public var tillNumber: String
     /**
-     * The subscriber's phone number (`0712345678` or `+254712345678`).
+     * The subscriber's phone number (normalised to `+254...`).
      */
     public var phoneNumber: String
     /**
-     * Amount as decimal text, e.g. `"150.00"`.
+     * Amount to charge.
      */
     public var amount: String
     /**
@@ -2109,15 +2715,15 @@ public struct IncomingPaymentRequest: Equatable, Hashable {
      */
     public var email: String?
     /**
-     * Currency (default `KES`).
+     * Currency; defaults to `KES`.
      */
     public var currency: String?
     /**
-     * Payment channel (default `M-PESA STK Push`).
+     * Payment channel; defaults to `M-PESA STK Push`.
      */
     public var paymentChannel: String?
     /**
-     * Up to 5 key-value pairs.
+     * Up to 5 primitive key-value pairs.
      */
     public var metadata: [String: String]?
 
@@ -2125,13 +2731,13 @@ public struct IncomingPaymentRequest: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Your online payments till number, e.g. `K000000`.
+         * Your online payments till number (e.g. `K000000`).
          */tillNumber: String, 
         /**
-         * The subscriber's phone number (`0712345678` or `+254712345678`).
+         * The subscriber's phone number (normalised to `+254...`).
          */phoneNumber: String, 
         /**
-         * Amount as decimal text, e.g. `"150.00"`.
+         * Amount to charge.
          */amount: String, 
         /**
          * Where the result is POSTed.
@@ -2146,13 +2752,13 @@ public struct IncomingPaymentRequest: Equatable, Hashable {
          * Subscriber's e-mail.
          */email: String? = nil, 
         /**
-         * Currency (default `KES`).
+         * Currency; defaults to `KES`.
          */currency: String? = nil, 
         /**
-         * Payment channel (default `M-PESA STK Push`).
+         * Payment channel; defaults to `M-PESA STK Push`.
          */paymentChannel: String? = nil, 
         /**
-         * Up to 5 key-value pairs.
+         * Up to 5 primitive key-value pairs.
          */metadata: [String: String]? = nil) {
         self.tillNumber = tillNumber
         self.phoneNumber = phoneNumber
@@ -2337,11 +2943,11 @@ public struct MerchantWalletRequest: Equatable, Hashable {
      */
     public var lastName: String
     /**
-     * Phone number.
+     * Phone number (sent as `254...`, the documented form for wallets).
      */
     public var phoneNumber: String
     /**
-     * Network (`Safaricom`).
+     * Mobile network (`Safaricom`).
      */
     public var network: String
     /**
@@ -2359,10 +2965,10 @@ public struct MerchantWalletRequest: Equatable, Hashable {
          * Last name.
          */lastName: String, 
         /**
-         * Phone number.
+         * Phone number (sent as `254...`, the documented form for wallets).
          */phoneNumber: String, 
         /**
-         * Network (`Safaricom`).
+         * Mobile network (`Safaricom`).
          */network: String, 
         /**
          * Nickname.
@@ -2432,7 +3038,7 @@ public struct MoneyAmount: Equatable, Hashable {
      */
     public var currency: String?
     /**
-     * Value as decimal text (`null` when the server sent none).
+     * Value (null in the legacy settlement document).
      */
     public var value: String?
 
@@ -2443,7 +3049,7 @@ public struct MoneyAmount: Equatable, Hashable {
          * Currency.
          */currency: String?, 
         /**
-         * Value as decimal text (`null` when the server sent none).
+         * Value (null in the legacy settlement document).
          */value: String?) {
         self.currency = currency
         self.value = value
@@ -2494,10 +3100,16 @@ public func FfiConverterTypeMoneyAmount_lower(_ value: MoneyAmount) -> RustBuffe
 
 /**
  * A payment link: status query and result callback.
+ *
+ * The documentation prints two status shapes (docs/api-notes.md, "Payment
+ * link status shapes"). The tabled one is
+ * canonical; the other (`payment_link` as a URL string, `payment_link_status`,
+ * `expires_at` at the top, `account_number`...) is accepted too and mapped
+ * onto the same fields (`account_name` → `till_name`, the link URL string → `payment_link.link`).
  */
 public struct PaymentLink: Equatable, Hashable {
     /**
-     * Id.
+     * Id (from `data.id`).
      */
     public var id: String
     /**
@@ -2505,7 +3117,7 @@ public struct PaymentLink: Equatable, Hashable {
      */
     public var kind: String
     /**
-     * Request status.
+     * Request status (`Processed`, `Created`...).
      */
     public var status: String
     /**
@@ -2517,11 +3129,12 @@ public struct PaymentLink: Equatable, Hashable {
      */
     public var tillName: String?
     /**
-     * Who created the link (sent in the second status shape only).
+     * Who created the link (the second status shape only: docs/api-notes.md,
+     * "Payment link status shapes").
      */
     public var initiatorName: String?
     /**
-     * Till number.
+     * Till number (or account number in the older shape).
      */
     public var tillNumber: String?
     /**
@@ -2533,7 +3146,7 @@ public struct PaymentLink: Equatable, Hashable {
      */
     public var currency: String?
     /**
-     * Amount as decimal text.
+     * Amount.
      */
     public var amount: String?
     /**
@@ -2553,15 +3166,19 @@ public struct PaymentLink: Equatable, Hashable {
      */
     public var metadata: [String: String]
     /**
-     * `_links.callback_url`.
+     * The callback URL given at creation.
+     *
+     * (`_links.callback_url`)
      */
     public var callbackUrl: String?
     /**
-     * `_links.self`.
+     * The resource's own URL.
+     *
+     * (`_links.self`)
      */
     public var selfUrl: String?
     /**
-     * The normalised result as JSON.
+     * The core's normalised result as JSON.
      */
     public var rawJson: String
 
@@ -2569,13 +3186,13 @@ public struct PaymentLink: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Id.
+         * Id (from `data.id`).
          */id: String, 
         /**
          * `payment_link`.
          */kind: String, 
         /**
-         * Request status.
+         * Request status (`Processed`, `Created`...).
          */status: String, 
         /**
          * Creation time.
@@ -2584,10 +3201,11 @@ public struct PaymentLink: Equatable, Hashable {
          * Till name.
          */tillName: String?, 
         /**
-         * Who created the link (sent in the second status shape only).
+         * Who created the link (the second status shape only: docs/api-notes.md,
+         * "Payment link status shapes").
          */initiatorName: String?, 
         /**
-         * Till number.
+         * Till number (or account number in the older shape).
          */tillNumber: String?, 
         /**
          * Your reference.
@@ -2596,7 +3214,7 @@ public struct PaymentLink: Equatable, Hashable {
          * Currency.
          */currency: String?, 
         /**
-         * Amount as decimal text.
+         * Amount.
          */amount: String?, 
         /**
          * Note.
@@ -2611,13 +3229,17 @@ public struct PaymentLink: Equatable, Hashable {
          * Metadata.
          */metadata: [String: String], 
         /**
-         * `_links.callback_url`.
+         * The callback URL given at creation.
+         *
+         * (`_links.callback_url`)
          */callbackUrl: String?, 
         /**
-         * `_links.self`.
+         * The resource's own URL.
+         *
+         * (`_links.self`)
          */selfUrl: String?, 
         /**
-         * The normalised result as JSON.
+         * The core's normalised result as JSON.
          */rawJson: String) {
         self.id = id
         self.kind = kind
@@ -2711,9 +3333,6 @@ public func FfiConverterTypePaymentLink_lower(_ value: PaymentLink) -> RustBuffe
 }
 
 
-/**
- * The link part of a payment link.
- */
 public struct PaymentLinkDetails: Equatable, Hashable {
     /**
      * `Active`, `Paid`, `Cancelled`, `Expired`.
@@ -2829,7 +3448,7 @@ public struct PaymentLinkRequest: Equatable, Hashable {
      */
     public var tillNumber: String
     /**
-     * Amount as decimal text.
+     * Amount.
      */
     public var amount: String
     /**
@@ -2845,11 +3464,11 @@ public struct PaymentLinkRequest: Equatable, Hashable {
      */
     public var note: String?
     /**
-     * Currency (default `KES`).
+     * Currency; defaults to `KES`.
      */
     public var currency: String?
     /**
-     * Up to 5 key-value pairs.
+     * Up to 5 primitive key-value pairs.
      */
     public var metadata: [String: String]?
 
@@ -2860,7 +3479,7 @@ public struct PaymentLinkRequest: Equatable, Hashable {
          * Your till number.
          */tillNumber: String, 
         /**
-         * Amount as decimal text.
+         * Amount.
          */amount: String, 
         /**
          * Where the result is POSTed.
@@ -2872,10 +3491,10 @@ public struct PaymentLinkRequest: Equatable, Hashable {
          * A note the customer sees.
          */note: String? = nil, 
         /**
-         * Currency (default `KES`).
+         * Currency; defaults to `KES`.
          */currency: String? = nil, 
         /**
-         * Up to 5 key-value pairs.
+         * Up to 5 primitive key-value pairs.
          */metadata: [String: String]? = nil) {
         self.tillNumber = tillNumber
         self.amount = amount
@@ -2940,11 +3559,11 @@ public func FfiConverterTypePaymentLinkRequest_lower(_ value: PaymentLinkRequest
 
 
 /**
- * One transaction found by polling.
+ * One transaction of a polling result.
  */
 public struct PolledTransaction: Equatable, Hashable {
     /**
-     * `Buygoods Transaction`...
+     * `Buygoods Transaction`, `External Till to Till Transaction`...
      */
     public var transactionType: String?
     /**
@@ -2956,7 +3575,7 @@ public struct PolledTransaction: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * `Buygoods Transaction`...
+         * `Buygoods Transaction`, `External Till to Till Transaction`...
          */transactionType: String?, 
         /**
          * The transaction.
@@ -3013,7 +3632,7 @@ public func FfiConverterTypePolledTransaction_lower(_ value: PolledTransaction) 
  */
 public struct Polling: Equatable, Hashable {
     /**
-     * Id.
+     * Id (from `data.id`).
      */
     public var id: String
     /**
@@ -3037,7 +3656,11 @@ public struct Polling: Equatable, Hashable {
      */
     public var toTime: String?
     /**
-     * Scope.
+     * Transactions found.
+     */
+    public var transactions: [PolledTransaction]
+    /**
+     * Scope (comes back capitalised, `Company`: docs/api-notes.md, "Polling scope").
      */
     public var scope: String?
     /**
@@ -3045,19 +3668,19 @@ public struct Polling: Equatable, Hashable {
      */
     public var scopeReference: String?
     /**
-     * Transactions found.
-     */
-    public var transactions: [PolledTransaction]
-    /**
-     * `_links.callback_url`.
+     * The callback URL given at creation.
+     *
+     * (`_links.callback_url`)
      */
     public var callbackUrl: String?
     /**
-     * `_links.self`.
+     * The resource's own URL.
+     *
+     * (`_links.self`)
      */
     public var selfUrl: String?
     /**
-     * The normalised result as JSON.
+     * The core's normalised result as JSON.
      */
     public var rawJson: String
 
@@ -3065,7 +3688,7 @@ public struct Polling: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Id.
+         * Id (from `data.id`).
          */id: String, 
         /**
          * `polling`.
@@ -3083,22 +3706,26 @@ public struct Polling: Equatable, Hashable {
          * To.
          */toTime: String?, 
         /**
-         * Scope.
+         * Transactions found.
+         */transactions: [PolledTransaction], 
+        /**
+         * Scope (comes back capitalised, `Company`: docs/api-notes.md, "Polling scope").
          */scope: String?, 
         /**
          * Scope reference.
          */scopeReference: String?, 
         /**
-         * Transactions found.
-         */transactions: [PolledTransaction], 
-        /**
-         * `_links.callback_url`.
+         * The callback URL given at creation.
+         *
+         * (`_links.callback_url`)
          */callbackUrl: String?, 
         /**
-         * `_links.self`.
+         * The resource's own URL.
+         *
+         * (`_links.self`)
          */selfUrl: String?, 
         /**
-         * The normalised result as JSON.
+         * The core's normalised result as JSON.
          */rawJson: String) {
         self.id = id
         self.kind = kind
@@ -3106,9 +3733,9 @@ public struct Polling: Equatable, Hashable {
         self.createdAt = createdAt
         self.fromTime = fromTime
         self.toTime = toTime
+        self.transactions = transactions
         self.scope = scope
         self.scopeReference = scopeReference
-        self.transactions = transactions
         self.callbackUrl = callbackUrl
         self.selfUrl = selfUrl
         self.rawJson = rawJson
@@ -3136,9 +3763,9 @@ public struct FfiConverterTypePolling: FfiConverterRustBuffer {
                 createdAt: FfiConverterOptionString.read(from: &buf), 
                 fromTime: FfiConverterOptionString.read(from: &buf), 
                 toTime: FfiConverterOptionString.read(from: &buf), 
+                transactions: FfiConverterSequenceTypePolledTransaction.read(from: &buf), 
                 scope: FfiConverterOptionString.read(from: &buf), 
                 scopeReference: FfiConverterOptionString.read(from: &buf), 
-                transactions: FfiConverterSequenceTypePolledTransaction.read(from: &buf), 
                 callbackUrl: FfiConverterOptionString.read(from: &buf), 
                 selfUrl: FfiConverterOptionString.read(from: &buf), 
                 rawJson: FfiConverterString.read(from: &buf)
@@ -3152,9 +3779,9 @@ public struct FfiConverterTypePolling: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.fromTime, into: &buf)
         FfiConverterOptionString.write(value.toTime, into: &buf)
+        FfiConverterSequenceTypePolledTransaction.write(value.transactions, into: &buf)
         FfiConverterOptionString.write(value.scope, into: &buf)
         FfiConverterOptionString.write(value.scopeReference, into: &buf)
-        FfiConverterSequenceTypePolledTransaction.write(value.transactions, into: &buf)
         FfiConverterOptionString.write(value.callbackUrl, into: &buf)
         FfiConverterOptionString.write(value.selfUrl, into: &buf)
         FfiConverterString.write(value.rawJson, into: &buf)
@@ -3178,7 +3805,7 @@ public func FfiConverterTypePolling_lower(_ value: Polling) -> RustBuffer {
 
 
 /**
- * `POST /api/v2/polling`.
+ * `POST /api/v2/polling`: fetch buygoods transactions between two times.
  */
 public struct PollingRequest: Equatable, Hashable {
     /**
@@ -3281,7 +3908,7 @@ public func FfiConverterTypePollingRequest_lower(_ value: PollingRequest) -> Rus
  */
 public struct Reversal: Equatable, Hashable {
     /**
-     * Id.
+     * Id (from `data.id`).
      */
     public var id: String
     /**
@@ -3289,7 +3916,9 @@ public struct Reversal: Equatable, Hashable {
      */
     public var kind: String
     /**
-     * `Scheduled`, `Processed`... (a failed reversal is `Processed` too: see `is_reversed`).
+     * `Scheduled`, `Processed`... A failed reversal is still `Processed`
+     * (docs/api-notes.md, "Failed reversals"): look at
+     * `reversal_bulk_payment.status` and `errors`.
      */
     public var status: String
     /**
@@ -3309,10 +3938,6 @@ public struct Reversal: Equatable, Hashable {
      */
     public var reversalPayment: ReversalPayment?
     /**
-     * Whether the money was actually reversed.
-     */
-    public var isReversed: Bool
-    /**
      * Error messages.
      */
     public var errors: [String]
@@ -3321,15 +3946,23 @@ public struct Reversal: Equatable, Hashable {
      */
     public var metadata: [String: String]
     /**
-     * `_links.callback_url`.
+     * The callback URL given at creation.
+     *
+     * (`_links.callback_url`)
      */
     public var callbackUrl: String?
     /**
-     * `_links.self`.
+     * The resource's own URL.
+     *
+     * (`_links.self`)
      */
     public var selfUrl: String?
     /**
-     * The normalised result as JSON.
+     * Whether the money was actually reversed.
+     */
+    public var isReversed: Bool
+    /**
+     * The core's normalised result as JSON.
      */
     public var rawJson: String
 
@@ -3337,13 +3970,15 @@ public struct Reversal: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Id.
+         * Id (from `data.id`).
          */id: String, 
         /**
          * `reversals`.
          */kind: String, 
         /**
-         * `Scheduled`, `Processed`... (a failed reversal is `Processed` too: see `is_reversed`).
+         * `Scheduled`, `Processed`... A failed reversal is still `Processed`
+         * (docs/api-notes.md, "Failed reversals"): look at
+         * `reversal_bulk_payment.status` and `errors`.
          */status: String, 
         /**
          * Creation time.
@@ -3358,22 +3993,26 @@ public struct Reversal: Equatable, Hashable {
          * The reversal payment, once processed.
          */reversalPayment: ReversalPayment?, 
         /**
-         * Whether the money was actually reversed.
-         */isReversed: Bool, 
-        /**
          * Error messages.
          */errors: [String], 
         /**
          * Metadata.
          */metadata: [String: String], 
         /**
-         * `_links.callback_url`.
+         * The callback URL given at creation.
+         *
+         * (`_links.callback_url`)
          */callbackUrl: String?, 
         /**
-         * `_links.self`.
+         * The resource's own URL.
+         *
+         * (`_links.self`)
          */selfUrl: String?, 
         /**
-         * The normalised result as JSON.
+         * Whether the money was actually reversed.
+         */isReversed: Bool, 
+        /**
+         * The core's normalised result as JSON.
          */rawJson: String) {
         self.id = id
         self.kind = kind
@@ -3382,11 +4021,11 @@ public struct Reversal: Equatable, Hashable {
         self.transactionReference = transactionReference
         self.reason = reason
         self.reversalPayment = reversalPayment
-        self.isReversed = isReversed
         self.errors = errors
         self.metadata = metadata
         self.callbackUrl = callbackUrl
         self.selfUrl = selfUrl
+        self.isReversed = isReversed
         self.rawJson = rawJson
     }
 
@@ -3413,11 +4052,11 @@ public struct FfiConverterTypeReversal: FfiConverterRustBuffer {
                 transactionReference: FfiConverterOptionString.read(from: &buf), 
                 reason: FfiConverterOptionString.read(from: &buf), 
                 reversalPayment: FfiConverterOptionTypeReversalPayment.read(from: &buf), 
-                isReversed: FfiConverterBool.read(from: &buf), 
                 errors: FfiConverterSequenceString.read(from: &buf), 
                 metadata: FfiConverterDictionaryStringString.read(from: &buf), 
                 callbackUrl: FfiConverterOptionString.read(from: &buf), 
                 selfUrl: FfiConverterOptionString.read(from: &buf), 
+                isReversed: FfiConverterBool.read(from: &buf), 
                 rawJson: FfiConverterString.read(from: &buf)
         )
     }
@@ -3430,11 +4069,11 @@ public struct FfiConverterTypeReversal: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.transactionReference, into: &buf)
         FfiConverterOptionString.write(value.reason, into: &buf)
         FfiConverterOptionTypeReversalPayment.write(value.reversalPayment, into: &buf)
-        FfiConverterBool.write(value.isReversed, into: &buf)
         FfiConverterSequenceString.write(value.errors, into: &buf)
         FfiConverterDictionaryStringString.write(value.metadata, into: &buf)
         FfiConverterOptionString.write(value.callbackUrl, into: &buf)
         FfiConverterOptionString.write(value.selfUrl, into: &buf)
+        FfiConverterBool.write(value.isReversed, into: &buf)
         FfiConverterString.write(value.rawJson, into: &buf)
     }
 }
@@ -3460,7 +4099,7 @@ public func FfiConverterTypeReversal_lower(_ value: Reversal) -> RustBuffer {
  */
 public struct ReversalPayment: Equatable, Hashable {
     /**
-     * Amount reversed, as decimal text.
+     * Amount reversed.
      */
     public var amount: String?
     /**
@@ -3472,7 +4111,7 @@ public struct ReversalPayment: Equatable, Hashable {
      */
     public var originationTime: String?
     /**
-     * Reference.
+     * Reference (null when cancelled).
      */
     public var transactionReference: String?
 
@@ -3480,7 +4119,7 @@ public struct ReversalPayment: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Amount reversed, as decimal text.
+         * Amount reversed.
          */amount: String?, 
         /**
          * `Transferred` (reversed) or `Cancelled` (failed).
@@ -3489,7 +4128,7 @@ public struct ReversalPayment: Equatable, Hashable {
          * When.
          */originationTime: String?, 
         /**
-         * Reference.
+         * Reference (null when cancelled).
          */transactionReference: String?) {
         self.amount = amount
         self.status = status
@@ -3545,7 +4184,7 @@ public func FfiConverterTypeReversalPayment_lower(_ value: ReversalPayment) -> R
 
 
 /**
- * `POST /api/v2/reversals`.
+ * `POST /api/v2/reversals`: reverse an incoming transaction (last 30 days).
  */
 public struct ReversalRequest: Equatable, Hashable {
     /**
@@ -3561,7 +4200,8 @@ public struct ReversalRequest: Equatable, Hashable {
      */
     public var callbackUrl: String
     /**
-     * Extra key-value pairs.
+     * Extra information (a JSON object, although the table says String: see
+     * docs/api-notes.md, "Reversal metadata").
      */
     public var metadata: [String: String]?
 
@@ -3578,7 +4218,8 @@ public struct ReversalRequest: Equatable, Hashable {
          * Where the result is POSTed.
          */callbackUrl: String, 
         /**
-         * Extra key-value pairs.
+         * Extra information (a JSON object, although the table says String: see
+         * docs/api-notes.md, "Reversal metadata").
          */metadata: [String: String]? = nil) {
         self.transactionReference = transactionReference
         self.reason = reason
@@ -3634,21 +4275,19 @@ public func FfiConverterTypeReversalRequest_lower(_ value: ReversalRequest) -> R
 
 
 /**
- * A send-money request: status query and result callback. Destinations as
- * echoed back are in `raw_json`.
+ * A send-money request: status query and result callback.
  */
 public struct SendMoney: Equatable, Hashable {
     /**
-     * Id.
+     * Id (from `data.id`).
      */
     public var id: String
     /**
-     * `data.type` as received: `send_money`, or for a version-1 result
-     * `payment` or `settlement_transfer`.
+     * `send_money`.
      */
     public var kind: String
     /**
-     * `Pending`, `Processed`...
+     * Status (`Pending`, `Processed`...).
      */
     public var status: String
     /**
@@ -3664,9 +4303,9 @@ public struct SendMoney: Equatable, Hashable {
      */
     public var currency: String?
     /**
-     * Number of destinations echoed back.
+     * Destinations (empty for "my accounts").
      */
-    public var destinationCount: UInt32
+    public var destinations: [DestinationInfo]
     /**
      * Transfer batches.
      */
@@ -3676,8 +4315,8 @@ public struct SendMoney: Equatable, Hashable {
      */
     public var errors: [String]
     /**
-     * The legacy `settlement_transfer` document's total (its `value` may be
-     * `null`); absent from `send_money` documents.
+     * The legacy `settlement_transfer` document's total, `{currency, value}`
+     * (`value` may be null); absent from `send_money` documents.
      */
     public var amount: MoneyAmount?
     /**
@@ -3685,15 +4324,23 @@ public struct SendMoney: Equatable, Hashable {
      */
     public var metadata: [String: String]
     /**
-     * `_links.callback_url`.
+     * The callback URL given at creation.
+     *
+     * (`_links.callback_url`)
      */
     public var callbackUrl: String?
     /**
-     * `_links.self`.
+     * The resource's own URL.
+     *
+     * (`_links.self`)
      */
     public var selfUrl: String?
     /**
-     * The normalised result as JSON.
+     * Number of destinations echoed back (`destinations`).
+     */
+    public var destinationCount: UInt32
+    /**
+     * The core's normalised result as JSON.
      */
     public var rawJson: String
 
@@ -3701,14 +4348,13 @@ public struct SendMoney: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Id.
+         * Id (from `data.id`).
          */id: String, 
         /**
-         * `data.type` as received: `send_money`, or for a version-1 result
-         * `payment` or `settlement_transfer`.
+         * `send_money`.
          */kind: String, 
         /**
-         * `Pending`, `Processed`...
+         * Status (`Pending`, `Processed`...).
          */status: String, 
         /**
          * Creation time.
@@ -3720,8 +4366,8 @@ public struct SendMoney: Equatable, Hashable {
          * Currency.
          */currency: String?, 
         /**
-         * Number of destinations echoed back.
-         */destinationCount: UInt32, 
+         * Destinations (empty for "my accounts").
+         */destinations: [DestinationInfo], 
         /**
          * Transfer batches.
          */transferBatches: [TransferBatch], 
@@ -3729,20 +4375,27 @@ public struct SendMoney: Equatable, Hashable {
          * Error messages.
          */errors: [String], 
         /**
-         * The legacy `settlement_transfer` document's total (its `value` may be
-         * `null`); absent from `send_money` documents.
+         * The legacy `settlement_transfer` document's total, `{currency, value}`
+         * (`value` may be null); absent from `send_money` documents.
          */amount: MoneyAmount?, 
         /**
          * Metadata.
          */metadata: [String: String], 
         /**
-         * `_links.callback_url`.
+         * The callback URL given at creation.
+         *
+         * (`_links.callback_url`)
          */callbackUrl: String?, 
         /**
-         * `_links.self`.
+         * The resource's own URL.
+         *
+         * (`_links.self`)
          */selfUrl: String?, 
         /**
-         * The normalised result as JSON.
+         * Number of destinations echoed back (`destinations`).
+         */destinationCount: UInt32, 
+        /**
+         * The core's normalised result as JSON.
          */rawJson: String) {
         self.id = id
         self.kind = kind
@@ -3750,13 +4403,14 @@ public struct SendMoney: Equatable, Hashable {
         self.createdAt = createdAt
         self.sourceIdentifier = sourceIdentifier
         self.currency = currency
-        self.destinationCount = destinationCount
+        self.destinations = destinations
         self.transferBatches = transferBatches
         self.errors = errors
         self.amount = amount
         self.metadata = metadata
         self.callbackUrl = callbackUrl
         self.selfUrl = selfUrl
+        self.destinationCount = destinationCount
         self.rawJson = rawJson
     }
 
@@ -3782,13 +4436,14 @@ public struct FfiConverterTypeSendMoney: FfiConverterRustBuffer {
                 createdAt: FfiConverterOptionString.read(from: &buf), 
                 sourceIdentifier: FfiConverterOptionString.read(from: &buf), 
                 currency: FfiConverterOptionString.read(from: &buf), 
-                destinationCount: FfiConverterUInt32.read(from: &buf), 
+                destinations: FfiConverterSequenceTypeDestinationInfo.read(from: &buf), 
                 transferBatches: FfiConverterSequenceTypeTransferBatch.read(from: &buf), 
                 errors: FfiConverterSequenceString.read(from: &buf), 
                 amount: FfiConverterOptionTypeMoneyAmount.read(from: &buf), 
                 metadata: FfiConverterDictionaryStringString.read(from: &buf), 
                 callbackUrl: FfiConverterOptionString.read(from: &buf), 
                 selfUrl: FfiConverterOptionString.read(from: &buf), 
+                destinationCount: FfiConverterUInt32.read(from: &buf), 
                 rawJson: FfiConverterString.read(from: &buf)
         )
     }
@@ -3800,13 +4455,14 @@ public struct FfiConverterTypeSendMoney: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.sourceIdentifier, into: &buf)
         FfiConverterOptionString.write(value.currency, into: &buf)
-        FfiConverterUInt32.write(value.destinationCount, into: &buf)
+        FfiConverterSequenceTypeDestinationInfo.write(value.destinations, into: &buf)
         FfiConverterSequenceTypeTransferBatch.write(value.transferBatches, into: &buf)
         FfiConverterSequenceString.write(value.errors, into: &buf)
         FfiConverterOptionTypeMoneyAmount.write(value.amount, into: &buf)
         FfiConverterDictionaryStringString.write(value.metadata, into: &buf)
         FfiConverterOptionString.write(value.callbackUrl, into: &buf)
         FfiConverterOptionString.write(value.selfUrl, into: &buf)
+        FfiConverterUInt32.write(value.destinationCount, into: &buf)
         FfiConverterString.write(value.rawJson, into: &buf)
     }
 }
@@ -3828,8 +4484,10 @@ public func FfiConverterTypeSendMoney_lower(_ value: SendMoney) -> RustBuffer {
 
 
 /**
- * `POST /api/v2/send_money`. No destinations: your available balance to your
- * preferred settlement accounts.
+ * `POST /api/v2/send_money`. With no destinations it is the "blind" transfer
+ * of your available balance to your settlement accounts ("send money to my
+ * accounts"); with merchant destinations it pays your own accounts; with
+ * external destinations it pays third parties.
  */
 public struct SendMoneyRequest: Equatable, Hashable {
     /**
@@ -3837,19 +4495,19 @@ public struct SendMoneyRequest: Equatable, Hashable {
      */
     public var callbackUrl: String
     /**
-     * Destinations (empty: your settlement accounts).
+     * Where the money goes (empty: your preferred settlement accounts).
      */
     public var destinations: [Destination]
     /**
-     * Till number to pay from; `None` for the available balance.
+     * Till number to pay from, or none for the available balance.
      */
     public var sourceIdentifier: String?
     /**
-     * Currency (default `KES`).
+     * Currency; defaults to `KES`.
      */
     public var currency: String?
     /**
-     * Up to 5 key-value pairs.
+     * Up to 5 primitive key-value pairs.
      */
     public var metadata: [String: String]?
 
@@ -3860,16 +4518,16 @@ public struct SendMoneyRequest: Equatable, Hashable {
          * Where the result is POSTed.
          */callbackUrl: String, 
         /**
-         * Destinations (empty: your settlement accounts).
+         * Where the money goes (empty: your preferred settlement accounts).
          */destinations: [Destination] = [], 
         /**
-         * Till number to pay from; `None` for the available balance.
+         * Till number to pay from, or none for the available balance.
          */sourceIdentifier: String? = nil, 
         /**
-         * Currency (default `KES`).
+         * Currency; defaults to `KES`.
          */currency: String? = nil, 
         /**
-         * Up to 5 key-value pairs.
+         * Up to 5 primitive key-value pairs.
          */metadata: [String: String]? = nil) {
         self.callbackUrl = callbackUrl
         self.destinations = destinations
@@ -3927,16 +4585,437 @@ public func FfiConverterTypeSendMoneyRequest_lower(_ value: SendMoneyRequest) ->
 }
 
 
+public struct SettlementDestination: Equatable, Hashable {
+    /**
+     * `Bank Account` or a mobile wallet type.
+     */
+    public var destinationType: String?
+    /**
+     * Details.
+     */
+    public var resource: SettlementDestinationResource?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `Bank Account` or a mobile wallet type.
+         */destinationType: String?, 
+        /**
+         * Details.
+         */resource: SettlementDestinationResource?) {
+        self.destinationType = destinationType
+        self.resource = resource
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SettlementDestination: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlementDestination: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlementDestination {
+        return
+            try SettlementDestination(
+                destinationType: FfiConverterOptionString.read(from: &buf), 
+                resource: FfiConverterOptionTypeSettlementDestinationResource.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SettlementDestination, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.destinationType, into: &buf)
+        FfiConverterOptionTypeSettlementDestinationResource.write(value.resource, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementDestination_lift(_ buf: RustBuffer) throws -> SettlementDestination {
+    return try FfiConverterTypeSettlementDestination.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementDestination_lower(_ value: SettlementDestination) -> RustBuffer {
+    return FfiConverterTypeSettlementDestination.lower(value)
+}
+
+
+public struct SettlementDestinationResource: Equatable, Hashable {
+    /**
+     * Destination reference.
+     */
+    public var reference: String?
+    /**
+     * Bank: account name.
+     */
+    public var accountName: String?
+    /**
+     * Bank: account number.
+     */
+    public var accountNumber: String?
+    /**
+     * Bank: branch reference.
+     */
+    public var bankBranchRef: String?
+    /**
+     * Bank: `EFT` or `RTS`.
+     */
+    public var settlementMethod: String?
+    /**
+     * Wallet: first name.
+     */
+    public var firstName: String?
+    /**
+     * Wallet: last name.
+     */
+    public var lastName: String?
+    /**
+     * Wallet: e-mail.
+     */
+    public var email: String?
+    /**
+     * Wallet: phone number.
+     */
+    public var phoneNumber: String?
+    /**
+     * Wallet: network.
+     */
+    public var network: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Destination reference.
+         */reference: String?, 
+        /**
+         * Bank: account name.
+         */accountName: String?, 
+        /**
+         * Bank: account number.
+         */accountNumber: String?, 
+        /**
+         * Bank: branch reference.
+         */bankBranchRef: String?, 
+        /**
+         * Bank: `EFT` or `RTS`.
+         */settlementMethod: String?, 
+        /**
+         * Wallet: first name.
+         */firstName: String?, 
+        /**
+         * Wallet: last name.
+         */lastName: String?, 
+        /**
+         * Wallet: e-mail.
+         */email: String?, 
+        /**
+         * Wallet: phone number.
+         */phoneNumber: String?, 
+        /**
+         * Wallet: network.
+         */network: String?) {
+        self.reference = reference
+        self.accountName = accountName
+        self.accountNumber = accountNumber
+        self.bankBranchRef = bankBranchRef
+        self.settlementMethod = settlementMethod
+        self.firstName = firstName
+        self.lastName = lastName
+        self.email = email
+        self.phoneNumber = phoneNumber
+        self.network = network
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SettlementDestinationResource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlementDestinationResource: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlementDestinationResource {
+        return
+            try SettlementDestinationResource(
+                reference: FfiConverterOptionString.read(from: &buf), 
+                accountName: FfiConverterOptionString.read(from: &buf), 
+                accountNumber: FfiConverterOptionString.read(from: &buf), 
+                bankBranchRef: FfiConverterOptionString.read(from: &buf), 
+                settlementMethod: FfiConverterOptionString.read(from: &buf), 
+                firstName: FfiConverterOptionString.read(from: &buf), 
+                lastName: FfiConverterOptionString.read(from: &buf), 
+                email: FfiConverterOptionString.read(from: &buf), 
+                phoneNumber: FfiConverterOptionString.read(from: &buf), 
+                network: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SettlementDestinationResource, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.reference, into: &buf)
+        FfiConverterOptionString.write(value.accountName, into: &buf)
+        FfiConverterOptionString.write(value.accountNumber, into: &buf)
+        FfiConverterOptionString.write(value.bankBranchRef, into: &buf)
+        FfiConverterOptionString.write(value.settlementMethod, into: &buf)
+        FfiConverterOptionString.write(value.firstName, into: &buf)
+        FfiConverterOptionString.write(value.lastName, into: &buf)
+        FfiConverterOptionString.write(value.email, into: &buf)
+        FfiConverterOptionString.write(value.phoneNumber, into: &buf)
+        FfiConverterOptionString.write(value.network, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementDestinationResource_lift(_ buf: RustBuffer) throws -> SettlementDestinationResource {
+    return try FfiConverterTypeSettlementDestinationResource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementDestinationResource_lower(_ value: SettlementDestinationResource) -> RustBuffer {
+    return FfiConverterTypeSettlementDestinationResource.lower(value)
+}
+
+
+/**
+ * One disbursement of a settlement.
+ */
+public struct SettlementDisbursement: Equatable, Hashable {
+    /**
+     * Status.
+     */
+    public var status: String?
+    /**
+     * Amount.
+     */
+    public var amount: String?
+    /**
+     * When.
+     */
+    public var originationTime: String?
+    /**
+     * M-PESA reference (null for EFT).
+     */
+    public var transactionReference: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Status.
+         */status: String?, 
+        /**
+         * Amount.
+         */amount: String?, 
+        /**
+         * When.
+         */originationTime: String?, 
+        /**
+         * M-PESA reference (null for EFT).
+         */transactionReference: String?) {
+        self.status = status
+        self.amount = amount
+        self.originationTime = originationTime
+        self.transactionReference = transactionReference
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SettlementDisbursement: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlementDisbursement: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlementDisbursement {
+        return
+            try SettlementDisbursement(
+                status: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionString.read(from: &buf), 
+                originationTime: FfiConverterOptionString.read(from: &buf), 
+                transactionReference: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SettlementDisbursement, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.originationTime, into: &buf)
+        FfiConverterOptionString.write(value.transactionReference, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementDisbursement_lift(_ buf: RustBuffer) throws -> SettlementDisbursement {
+    return try FfiConverterTypeSettlementDisbursement.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementDisbursement_lower(_ value: SettlementDisbursement) -> RustBuffer {
+    return FfiConverterTypeSettlementDisbursement.lower(value)
+}
+
+
+/**
+ * `settlement_transfer_completed` resource.
+ */
+public struct SettlementTransfer: Equatable, Hashable {
+    /**
+     * Id.
+     */
+    public var id: String?
+    /**
+     * Status.
+     */
+    public var status: String?
+    /**
+     * Total amount.
+     */
+    public var amount: String?
+    /**
+     * Currency.
+     */
+    public var currency: String?
+    /**
+     * Where it went.
+     */
+    public var destination: SettlementDestination?
+    /**
+     * Disbursements.
+     */
+    public var disbursements: [SettlementDisbursement]
+    /**
+     * When (in the example, not in the table).
+     */
+    public var originationTime: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Id.
+         */id: String?, 
+        /**
+         * Status.
+         */status: String?, 
+        /**
+         * Total amount.
+         */amount: String?, 
+        /**
+         * Currency.
+         */currency: String?, 
+        /**
+         * Where it went.
+         */destination: SettlementDestination?, 
+        /**
+         * Disbursements.
+         */disbursements: [SettlementDisbursement], 
+        /**
+         * When (in the example, not in the table).
+         */originationTime: String?) {
+        self.id = id
+        self.status = status
+        self.amount = amount
+        self.currency = currency
+        self.destination = destination
+        self.disbursements = disbursements
+        self.originationTime = originationTime
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SettlementTransfer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlementTransfer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlementTransfer {
+        return
+            try SettlementTransfer(
+                id: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionString.read(from: &buf), 
+                currency: FfiConverterOptionString.read(from: &buf), 
+                destination: FfiConverterOptionTypeSettlementDestination.read(from: &buf), 
+                disbursements: FfiConverterSequenceTypeSettlementDisbursement.read(from: &buf), 
+                originationTime: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SettlementTransfer, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.currency, into: &buf)
+        FfiConverterOptionTypeSettlementDestination.write(value.destination, into: &buf)
+        FfiConverterSequenceTypeSettlementDisbursement.write(value.disbursements, into: &buf)
+        FfiConverterOptionString.write(value.originationTime, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementTransfer_lift(_ buf: RustBuffer) throws -> SettlementTransfer {
+    return try FfiConverterTypeSettlementTransfer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementTransfer_lower(_ value: SettlementTransfer) -> RustBuffer {
+    return FfiConverterTypeSettlementTransfer.lower(value)
+}
+
+
 /**
  * A transaction SMS notification: status query and result callback.
  */
 public struct SmsNotification: Equatable, Hashable {
     /**
-     * Id.
+     * Id (from `data.id`).
      */
     public var id: String
     /**
-     * `transaction_sms_notification`.
+     * `transaction_sms_notification` (the table says `..._notifications`:
+     * docs/api-notes.md, "SMS notification result type").
      */
     public var kind: String
     /**
@@ -3944,7 +5023,7 @@ public struct SmsNotification: Equatable, Hashable {
      */
     public var status: String
     /**
-     * The text sent.
+     * The message sent.
      */
     public var smsText: String?
     /**
@@ -3952,15 +5031,19 @@ public struct SmsNotification: Equatable, Hashable {
      */
     public var webhookEventReference: String?
     /**
-     * `_links.callback_url`.
+     * The callback URL given at creation.
+     *
+     * (`_links.callback_url`)
      */
     public var callbackUrl: String?
     /**
-     * `_links.self`.
+     * The resource's own URL.
+     *
+     * (`_links.self`)
      */
     public var selfUrl: String?
     /**
-     * The normalised result as JSON.
+     * The core's normalised result as JSON.
      */
     public var rawJson: String
 
@@ -3968,28 +5051,33 @@ public struct SmsNotification: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Id.
+         * Id (from `data.id`).
          */id: String, 
         /**
-         * `transaction_sms_notification`.
+         * `transaction_sms_notification` (the table says `..._notifications`:
+         * docs/api-notes.md, "SMS notification result type").
          */kind: String, 
         /**
          * Status.
          */status: String, 
         /**
-         * The text sent.
+         * The message sent.
          */smsText: String?, 
         /**
          * The webhook event it refers to.
          */webhookEventReference: String?, 
         /**
-         * `_links.callback_url`.
+         * The callback URL given at creation.
+         *
+         * (`_links.callback_url`)
          */callbackUrl: String?, 
         /**
-         * `_links.self`.
+         * The resource's own URL.
+         *
+         * (`_links.self`)
          */selfUrl: String?, 
         /**
-         * The normalised result as JSON.
+         * The core's normalised result as JSON.
          */rawJson: String) {
         self.id = id
         self.kind = kind
@@ -4057,15 +5145,15 @@ public func FfiConverterTypeSmsNotification_lower(_ value: SmsNotification) -> R
 
 
 /**
- * `POST /api/v1/transaction_sms_notifications`.
+ * `POST /api/v1/transaction_sms_notifications` (deprecated by Kopo Kopo).
  */
 public struct SmsNotificationRequest: Equatable, Hashable {
     /**
-     * The `id` of the webhook event received.
+     * The `id` of the webhook event you received.
      */
     public var webhookEventReference: String
     /**
-     * The text for the customer.
+     * The message for the customer.
      */
     public var message: String
     /**
@@ -4077,10 +5165,10 @@ public struct SmsNotificationRequest: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The `id` of the webhook event received.
+         * The `id` of the webhook event you received.
          */webhookEventReference: String, 
         /**
-         * The text for the customer.
+         * The message for the customer.
          */message: String, 
         /**
          * Where the result is POSTed.
@@ -4136,9 +5224,13 @@ public func FfiConverterTypeSmsNotificationRequest_lower(_ value: SmsNotificatio
 
 
 /**
- * `GET /oauth/token/info` result.
+ * `GET /oauth/token/info` response.
  */
 public struct TokenInfo: Equatable, Hashable {
+    /**
+     * Resource owner (always null for client credentials).
+     */
+    public var resourceOwnerId: String?
     /**
      * Scopes.
      */
@@ -4148,16 +5240,19 @@ public struct TokenInfo: Equatable, Hashable {
      */
     public var expiresIn: Int64?
     /**
-     * The application's uid.
+     * Application uid.
+     *
+     * (`application.uid`)
      */
     public var applicationUid: String?
     /**
-     * Creation time as text, as sent: epoch seconds (`"1613376955"`) or an
-     * ISO 8601 timestamp.
+     * Creation time, kept as text: epoch seconds here (an integer in the
+     * example), an ISO 8601 string in the token response (docs/api-notes.md,
+     * "Token creation time").
      */
     public var createdAt: String?
     /**
-     * The normalised result as JSON.
+     * The core's normalised result as JSON.
      */
     public var rawJson: String
 
@@ -4165,21 +5260,28 @@ public struct TokenInfo: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
+         * Resource owner (always null for client credentials).
+         */resourceOwnerId: String?, 
+        /**
          * Scopes.
          */scope: [String], 
         /**
          * Seconds left.
          */expiresIn: Int64?, 
         /**
-         * The application's uid.
+         * Application uid.
+         *
+         * (`application.uid`)
          */applicationUid: String?, 
         /**
-         * Creation time as text, as sent: epoch seconds (`"1613376955"`) or an
-         * ISO 8601 timestamp.
+         * Creation time, kept as text: epoch seconds here (an integer in the
+         * example), an ISO 8601 string in the token response (docs/api-notes.md,
+         * "Token creation time").
          */createdAt: String?, 
         /**
-         * The normalised result as JSON.
+         * The core's normalised result as JSON.
          */rawJson: String) {
+        self.resourceOwnerId = resourceOwnerId
         self.scope = scope
         self.expiresIn = expiresIn
         self.applicationUid = applicationUid
@@ -4203,6 +5305,7 @@ public struct FfiConverterTypeTokenInfo: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenInfo {
         return
             try TokenInfo(
+                resourceOwnerId: FfiConverterOptionString.read(from: &buf), 
                 scope: FfiConverterSequenceString.read(from: &buf), 
                 expiresIn: FfiConverterOptionInt64.read(from: &buf), 
                 applicationUid: FfiConverterOptionString.read(from: &buf), 
@@ -4212,6 +5315,7 @@ public struct FfiConverterTypeTokenInfo: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: TokenInfo, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.resourceOwnerId, into: &buf)
         FfiConverterSequenceString.write(value.scope, into: &buf)
         FfiConverterOptionInt64.write(value.expiresIn, into: &buf)
         FfiConverterOptionString.write(value.applicationUid, into: &buf)
@@ -4237,7 +5341,7 @@ public func FfiConverterTypeTokenInfo_lower(_ value: TokenInfo) -> RustBuffer {
 
 
 /**
- * `POST /oauth/introspect` result.
+ * `POST /oauth/introspect` response.
  */
 public struct TokenIntrospection: Equatable, Hashable {
     /**
@@ -4245,7 +5349,7 @@ public struct TokenIntrospection: Equatable, Hashable {
      */
     public var active: Bool
     /**
-     * Scope.
+     * Scope (may be empty).
      */
     public var scope: String?
     /**
@@ -4265,7 +5369,7 @@ public struct TokenIntrospection: Equatable, Hashable {
      */
     public var iat: Int64?
     /**
-     * The normalised result as JSON.
+     * The core's normalised result as JSON.
      */
     public var rawJson: String
 
@@ -4276,7 +5380,7 @@ public struct TokenIntrospection: Equatable, Hashable {
          * Whether the token is valid.
          */active: Bool, 
         /**
-         * Scope.
+         * Scope (may be empty).
          */scope: String?, 
         /**
          * The application's client id.
@@ -4291,7 +5395,7 @@ public struct TokenIntrospection: Equatable, Hashable {
          * Issue time, epoch seconds.
          */iat: Int64?, 
         /**
-         * The normalised result as JSON.
+         * The core's normalised result as JSON.
          */rawJson: String) {
         self.active = active
         self.scope = scope
@@ -4356,12 +5460,13 @@ public func FfiConverterTypeTokenIntrospection_lower(_ value: TokenIntrospection
 
 
 /**
- * A financial transaction (buygoods, B2B, card) as carried by webhooks,
- * polling and incoming-payment results. Absent fields are `null`.
+ * A financial transaction as carried by webhooks, polling results and
+ * incoming-payment results: buygoods, B2B (till to till) and card
+ * transactions and their reversals. Fields absent from a kind are `None`.
  */
 public struct Transaction: Equatable, Hashable {
     /**
-     * API reference.
+     * API reference of the transaction.
      */
     public var id: String?
     /**
@@ -4373,11 +5478,11 @@ public struct Transaction: Equatable, Hashable {
      */
     public var status: String?
     /**
-     * Timestamp.
+     * Timestamp of the transaction.
      */
     public var originationTime: String?
     /**
-     * Amount as decimal text.
+     * Amount.
      */
     public var amount: String?
     /**
@@ -4413,19 +5518,20 @@ public struct Transaction: Equatable, Hashable {
      */
     public var senderLastName: String?
     /**
-     * B2B: the sending till.
+     * For B2B: the sending till.
      */
     public var sendingTill: String?
     /**
-     * Merchant to merchant (`m2m_transaction_received`): the paying merchant.
+     * For merchant-to-merchant (`m2m_transaction_received`): the paying merchant.
      */
     public var sendingMerchant: String?
     /**
-     * Card: masked card number.
+     * For cards: masked card number.
      */
     public var customerCcNumber: String?
     /**
-     * Card: settled flag.
+     * For card receipts: settled flag (a boolean in the example, "String" in
+     * the table: docs/api-notes.md, "Card webhooks").
      */
     public var settled: Bool?
 
@@ -4433,7 +5539,7 @@ public struct Transaction: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * API reference.
+         * API reference of the transaction.
          */id: String?, 
         /**
          * M-PESA (or card) reference.
@@ -4442,10 +5548,10 @@ public struct Transaction: Equatable, Hashable {
          * `Received`, `Complete`, `Reversed`...
          */status: String?, 
         /**
-         * Timestamp.
+         * Timestamp of the transaction.
          */originationTime: String?, 
         /**
-         * Amount as decimal text.
+         * Amount.
          */amount: String?, 
         /**
          * Currency.
@@ -4472,16 +5578,17 @@ public struct Transaction: Equatable, Hashable {
          * Payer last name.
          */senderLastName: String?, 
         /**
-         * B2B: the sending till.
+         * For B2B: the sending till.
          */sendingTill: String?, 
         /**
-         * Merchant to merchant (`m2m_transaction_received`): the paying merchant.
+         * For merchant-to-merchant (`m2m_transaction_received`): the paying merchant.
          */sendingMerchant: String?, 
         /**
-         * Card: masked card number.
+         * For cards: masked card number.
          */customerCcNumber: String?, 
         /**
-         * Card: settled flag.
+         * For card receipts: settled flag (a boolean in the example, "String" in
+         * the table: docs/api-notes.md, "Card webhooks").
          */settled: Bool?) {
         self.id = id
         self.reference = reference
@@ -4584,7 +5691,7 @@ public struct TransferBatch: Equatable, Hashable {
      */
     public var status: String?
     /**
-     * Total amount as decimal text.
+     * Total amount.
      */
     public var amount: String?
     /**
@@ -4599,7 +5706,7 @@ public struct TransferBatch: Equatable, Hashable {
          * Status.
          */status: String?, 
         /**
-         * Total amount as decimal text.
+         * Total amount.
          */amount: String?, 
         /**
          * Disbursements.
@@ -4687,9 +5794,29 @@ public struct WebhookEvent: Equatable, Hashable {
      */
     public var transaction: Transaction?
     /**
+     * The settlement, for `settlement_transfer_completed`.
+     */
+    public var settlementTransfer: SettlementTransfer?
+    /**
+     * The customer, for `customer_created`.
+     */
+    public var customer: Customer?
+    /**
+     * The whole event, in the Daraja structure.
+     */
+    public var daraja: DarajaEvent?
+    /**
      * Amount as decimal text, when the event carries one.
      */
     public var amount: String?
+    /**
+     * `_links.self` (K2Connect).
+     */
+    public var selfUrl: String?
+    /**
+     * `_links.resource` (K2Connect): the related resource's URL.
+     */
+    public var resourceUrl: String?
     /**
      * The normalised payload as JSON (the core's typed event).
      */
@@ -4720,8 +5847,23 @@ public struct WebhookEvent: Equatable, Hashable {
          * The transaction, for transaction topics in the K2Connect structure.
          */transaction: Transaction?, 
         /**
+         * The settlement, for `settlement_transfer_completed`.
+         */settlementTransfer: SettlementTransfer?, 
+        /**
+         * The customer, for `customer_created`.
+         */customer: Customer?, 
+        /**
+         * The whole event, in the Daraja structure.
+         */daraja: DarajaEvent?, 
+        /**
          * Amount as decimal text, when the event carries one.
          */amount: String?, 
+        /**
+         * `_links.self` (K2Connect).
+         */selfUrl: String?, 
+        /**
+         * `_links.resource` (K2Connect): the related resource's URL.
+         */resourceUrl: String?, 
         /**
          * The normalised payload as JSON (the core's typed event).
          */json: String) {
@@ -4732,7 +5874,12 @@ public struct WebhookEvent: Equatable, Hashable {
         self.eventType = eventType
         self.resourceKind = resourceKind
         self.transaction = transaction
+        self.settlementTransfer = settlementTransfer
+        self.customer = customer
+        self.daraja = daraja
         self.amount = amount
+        self.selfUrl = selfUrl
+        self.resourceUrl = resourceUrl
         self.json = json
     }
 
@@ -4759,7 +5906,12 @@ public struct FfiConverterTypeWebhookEvent: FfiConverterRustBuffer {
                 eventType: FfiConverterOptionString.read(from: &buf), 
                 resourceKind: FfiConverterString.read(from: &buf), 
                 transaction: FfiConverterOptionTypeTransaction.read(from: &buf), 
+                settlementTransfer: FfiConverterOptionTypeSettlementTransfer.read(from: &buf), 
+                customer: FfiConverterOptionTypeCustomer.read(from: &buf), 
+                daraja: FfiConverterOptionTypeDarajaEvent.read(from: &buf), 
                 amount: FfiConverterOptionString.read(from: &buf), 
+                selfUrl: FfiConverterOptionString.read(from: &buf), 
+                resourceUrl: FfiConverterOptionString.read(from: &buf), 
                 json: FfiConverterString.read(from: &buf)
         )
     }
@@ -4772,7 +5924,12 @@ public struct FfiConverterTypeWebhookEvent: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.eventType, into: &buf)
         FfiConverterString.write(value.resourceKind, into: &buf)
         FfiConverterOptionTypeTransaction.write(value.transaction, into: &buf)
+        FfiConverterOptionTypeSettlementTransfer.write(value.settlementTransfer, into: &buf)
+        FfiConverterOptionTypeCustomer.write(value.customer, into: &buf)
+        FfiConverterOptionTypeDarajaEvent.write(value.daraja, into: &buf)
         FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.selfUrl, into: &buf)
+        FfiConverterOptionString.write(value.resourceUrl, into: &buf)
         FfiConverterString.write(value.json, into: &buf)
     }
 }
@@ -4798,11 +5955,11 @@ public func FfiConverterTypeWebhookEvent_lower(_ value: WebhookEvent) -> RustBuf
  */
 public struct WebhookSubscriptionRequest: Equatable, Hashable {
     /**
-     * Topic, e.g. `buygoods_transaction_received`.
+     * One of `WEBHOOK_EVENT_TYPES`.
      */
     public var eventType: String
     /**
-     * Your HTTPS endpoint.
+     * The HTTPS endpoint that will receive the events.
      */
     public var url: String
     /**
@@ -4810,11 +5967,11 @@ public struct WebhookSubscriptionRequest: Equatable, Hashable {
      */
     public var scope: String
     /**
-     * Your till number when `scope` is `till`.
+     * Your till number; required when `scope` is `till`.
      */
     public var scopeReference: String?
     /**
-     * `true` for the Daraja payload structure.
+     * `true` for the Daraja payload structure, `false` (default) for K2Connect.
      */
     public var enableDarajaPayload: Bool?
 
@@ -4822,19 +5979,19 @@ public struct WebhookSubscriptionRequest: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Topic, e.g. `buygoods_transaction_received`.
+         * One of `WEBHOOK_EVENT_TYPES`.
          */eventType: String, 
         /**
-         * Your HTTPS endpoint.
+         * The HTTPS endpoint that will receive the events.
          */url: String, 
         /**
          * `company` or `till`.
          */scope: String, 
         /**
-         * Your till number when `scope` is `till`.
+         * Your till number; required when `scope` is `till`.
          */scopeReference: String? = nil, 
         /**
-         * `true` for the Daraja payload structure.
+         * `true` for the Daraja payload structure, `false` (default) for K2Connect.
          */enableDarajaPayload: Bool? = nil) {
         self.eventType = eventType
         self.url = url
@@ -4893,7 +6050,7 @@ public func FfiConverterTypeWebhookSubscriptionRequest_lower(_ value: WebhookSub
 
 
 /**
- * One destination of a send-money request. Amounts are decimal text.
+ * One destination of a send-money request. JSON form is flat with a `type`.
  */
 
 public enum Destination: Equatable, Hashable {
@@ -4903,7 +6060,7 @@ public enum Destination: Equatable, Hashable {
      */
     case merchantWallet(
         /**
-         * The wallet's reference.
+         * Destination reference (the wallet's id).
          */reference: String, 
         /**
          * Amount.
@@ -4917,7 +6074,7 @@ public enum Destination: Equatable, Hashable {
      */
     case merchantBankAccount(
         /**
-         * The account's reference.
+         * Destination reference (the account's id).
          */reference: String, 
         /**
          * Amount.
@@ -4940,7 +6097,7 @@ public enum Destination: Equatable, Hashable {
          * Amount.
          */amount: String, 
         /**
-         * Description.
+         * Description (required).
          */description: String, 
         /**
          * Nickname.
@@ -4966,7 +6123,7 @@ public enum Destination: Equatable, Hashable {
          * Amount.
          */amount: String, 
         /**
-         * Description.
+         * Description (required).
          */description: String, 
         /**
          * Nickname.
@@ -4986,7 +6143,7 @@ public enum Destination: Equatable, Hashable {
          * Amount.
          */amount: String, 
         /**
-         * Description.
+         * Description (required).
          */description: String, 
         /**
          * Nickname.
@@ -5009,7 +6166,7 @@ public enum Destination: Equatable, Hashable {
          * Amount.
          */amount: String, 
         /**
-         * Description.
+         * Description (required).
          */description: String, 
         /**
          * Nickname.
@@ -5141,6 +6298,9 @@ public func FfiConverterTypeDestination_lower(_ value: Destination) -> RustBuffe
 
 /**
  * `POST /api/v2/external_recipients`: a third party you pay.
+ *
+ * JSON form: `{"type": "mobile_wallet", "first_name": ..., ...}` (flat, with
+ * the recipient's fields next to `type`).
  */
 
 public enum ExternalRecipientRequest: Equatable, Hashable {
@@ -5182,10 +6342,12 @@ public enum ExternalRecipientRequest: Equatable, Hashable {
          * Account number.
          */accountNumber: String, 
         /**
-         * `RTS` (or `EFT`).
+         * `RTS` per the table; `EFT` also accepted (see `validate`).
          */settlementMethod: String, 
         /**
-         * Nickname.
+         * Nickname. The documentation's example writes `nick_name`; the table
+         * says `nickname`. We send `nickname` and accept both (see
+         * docs/api-notes.md, "External recipient nickname").
          */nickname: String? = nil
     )
     /**
@@ -5682,6 +6844,54 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCustomer: FfiConverterRustBuffer {
+    typealias SwiftType = Customer?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCustomer.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCustomer.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDarajaEvent: FfiConverterRustBuffer {
+    typealias SwiftType = DarajaEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDarajaEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDarajaEvent.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeIncomingPayment: FfiConverterRustBuffer {
     typealias SwiftType = IncomingPayment?
 
@@ -5874,6 +7084,78 @@ fileprivate struct FfiConverterOptionTypeSendMoney: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSettlementDestination: FfiConverterRustBuffer {
+    typealias SwiftType = SettlementDestination?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSettlementDestination.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSettlementDestination.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSettlementDestinationResource: FfiConverterRustBuffer {
+    typealias SwiftType = SettlementDestinationResource?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSettlementDestinationResource.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSettlementDestinationResource.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSettlementTransfer: FfiConverterRustBuffer {
+    typealias SwiftType = SettlementTransfer?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSettlementTransfer.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSettlementTransfer.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSmsNotification: FfiConverterRustBuffer {
     typealias SwiftType = SmsNotification?
 
@@ -5971,6 +7253,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDestinationInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [DestinationInfo]
+
+    public static func write(_ value: [DestinationInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDestinationInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DestinationInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DestinationInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDestinationInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeDisbursement: FfiConverterRustBuffer {
     typealias SwiftType = [Disbursement]
 
@@ -6013,6 +7320,31 @@ fileprivate struct FfiConverterSequenceTypePolledTransaction: FfiConverterRustBu
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePolledTransaction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSettlementDisbursement: FfiConverterRustBuffer {
+    typealias SwiftType = [SettlementDisbursement]
+
+    public static func write(_ value: [SettlementDisbursement], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSettlementDisbursement.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SettlementDisbursement] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SettlementDisbursement]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSettlementDisbursement.read(from: &buf))
         }
         return seq
     }
@@ -6247,6 +7579,18 @@ public func errorCode(error: KopoKopoError) -> String  {
     )
 })
 }
+/**
+ * The core's message of an error, identical in every language binding
+ * (e.g. ``invalid argument `amount`: `ten` is not a decimal number``).
+ */
+public func errorDescription(error: KopoKopoError) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_func_error_description(
+        FfiConverterTypeKopoKopoError_lower(error),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -6275,10 +7619,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_kopokopo_uniffi_checksum_func_network_safaricom() != 13439) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_func_parse_result() != 27508) {
+    if (uniffi_kopokopo_uniffi_checksum_func_parse_result() != 18104) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_func_parse_webhook() != 63472) {
+    if (uniffi_kopokopo_uniffi_checksum_func_parse_webhook() != 55583) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_kopokopo_uniffi_checksum_func_payment_channel_mpesa() != 4058) {
@@ -6302,76 +7646,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_kopokopo_uniffi_checksum_func_error_code() != 12721) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_kopokopo_uniffi_checksum_func_error_description() != 11812) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_base_url() != 33133) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_cancel_payment_link() != 15616) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_parse_result() != 63755) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_external_recipient() != 24156) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_incoming_payment() != 50707) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_merchant_bank_account() != 18727) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_merchant_wallet() != 33598) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_payment_link() != 15901) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_polling() != 32149) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_reversal() != 2402) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_sms_notification() != 15985) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_incoming_payment_status() != 27800) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_introspect_token() != 60102) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_parse_result() != 20456) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_parse_webhook() != 9683) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_payment_link_status() != 13443) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_polling_status() != 23492) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_request_token() != 64962) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_reversal_status() != 21624) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_revoke_token() != 38584) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_send_money() != 6259) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_send_money_status() != 37869) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_sms_notification_status() != 47181) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_subscribe_webhook() != 43306) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_token_info() != 18086) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_parse_webhook() != 57836) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_token_requests() != 20823) {
@@ -6381,6 +7665,69 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_verify_webhook_signature() != 2842) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_cancel_payment_link() != 31146) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_external_recipient() != 55491) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_incoming_payment() != 18543) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_merchant_bank_account() != 41604) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_merchant_wallet() != 38976) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_payment_link() != 32547) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_polling() != 450) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_reversal() != 60447) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_sms_notification() != 43945) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_incoming_payment_status() != 21746) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_introspect_token() != 64837) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_payment_link_status() != 5982) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_polling_status() != 1792) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_request_token() != 61683) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_reversal_status() != 17113) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_revoke_token() != 34055) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_send_money() != 39599) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_send_money_status() != 63085) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_sms_notification_status() != 16244) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_subscribe_webhook() != 58733) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_token_info() != 8445) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_kopokopo_uniffi_checksum_constructor_kopokopoclient_new() != 44343) {

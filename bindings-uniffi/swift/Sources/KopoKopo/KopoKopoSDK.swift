@@ -28,9 +28,12 @@ public enum KopoKopoSDK {
 
     /// A `ClientConfig` with the Swift User-Agent suffix.
     ///
-    /// `proxy`: `nil` or `"env"` reads `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` from the
-    /// environment (never `HTTP_PROXY`), `"none"` connects directly, anything else is a
-    /// proxy URL (`http://user:pass@proxy:3128`). Timeouts are at most one hour.
+    /// The options are the same in every language: `baseUrl` (`nil`: the sandbox),
+    /// `timeoutMs` and `connectTimeoutMs` (at most one hour), `maxRetries` (GET and token
+    /// requests only; payments are never retried), `userAgentSuffix` (appended after
+    /// `swift/<version>; <OS>`, e.g. `myapp/2.1`) and `proxy`: `nil` or `"env"` reads
+    /// `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` from the environment (never `HTTP_PROXY`),
+    /// `"none"` connects directly, anything else is a proxy URL (`http://user:pass@proxy:3128`).
     public static func config(
         clientId: String,
         clientSecret: String,
@@ -39,7 +42,8 @@ public enum KopoKopoSDK {
         timeoutMs: UInt64? = nil,
         connectTimeoutMs: UInt64? = nil,
         maxRetries: UInt32? = nil,
-        proxy: String? = nil
+        proxy: String? = nil,
+        userAgentSuffix extra: String? = nil
     ) -> ClientConfig {
         ClientConfig(
             clientId: clientId,
@@ -49,7 +53,7 @@ public enum KopoKopoSDK {
             timeoutMs: timeoutMs,
             connectTimeoutMs: connectTimeoutMs,
             maxRetries: maxRetries,
-            userAgentSuffix: userAgentSuffix,
+            userAgentSuffix: (extra ?? "").isEmpty ? userAgentSuffix : "\(userAgentSuffix); \(extra!)",
             proxy: proxy
         )
     }
@@ -63,12 +67,13 @@ public enum KopoKopoSDK {
         timeoutMs: UInt64? = nil,
         connectTimeoutMs: UInt64? = nil,
         maxRetries: UInt32? = nil,
-        proxy: String? = nil
+        proxy: String? = nil,
+        userAgentSuffix: String? = nil
     ) throws -> KopoKopoClient {
         try KopoKopoClient(config: config(
             clientId: clientId, clientSecret: clientSecret, apiKey: apiKey, baseUrl: baseUrl,
             timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs, maxRetries: maxRetries,
-            proxy: proxy
+            proxy: proxy, userAgentSuffix: userAgentSuffix
         ))
     }
 }

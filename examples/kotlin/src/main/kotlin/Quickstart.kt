@@ -47,7 +47,8 @@ fun main() {
     // A webhook as your HTTP handler would receive it: raw bytes + header.
     val body = """{"topic":"buygoods_transaction_received","id":"e1","created_at":"2026-01-01T00:00:00+03:00",
         |"event":{"type":"Buygoods Transaction","resource":{"amount":"100.0","currency":"KES","reference":"OJJ1"}},
-        |"_links":{"self":"https://sandbox.kopokopo.com/webhook_events/e1"}}""".trimMargin().toByteArray()
+        |"_links":{"self":"https://sandbox.kopokopo.com/webhook_events/e1"}}
+    """.trimMargin().toByteArray()
     val header = sign(body, apiKey) // what Kopo Kopo sends in X-KopoKopo-Signature
     val event = parseWebhook(body, header, apiKey)
     println("webhook ${event.topic}: ${event.transaction?.amount} ${event.transaction?.currency}")

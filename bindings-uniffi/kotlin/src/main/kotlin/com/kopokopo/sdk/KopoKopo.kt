@@ -28,9 +28,12 @@ object KopoKopo {
     /**
      * A [ClientConfig] with the Kotlin User-Agent suffix.
      *
-     * [proxy]: `null` or `"env"` reads `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` from the
-     * environment (never `HTTP_PROXY`), `"none"` connects directly, anything else is a
-     * proxy URL (`http://user:pass@proxy:3128`). Timeouts are at most one hour.
+     * The options are the same in every language: [baseUrl] (`null`: the sandbox),
+     * [timeoutMs] and [connectTimeoutMs] (at most one hour), [maxRetries] (GET and token
+     * requests only; payments are never retried), [userAgentSuffix] (appended after
+     * `kotlin/<version>; JVM <n>`, e.g. `myapp/2.1`) and [proxy]: `null` or `"env"` reads
+     * `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` from the environment (never `HTTP_PROXY`),
+     * `"none"` connects directly, anything else is a proxy URL (`http://user:pass@proxy:3128`).
      */
     fun config(
         clientId: String,
@@ -41,6 +44,7 @@ object KopoKopo {
         connectTimeoutMs: ULong? = null,
         maxRetries: UInt? = null,
         proxy: String? = null,
+        userAgentSuffix: String? = null,
     ): ClientConfig = ClientConfig(
         clientId = clientId,
         clientSecret = clientSecret,
@@ -49,7 +53,7 @@ object KopoKopo {
         timeoutMs = timeoutMs,
         connectTimeoutMs = connectTimeoutMs,
         maxRetries = maxRetries,
-        userAgentSuffix = userAgentSuffix,
+        userAgentSuffix = if (userAgentSuffix.isNullOrEmpty()) this.userAgentSuffix else "${this.userAgentSuffix}; $userAgentSuffix",
         proxy = proxy,
     )
 
@@ -63,11 +67,16 @@ object KopoKopo {
         connectTimeoutMs: ULong? = null,
         maxRetries: UInt? = null,
         proxy: String? = null,
+        userAgentSuffix: String? = null,
     ): KopoKopoClient = KopoKopoClient(
-        config(clientId, clientSecret, apiKey, baseUrl, timeoutMs, connectTimeoutMs, maxRetries, proxy),
+        config(clientId, clientSecret, apiKey, baseUrl, timeoutMs, connectTimeoutMs, maxRetries, proxy, userAgentSuffix),
     )
 
-    /** The stable error code of an exception (`invalid_argument`, `api_error`...). */
+    /** The stable error code of an exception (`invalid_argument`, `api_error`...): the core's. */
     @JvmStatic
     fun code(e: KopoKopoException): String = errorCode(e)
+
+    /** The core's message of an exception, the same text in every language. */
+    @JvmStatic
+    fun description(e: KopoKopoException): String = errorDescription(e)
 }

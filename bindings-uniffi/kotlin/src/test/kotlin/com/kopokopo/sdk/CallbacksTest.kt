@@ -32,7 +32,9 @@ class CallbacksTest {
     @Test
     fun incomingPaymentSuccess() {
         val url = receiver.newUrl()
-        val c = client.createIncomingPayment(IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0712345678", amount = "100", callbackUrl = url))
+        val c = client.createIncomingPayment(
+            IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0712345678", amount = "100", callbackUrl = url),
+        )
         val r = receive(url)
         assertEquals("incoming_payment", r.kind)
         assertEquals(c.id, r.id)
@@ -47,7 +49,9 @@ class CallbacksTest {
     @Test
     fun incomingPaymentFailure() {
         val url = receiver.newUrl()
-        client.createIncomingPayment(IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0700000001", amount = "100", callbackUrl = url))
+        client.createIncomingPayment(
+            IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0700000001", amount = "100", callbackUrl = url),
+        )
         val r = receive(url)
         assertEquals("Failed", r.status)
         assertEquals(listOf("The balance is insufficient for the transaction"), r.incomingPayment?.errors)
@@ -76,7 +80,9 @@ class CallbacksTest {
         client.sendMoney(
             SendMoneyRequest(
                 callbackUrl = url,
-                destinations = listOf(Destination.MobileWallet(phoneNumber = "0700000001", network = "Safaricom", amount = "10", description = "x")),
+                destinations = listOf(
+                    Destination.MobileWallet(phoneNumber = "0700000001", network = "Safaricom", amount = "10", description = "x"),
+                ),
             ),
         )
         val s = receive(url).sendMoney ?: throw AssertionError("sendMoney not set")
@@ -88,7 +94,15 @@ class CallbacksTest {
     @Test
     fun polling() {
         val url = receiver.newUrl()
-        val c = client.createPolling(PollingRequest(scope = "till", scopeReference = "112233", fromTime = "2021-04-12T08:50:22+03:00", toTime = "2021-04-19T08:50:22+03:00", callbackUrl = url))
+        val c = client.createPolling(
+            PollingRequest(
+                scope = "till",
+                scopeReference = "112233",
+                fromTime = "2021-04-12T08:50:22+03:00",
+                toTime = "2021-04-19T08:50:22+03:00",
+                callbackUrl = url,
+            ),
+        )
         val r = receive(url)
         assertEquals("polling", r.kind)
         assertEquals(c.id, r.id)
@@ -98,7 +112,9 @@ class CallbacksTest {
     @Test
     fun smsNotification() {
         val url = receiver.newUrl()
-        val c = client.createSmsNotification(SmsNotificationRequest(webhookEventReference = "ref-1", message = "Thank you", callbackUrl = url))
+        val c = client.createSmsNotification(
+            SmsNotificationRequest(webhookEventReference = "ref-1", message = "Thank you", callbackUrl = url),
+        )
         val r = receive(url)
         assertEquals("transaction_sms_notification", r.kind)
         assertEquals(c.id, r.id)
@@ -124,14 +140,18 @@ class CallbacksTest {
     @Test
     fun paymentLinkPaidAndFailed() {
         val paid = receiver.newUrl()
-        val c = client.createPaymentLink(PaymentLinkRequest(tillNumber = "112233", amount = "500", callbackUrl = paid, paymentReference = "PAID-1"))
+        val c = client.createPaymentLink(
+            PaymentLinkRequest(tillNumber = "112233", amount = "500", callbackUrl = paid, paymentReference = "PAID-1"),
+        )
         val r = receive(paid)
         assertEquals("payment_link", r.kind)
         assertEquals(c.id, r.id)
         assertEquals("Paid", r.paymentLink?.paymentLink?.status)
 
         val failed = receiver.newUrl()
-        client.createPaymentLink(PaymentLinkRequest(tillNumber = "112233", amount = "500", callbackUrl = failed, paymentReference = "FAIL-1"))
+        client.createPaymentLink(
+            PaymentLinkRequest(tillNumber = "112233", amount = "500", callbackUrl = failed, paymentReference = "FAIL-1"),
+        )
         val f = receive(failed).paymentLink ?: throw AssertionError("paymentLink not set")
         assertTrue(f.errors.any { it.contains("insufficient") }, f.toString())
     }

@@ -16,7 +16,9 @@ class ClientTest {
         val server = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
         server.createContext("/oauth/token") { ex ->
             seen.set(ex.requestHeaders.getFirst("User-Agent"))
-            val body = """{"access_token":"tok","token_type":"Bearer","expires_in":3600,"created_at":"2026-01-01T00:00:00Z"}""".toByteArray()
+            val body =
+                """{"access_token":"tok","token_type":"Bearer","expires_in":3600,"created_at":"2026-01-01T00:00:00Z"}"""
+                    .toByteArray()
             ex.responseHeaders.add("content-type", "application/json")
             ex.sendResponseHeaders(200, body.size.toLong())
             ex.responseBody.use { it.write(body) }
@@ -87,5 +89,42 @@ class ClientTest {
         assertTrue(Regex("""\d+\.\d+\.\d+.*""").matches(libraryVersion()))
         assertEquals("https://sandbox.kopokopo.com", sandboxUrl())
         assertTrue(productionUrl().startsWith("https://"))
+    }
+
+    @Test
+    fun everyClientOptionIsAccepted() {
+        // The one set of options of every binding: base URL, timeout, connect timeout,
+        // max retries, user-agent suffix, proxy.
+        val config =
+            KopoKopo.config(
+                clientId = "id",
+                clientSecret = "secret",
+                baseUrl = "http://127.0.0.1:9",
+                timeoutMs = 5_000uL,
+                connectTimeoutMs = 1_000uL,
+                maxRetries = 0u,
+                proxy = "none",
+                userAgentSuffix = "myapp/2.1",
+            )
+        assertEquals("http://127.0.0.1:9", config.baseUrl)
+        assertEquals(5_000uL, config.timeoutMs)
+        assertEquals(1_000uL, config.connectTimeoutMs)
+        assertEquals(0u, config.maxRetries)
+        assertEquals("none", config.proxy)
+        val client = KopoKopoClient(config)
+        assertEquals("http://127.0.0.1:9", client.baseUrl())
+        assertTrue(client.userAgent().endsWith("(${KopoKopo.userAgentSuffix}; myapp/2.1)"), client.userAgent())
+        // Without a suffix of the caller's: the Kotlin one alone.
+        assertTrue(KopoKopo.client(clientId = "id", clientSecret = "s").userAgent().endsWith("(${KopoKopo.userAgentSuffix})"))
+    }
+
+    @Test
+    fun errorCodesAndMessagesAreTheCores() {
+        val e =
+            org.junit.jupiter.api.assertThrows<KopoKopoException.InvalidArgument> {
+                KopoKopo.client(clientId = "id", clientSecret = "s", timeoutMs = 0uL)
+            }
+        assertEquals("invalid_argument", KopoKopo.code(e))
+        assertEquals("invalid argument `timeout`: must be greater than zero", KopoKopo.description(e))
     }
 }

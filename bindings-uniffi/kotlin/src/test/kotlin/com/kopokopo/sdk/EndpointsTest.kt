@@ -116,11 +116,17 @@ class EndpointsTest {
         )
         val recipients = listOf(
             ExternalRecipientRequest.MobileWallet(
-                firstName = "Jane", lastName = "Doe", phoneNumber = "0712345678", network = "Safaricom", nickname = "Jane",
+                firstName = "Jane",
+                lastName = "Doe",
+                phoneNumber = "0712345678",
+                network = "Safaricom",
+                nickname = "Jane",
             ),
             ExternalRecipientRequest.BankAccount(
-                accountName = "Jane Doe", bankBranchRef = "633aa26c-7b7c-4091-ae28-96c0687cf886",
-                accountNumber = "1234567890", settlementMethod = "RTS",
+                accountName = "Jane Doe",
+                bankBranchRef = "633aa26c-7b7c-4091-ae28-96c0687cf886",
+                accountNumber = "1234567890",
+                settlementMethod = "RTS",
             ),
             ExternalRecipientRequest.Till(tillName = "Shop", tillNumber = "112233"),
             ExternalRecipientRequest.Paybill(paybillName = "Power", paybillNumber = "888880", paybillAccountNumber = "42"),
@@ -157,7 +163,12 @@ class EndpointsTest {
     @Order(6)
     fun polling() {
         val c = client.createPolling(
-            PollingRequest(scope = "company", fromTime = "2021-04-12T08:50:22+03:00", toTime = "2021-04-19T08:50:22+03:00", callbackUrl = cb),
+            PollingRequest(
+                scope = "company",
+                fromTime = "2021-04-12T08:50:22+03:00",
+                toTime = "2021-04-19T08:50:22+03:00",
+                callbackUrl = cb,
+            ),
         )
         assertCreated(c, "polling")
         val p = eventually(fetch = { client.pollingStatus(c.location) }) { it.status == "Success" }
@@ -180,7 +191,14 @@ class EndpointsTest {
     @Order(8)
     fun reversal() {
         val c = client.createReversal(
-            ReversalRequest(transactionReference = "OJJ1MPU40Z", reason = "Customer overpaid", callbackUrl = cb, metadata = mapOf("ticket" to "9")),
+            ReversalRequest(
+                transactionReference = "OJJ1MPU40Z",
+                reason = "Customer overpaid",
+                callbackUrl = cb,
+                metadata = mapOf(
+                    "ticket" to "9",
+                ),
+            ),
         )
         assertCreated(c, "reversals")
         val r = eventually(fetch = { client.reversalStatus(c.location) }) { it.status == "Processed" }

@@ -77,7 +77,10 @@ class ErrorsTest {
         }
         assertEquals("destinations[1].amount", e.field)
 
-        e = expect("invalid_argument") { client.createReversal(ReversalRequest(transactionReference = "X", reason = "r", callbackUrl = "http://example.com/cb")) }
+        e =
+            expect("invalid_argument") {
+                client.createReversal(ReversalRequest(transactionReference = "X", reason = "r", callbackUrl = "http://example.com/cb"))
+            }
         assertEquals("callback_url", e.field)
 
         e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", baseUrl = "http://example.com") }
@@ -113,7 +116,8 @@ class ErrorsTest {
     @Test
     fun reversalErrorKeepsEveryMessage() {
         // The documented reversal error: `error_message` is an array (tests/fixtures/error.reversal.json).
-        val request = ReversalRequest(transactionReference = "5d894b0f-b07e-4304-ab4a-d54b80bc7286", reason = "Testing Reversals", callbackUrl = cb)
+        val request =
+            ReversalRequest(transactionReference = "5d894b0f-b07e-4304-ab4a-d54b80bc7286", reason = "Testing Reversals", callbackUrl = cb)
         FixtureServer(mapOf("POST /api/v2/reversals" to (400 to fixture("error.reversal.json")))).use { server ->
             val e = expect<KopoKopoException.Api>("api_error") { server.client().createReversal(request) }
             assertEquals(400.toUShort(), e.httpStatus)
@@ -218,7 +222,13 @@ class ErrorsTest {
         KopoKopo.client(clientId = "id", clientSecret = "s", timeoutMs = 3_600_000uL, connectTimeoutMs = 3_600_000uL)
 
         // Proxy: a bad URL names the field (and never shows its credentials).
-        for (bad in listOf("ftp://proxy.example:21", "proxy.example:3128", "http://", "http://proxy example:3128", "socks9://user:PROXY-PASS@p")) {
+        for (bad in listOf(
+            "ftp://proxy.example:21",
+            "proxy.example:3128",
+            "http://",
+            "http://proxy example:3128",
+            "socks9://user:PROXY-PASS@p",
+        )) {
             e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", proxy = bad) }
             assertEquals("proxy", e.field, bad)
             assertFalse(e.toString().contains("PROXY-PASS"), e.toString())

@@ -29,8 +29,12 @@ class EventVectorsTest {
                 val body = if (c.has("fixture")) fixture(c.getString("fixture")) else c.getString("body").toByteArray()
                 val sig = sign(body, key)
                 val parse: () -> String = when (c.getString("kind")) {
-                    "webhook" -> { { parseWebhook(body, sig, key).json } }
-                    "result" -> { { parseResult(body, sig, key).json } }
+                    "webhook" -> {
+                        { parseWebhook(body, sig, key).json }
+                    }
+                    "result" -> {
+                        { parseResult(body, sig, key).json }
+                    }
                     else -> throw AssertionError("unknown kind ${c.getString("kind")}")
                 }
                 if (c.has("expect_error")) {

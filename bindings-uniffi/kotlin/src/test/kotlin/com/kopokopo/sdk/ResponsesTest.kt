@@ -51,13 +51,17 @@ class ResponsesTest {
     @Test
     fun cancelledPaymentLinkDetails() {
         // The documented answer: a message only.
-        FixtureServer(mapOf("POST /api/v2/payment_links/$id/cancel" to (200 to fixture("response.payment_link.cancel.json")))).use { server ->
+        FixtureServer(
+            mapOf("POST /api/v2/payment_links/$id/cancel" to (200 to fixture("response.payment_link.cancel.json"))),
+        ).use { server ->
             val c = server.client().cancelPaymentLink(id)
             assertEquals("Payment link cancelled.", c.message)
             assertNull(c.paymentLink)
         }
         // With the link's details, as the text says they come back: typed as the link.
-        val withData = JSONObject(String(fixture("response.payment_link.status.alt.json"), Charsets.UTF_8)).put("message", "Payment link cancelled.")
+        val withData = JSONObject(
+            String(fixture("response.payment_link.status.alt.json"), Charsets.UTF_8),
+        ).put("message", "Payment link cancelled.")
         FixtureServer(mapOf("POST /api/v2/payment_links/$id/cancel" to (200 to withData.toString().toByteArray()))).use { server ->
             val c = server.client().cancelPaymentLink(id)
             assertEquals("Payment link cancelled.", c.message)
@@ -70,7 +74,9 @@ class ResponsesTest {
     @Test
     fun legacySettlementTransferStatus() {
         val sid = "01aece24-e596-4f5c-9ace-9eb1a0939dda"
-        val routes = mapOf("GET /api/v2/send_money/$sid" to (200 to fixture("variants/response.send_money.status.legacy_settlement_transfer.json")))
+        val routes = mapOf(
+            "GET /api/v2/send_money/$sid" to (200 to fixture("variants/response.send_money.status.legacy_settlement_transfer.json")),
+        )
         FixtureServer(routes).use { server ->
             val s = server.client().sendMoneyStatus(sid)
             assertEquals("settlement_transfer", s.kind)
@@ -92,8 +98,11 @@ class ResponsesTest {
         for (channel in listOf(paymentChannelStkPush(), paymentChannelMpesa())) {
             val c = client.createIncomingPayment(
                 IncomingPaymentRequest(
-                    tillNumber = "K000000", phoneNumber = "0712345678", amount = "10",
-                    callbackUrl = "https://example.com/k2/results", paymentChannel = channel,
+                    tillNumber = "K000000",
+                    phoneNumber = "0712345678",
+                    amount = "10",
+                    callbackUrl = "https://example.com/k2/results",
+                    paymentChannel = channel,
                 ),
             )
             assertTrue(c.id.isNotBlank())

@@ -159,8 +159,11 @@ class FixtureServer(private val routes: Map<String, Pair<Int, ByteArray>>) : Aut
             ex.requestBody.readAllBytes()
             val key = "${ex.requestMethod} ${ex.requestURI.path}"
             val (status, body) = routes[key]
-                ?: if (key == "POST /oauth/token") 200 to fixture("response.token.json")
-                else 404 to """{"error_code":404,"error_message":"no fixture for $key"}""".toByteArray()
+                ?: if (key == "POST /oauth/token") {
+                    200 to fixture("response.token.json")
+                } else {
+                    404 to """{"error_code":404,"error_message":"no fixture for $key"}""".toByteArray()
+                }
             ex.responseHeaders.add("content-type", "application/json")
             ex.sendResponseHeaders(status, if (body.isEmpty()) -1 else body.size.toLong())
             ex.responseBody.use { it.write(body) }
@@ -169,7 +172,8 @@ class FixtureServer(private val routes: Map<String, Pair<Int, ByteArray>>) : Aut
         baseUrl = "http://127.0.0.1:${server.address.port}"
     }
 
-    fun client(): KopoKopoClient = KopoKopo.client(clientId = "id", clientSecret = "secret", apiKey = "key", baseUrl = baseUrl, maxRetries = 0u)
+    fun client(): KopoKopoClient =
+        KopoKopo.client(clientId = "id", clientSecret = "secret", apiKey = "key", baseUrl = baseUrl, maxRetries = 0u)
 
     override fun close() = server.stop(0)
 }

@@ -5,12 +5,17 @@
 //     result fixture, through kopokopo, through node's crypto
 //     (createHmac(...).digest() + timingSafeEqual [+ JSON.parse]) and through
 //     the official k2-connect-node (its lib/helpers/auth check [+ JSON.parse]).
+//     Two parse figures: `parse_*` stops at the parse (the lazy figure), and
+//     `parse_all_*` also reads every value of the result (a walk of the whole
+//     object, the same walk on both sides): the headline comparison, since a
+//     parser can only move work to the first field access, not avoid it.
 // (b) 1,000 STK push creations against one `k2 mock`, through kopokopo's
 //     client and through k2-connect-node's StkService (npm's 1.3.0 calls the
 //     /api/v1/ paths, which the simulator accepts as aliases).
 //
 // Prints one JSON object per measurement (median/min/max) to stdout.
 // Usage: node bench/node_bench.js K2_MOCK_BASE_URL [pushes] [repeats]
+//        (K2_MOCK_BASE_URL `-`: the per-webhook figures only, no simulator)
 // Needs: KOPOKOPO_NODE (path of bindings-node) and K2_CONNECT_NODE (path of
 // an installed k2-connect-node package); bench/run sets both.
 
@@ -25,6 +30,18 @@ const kopokopo = require(process.env.KOPOKOPO_NODE || path.join(ROOT, 'bindings-
 const k2node = require(process.env.K2_CONNECT_NODE || 'k2-connect-node')
 const k2root = path.dirname(require.resolve(path.join(process.env.K2_CONNECT_NODE || 'k2-connect-node', 'package.json')))
 const k2auth = require(path.join(k2root, 'lib', 'helpers', 'auth.js'))
+
+/** Reads every value of a parsed object (the same walk for every parser). */
+function walk (v) {
+  if (v === null || typeof v !== 'object') return v === undefined ? 0 : 1
+  let n = 0
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) n += walk(v[i])
+    return n
+  }
+  for (const k in v) n += walk(v[k])
+  return n
+}
 
 const [baseUrl, pushesArg, repeatsArg] = process.argv.slice(2)
 const PUSHES = Number(pushesArg || 1000)
@@ -49,6 +66,7 @@ function perCallUs (fn, n, repeats) {
 
 function webhooks () {
   const files = fs.readdirSync(FIXTURES).filter(f => /^(webhook|result)\..*\.json$/.test(f)).sort()
+  const rows = []
   const key = Buffer.from(API_KEY)
   for (const f of files) {
     const body = fs.readFileSync(path.join(FIXTURES, f))
@@ -67,10 +85,13 @@ function webhooks () {
       if (!theirs()) throw new Error('bad signature')
       return JSON.parse(body)
     }
+    const oursAll = () => walk(oursFull())
+    const nodeAll = () => walk(nodeFull())
+    const theirsAll = () => walk(theirsFull())
     if (!ours() || !node() || !theirs()) throw new Error(`a verifier refused ${f}`)
     oursFull()
     const n = 5000
-    console.log(JSON.stringify({
+    const row = {
       bench: 'node_webhook',
       fixture: f,
       bytes: body.length,
@@ -79,9 +100,24 @@ function webhooks () {
       verify_k2connect_node: perCallUs(theirs, n, REPEATS),
       parse_ours: perCallUs(oursFull, n, REPEATS),
       parse_node_crypto: perCallUs(nodeFull, n, REPEATS),
-      parse_k2connect_node: perCallUs(theirsFull, n, REPEATS)
-    }))
+      parse_k2connect_node: perCallUs(theirsFull, n, REPEATS),
+      parse_all_ours: perCallUs(oursAll, n, REPEATS),
+      parse_all_node_crypto: perCallUs(nodeAll, n, REPEATS),
+      parse_all_k2connect_node: perCallUs(theirsAll, n, REPEATS)
+    }
+    rows.push(row)
+    console.log(JSON.stringify(row))
   }
+  const ratios = (a, b) => rows.map(r => r[a].median_us / r[b].median_us)
+  const summary = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) })
+  console.log(JSON.stringify({
+    bench: 'node_webhook_summary',
+    fixtures: rows.length,
+    all_fields_ours_over_node_crypto: summary(ratios('parse_all_ours', 'parse_all_node_crypto')),
+    lazy_ours_over_node_crypto: summary(ratios('parse_ours', 'parse_node_crypto')),
+    verify_ours_over_node_crypto: summary(ratios('verify_ours', 'verify_node_crypto')),
+    all_fields_k2connect_node_over_ours: summary(ratios('parse_all_k2connect_node', 'parse_all_ours'))
+  }))
 }
 
 async function stkPushes () {
@@ -148,4 +184,4 @@ async function stkPushes () {
 }
 
 webhooks()
-stkPushes().catch(e => { console.error(e); process.exit(1) })
+if (baseUrl !== '-') stkPushes().catch(e => { console.error(e); process.exit(1) })

@@ -75,6 +75,12 @@ export declare function parseResponse(operation: string, paramsJson: string, sta
 /** Verifies the signature over the raw body, then parses the result (JSON text). */
 export declare function parseResult(body: Buffer, signature: string | undefined | null, apiKey: string): string
 
+/**
+ * Reads a timestamp's text into an exact instant (`kopokopo::time::Timestamp`):
+ * `[unix_seconds, nanos, offset_seconds, offset_given (0/1)]`.
+ */
+export declare function parseTimestamp(text: string): Array<number>
+
 /** Verifies the signature over the raw body, then parses the webhook (JSON text). */
 export declare function parseWebhook(body: Buffer, signature: string | undefined | null, apiKey: string): string
 

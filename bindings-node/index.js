@@ -845,6 +845,7 @@ module.exports.NETWORK_SAFARICOM = nativeBinding.NETWORK_SAFARICOM
 module.exports.operations = nativeBinding.operations
 module.exports.parseResponse = nativeBinding.parseResponse
 module.exports.parseResult = nativeBinding.parseResult
+module.exports.parseTimestamp = nativeBinding.parseTimestamp
 module.exports.parseWebhook = nativeBinding.parseWebhook
 module.exports.PAYMENT_CHANNEL_MPESA = nativeBinding.PAYMENT_CHANNEL_MPESA
 module.exports.PAYMENT_CHANNEL_STK_PUSH = nativeBinding.PAYMENT_CHANNEL_STK_PUSH

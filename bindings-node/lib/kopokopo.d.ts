@@ -1,5 +1,9 @@
-// Type declarations of the `kopokopo` package (hand-written; the native
-// loader's generated declarations are ../index.d.ts).
+// Type declarations of the `kopokopo` package. The request, result and
+// event types and the client's operation groups are generated from the
+// core's schema into ./types.generated.d.ts (re-exported here); this file
+// declares the rest by hand: options, the client's ergonomics (webhook
+// verification, execute), the sans-IO functions, constants and errors. The
+// native loader's generated declarations are ../index.d.ts.
 //
 // Conventions:
 // * Keys are camelCase. Values the API defines (types, statuses, topics,
@@ -8,11 +12,26 @@
 //   always give strings; requests accept a string or an integer `number`
 //   (a number with a fraction is refused with InvalidArgumentError).
 // * Timestamps are ISO 8601 strings as the API sends them
-//   (e.g. "2021-04-12T08:50:22+03:00"); `TokenInfo.createdAt` is text that
-//   holds epoch seconds ("1613376955") or an ISO 8601 timestamp.
+//   (e.g. "2021-04-12T08:50:22+03:00"), not `Date`s: a `Date` keeps
+//   milliseconds and no offset, the text keeps both; `parseTimestamp` reads
+//   one exactly. `TokenInfo.createdAt` is text that holds epoch seconds
+//   ("1613376955") or an ISO 8601 timestamp.
 // * `metadata` objects are passed through exactly as given (keys unchanged).
 
 /// <reference types="node" />
+
+import type {
+  CallbackResult,
+  ClientGroups,
+  LegacyOperationName,
+  OperationName,
+  OperationParams,
+  OperationResults,
+  Webhook,
+  WebhooksApi,
+} from './types.generated'
+
+export * from './types.generated'
 
 /** An exact decimal amount: a string such as "150.00", or an integer number. */
 export type AmountInput = string | number
@@ -39,8 +58,13 @@ export interface ClientOptions {
   timeoutMs?: number
   /** Connect timeout in milliseconds (default 10000, at most 3600000). */
   connectTimeoutMs?: number
-  /** Retries of GET and token requests (default 2; payments are never retried). */
+  /** Retries of GET and token requests (default 2, at most 10; payments are never retried). */
   maxRetries?: number
+  /**
+   * Text added to the User-Agent header, after the package's own
+   * ("kopokopo/0.1.0 (node/0.1.0; Node v20.11.0; <suffix>)"), e.g. "my-shop/1.2".
+   */
+  userAgentSuffix?: string
   /**
    * HTTP proxy: 'env' (the default) reads HTTPS_PROXY / https_proxy, else
    * ALL_PROXY / all_proxy, honouring NO_PROXY (HTTP_PROXY is never read);
@@ -49,8 +73,6 @@ export interface ClientOptions {
    */
   proxy?: 'env' | 'none' | (string & {})
 }
-
-// ------------------------------------------------------------- requests
 
 /** The webhook topics a subscription may name (`eventType`), and the `topic` of a K2 webhook. */
 export type WebhookEventType =
@@ -66,425 +88,19 @@ export type WebhookEventType =
   | 'card_transaction_reversed'
   | 'customer_created'
 
-export interface WebhookSubscriptionRequest {
-  eventType: WebhookEventType
-  url: string
-  scope: 'company' | 'till'
-  /** Your till number; required when scope is 'till'. */
-  scopeReference?: string | null
-  /** true for the Daraja payload structure. */
-  enableDarajaPayload?: boolean | null
+/** An exact instant read from a timestamp's text by the core (`parseTimestamp`). */
+export interface ParsedTimestamp {
+  /** Seconds since the Unix epoch (UTC). */
+  unixSeconds: number
+  /** Nanoseconds within the second (0 to 999999999). */
+  nanos: number
+  /** The offset from UTC in seconds (+03:00 is 10800). */
+  offsetSeconds: number
+  /** Whether the text gave the offset (without one, Kenya time, +03:00, is assumed). */
+  offsetGiven: boolean
+  /** The same instant as a `Date` (milliseconds; the offset and sub-millisecond digits are lost). */
+  date: Date
 }
-
-export interface IncomingPaymentRequest {
-  /** Default PAYMENT_CHANNEL_STK_PUSH ('M-PESA STK Push'); PAYMENT_CHANNEL_MPESA ('M-PESA') is also documented. */
-  paymentChannel?: 'M-PESA STK Push' | 'M-PESA' | (string & {})
-  tillNumber: string
-  /** Normalised to +254...; 07..., 2547... and +2547... are accepted. */
-  phoneNumber: string
-  firstName?: string | null
-  lastName?: string | null
-  email?: string | null
-  amount: AmountInput
-  /** Default 'KES'. */
-  currency?: string
-  callbackUrl: string
-  metadata?: Metadata | null
-}
-
-export interface MerchantWalletRequest {
-  network: 'Safaricom' | string
-  firstName: string
-  lastName: string
-  nickname?: string | null
-  phoneNumber: string
-}
-
-export interface MerchantBankAccountRequest {
-  accountName: string
-  nickname?: string | null
-  bankBranchRef: string
-  accountNumber: string
-  settlementMethod: 'EFT' | 'RTS'
-}
-
-export type ExternalRecipientRequest =
-  | {
-      type: 'mobile_wallet'
-      firstName: string
-      lastName: string
-      phoneNumber: string
-      network: 'Safaricom' | string
-      email?: string | null
-      nickname?: string | null
-    }
-  | {
-      type: 'bank_account'
-      accountName: string
-      bankBranchRef: string
-      accountNumber: string
-      settlementMethod: 'EFT' | 'RTS'
-      nickname?: string | null
-    }
-  | { type: 'till'; tillName: string; tillNumber: string; nickname?: string | null }
-  | {
-      type: 'paybill'
-      paybillName: string
-      paybillNumber: string
-      paybillAccountNumber: string
-      nickname?: string | null
-    }
-
-export type Destination =
-  | { type: 'merchant_wallet'; reference: string; amount: AmountInput; description?: string | null }
-  | { type: 'merchant_bank_account'; reference: string; amount: AmountInput; description?: string | null }
-  | {
-      type: 'mobile_wallet'
-      phoneNumber: string
-      network: 'Safaricom' | string
-      amount: AmountInput
-      description: string
-      nickname?: string | null
-      favourite?: boolean | null
-    }
-  | {
-      type: 'bank_account'
-      bankBranchRef: string
-      accountName: string
-      accountNumber: string
-      amount: AmountInput
-      description: string
-      nickname?: string | null
-      favourite?: boolean | null
-    }
-  | { type: 'till'; tillNumber: string; amount: AmountInput; description: string; nickname?: string | null; favourite?: boolean | null }
-  | {
-      type: 'paybill'
-      paybillNumber: string
-      paybillAccountNumber: string
-      amount: AmountInput
-      description: string
-      nickname?: string | null
-      favourite?: boolean | null
-    }
-
-export interface SendMoneyRequest {
-  /** Empty or absent: "send to my accounts" (settlement to your own accounts). */
-  destinations?: Destination[]
-  sourceIdentifier?: string | null
-  /** Default 'KES'. */
-  currency?: string
-  callbackUrl: string
-  metadata?: Metadata | null
-}
-
-export interface PollingRequest {
-  scope: 'company' | 'till'
-  scopeReference?: string | null
-  fromTime: Timestamp
-  toTime: Timestamp
-  callbackUrl: string
-}
-
-export interface SmsNotificationRequest {
-  /** The `id` of the webhook event the SMS is about. */
-  webhookEventReference: string
-  message: string
-  callbackUrl: string
-}
-
-export interface ReversalRequest {
-  transactionReference: string
-  reason: string
-  callbackUrl: string
-  metadata?: Metadata | null
-}
-
-export interface PaymentLinkRequest {
-  tillNumber: string
-  /** Default 'KES'. */
-  currency?: string
-  amount: AmountInput
-  paymentReference?: string | null
-  note?: string | null
-  callbackUrl: string
-  metadata?: Metadata | null
-}
-
-// -------------------------------------------------------------- results
-
-export interface Links {
-  callbackUrl: string | null
-  self: string | null
-  resource?: string | null
-}
-
-export interface AccessToken {
-  /** The bearer token. Secret: do not log it. */
-  accessToken: string
-  tokenType: string
-  expiresIn: number
-  createdAt: string | null
-}
-
-export interface TokenIntrospection {
-  active: boolean
-  scope: string | null
-  clientId: string | null
-  tokenType: string | null
-  exp: number | null
-  iat: number | null
-}
-
-export interface TokenInfo {
-  resourceOwnerId: unknown
-  scope: string[]
-  expiresIn: number | null
-  application: { uid: string | null } | null
-  /** Creation time as text: epoch seconds ("1613376955") or an ISO 8601 timestamp, as the API sent it. */
-  createdAt: string | null
-}
-
-/** The answer to every create call. */
-export interface Created {
-  /** The URL of the new resource (pass it, or `id`, to `status`). */
-  location: string
-  id: string
-}
-
-export interface CancelledPaymentLink {
-  message: string | null
-  /** The cancelled link, when the response carries its `data` document. */
-  paymentLink: PaymentLink | null
-}
-
-export interface Transaction {
-  id: string | null
-  reference: string | null
-  status: string | null
-  originationTime: Timestamp | null
-  amount: Amount | null
-  currency: string | null
-  tillNumber: string | null
-  system: string | null
-  senderPhoneNumber: string | null
-  hashedSenderPhone: string | null
-  senderFirstName: string | null
-  senderMiddleName: string | null
-  senderLastName: string | null
-  sendingTill: string | null
-  customerCcNumber: string | null
-  settled: boolean | null
-  /** The paying merchant of an `m2m_transaction_received` webhook. */
-  sendingMerchant: string | null
-}
-
-export interface IncomingPayment {
-  id: string
-  /** 'incoming_payment'. */
-  type: string
-  initiationTime: Timestamp | null
-  /** 'Pending', 'Success' or 'Failed'. */
-  status: string
-  event: { type: string | null; resource: Transaction | null; errors: string[] }
-  metadata: Metadata
-  _links: Links
-}
-
-export interface DestinationInfo {
-  type: string | null
-  reference: string | null
-  phoneNumber: string | null
-  network: string | null
-  tillNumber: string | null
-  paybillNumber: string | null
-  paybillAccountNumber: string | null
-  bankBranchRef: string | null
-  accountName: string | null
-  accountNumber: string | null
-  amount: Amount | null
-  description: string | null
-  nickname: string | null
-  favourite: boolean | null
-}
-
-export interface Disbursement {
-  status: string | null
-  amount: Amount | null
-  errors: string[]
-  originationTime: Timestamp | null
-  destinationType: string | null
-  destinationReference: string | null
-  transactionReference: string | null
-  nickname: string | null
-  favourite: boolean | null
-  phoneNumber: string | null
-}
-
-/** An amount object, `{currency, value}` (the value may be null). */
-export interface MoneyAmount {
-  currency: string | null
-  value: Amount | null
-}
-
-export interface SendMoney {
-  id: string
-  /** 'send_money'; 'payment' or 'settlement_transfer' for a version-1 result. */
-  type: string
-  status: string
-  createdAt: Timestamp | null
-  sourceIdentifier: string | null
-  currency: string | null
-  destinations: DestinationInfo[]
-  transferBatches: { status: string | null; amount: Amount | null; disbursements: Disbursement[] }[]
-  errors: string[]
-  /** The legacy settlement_transfer document's total; null for send_money documents. */
-  amount: MoneyAmount | null
-  metadata: Metadata
-  _links: Links
-}
-
-export interface Polling {
-  id: string
-  type: string
-  status: string
-  createdAt: Timestamp | null
-  fromTime: Timestamp | null
-  toTime: Timestamp | null
-  transactions: { type: string | null; resource: Transaction }[]
-  scope: string | null
-  scopeReference: string | null
-  _links: Links
-}
-
-export interface SmsNotification {
-  id: string
-  type: string
-  status: string
-  message: string | null
-  webhookEventReference: string | null
-  _links: Links
-}
-
-export interface Reversal {
-  id: string
-  type: string
-  /** A failed reversal is still 'Processed': look at reversalBulkPayment.status and errors. */
-  status: string
-  createdAt: Timestamp | null
-  transactionReference: string | null
-  reason: string | null
-  reversalBulkPayment: {
-    amount: Amount | null
-    status: string | null
-    originationTime: Timestamp | null
-    transactionReference: string | null
-  } | null
-  errors: string[]
-  metadata: Metadata
-  _links: Links
-}
-
-export interface PaymentLink {
-  id: string
-  /** 'payment_link'. */
-  type: string
-  status: string
-  createdAt: Timestamp | null
-  tillName: string | null
-  /** Who created the link (when the API says). */
-  initiatorName: string | null
-  tillNumber: string | null
-  paymentReference: string | null
-  currency: string | null
-  amount: Amount | null
-  note: string | null
-  paymentLink: {
-    status: string | null
-    expiresAt: Timestamp | null
-    link: string | null
-    transactionReference: string | null
-    senderPhoneNumber: string | null
-    originationTime: Timestamp | null
-  } | null
-  errors: string[]
-  metadata: Metadata
-  _links: Links
-}
-
-// ------------------------------------------------------------- webhooks
-
-export interface SettlementTransfer {
-  id: string | null
-  status: string | null
-  amount: Amount | null
-  currency: string | null
-  destination: { type: string | null; resource: Record<string, string | null> | null } | null
-  disbursements: { status: string | null; amount: Amount | null; originationTime: Timestamp | null; transactionReference: string | null }[]
-  originationTime: Timestamp | null
-}
-
-export interface Customer {
-  firstName: string | null
-  middleName: string | null
-  lastName: string | null
-  phoneNumber: string | null
-}
-
-export type WebhookResource =
-  | { kind: 'transaction'; value: Transaction }
-  | { kind: 'settlement_transfer'; value: SettlementTransfer }
-  | { kind: 'customer'; value: Customer }
-  /** A topic this version does not know: the resource exactly as received. */
-  | { kind: 'unknown'; value: unknown }
-
-/** A webhook in the K2Connect structure (the default). */
-export interface K2Webhook {
-  structure: 'k2'
-  /** Event id (use it as `webhookEventReference` for SMS notifications). */
-  id: string
-  /** A WebhookEventType, or a topic this version does not know. */
-  topic: WebhookEventType | (string & {})
-  createdAt: Timestamp | null
-  eventType: string | null
-  resource: WebhookResource
-  links: Links
-}
-
-/** A webhook in the Daraja structure (subscriptions with enableDarajaPayload). Keys as Daraja spells them. */
-export interface DarajaWebhook {
-  structure: 'daraja'
-  /** The topic implied by TransactionType (e.g. 'buygoods_transaction_received'). */
-  topic: string
-  TransactionType: string
-  TransID: string
-  /** YYYYMMDDhhmmss. */
-  TransTime: string
-  TransAmount: Amount | null
-  BusinessShortCode: string | null
-  BillRefNumber: string | null
-  InvoiceNumber: string | null
-  OrgAccountBalance: string | null
-  /** Written as the documentation spells it; Safaricom's `ThirdPartyTransID` is read too. */
-  ThirdPartyTransId: string | null
-  MSISDN: string | null
-  FirstName: string | null
-  MiddleName: string | null
-  LastName: string | null
-}
-
-export type Webhook = K2Webhook | DarajaWebhook
-
-/** An asynchronous result POSTed to a callbackUrl. */
-export type CallbackResult =
-  | { kind: 'incoming_payment'; value: IncomingPayment }
-  /** Also version-1 results: `value.type` is 'payment' or 'settlement_transfer'. */
-  | { kind: 'send_money'; value: SendMoney }
-  | { kind: 'polling'; value: Polling }
-  | { kind: 'sms_notification'; value: SmsNotification }
-  | { kind: 'reversal'; value: Reversal }
-  | { kind: 'payment_link'; value: PaymentLink }
-  | { kind: 'unknown'; value: { resultType: string; raw: unknown } }
 
 /** A request built without sending it (sans-IO). Carries credentials: do not log it. */
 export interface HttpRequest {
@@ -502,28 +118,18 @@ export interface HttpResponse {
 
 // --------------------------------------------------------------- client
 
-export type Operation =
-  | 'request_access_token'
-  | 'revoke_access_token'
-  | 'introspect_access_token'
-  | 'token_info'
-  | 'create_webhook_subscription'
-  | 'create_incoming_payment'
-  | 'get_incoming_payment'
-  | 'create_merchant_wallet'
-  | 'create_merchant_bank_account'
-  | 'create_external_recipient'
-  | 'send_money'
-  | 'get_send_money'
-  | 'create_polling'
-  | 'get_polling'
-  | 'create_transaction_sms_notification'
-  | 'get_transaction_sms_notification'
-  | 'create_reversal'
-  | 'get_reversal'
-  | 'create_payment_link'
-  | 'get_payment_link'
-  | 'cancel_payment_link'
+/** An operation name: `group.method` (`OperationName`), or a deprecated name from before the operation table. */
+export type Operation = OperationName | LegacyOperationName
+
+/** The webhook methods of `client.webhooks` that use the configured API key (no network). */
+export interface WebhookVerification {
+  /** Whether the signature matches the raw body under the configured apiKey. */
+  verifySignature(body: Body, signature: string | null | undefined): boolean
+  /** Verifies with the configured apiKey, then parses. Throws SignatureError / DecodeError. */
+  parseWebhook(body: Body, signature: string | null | undefined): Webhook
+  /** Verifies with the configured apiKey, then parses. Throws SignatureError / DecodeError. */
+  parseResult(body: Body, signature: string | null | undefined): CallbackResult
+}
 
 /**
  * Kopo Kopo API client. Every network call returns a Promise and runs on the
@@ -537,58 +143,20 @@ export declare class Client {
   /** e.g. "kopokopo/0.1.0 (node/0.1.0; Node v20.11.0)". */
   readonly userAgent: string
 
-  readonly tokens: {
-    /** POST /oauth/token. */
-    request(): Promise<AccessToken>
-    revoke(token: string): Promise<null>
-    introspect(token: string): Promise<TokenIntrospection>
-    info(): Promise<TokenInfo>
-  }
-  readonly webhooks: {
-    subscribe(request: WebhookSubscriptionRequest): Promise<Created>
-    /** Whether the signature matches the raw body under the configured apiKey. */
-    verifySignature(body: Body, signature: string | null | undefined): boolean
-    /** Verifies with the configured apiKey, then parses. Throws SignatureError / DecodeError. */
-    parseWebhook(body: Body, signature: string | null | undefined): Webhook
-    /** Verifies with the configured apiKey, then parses. Throws SignatureError / DecodeError. */
-    parseResult(body: Body, signature: string | null | undefined): CallbackResult
-  }
-  readonly incomingPayments: {
-    /** STK push. */
-    create(request: IncomingPaymentRequest): Promise<Created>
-    /** By id or by the `location` returned by create. */
-    status(idOrLocation: string): Promise<IncomingPayment>
-  }
-  readonly merchantWallets: { create(request: MerchantWalletRequest): Promise<Created> }
-  readonly merchantBankAccounts: { create(request: MerchantBankAccountRequest): Promise<Created> }
-  readonly externalRecipients: { create(request: ExternalRecipientRequest): Promise<Created> }
-  readonly sendMoney: {
-    create(request: SendMoneyRequest): Promise<Created>
-    status(idOrLocation: string): Promise<SendMoney>
-  }
-  readonly polling: {
-    create(request: PollingRequest): Promise<Created>
-    status(idOrLocation: string): Promise<Polling>
-  }
-  readonly smsNotifications: {
-    create(request: SmsNotificationRequest): Promise<Created>
-    status(idOrLocation: string): Promise<SmsNotification>
-  }
-  readonly reversals: {
-    create(request: ReversalRequest): Promise<Created>
-    status(idOrLocation: string): Promise<Reversal>
-  }
-  readonly paymentLinks: {
-    create(request: PaymentLinkRequest): Promise<Created>
-    status(idOrLocation: string): Promise<PaymentLink>
-    cancel(idOrLocation: string): Promise<CancelledPaymentLink>
-  }
+  /** Webhook subscriptions, and verification with the configured API key. */
+  readonly webhooks: WebhooksApi & WebhookVerification
 
-  /** Any operation by its core name, with camelCase (or snake_case) parameters. */
-  execute(operation: Operation | string, params?: Record<string, unknown>): Promise<unknown>
+  /** Any operation by name (`OPERATIONS`), with camelCase (or snake_case) parameters. */
+  execute<O extends Operation>(operation: O, params?: OperationParams[O]): Promise<OperationResults[O]>
+  execute(operation: string, params?: Record<string, unknown>): Promise<unknown>
   toString(): string
   toJSON(): { clientId: string; baseUrl: string }
 }
+/**
+ * The operation groups (`client.tokens`, `client.incomingPayments`, ...),
+ * generated from the core's operation table; `webhooks` adds verification.
+ */
+export declare interface Client extends Omit<ClientGroups, 'webhooks'> {}
 
 /** Hex HMAC-SHA256 of the raw body keyed with the API key (what Kopo Kopo sends). */
 export declare function sign(body: Body, apiKey: string): string
@@ -610,9 +178,25 @@ export declare function buildRequest(
   token?: string | null,
 ): HttpRequest
 /** Sans-IO: parses a response to an operation. */
-export declare function parseResponse(operation: Operation | string, params: Record<string, unknown> | undefined, response: HttpResponse): unknown
+export declare function parseResponse<O extends Operation>(
+  operation: O,
+  params: OperationParams[O] | Record<string, unknown> | undefined,
+  response: HttpResponse,
+): OperationResults[O]
+export declare function parseResponse(
+  operation: string,
+  params: Record<string, unknown> | undefined,
+  response: HttpResponse,
+): unknown
+/**
+ * Reads a timestamp's text (ISO 8601, as results and webhooks carry it) into
+ * an exact instant, with the core's rules (no offset: Kenya time, +03:00).
+ * Throws InvalidArgumentError when the text is not a timestamp.
+ */
+export declare function parseTimestamp(text: string): ParsedTimestamp
 
-export declare const OPERATIONS: readonly Operation[]
+/** Every operation name (`group.method`). */
+export declare const OPERATIONS: readonly OperationName[]
 export declare const ERROR_CODES: readonly ErrorCode[]
 export declare const SANDBOX_URL: string
 export declare const PRODUCTION_URL: string

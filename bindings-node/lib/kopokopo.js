@@ -8,6 +8,7 @@
 
 const native = require('../index.js')
 const errors = require('./errors.js')
+const OPERATION_TABLE = require('./operations.generated.js')
 const { mapError, invalidArgument } = errors
 const { version } = require('../package.json')
 
@@ -91,8 +92,14 @@ function optionsJson(options) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw invalidArgument('options', 'must be an object such as {clientId, clientSecret}')
   }
-  const { userAgentSuffix: _ignored, ...rest } = options
-  return toJson({ ...rest, userAgentSuffix: USER_AGENT_SUFFIX }, 'options', nonFiniteAsText)
+  const { userAgentSuffix, ...rest } = options
+  let suffix = USER_AGENT_SUFFIX
+  if (userAgentSuffix !== undefined && userAgentSuffix !== null) {
+    if (typeof userAgentSuffix !== 'string') throw invalidArgument('user_agent_suffix', 'must be a string')
+    // The core checks the text (printable, bounded).
+    if (userAgentSuffix.trim() !== '') suffix = `${USER_AGENT_SUFFIX}; ${userAgentSuffix}`
+  }
+  return toJson({ ...rest, userAgentSuffix: suffix }, 'options', nonFiniteAsText)
 }
 
 /**
@@ -128,6 +135,24 @@ function parseResponse(operation, params, response) {
   return parse(call(() => native.parseResponse(String(operation), p, response.status >>> 0, headers, body)))
 }
 
+/**
+ * Reads a timestamp's text (as results and webhooks carry it) into an exact
+ * instant, with the core's rules (no offset: Kenya time, +03:00):
+ * `{unixSeconds, nanos, offsetSeconds, offsetGiven, date}`. Results keep
+ * timestamps as text because a `Date` holds milliseconds and no offset.
+ */
+function parseTimestamp(text) {
+  if (typeof text !== 'string') throw invalidArgument('timestamp', 'must be a string')
+  const [unixSeconds, nanos, offsetSeconds, offsetGiven] = call(() => native.parseTimestamp(text))
+  return {
+    unixSeconds,
+    nanos,
+    offsetSeconds,
+    offsetGiven: offsetGiven === 1,
+    date: new Date(unixSeconds * 1000 + Math.floor(nanos / 1e6)),
+  }
+}
+
 const OPERATIONS = Object.freeze(native.operations())
 const ERROR_CODES = Object.freeze(native.errorCodes())
 
@@ -136,26 +161,37 @@ class Client {
   #native
 
   /**
-   * @param {object} options `{clientId, clientSecret, apiKey?, baseUrl?, timeoutMs?, connectTimeoutMs?, maxRetries?, proxy?}`
+   * @param {object} options `{clientId, clientSecret, apiKey?, baseUrl?, timeoutMs?, connectTimeoutMs?, maxRetries?, userAgentSuffix?, proxy?}`
    */
   constructor(options) {
     const json = optionsJson(options)
     this.#native = call(() => new native.NativeClient(json))
 
-    const run = (operation) => (params) => this.execute(operation, params)
-    const byId = (operation) => (idOrLocation) => this.execute(operation, { id: idOrLocation })
-    const byToken = (operation) => (token) => this.execute(operation, { token })
-
-    /** OAuth tokens (the client fetches and caches tokens by itself). */
-    this.tokens = Object.freeze({
-      request: () => this.execute('request_access_token', {}),
-      revoke: byToken('revoke_access_token'),
-      introspect: byToken('introspect_access_token'),
-      info: () => this.execute('token_info', {}),
-    })
-    /** Webhook subscriptions, and verification with the configured API key. */
-    this.webhooks = Object.freeze({
-      subscribe: run('create_webhook_subscription'),
+    // One group per group of the core's operation table (generated), one
+    // method per operation: client.incomingPayments.create(request).
+    const groups = {}
+    for (const op of OPERATION_TABLE) {
+      const name = op.name
+      let method
+      switch (op.params) {
+        case 'body':
+          method = (request) => this.execute(name, request)
+          break
+        case 'id':
+          method = (idOrLocation) => this.execute(name, { id: idOrLocation })
+          break
+        case 'token':
+          method = (token) => this.execute(name, { token })
+          break
+        default:
+          method = () => this.execute(name, {})
+      }
+      groups[op.group] ??= {}
+      groups[op.group][op.method] = method
+    }
+    // Webhook verification with the configured API key (no network).
+    groups.webhooks ??= {}
+    Object.assign(groups.webhooks, {
       verifySignature: (body, signature) =>
         call(() => this.#native.verifySignature(toBody(body), toSignature(signature))),
       parseWebhook: (body, signature) =>
@@ -163,25 +199,9 @@ class Client {
       parseResult: (body, signature) =>
         parse(call(() => this.#native.parseResult(toBody(body), toSignature(signature)))),
     })
-    this.incomingPayments = Object.freeze({
-      create: run('create_incoming_payment'),
-      status: byId('get_incoming_payment'),
-    })
-    this.merchantWallets = Object.freeze({ create: run('create_merchant_wallet') })
-    this.merchantBankAccounts = Object.freeze({ create: run('create_merchant_bank_account') })
-    this.externalRecipients = Object.freeze({ create: run('create_external_recipient') })
-    this.sendMoney = Object.freeze({ create: run('send_money'), status: byId('get_send_money') })
-    this.polling = Object.freeze({ create: run('create_polling'), status: byId('get_polling') })
-    this.smsNotifications = Object.freeze({
-      create: run('create_transaction_sms_notification'),
-      status: byId('get_transaction_sms_notification'),
-    })
-    this.reversals = Object.freeze({ create: run('create_reversal'), status: byId('get_reversal') })
-    this.paymentLinks = Object.freeze({
-      create: run('create_payment_link'),
-      status: byId('get_payment_link'),
-      cancel: byId('cancel_payment_link'),
-    })
+    for (const [group, methods] of Object.entries(groups)) {
+      this[group] = Object.freeze(methods)
+    }
   }
 
   /** The client id (not a secret). */
@@ -200,8 +220,10 @@ class Client {
   }
 
   /**
-   * Runs any operation by its core name (see `OPERATIONS`) with camelCase
-   * (or snake_case) parameters. Resolves to the camelCase result.
+   * Runs any operation by name (see `OPERATIONS`; the names before the
+   * operation table, such as `create_incoming_payment`, are deprecated but
+   * still accepted) with camelCase (or snake_case) parameters. Resolves to
+   * the camelCase result.
    */
   execute(operation, params) {
     // Not `async`: one promise chain instead of three per call. Every error,
@@ -239,6 +261,7 @@ module.exports = {
   decodeResult,
   buildRequest,
   parseResponse,
+  parseTimestamp,
   OPERATIONS,
   ERROR_CODES,
   SANDBOX_URL: native.SANDBOX_URL,

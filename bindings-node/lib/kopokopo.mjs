@@ -14,6 +14,7 @@ export const {
   decodeResult,
   buildRequest,
   parseResponse,
+  parseTimestamp,
   OPERATIONS,
   ERROR_CODES,
   SANDBOX_URL,

@@ -25,8 +25,8 @@ const binaryName = pkg.napi.binaryName
 
 function isMusl() {
   if (process.platform !== 'linux') return false
-  const report = process.report && process.report.getReport ? process.report.getReport() : null
-  return !(report && report.header && report.header.glibcVersionRuntime)
+  const report = process.report?.getReport ? process.report.getReport() : null
+  return !(report?.header?.glibcVersionRuntime)
 }
 
 /** The platform part of the file name the generated index.js loads. */

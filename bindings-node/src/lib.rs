@@ -60,9 +60,19 @@ fn parse_json(text: &str, field: &str) -> Result<Value, Error> {
 }
 
 /// A typed core value as exact JSON text (amounts keep their digits), in the JS shape.
-fn out_json<T: serde::Serialize>(value: T) -> Result<String, Error> {
-    let text = serde_json::to_string(&value).map_err(convert::decode_error)?;
-    convert::result_out(&text)
+fn out_json<T: serde::Serialize + kopokopo::schema::Schema>(value: T) -> Result<String, Error> {
+    convert::typed_out(&value)
+}
+
+/// The operation called `name` (`group.method`, or its legacy name), if
+/// known; an unknown name goes to the core as given, which names the known ones.
+fn operation(name: &str) -> Option<&'static kopokopo::operations::OperationDef> {
+    kopokopo::operations::find(name)
+}
+
+/// The JS-side parameters of `op` in the core's shape (keys, amounts checked by the request schema).
+fn params_for(op: Option<&kopokopo::operations::OperationDef>, params_json: &str) -> Result<Value, Error> {
+    convert::params_in(parse_json(params_json, "params")?, op.and_then(|o| o.request))
 }
 
 // ------------------------------------------------------------------ config
@@ -220,9 +230,10 @@ impl Task for Execute {
 
     fn compute(&mut self) -> napi::Result<String> {
         guard(|| {
-            let params = convert::params_in(parse_json(&self.params_json, "params")?)?;
+            let op = operation(&self.operation);
+            let params = params_for(op, &self.params_json)?;
             let result = dynamic::execute_text(&self.client, &self.operation, &params)?;
-            convert::result_out(&result)
+            convert::result_out(&result, op.and_then(|o| o.result))
         })
     }
 
@@ -246,7 +257,8 @@ pub fn build_request(
     guard(|| {
         let config = config_from_options(&options_json)?;
         let ctx = kopokopo::api::Context::new(&config);
-        let params = convert::params_in(parse_json(&params_json, "params")?)?;
+        let op = self::operation(&operation);
+        let params = params_for(op, &params_json)?;
         let req = dynamic::build_request(&ctx, &operation, &params, token.as_deref())?;
         Ok(json!({
             "method": req.method.as_str(),
@@ -270,7 +282,8 @@ pub fn parse_response(
     body: BufferSlice,
 ) -> napi::Result<String> {
     guard(|| {
-        let params = convert::params_in(parse_json(&params_json, "params")?)?;
+        let op = self::operation(&operation);
+        let params = params_for(op, &params_json)?;
         let status =
             u16::try_from(status).map_err(|_| Error::invalid_argument("status", "must be an HTTP status code"))?;
         let mut response = kopokopo::HttpResponse::new(status, body.to_vec());
@@ -299,7 +312,7 @@ pub fn parse_response(
             response = response.with_header(&k, &v);
         }
         let result = dynamic::parse_response_text(&operation, &params, &response)?;
-        convert::result_out(&result)
+        convert::result_out(&result, op.and_then(|o| o.result))
     })
 }
 
@@ -344,6 +357,27 @@ pub fn decode_result(body: BufferSlice) -> napi::Result<String> {
 
 // ------------------------------------------------------------------- misc
 
+/// Reads a timestamp's text into an exact instant (`kopokopo::time::Timestamp`):
+/// `[unix_seconds, nanos, offset_seconds, offset_given (0/1)]`.
+#[napi]
+pub fn parse_timestamp(text: String) -> napi::Result<Vec<f64>> {
+    guard(|| {
+        let t = kopokopo::time::Timestamp::parse(&text).ok_or_else(|| {
+            Error::invalid_argument(
+                "timestamp",
+                "is not a timestamp (ISO 8601 date-time, YYYYMMDDhhmmss or epoch seconds)",
+            )
+        })?;
+        // Seconds of any representable date fit a double exactly (|s| < 2^53).
+        Ok(vec![
+            t.unix_seconds as f64,
+            f64::from(t.nanos),
+            f64::from(t.offset_seconds),
+            if t.offset_given { 1.0 } else { 0.0 },
+        ])
+    })
+}
+
 /// Every operation name accepted by `NativeClient.execute`.
 #[napi]
 pub fn operations() -> napi::Result<Vec<String>> {
@@ -366,13 +400,13 @@ pub fn core_version() -> napi::Result<String> {
 // inside `guard`, the boundary every export uses, so a test can prove that a
 // panic becomes an `internal` error instead of aborting Node.
 
-/// Panics on the JavaScript thread, inside [`guard`].
+/// Panics on the JavaScript thread, inside `guard`.
 #[napi(js_name = "__forcePanic", skip_typescript)]
 pub fn force_panic() -> napi::Result<()> {
     guard(|| panic!("forced panic (kopokopo test hook)"))
 }
 
-/// Panics on a libuv thread pool thread, inside [`guard`] in `Task::compute`.
+/// Panics on a libuv thread pool thread, inside `guard` in `Task::compute`.
 #[napi(js_name = "__forcePanicAsync", skip_typescript)]
 pub fn force_panic_async() -> AsyncTask<ForcePanic> {
     AsyncTask::new(ForcePanic)

@@ -25,7 +25,7 @@ after(async () => {
 })
 
 function check(err, cls, code) {
-  assert.ok(err instanceof cls, `${err && err.name} is not a ${cls.name}: ${err && err.message}`)
+  assert.ok(err instanceof cls, `${err?.name} is not a ${cls.name}: ${err?.message}`)
   assert.ok(err instanceof k.KopoKopoError)
   assert.ok(err instanceof Error)
   assert.equal(err.code, code)

@@ -248,8 +248,8 @@ describe('fault matrix', () => {
     const first = await timed(() => client.incomingPayments.status(ID))
     const second = await timed(() => client.incomingPayments.status(ID))
     record('(c) expires_in 2^64-1, 2 calls', [first, second], 5000, hostile.state.token)
-    assert.ok(first.ok, first.error && first.error.message)
-    assert.ok(second.ok, second.error && second.error.message)
+    assert.ok(first.ok, first.error?.message)
+    assert.ok(second.ok, second.error?.message)
     assert.equal(first.value.id, ID)
     assert.equal(hostile.state.token, 1)
     assert.equal(hostile.state.status, 2)
@@ -319,7 +319,7 @@ describe('fault matrix', () => {
       const client = new k.Client({ ...MOCK, baseUrl: hostile.baseUrl, timeoutMs: 5000 })
       const results = [await timed(() => client.incomingPayments.status(ID)), await timed(() => client.incomingPayments.status(ID))]
       record('(g) *_PROXY set, loopback base URL', results, 5000, hostile.state.token, `proxy: ${proxy.seen.length} connections`)
-      for (const r of results) assert.ok(r.ok, r.error && r.error.message)
+      for (const r of results) assert.ok(r.ok, r.error?.message)
       assert.equal(proxy.seen.length, 0)
       assert.equal(hostile.state.token, 1)
     } finally {

@@ -140,32 +140,75 @@ const snakeToCamel = (k) => {
 }
 const camelToSnake = (k) => k.replace(/([A-Z])/g, (c, _x, i) => (i > 0 ? '_' : '') + c.toLowerCase())
 
-const AMOUNT_KEYS = new Set(['amount', 'TransAmount'])
-const OPAQUE_KEYS = new Set(['metadata', 'raw'])
+// The core's schema (schema/kopokopo.json): which fields are money, user data
+// or typed values is read from it, never guessed from key names.
+const SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO, 'schema', 'kopokopo.json'), 'utf8'))
+const TYPES = new Map(SCHEMA.types.map((t) => [t.name, t]))
 
-/**
- * A core (snake_case, numeric-amount) JSON value in the shape this package
- * returns: camelCase keys, amounts as decimal strings; metadata, raw payloads
- * and unknown webhook resources untouched. Written independently of the
- * native conversion so the vectors test it.
- */
-function toJsShape(v, rawResource = false, amountObject = false) {
-  if (Array.isArray(v)) return v.map((x) => toJsShape(x))
-  if (v === null || typeof v !== 'object') return v
-  const unknown = rawResource && v.kind === 'unknown'
-  const out = {}
-  for (const [k, x] of Object.entries(v)) {
-    let y
-    const amount = AMOUNT_KEYS.has(k) || (amountObject && k === 'value')
-    if (OPAQUE_KEYS.has(k) || (unknown && k === 'value')) y = x
-    else if (amount && typeof x === 'number') y = String(x)
-    // An amount object ({currency, value}): its value is an amount too.
-    else if (AMOUNT_KEYS.has(k)) y = toJsShape(x, false, true)
-    else if (k === 'resource') y = toJsShape(x, true)
-    else y = toJsShape(x)
-    out[snakeToCamel(k)] = y
+/** The schema operation called `name` (`group.method` or its legacy name). */
+const operationDef = (name) => SCHEMA.operations.find((o) => o.name === name || o.legacy_name === name)
+
+/** The fields of a record or variant, flattened (unnamed) references inlined. */
+function schemaFields(fields) {
+  const out = []
+  for (const f of fields) {
+    if (f.name) out.push(f)
+    else if (f.type.ref && TYPES.get(f.type.ref).kind === 'record') out.push(...schemaFields(TYPES.get(f.type.ref).fields))
   }
   return out
+}
+
+/**
+ * Walks a JSON value alongside schema type `ty` (undefined: not described),
+ * calling `leaf(value, ty)` for scalars and `key(k, field)` for object keys.
+ */
+function walkSchema(v, ty, leaf, key) {
+  if (v === null || v === undefined) return v
+  if (ty === 'metadata' || ty === 'json') return v
+  if (typeof ty === 'string') return leaf(v, ty)
+  if (Array.isArray(v)) return v.map((x) => walkSchema(x, ty?.list, leaf, key))
+  if (typeof v !== 'object') return leaf(v, undefined)
+  const def = ty?.ref ? TYPES.get(ty.ref) : undefined
+  const record = (obj, fields, keep = []) => {
+    const out = {}
+    for (const [k2, x] of Object.entries(obj)) {
+      const f = fields?.find((g) => g.key === k2)
+      out[keep.includes(k2) ? k2 : key(k2, f)] = keep.includes(k2) ? x : walkSchema(x, f?.type, leaf, key)
+    }
+    return out
+  }
+  if (!def) return record(v, undefined)
+  if (def.kind === 'record') return record(v, schemaFields(def.fields))
+  // A partial value (a vector's expected subset) may leave the tag out: the
+  // variant whose fields hold every key it has.
+  const variant =
+    def.tag in v
+      ? def.variants.find((x) => x.tag === v[def.tag])
+      : def.variants.find((x) => Object.keys(v).every((k2) => schemaFields(x.fields).some((f) => f.key === k2)))
+  if (!variant) return record(v, undefined, [def.tag])
+  if (def.content === null) return record(v, schemaFields(variant.fields), [def.tag])
+  const named = variant.fields.filter((f) => f.name)
+  const content = v[def.content]
+  return {
+    [def.tag]: v[def.tag],
+    [def.content]: named.length ? record(content, schemaFields(named)) : walkSchema(content, variant.fields[0].type, leaf, key),
+  }
+}
+
+/**
+ * A core (snake_case, numeric-amount) JSON value of schema type `ty` in the
+ * shape this package returns: camelCase keys, money as decimal strings;
+ * metadata, raw payloads and unknown webhook resources untouched. Written
+ * independently of the native conversion (from the same schema) so the
+ * vectors test it.
+ */
+function toJsShape(v, ty) {
+  return walkSchema(
+    v,
+    ty,
+    (x, t) => (t === 'money' && typeof x === 'number' ? String(x) : x),
+    (k2) => snakeToCamel(k2),
+  )
 }
 
 /** The vectors' subset comparison: every key of `expected` is in `actual` with a matching value (arrays: same length, elementwise). */
@@ -204,6 +247,9 @@ module.exports = {
   k2Bin,
   startMock,
   startReceiver,
+  SCHEMA,
+  operationDef,
+  walkSchema,
   toJsShape,
   subsetMismatch,
   snakeToCamel,

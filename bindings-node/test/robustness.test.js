@@ -21,7 +21,7 @@ const { FIXTURES_DIR, MOCK, PKG_DIR } = require('./helpers')
 
 describe('a panic in native code', () => {
   const isInternal = (e) => {
-    assert.ok(e instanceof k.InternalError, `${e && e.name}: ${e && e.message}`)
+    assert.ok(e instanceof k.InternalError, `${e?.name}: ${e?.message}`)
     assert.ok(e instanceof k.KopoKopoError)
     assert.equal(e.code, 'internal')
     assert.equal(e.name, 'InternalError')
@@ -105,7 +105,7 @@ describe('client options', () => {
     it(`${option}: ${HOSTILE.map(String).join(', ')} each throw InvalidArgumentError (field "${field}")`, () => {
       for (const value of HOSTILE) {
         const isInvalid = (e) => {
-          assert.ok(e instanceof k.InvalidArgumentError, `${option}: ${value} gave ${e && e.name}: ${e && e.message}`)
+          assert.ok(e instanceof k.InvalidArgumentError, `${option}: ${value} gave ${e?.name}: ${e?.message}`)
           assert.equal(e.field, field, `${option}: ${value}`)
           return true
         }

@@ -10,24 +10,33 @@ const path = require('node:path')
 const { describe, it } = require('node:test')
 
 const k = require('..')
-const { VECTORS_DIR, FIXTURES_DIR, toJsShape, subsetMismatch, snakeToCamel, camelToSnake } = require('./helpers')
+const { VECTORS_DIR, FIXTURES_DIR, operationDef, walkSchema, toJsShape, subsetMismatch, snakeToCamel, camelToSnake } = require('./helpers')
 
 const TEST_KEY = 'node-vector-runner-key'
 
-/** Vector params (snake_case, numeric amounts) as a JS caller writes them: camelCase, amounts as strings. */
-function jsParams(v, key) {
-  if (Array.isArray(v)) return v.map((x) => jsParams(x))
-  if (v === null || typeof v !== 'object') {
-    return key === 'amount' && typeof v === 'number' ? String(v) : v
-  }
-  const out = {}
-  for (const [k2, x] of Object.entries(v)) {
-    const camel = snakeToCamel(k2)
-    // Only rename keys that convert back losslessly (odd keys in negative cases stay as written).
-    const name = camelToSnake(camel) === k2 ? camel : k2
-    out[name] = k2 === 'metadata' ? x : jsParams(x, k2)
-  }
-  return out
+/**
+ * Vector params (snake_case, numeric amounts) as a JS caller writes them:
+ * camelCase keys, amounts (the request schema's money fields) as strings.
+ */
+function jsParams(v, operation) {
+  const op = operationDef(operation)
+  return walkSchema(
+    v,
+    op?.request ? { ref: op.request } : undefined,
+    (x, t) => (t === 'money' && typeof x === 'number' ? String(x) : x),
+    (k2) => {
+      const camel = snakeToCamel(k2)
+      // Only rename keys that convert back losslessly (odd keys in negative cases stay as written).
+      return camelToSnake(camel) === k2 ? camel : k2
+    },
+  )
+}
+
+/** The schema type of an operation's result (null: the operation has none). */
+function resultType(operation) {
+  const op = operationDef(operation)
+  assert.ok(op, `unknown operation ${operation}`)
+  return op.result === null ? null : { ref: op.result }
 }
 
 function options(c) {
@@ -73,7 +82,7 @@ const RUNNERS = {
   },
 
   request(c) {
-    const req = k.buildRequest(options(c), c.operation, jsParams(c.params), c.token)
+    const req = k.buildRequest(options(c), c.operation, jsParams(c.params, c.operation), c.token)
     const e = c.expect
     assert.equal(req.method, e.method)
     assert.equal(req.url, e.url)
@@ -90,12 +99,12 @@ const RUNNERS = {
   },
 
   response(c) {
-    const result = k.parseResponse(c.operation, jsParams(c.params), responseOf(c))
-    checkSubset(result, toJsShape(c.expect))
+    const result = k.parseResponse(c.operation, jsParams(c.params, c.operation), responseOf(c))
+    checkSubset(result, toJsShape(c.expect, resultType(c.operation) ?? undefined))
   },
 
   validation_error(c) {
-    const err = catchError(() => k.buildRequest(options(c), c.operation, jsParams(c.params), 'vector-access-token'))
+    const err = catchError(() => k.buildRequest(options(c), c.operation, jsParams(c.params, c.operation), 'vector-access-token'))
     assert.ok(err instanceof k.KopoKopoError, `not a KopoKopoError: ${err}`)
     assert.equal(err.code, c.expect.code, err.message)
     if (c.expect.code === 'invalid_argument') assert.ok(err instanceof k.InvalidArgumentError)
@@ -103,7 +112,7 @@ const RUNNERS = {
   },
 
   response_error(c) {
-    const err = catchError(() => k.parseResponse(c.operation, jsParams(c.params), responseOf(c)))
+    const err = catchError(() => k.parseResponse(c.operation, jsParams(c.params, c.operation), responseOf(c)))
     assert.ok(err instanceof k.KopoKopoError, `not a KopoKopoError: ${err}`)
     const e = c.expect
     assert.equal(err.code, e.code, err.message)
@@ -118,16 +127,16 @@ const RUNNERS = {
   },
 
   webhook(c) {
-    event(c, k.decodeWebhook, k.parseWebhook)
+    event(c, k.decodeWebhook, k.parseWebhook, { ref: 'Webhook' })
   },
 
   result(c) {
-    event(c, k.decodeResult, k.parseResult)
+    event(c, k.decodeResult, k.parseResult, { ref: 'CallbackResult' })
   },
 }
 
 /** Decodes without verification (as the README says), then also through the verifying path with a signature of our own. */
-function event(c, decode, parse) {
+function event(c, decode, parse, ty) {
   const body = bodyOf(c)
   const signature = k.sign(body, TEST_KEY)
   if (c.expect_error !== undefined) {
@@ -138,7 +147,7 @@ function event(c, decode, parse) {
     }
     return
   }
-  const expected = toJsShape(c.expect)
+  const expected = toJsShape(c.expect, ty)
   checkSubset(decode(body), expected)
   checkSubset(parse(body, signature, TEST_KEY), expected)
   // The same body with a wrong signature is refused.

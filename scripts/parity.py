@@ -370,6 +370,163 @@ def self_test(ops: list[dict]) -> None:
     assert c_has("k2_incoming_payments_create", header) or c_has("k2_create_incoming_payment", header)
 
 
+# ----------------------------------------------------------- field parity
+#
+# Every field of every described type (schema/kopokopo.json) must be a typed
+# field in every binding: Python (generated models / keyword arguments), Node
+# (generated TypeScript declarations), Kotlin and Swift (generated UniFFI
+# records, or the hand-written event records of bindings-uniffi/src/events.rs),
+# and C, whose results are the core's JSON: its keys are the schema's keys by
+# construction (core/tests/schema_coverage.rs checks every payload).
+
+
+def _schema_types() -> list[dict]:
+    return json.loads((ROOT / "schema/kopokopo.json").read_text())["types"]
+
+
+def _request_types(types: list[dict], ops: list[dict]) -> set[str]:
+    by_name = {t["name"]: t for t in types}
+    out: set[str] = set()
+
+    def refs(ty) -> list[str]:
+        if isinstance(ty, dict):
+            if "ref" in ty:
+                return [ty["ref"]]
+            if "list" in ty:
+                return refs(ty["list"])
+        return []
+
+    stack = [o["request"] for o in ops if o.get("request")]
+    while stack:
+        name = stack.pop()
+        if name in out or name not in by_name:
+            continue
+        out.add(name)
+        t = by_name[name]
+        fields = t.get("fields", []) + [f for v in t.get("variants", []) for f in v["fields"]]
+        for f in fields:
+            stack.extend(refs(f["type"]))
+    return out
+
+
+def _class_body(src: str, header_re: str) -> str | None:
+    m = re.search(header_re, src, re.M)
+    if not m:
+        return None
+    rest = src[m.end():]
+    rest = rest[rest.find("\n") + 1:]
+    end = re.search(r"^\S", rest, re.M)
+    return rest[: end.start()] if end else rest
+
+
+def _ts_body(dts: str, name: str) -> str | None:
+    m = re.search(rf"^export interface {re.escape(name)}\b[^{{]*\{{", dts, re.M)
+    if m:
+        return _braced(dts, m.end() - 1)
+    m = re.search(rf"^export type {re.escape(name)}\b[^\n]*", dts, re.M)
+    if not m:
+        return None
+    # A union type: the variants' bodies follow inline or as named interfaces.
+    rest = dts[m.start():]
+    end = re.search(r"\n\n", rest)
+    return rest[: end.start()] if end else rest
+
+
+# Where a binding names a union variant's class differently from `<Variant><Type>`.
+VARIANT_CLASSES = {("CallbackResult", "Unknown"): "UnknownResult", ("Webhook", "Daraja"): "DarajaEvent"}
+# The flattened event records of bindings-uniffi/src/events.rs (one record per
+# union, a nullable field per variant; issue 16 turns them into sealed types).
+UNIFFI_EVENT_FIELDS = {
+    ("WebhookEvent", "resource"): {"resource_kind", "transaction", "settlement_transfer", "customer", "json"},
+    ("CallbackResult", "result_type"): {"kind"},
+    ("CallbackResult", "raw"): {"json"},
+}
+
+
+def check_fields(ops: list[dict]) -> tuple[list[str], int]:
+    import importlib
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    uniffi_gen = importlib.import_module("codegen.uniffi")
+    types = _schema_types()
+    requests = _request_types(types, ops)
+    models = (ROOT / "bindings-python/python/kopokopo/_models.py").read_text()
+    operations = (ROOT / "bindings-python/python/kopokopo/_operations.py").read_text()
+    dts = (ROOT / "bindings-node/lib/types.generated.d.ts").read_text()
+    urs = (ROOT / "bindings-uniffi/src/generated.rs").read_text()
+    events = (ROOT / "bindings-uniffi/src/events.rs").read_text()
+    gaps: list[str] = []
+    checked = 0
+
+    def fields_of(t: dict) -> list[dict]:
+        if t["kind"] == "record":
+            return t["fields"]
+        return [f for v in t["variants"] for f in v["fields"] if f["name"]]
+
+    top_requests = {o["request"] for o in ops if o.get("request")}
+    flattened = set(uniffi_gen.FLATTEN_TYPES)
+    by_name = {t["name"]: t for t in types}
+    for (owner, field), mapping in uniffi_gen.LEGACY_FLATTEN.items():
+        f = next(x for x in by_name[owner]["fields"] if x["name"] == field)
+        ref = f["type"]["ref"]
+        flattened.add(ref)
+        for sub in by_name[ref]["fields"]:
+            if sub["name"] not in mapping:
+                gaps.append(f"{ref}.{sub['name']}: dropped where {owner}.{field} is flattened (bindings-uniffi)")
+    for t in types:
+        name = t["name"]
+        flist = fields_of(t)
+        # Python: a model class (results, events) or the keyword arguments of
+        # the operation (requests). Nested request objects (destinations) are
+        # plain mappings, checked by the core's validation, not typed here.
+        if name in requests:
+            py_body = operations if name in top_requests else ""
+        else:
+            py_body = _class_body(models, rf"^class {re.escape(name)}\(")
+        if t["kind"] == "union":
+            parts = [_ts_body(dts, f"{v['name']}{name}") or "" for v in t["variants"]]
+            ts_body = "\n".join(parts) + (_ts_body(dts, name) or "")
+        else:
+            ts_body = _ts_body(dts, name)
+        if name in uniffi_gen.HAND_WRITTEN:
+            u_body = events
+        elif name in flattened:
+            u_body = None  # its fields live in the owner's record (checked above)
+        else:
+            u_body = _class_body(urs, rf"^pub (?:struct|enum) {re.escape(name)}\b") or ""
+            # Types mirrored from the core (`#[uniffi::remote(Record)]`) carry the core's own fields.
+            if re.search(rf"#\[uniffi::remote\(Record\)\]\s*pub struct {re.escape(name)}\b", urs):
+                u_body = None
+        variant_of = {
+            id(f): v["name"] for v in t.get("variants", []) for f in v["fields"]
+        }
+        for f in flist:
+            checked += 1
+            fname, key = f["name"], f["key"]
+            alias = VARIANT_CLASSES.get((name, variant_of.get(id(f), "")))
+            if alias and name not in requests:
+                py_body = _class_body(models, rf"^class {re.escape(alias)}\(")
+                ts_body = (ts_body or "") + (_ts_body(dts, alias) or "")
+            if py_body == "":
+                pass
+            elif py_body is None or not re.search(rf"\b(?:{re.escape(fname)}|{re.escape(key)})\s*:", py_body):
+                gaps.append(f"{name}.{fname}: not a typed field in Python")
+            if ts_body is None or not re.search(rf"\b(?:{camel(fname)}|{camel(key)}|{re.escape(key)})\??:", ts_body):
+                gaps.append(f"{name}.{fname}: not a typed property in the TypeScript declarations")
+            if u_body is not None:
+                here = uniffi_gen.LEGACY_RENAMES.get((name, fname), fname)
+                flat = uniffi_gen.LEGACY_FLATTEN.get((name, fname))
+                ref = f["type"].get("ref") if isinstance(f["type"], dict) else None
+                names = {here} | UNIFFI_EVENT_FIELDS.get((name, fname), set())
+                if flat:
+                    names |= set(flat.values())
+                if ref in uniffi_gen.FLATTEN_TYPES:
+                    names |= set(uniffi_gen.FLATTEN_TYPES[ref].values())
+                if not any(re.search(rf"\b{re.escape(n)}\s*:", u_body) for n in names):
+                    gaps.append(f"{name}.{fname}: not a field of the Kotlin/Swift record (bindings-uniffi)")
+    return gaps, checked
+
+
 def main() -> int:
     strict = "--strict" in sys.argv
     ops = manifest_operations()
@@ -429,6 +586,10 @@ def main() -> int:
         for lang, (ok, sym) in checks.items():
             if not ok:
                 gaps.append(f"{name}: missing in {lang} (expected {sym})")
+
+    field_gaps, fields_checked = check_fields(ops)
+    print(f"fields: {fields_checked} schema fields x Python, Node, Kotlin/Swift; {len(field_gaps)} missing")
+    gaps += field_gaps
 
     lines = ["| capability | " + " | ".join(LANGS) + " |", "|---|" + "---|" * len(LANGS)]
     for cap, _, checks in rows:

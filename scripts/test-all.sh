@@ -50,7 +50,7 @@ for s in "${SECTIONS[@]}"; do
     c) run_section "c (ctest, valgrind, sanitizers, examples)" bash bindings-c/run-tests.sh ;;
     uniffi) run_section "kotlin/swift (uniffi, junit)" bash bindings-uniffi/run-tests.sh ;;
     hardening) run_section "hardening (fuzz smoke, cargo deny)" bash scripts/hardening.sh ;;
-    parity) run_section "parity (every operation in every binding)" python3 scripts/parity.py --check ;;
+    parity) run_section "parity (every operation and every field in every binding)" python3 scripts/parity.py --check --strict ;;
     *) echo "unknown section $s (known: ${ALL_SECTIONS[*]})"; failed=$((failed + 1)); failed_names+=("$s") ;;
   esac
 done

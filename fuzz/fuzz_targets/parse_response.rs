@@ -2,7 +2,7 @@
 //! Every response parser, on any status, headers and body: a typed result or
 //! a typed error, never a panic.
 use kopokopo::HttpResponse;
-use kopokopo::dynamic::{OPERATIONS, parse_response};
+use kopokopo::dynamic::{OPERATIONS, parse_response_text};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,6 +18,6 @@ fuzz_target!(|data: &[u8]| {
         resp = resp.with_header("location", &text).with_header("retry-after", &text);
     }
     let params = serde_json::json!({ "id": "abc", "token": "t" });
-    let _ = parse_response(op, &params, &resp);
+    let _ = parse_response_text(op, &params, &resp);
     let _ = kopokopo::api::error_from_response(&resp);
 });

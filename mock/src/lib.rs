@@ -640,11 +640,19 @@ async fn handle(State(s): State<AppState>, req: Request) -> Response {
     // another method is 405, a request that refuses JSON is 406 (the
     // documentation's error table).
     if let Some(allowed) = allowed_methods(&path) {
-        if !allowed.contains(&method) {
-            return method_not_allowed(allowed);
-        }
-        if !accepts_json(req.headers()) {
-            return not_acceptable();
+        let refuse = if !allowed.contains(&method) {
+            Some(method_not_allowed(allowed))
+        } else if !accepts_json(req.headers()) {
+            Some(not_acceptable())
+        } else {
+            None
+        };
+        if let Some(answer) = refuse {
+            // Read the request to its end first: answering with its body unread
+            // makes the server drop the connection, which a client may already
+            // be reusing for its next request ("peer disconnected").
+            let _ = axum::body::to_bytes(req.into_body(), 1 << 20).await;
+            return answer;
         }
     }
     if path.starts_with("/oauth/") {

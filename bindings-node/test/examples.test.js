@@ -1,8 +1,8 @@
 'use strict'
 // Runs examples/node against `k2 mock`: the quickstart, the Express receiver
-// (express.raw, raw body verified) and the node:http receiver (both refuse
-// bodies over 1 MiB with 413); type-checks the
-// TypeScript example with `tsc --noEmit`. The examples are copied into a
+// (kopokopo/express middleware) and the node:http receiver (kopokopo/http
+// createWebhookHandler): raw body verified, bodies over 1 MiB refused with 413,
+// redeliveries acknowledged; type-checks the TypeScript examples with `tsc --noEmit`. The examples are copied into a
 // temporary project whose node_modules links `kopokopo` (this package) and
 // the dev dependencies, so `require('kopokopo')`/`import 'kopokopo'` resolve
 // exactly as in a user's project (through package.json "exports").
@@ -167,6 +167,14 @@ for (const file of ['express-webhooks.js', 'http-webhooks.js']) {
       assert.equal(await post(`${app.url}/k2/webhooks`, atCap, k.sign(atCap, 'wrong-key')), 401)
       const body = '{"topic":"customer_created","id":"c1"}'
       assert.equal(await post(`${app.url}/k2/webhooks`, body, k.sign(body, MOCK.apiKey)), 200)
+    })
+
+    it('acknowledges a redelivered event without processing it twice (dedupe by event id)', async () => {
+      const body = '{"topic":"customer_created","id":"c1"}'
+      for (let i = 0; i < 3; i++) assert.equal(await post(`${app.url}/k2/webhooks`, body, k.sign(body, MOCK.apiKey)), 200)
+      await app.waitFor((l) => l === 'webhook customer_created c1')
+      await new Promise((r) => setTimeout(r, 100))
+      assert.equal(app.lines.filter((l) => l === 'webhook customer_created c1').length, 1, JSON.stringify(app.lines))
     })
   })
 }

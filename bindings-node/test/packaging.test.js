@@ -1,6 +1,7 @@
 'use strict'
 // The package loads both ways (require and import, through "exports"), and
-// installs into another project with `npm install path/to/bindings-node`.
+// installs into another project with `npm install path/to/bindings-node`;
+// kopokopo/express and kopokopo/http load there without express installed.
 
 const assert = require('node:assert/strict')
 const { spawnSync } = require('node:child_process')
@@ -42,6 +43,26 @@ it('package.json "exports" maps import and require, with types', () => {
   for (const file of [pkg.main, pkg.types, pkg.exports['.'].import.default, pkg.exports['.'].import.types, pkg.exports['.'].require.default, pkg.exports['.'].require.types]) {
     assert.ok(fs.existsSync(path.join(PKG_DIR, file)), file)
   }
+  // The receivers' subpaths, and express only for the tests (the middleware needs only (req, res, next)).
+  for (const sub of ['./express', './http']) {
+    const e = pkg.exports[sub]
+    for (const file of [e.import.default, e.import.types, e.require.default, e.require.types]) assert.ok(fs.existsSync(path.join(PKG_DIR, file)), file)
+  }
+  assert.equal(pkg.dependencies?.express, undefined)
+  assert.match(pkg.devDependencies.express, /^\d+\.\d+\.\d+$/, 'express is pinned')
+})
+
+it('the ES module entries of kopokopo/express and kopokopo/http name every CommonJS export', () => {
+  for (const sub of ['express', 'http']) {
+    const cjs = require(path.join(PKG_DIR, 'lib', `${sub}.js`))
+    const esm = JSON.parse(
+      node(['--input-type=module', '-e', `
+        import * as ns from ${JSON.stringify(path.join(PKG_DIR, 'lib', `${sub}.mjs`))};
+        console.log(JSON.stringify(Object.keys(ns).filter((n) => n !== 'default').sort()))
+      `]),
+    )
+    assert.deepEqual(esm, Object.keys(cjs).filter((n) => !n.startsWith('_')).sort(), sub)
+  }
 })
 
 it('`npm install <path>` from another project, then require and import by name', { timeout: 600_000 }, () => {
@@ -55,6 +76,12 @@ it('`npm install <path>` from another project, then require and import by name',
     assert.equal(cjs, 'function 64')
     const esm = node(['--input-type=module', '-e', "import { Client, SignatureError } from 'kopokopo'; import k from 'kopokopo'; console.log(typeof Client, k.SignatureError === SignatureError)"], dir)
     assert.equal(esm, 'function true')
+    // The receivers load without express installed in the consumer.
+    assert.ok(!fs.existsSync(path.join(dir, 'node_modules', 'express')))
+    const sub = node(['-e', "const { kopokopo } = require('kopokopo/express'); const { readWebhook } = require('kopokopo/http'); console.log(typeof kopokopo({ apiKey: 'k' }), typeof readWebhook)"], dir)
+    assert.equal(sub, 'function function')
+    const subEsm = node(['--input-type=module', '-e', "import kopokopo from 'kopokopo/express'; import { createWebhookHandler } from 'kopokopo/http'; console.log(typeof kopokopo, typeof createWebhookHandler)"], dir)
+    assert.equal(subEsm, 'function function')
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }

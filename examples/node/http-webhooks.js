@@ -1,53 +1,56 @@
-// Receive Kopo Kopo webhooks and results with plain node:http (no framework).
+// Receive Kopo Kopo webhooks and results with plain node:http, without losing one.
 //
 //   KOPOKOPO_API_KEY=... PORT=3000 node http-webhooks.js
 //
-// Verification needs the raw body: collect the chunks into one Buffer, up to
-// MAX_BODY. The signature can only be checked once the whole body is in
-// memory, so without a cap anyone who can reach this URL could make it buffer
-// an arbitrarily large body: bigger bodies are answered 413 and not kept.
+// createWebhookHandler (require('kopokopo/http')) reads the raw body with a
+// cap (default 1 MiB: bigger is answered 413 before it is buffered), verifies
+// X-KopoKopo-Signature over those exact bytes (401), parses the event with the
+// core (400 if it is not one), then awaits your onEvent and answers 200 only
+// once it resolved: store the event there. If it throws, the answer is 500 and
+// Kopo Kopo delivers the event again. With `dedupe`, an event already stored
+// is acknowledged without calling onEvent again. Process the stored events
+// asynchronously. InMemoryDedupe and the Map below live in this process only:
+// production needs a shared store (a unique key in your database, Redis).
+// (readWebhook(req, {apiKey}) is the lower-level form: it returns the event or
+// throws an error whose .status is the status to answer.)
 // Prints its URL on the first line of stdout.
 'use strict'
 
 const http = require('node:http')
-const { parseWebhook, parseResult, SignatureError, DecodeError } = require('kopokopo')
+const { createWebhookHandler, InMemoryDedupe } = require('kopokopo/http')
 
 const apiKey = process.env.KOPOKOPO_API_KEY
-const MAX_BODY = 1024 * 1024 // 1 MiB; Kopo Kopo's events are a few KiB
+const dedupe = new InMemoryDedupe({ ttlMs: 24 * 60 * 60 * 1000 })
+
+// Stand-in for your database: save() resolves once the event is durable.
+const events = new Map()
+async function save(event, { id }) {
+  events.set(id ?? `no-id-${events.size}`, { event, done: false })
+  setImmediate(processPending) // process outside the request
+}
+
+const routes = {
+  '/k2/webhooks': createWebhookHandler({ apiKey, kind: 'webhook', dedupe }, save),
+  '/k2/results': createWebhookHandler({ apiKey, kind: 'result', dedupe }, save),
+}
+
+/** The worker: your application logic, reading from the store. */
+function processPending() {
+  for (const entry of events.values()) {
+    if (entry.done) continue
+    entry.done = true
+    const e = entry.event
+    if (e.structure === 'k2') console.log(`webhook ${e.topic} ${e.id}`)
+    else if (e.structure === 'daraja') console.log(`webhook daraja ${e.TransID} ${e.TransAmount}`)
+    else console.log(`result ${e.kind} ${e.value.id ?? ''} ${e.value.status ?? ''}`.trim())
+  }
+}
 
 const server = http.createServer((req, res) => {
-  const parse = { '/k2/webhooks': parseWebhook, '/k2/results': parseResult }[req.url]
-  if (req.method !== 'POST' || !parse) return res.writeHead(404).end()
-  const chunks = []
-  let size = 0
-  const tooLarge = () => {
-    chunks.length = 0
-    res.writeHead(413).end() // answered now; the rest of the body is read and dropped
-  }
-  if (Number(req.headers['content-length']) > MAX_BODY) tooLarge()
-  req.on('data', (c) => {
-    if (res.headersSent) return
-    size += c.length
-    if (size > MAX_BODY) tooLarge()
-    else chunks.push(c)
-  })
-  req.on('end', () => {
-    if (res.headersSent) return
-    const body = Buffer.concat(chunks)
-    try {
-      const event = parse(body, req.headers['x-kopokopo-signature'], apiKey)
-      res.writeHead(200).end()
-      if (event.structure === 'k2') console.log(`webhook ${event.topic} ${event.id}`)
-      else if (event.structure === 'daraja') console.log(`webhook daraja ${event.TransID} ${event.TransAmount}`)
-      else console.log(`result ${event.kind} ${event.value.id ?? ''} ${event.value.status ?? ''}`.trim())
-    } catch (e) {
-      const status = e instanceof SignatureError ? 401 : e instanceof DecodeError ? 400 : 500
-      if (status === 500) console.error(e)
-      res.writeHead(status).end()
-    }
-  })
+  const route = routes[req.url]
+  if (!route) return res.writeHead(404).end()
+  route(req, res)
 })
-
 server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
   console.log(`http://127.0.0.1:${server.address().port}`)
 })

@@ -1,0 +1,2 @@
+// Declarations of the ES module entry of `kopokopo/http` (lib/http.mjs).
+export * from './http.js'

@@ -10,6 +10,9 @@
     (no field read) is reported too.
 (b) 1,000 STK push creations against one `k2 mock`, through kopokopo's client
     and through k2connect.IncomingPayments.
+(c) 1,000 STK push creations with 16 in flight: kopokopo.AsyncClient
+    (max_concurrency=16, all 1,000 gathered), kopokopo.Client on 16 threads,
+    and k2connect.IncomingPayments on 16 threads.
 
 Prints one JSON object per measurement (median/min/max) to stdout.
 Usage: python bench/python_bench.py K2_MOCK_BASE_URL [--pushes N] [--repeats R]
@@ -255,18 +258,94 @@ def stk_pushes(base_url: str, pushes: int, repeats: int) -> list[dict]:
     return [{"bench": "python_stk_push", "pushes": pushes, **results}]
 
 
+def stk_pushes_concurrent(base_url: str, pushes: int, repeats: int, in_flight: int = 16) -> list[dict]:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    import kopokopo
+    import k2connect
+
+    creds = dict(client_id="k2-mock-client-id", client_secret="k2-mock-client-secret", api_key=API_KEY,
+                 base_url=base_url)
+    client = kopokopo.Client(**creds)
+    k2connect.initialize("k2-mock-client-id", "k2-mock-client-secret", base_url + "/", API_KEY)
+    token = k2connect.Tokens.request_access_token()
+    access_token = token["access_token"] if isinstance(token, dict) else json.loads(token)["access_token"]
+    k2_service = k2connect.IncomingPayments(access_token)
+    callback = "http://127.0.0.1:10009/unused"
+
+    def push_args(i: int) -> dict:
+        return dict(till_number="K000000", phone_number="+254712345678", first_name="Jane", last_name="Doe",
+                    amount="100", callback_url=callback, metadata={"n": i})
+
+    def k2_push(i: int) -> None:
+        k2_service.create_incoming_payment(
+            {
+                "payment_channel": "M-PESA STK Push",
+                "till_number": "K000000",
+                "subscriber": {"first_name": "Jane", "last_name": "Doe", "phone_number": "+254712345678"},
+                "amount": {"currency": "KES", "value": 100},
+                "callback_url": callback,
+                "metadata": {"n": i},
+            }
+        )
+
+    pool = ThreadPoolExecutor(max_workers=in_flight)
+
+    def threads_ours() -> None:
+        for _ in pool.map(lambda i: client.incoming_payments.create(**push_args(i)), range(pushes)):
+            pass
+
+    def threads_k2() -> None:
+        for _ in pool.map(k2_push, range(pushes)):
+            pass
+
+    async def async_ours_run() -> None:
+        async with kopokopo.AsyncClient(**creds, max_concurrency=in_flight) as aclient:
+            await aclient.tokens.request()
+            t0 = time.perf_counter()
+            created = await asyncio.gather(*(aclient.incoming_payments.create(**push_args(i)) for i in range(pushes)))
+            rates.append(pushes / (time.perf_counter() - t0))
+            assert len({c.id for c in created}) == pushes
+
+    threads_ours()  # warm up (token, connections)
+    threads_k2()
+    results = {}
+    for name, fn in (("threads_ours", threads_ours), ("threads_k2connect", threads_k2)):
+        rates = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            fn()
+            rates.append(pushes / (time.perf_counter() - t0))
+        results[name] = {"median_per_s": statistics.median(rates), "min_per_s": min(rates), "max_per_s": max(rates)}
+    rates = []
+    asyncio.run(async_ours_run())  # warm up
+    rates.clear()
+    for _ in range(repeats):
+        asyncio.run(async_ours_run())
+    results["async_ours"] = {"median_per_s": statistics.median(rates), "min_per_s": min(rates),
+                             "max_per_s": max(rates)}
+    pool.shutdown()
+    return [{"bench": "python_stk_push_concurrent", "pushes": pushes, "in_flight": in_flight, **results}]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("base_url")
     ap.add_argument("--pushes", type=int, default=1000)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--webhooks-only", action="store_true", help="skip the STK push comparison (no k2 mock needed)")
+    ap.add_argument("--pushes-only", action="store_true", help="only the STK push comparisons")
     args = ap.parse_args()
     if args.webhooks_only:
         for row in webhooks(args.repeats):
             print(json.dumps(row), flush=True)
         return
-    for row in webhooks(args.repeats) + stk_pushes(args.base_url, args.pushes, max(3, args.repeats // 2)):
+    push_repeats = max(3, args.repeats // 2)
+    rows = [] if args.pushes_only else webhooks(args.repeats)
+    rows += stk_pushes(args.base_url, args.pushes, push_repeats)
+    rows += stk_pushes_concurrent(args.base_url, args.pushes, max(5, args.repeats))
+    for row in rows:
         print(json.dumps(row), flush=True)
 
 

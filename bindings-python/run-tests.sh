@@ -56,9 +56,10 @@ echo "==> pip install ./bindings-python"
 (cd "$REPO" && "$PY" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./bindings-python)
 "$PY" -c 'import kopokopo, sys; print("kopokopo", kopokopo.__version__, "from", kopokopo.__file__)'
 
-echo "==> mypy --strict (package sources and the quickstart, Flask and FastAPI examples)"
+echo "==> mypy --strict (package sources, framework helpers, and every example: quickstart, async quickstart, Flask, FastAPI, Django)"
 (cd "$HERE" && "$PY" -m mypy --strict --no-incremental --cache-dir /dev/null python/kopokopo "$REPO/examples/python/quickstart.py" \
-    "$REPO/examples/python/flask_receiver.py" "$REPO/examples/python/fastapi_receiver.py")
+    "$REPO/examples/python/async_quickstart.py" "$REPO/examples/python/flask_receiver.py" \
+    "$REPO/examples/python/fastapi_receiver.py" "$REPO/examples/python/django_receiver.py")
 
 echo "==> pytest"
 cd "$HERE"

@@ -30,6 +30,10 @@ MOCK_CLIENT_ID = "k2-mock-client-id"
 MOCK_CLIENT_SECRET = "k2-mock-client-secret"
 MOCK_API_KEY = "k2-mock-api-key"
 
+# The receivers in examples/python read their API key from the environment
+# when they are imported.
+os.environ.setdefault("K2_API_KEY", MOCK_API_KEY)
+
 
 def k2_bin() -> Path:
     env = os.environ.get("K2_BIN")

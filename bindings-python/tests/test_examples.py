@@ -32,9 +32,11 @@ if str(EXAMPLES) not in sys.path:
 
 
 def load(name: str) -> ModuleType:
+    """The example module (imported once, with K2_API_KEY set by conftest), its store emptied."""
     module = importlib.import_module(name)
-    module.API_KEY = MOCK_API_KEY  # type: ignore[attr-defined]
     module.RECEIVED.clear()  # type: ignore[attr-defined]
+    module.PROCESSED.clear()  # type: ignore[attr-defined]
+    module.SEEN.clear()  # type: ignore[attr-defined]
     return module
 
 
@@ -72,6 +74,28 @@ def test_quickstart(fresh_mock: Mock) -> None:
     assert MOCK_CLIENT_SECRET not in proc.stdout
 
 
+def test_async_quickstart(fresh_mock: Mock) -> None:
+    env = dict(os.environ)
+    env.update(
+        K2_CLIENT_ID=MOCK_CLIENT_ID,
+        K2_CLIENT_SECRET=MOCK_CLIENT_SECRET,
+        K2_API_KEY=MOCK_API_KEY,
+        K2_BASE_URL=fresh_mock.base_url,
+    )
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLES / "async_quickstart.py"), "0712345678", "150.00", "4"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "4 STK pushes sent" in proc.stdout
+    assert proc.stdout.count(": Success (KES 150") == 4, proc.stdout
+    assert MOCK_CLIENT_SECRET not in proc.stdout
+    assert fresh_mock.counters()["requests"].get("POST /api/v2/incoming_payments") == 4
+
+
 # ------------------------------------------------------------- test clients
 
 
@@ -90,6 +114,56 @@ def check_test_client(post: Callable[[str, bytes, Dict[str, str]], int], receive
     garbage = b"not json"
     assert post("/k2/results", garbage, {h: kopokopo.sign(garbage, MOCK_API_KEY)}) == 400
     assert len(received) == n
+
+
+@pytest.mark.parametrize("framework", ["flask", "fastapi", "django"])
+def test_redelivered_event_is_stored_and_processed_once(framework: str) -> None:
+    mod, post = make_test_client(framework)
+    w = signed(WEBHOOK)
+    r = signed(RESULT)
+    h = kopokopo.SIGNATURE_HEADER
+    for _ in range(3):  # Kopo Kopo retries until it gets a 2xx: every copy is answered 200
+        assert post("/k2/webhooks", w["body"], {h: w["sig"]}) == 200
+        assert post("/k2/results", r["body"], {h: r["sig"]}) == 200
+    assert len(mod.RECEIVED) == 2
+    assert wait_until(lambda: len(mod.PROCESSED) == 2)
+    assert mod.RECEIVED == mod.PROCESSED
+
+
+@pytest.mark.parametrize("framework", ["flask", "fastapi", "django"])
+def test_event_not_stored_is_not_acknowledged(framework: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Storing fails: the receiver answers 500 (Kopo Kopo delivers again) and
+    forgets the id, so the redelivery is stored."""
+    mod, _post = make_test_client(framework)
+    w = signed(WEBHOOK)
+    h = kopokopo.SIGNATURE_HEADER
+
+    class Failing(list):  # type: ignore[type-arg]
+        def append(self, item: Any) -> None:
+            raise OSError("database down")
+
+    monkeypatch.setattr(mod, "RECEIVED", Failing())
+    status = post_raising(framework, mod, "/k2/webhooks", w["body"], {h: w["sig"]})
+    assert status == 500
+    monkeypatch.setattr(mod, "RECEIVED", [])
+    _mod, post = make_test_client(framework)
+    assert post("/k2/webhooks", w["body"], {h: w["sig"]}) == 200
+    assert len(mod.RECEIVED) == 1
+
+
+def post_raising(framework: str, mod: ModuleType, path: str, body: bytes, headers: Dict[str, str]) -> int:
+    """POST through the framework's test client with server errors answered as 500, not raised."""
+    if framework == "flask":
+        return int(mod.app.test_client().post(path, data=body, headers=headers).status_code)
+    if framework == "fastapi":
+        from fastapi.testclient import TestClient
+
+        tc = TestClient(mod.app, raise_server_exceptions=False)
+        return int(tc.post(path, content=body, headers=headers).status_code)
+    from django.test import Client as DjangoClient
+
+    return int(DjangoClient(raise_request_exception=False).post(
+        path, data=body, content_type="application/json", headers=headers).status_code)
 
 
 def test_flask_test_client() -> None:

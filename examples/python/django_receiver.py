@@ -5,18 +5,31 @@ views in a ``views.py`` and the paths in ``urls.py``.
 
     K2_API_KEY=... python django_receiver.py runserver 8000
 
-The signature is checked over the RAW request body (``request.body``).
-Bodies over ``MAX_BODY`` (1 MiB) are answered 413 without being read: the
-signature can only be checked once the whole body is in memory, so without a
-cap anyone who can reach the URL could make the receiver buffer any amount.
-``DATA_UPLOAD_MAX_MEMORY_SIZE`` is the same cap in Django's own settings.
+``kopokopo.django.WebhookView`` does the HTTP part (sync and async views): it
+makes the view CSRF-exempt and POST-only, reads the raw body up to
+``MAX_BODY`` (413 above), verifies the signature (401) and parses the event
+(400 if it does not parse); the view gets the typed event.
+
+The safe pattern, so that no event is ever lost or handled twice:
+
+* answer 200 only after the event is stored (if storing fails, the view
+  raises, Django answers 500 and Kopo Kopo delivers the event again);
+* dedupe by the event id (Kopo Kopo may deliver an event more than once);
+* process it asynchronously (here a worker thread; in production a task
+  queue such as Celery reading the store), never in the request.
+
+``RECEIVED`` and ``InMemoryDedupe`` stand in for your database: in
+production, with several processes, use a shared store (a unique key on the
+event id in your model, or Redis ``SET NX EX``).
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import sys
-from typing import Any, Callable, List, Optional
+import threading
+from typing import Any, List
 
 from django.conf import settings
 
@@ -35,49 +48,56 @@ if not settings.configured:
 
     django.setup()
 
-from django.core.exceptions import RequestDataTooBig  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.urls import path  # noqa: E402
-from django.views.decorators.csrf import csrf_exempt  # noqa: E402
-from django.views.decorators.http import require_POST  # noqa: E402
 
 import kopokopo  # noqa: E402
+from kopokopo.django import WebhookView  # noqa: E402
 
-API_KEY = os.environ.get("K2_API_KEY", "")
+k2 = WebhookView(api_key=os.environ.get("K2_API_KEY", ""), max_body=MAX_BODY)
 
-# Replace with your own processing (queue it, store it...). Answer quickly.
-RECEIVED: List[Any] = []
+RECEIVED: List[Any] = []  # your durable store (a model)
+PROCESSED: List[Any] = []
+SEEN = kopokopo.InMemoryDedupe(ttl=24 * 3600)  # production: a shared store
+WORK: queue.Queue[Any] = queue.Queue()
 
 
-def _handle(request: HttpRequest, parse: Callable[[bytes, Optional[str], str], Any]) -> HttpResponse:
-    declared = request.META.get("CONTENT_LENGTH") or ""
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        return HttpResponse("body too large", status=413)
+def store(event: Any) -> None:
+    """Stores an event once (a redelivery of a stored event is skipped)."""
+    key = kopokopo.event_key(event)
+    if not SEEN.first_time(key):
+        return
     try:
-        body = request.body  # raw bytes, exactly as received
-    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE in your settings
-        return HttpResponse("body too large", status=413)
-    signature = request.headers.get(kopokopo.SIGNATURE_HEADER)
-    try:
-        event = parse(body, signature, API_KEY)
-    except kopokopo.SignatureError:
-        return HttpResponse("invalid signature", status=401)
-    except kopokopo.KopoKopoError as e:
-        return HttpResponse(f"bad payload: {e.code}", status=400)
-    RECEIVED.append(event)
-    return HttpResponse("ok", status=200)
+        RECEIVED.append(event)  # your Model.objects.create(...): must succeed before answering 200
+    except BaseException:
+        SEEN.forget(key)  # not stored: let the redelivery through
+        raise
+    WORK.put(event)
 
 
-@csrf_exempt
-@require_POST
-def webhooks(request: HttpRequest) -> HttpResponse:
-    return _handle(request, kopokopo.parse_webhook)
+def process(event: Any) -> None:
+    """Your application logic (fulfil the order...), off the request."""
+    PROCESSED.append(event)
 
 
-@csrf_exempt
-@require_POST
-def results(request: HttpRequest) -> HttpResponse:
-    return _handle(request, kopokopo.parse_result)
+def _worker() -> None:
+    while True:
+        process(WORK.get())
+
+
+threading.Thread(target=_worker, name="k2-worker", daemon=True).start()
+
+
+@k2.webhook
+def webhooks(request: HttpRequest, event: kopokopo.Webhook) -> HttpResponse:
+    store(event)
+    return HttpResponse("ok")
+
+
+@k2.result
+async def results(request: HttpRequest, result: kopokopo.CallbackResult) -> HttpResponse:
+    store(result)  # an async view works the same way (use your ORM's async API)
+    return HttpResponse("ok")
 
 
 urlpatterns = [

@@ -2,64 +2,75 @@
 
     K2_API_KEY=... uvicorn fastapi_receiver:app --port 8000
 
-The signature is checked over the RAW request body, read in chunks up to
-``MAX_BODY`` (1 MiB); larger bodies are answered 413 and not kept: the
-signature can only be checked once the whole body is in memory, so without a
-cap anyone who can reach the URL could make the receiver buffer any amount
-(``await request.body()`` has no limit).
+``kopokopo.fastapi.WebhookDependency`` does the HTTP part: it reads the raw
+body in chunks up to ``MAX_BODY`` (413 above; ``await request.body()`` has no
+limit), verifies the signature (401) and parses the event (400 if it does
+not parse); the endpoint gets the typed event.
+
+The safe pattern, so that no event is ever lost or handled twice:
+
+* answer 200 only after the event is stored (if storing fails, the endpoint
+  raises, FastAPI answers 500 and Kopo Kopo delivers the event again);
+* dedupe by the event id (Kopo Kopo may deliver an event more than once);
+* process it asynchronously (here a background task run after the answer;
+  in production a job queue reading the store), never in the request.
+
+``RECEIVED`` and ``InMemoryDedupe`` stand in for your database: in
+production, with several workers, use a shared store (a unique key on the
+event id in your table, or Redis ``SET NX EX``).
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, List, Optional
+from typing import Annotated, Any, List
 
-from fastapi import FastAPI, Request, Response
+from fastapi import BackgroundTasks, Depends, FastAPI, Response
 
 import kopokopo
+from kopokopo.fastapi import WebhookDependency
 
 MAX_BODY = 1024 * 1024  # 1 MiB; Kopo Kopo's events are a few KiB
 
 app = FastAPI()
-API_KEY = os.environ.get("K2_API_KEY", "")
+k2 = WebhookDependency(api_key=os.environ.get("K2_API_KEY", ""), max_body=MAX_BODY)
 
-# Replace with your own processing (queue it, store it...). Answer quickly.
-RECEIVED: List[Any] = []
-
-
-async def _read_capped(request: Request) -> Optional[bytes]:
-    """The raw body, exactly as received, or None when it is over MAX_BODY."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            return None
-    return bytes(body)
+RECEIVED: List[Any] = []  # your durable store (a database table)
+PROCESSED: List[Any] = []
+SEEN = kopokopo.InMemoryDedupe(ttl=24 * 3600)  # production: a shared store
 
 
-async def _handle(request: Request, parse: Callable[[bytes, Optional[str], str], Any]) -> Response:
-    body = await _read_capped(request)
-    if body is None:
-        return Response("body too large", status_code=413)
-    signature = request.headers.get(kopokopo.SIGNATURE_HEADER)
+def store(event: Any) -> bool:
+    """Stores an event once; False when it was already stored (a redelivery)."""
+    key = kopokopo.event_key(event)
+    if not SEEN.first_time(key):
+        return False
     try:
-        event = parse(body, signature, API_KEY)
-    except kopokopo.SignatureError:
-        return Response("invalid signature", status_code=401)
-    except kopokopo.KopoKopoError as e:
-        return Response(f"bad payload: {e.code}", status_code=400)
-    RECEIVED.append(event)
-    return Response("ok", status_code=200)
+        RECEIVED.append(event)  # your INSERT: must succeed before answering 200
+    except BaseException:
+        SEEN.forget(key)  # not stored: let the redelivery through
+        raise
+    return True
+
+
+async def process(event: Any) -> None:
+    """Your application logic (fulfil the order...), after the answer."""
+    PROCESSED.append(event)
 
 
 @app.post("/k2/webhooks")
-async def webhooks(request: Request) -> Response:
-    return await _handle(request, kopokopo.parse_webhook)
+async def webhooks(
+    event: Annotated[kopokopo.Webhook, Depends(k2.webhook)], background: BackgroundTasks
+) -> Response:
+    if store(event):
+        background.add_task(process, event)
+    return Response("ok")
 
 
 @app.post("/k2/results")
-async def results(request: Request) -> Response:
-    return await _handle(request, kopokopo.parse_result)
+async def results(
+    result: Annotated[kopokopo.CallbackResult, Depends(k2.result)], background: BackgroundTasks
+) -> Response:
+    if store(result):
+        background.add_task(process, result)
+    return Response("ok")

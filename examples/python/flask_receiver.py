@@ -4,50 +4,81 @@
 
 Subscribe ``https://your.host/k2/webhooks`` for webhooks and use
 ``https://your.host/k2/results`` as the ``callback_url`` of your requests.
-The signature is checked over the RAW request body: never re-serialise JSON.
-Bodies over ``MAX_BODY`` (1 MiB) are answered 413 without being read: the
-signature can only be checked once the whole body is in memory, so without a
-cap anyone who can reach the URL could make the receiver buffer any amount.
+``kopokopo.flask.WebhookView`` does the HTTP part: it reads the raw body up to
+``MAX_BODY`` (413 above), verifies the signature (401) and parses the event
+(400 if it does not parse); the view gets the typed event.
+
+The safe pattern, so that no event is ever lost or handled twice:
+
+* answer 200 only after the event is stored (if storing fails, the view
+  raises, Flask answers 500 and Kopo Kopo delivers the event again);
+* dedupe by the event id (Kopo Kopo may deliver an event more than once);
+* process it asynchronously (here a worker thread), never in the request.
+
+``RECEIVED`` and ``InMemoryDedupe`` stand in for your database: in
+production, with several processes, use a shared store (a unique key on the
+event id in your table, or Redis ``SET NX EX``).
 """
 
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from typing import Any, List, Tuple
 
-from flask import Flask, request
+from flask import Flask
 
 import kopokopo
+from kopokopo.flask import WebhookView
 
 MAX_BODY = 1024 * 1024  # 1 MiB; Kopo Kopo's events are a few KiB
 
 app = Flask(__name__)
-# Flask answers 413 when the body is larger (declared or streamed).
-app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
-API_KEY = os.environ.get("K2_API_KEY", "")
+app.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # Flask's own cap too
+k2 = WebhookView(api_key=os.environ.get("K2_API_KEY", ""), max_body=MAX_BODY)
 
-# Replace with your own processing (queue it, store it...). Answer quickly.
-RECEIVED: List[Any] = []
+RECEIVED: List[Any] = []  # your durable store (a database table)
+PROCESSED: List[Any] = []
+SEEN = kopokopo.InMemoryDedupe(ttl=24 * 3600)  # production: a shared store
+WORK: queue.Queue[Any] = queue.Queue()
 
 
-def _handle(parse: Any) -> Tuple[str, int]:
-    body: bytes = request.get_data()  # raw bytes, exactly as received (413 over MAX_BODY)
-    signature = request.headers.get(kopokopo.SIGNATURE_HEADER)
+def store(event: Any) -> None:
+    """Stores an event once (a redelivery of a stored event is skipped)."""
+    key = kopokopo.event_key(event)
+    if not SEEN.first_time(key):
+        return
     try:
-        event = parse(body, signature, API_KEY)
-    except kopokopo.SignatureError:
-        return "invalid signature", 401
-    except kopokopo.KopoKopoError as e:
-        return f"bad payload: {e.code}", 400
-    RECEIVED.append(event)
-    return "ok", 200
+        RECEIVED.append(event)  # your INSERT: must succeed before answering 200
+    except BaseException:
+        SEEN.forget(key)  # not stored: let the redelivery through
+        raise
+    WORK.put(event)
+
+
+def process(event: Any) -> None:
+    """Your application logic (fulfil the order...), off the request."""
+    PROCESSED.append(event)
+
+
+def _worker() -> None:
+    while True:
+        process(WORK.get())
+
+
+threading.Thread(target=_worker, name="k2-worker", daemon=True).start()
 
 
 @app.post("/k2/webhooks")
-def webhooks() -> Tuple[str, int]:
-    return _handle(kopokopo.parse_webhook)
+@k2.webhook
+def webhooks(event: kopokopo.Webhook) -> Tuple[str, int]:
+    store(event)
+    return "ok", 200
 
 
 @app.post("/k2/results")
-def results() -> Tuple[str, int]:
-    return _handle(kopokopo.parse_result)
+@k2.result
+def results(result: kopokopo.CallbackResult) -> Tuple[str, int]:
+    store(result)
+    return "ok", 200

@@ -9,10 +9,14 @@ Generates, from schema/kopokopo.json:
 * ``bindings-python/python/kopokopo/_operations.py``: one class per operation
   group with one method per operation (keyword arguments from the request
   type), and ``_Groups``, the base of ``kopokopo.Client`` that holds them.
+* ``bindings-python/python/kopokopo/_async_operations.py``: the same groups
+  and methods as coroutines (``Async<Group>Api``), and ``_AsyncGroups``, the
+  base of ``kopokopo.AsyncClient``; both files come from one method template
+  (``_group_methods``), so the two clients cannot drift apart.
 
 Both files are typed source (PEP 561 inline types), so they need no ``.pyi``.
-The hand-written rest of the package is limited to the client's ergonomics
-(``_client.py``, ``_group.py``), error mapping (``_errors.py``), ``to_dict``
+The hand-written rest of the package is limited to the clients' ergonomics
+(``_client.py``, ``_group.py``, ``_async_client.py``, ``_async_group.py``), error mapping (``_errors.py``), ``to_dict``
 (``_base.py``) and the few hand-written helpers in ``_mixins.py``.
 
 Naming: attributes are the core's field names (``name`` in the schema), so a
@@ -342,11 +346,58 @@ def _camel(group: str) -> str:
     return "".join(p.capitalize() for p in group.split("_"))
 
 
-def operations(schema: Schema) -> str:
-    types = _types(schema)
+def _group_methods(op: Dict[str, Any], types: Dict[str, Dict[str, Any]], asynchronous: bool) -> List[str]:
+    """One operation's method: ``def`` for :class:`kopokopo.Client`, ``async def`` for
+    :class:`kopokopo.AsyncClient` (same signature, same docstring, same call)."""
+    ret = op["result"] or "None"
+    http = f"``{op['http_method']} {op['path']}``"
+    doc = f"{op['doc']} {http}."
+    d = "async def" if asynchronous else "def"
+    params: List[Tuple[str, str, bool, str]] = []
+    if op["params"] == "none":
+        sig = [f"    {d} {op['method']}(self) -> {ret}:"]
+        call_params = "{}"
+        args_doc: List[Tuple[str, str]] = []
+    elif op["params"] == "token":
+        sig = [f"    {d} {op['method']}(self, token: str) -> {ret}:"]
+        call_params = '{"token": token}'
+        args_doc = [("token", "The access token.")]
+    elif op["params"] == "id":
+        sig = [f"    {d} {op['method']}(self, id_or_location: str) -> {ret}:"]
+        call_params = '{"id": id_or_location}'
+        args_doc = [("id_or_location", "The resource id, or the ``location`` URL returned at creation.")]
+    else:
+        params = _params(types[op["request"]])
+        sig = [f"    {d} {op['method']}(", "        self,", "        *,"]
+        for name, ann, required, _d in params:
+            line = f"        {name}: {ann}," if required else f"        {name}: Optional[{ann}] = None,"
+            # The API's own field names, even where they shadow a builtin (`type`).
+            sig.append(line + ("  # noqa: A002" if name in dir(builtins) else ""))
+        sig.append(f"    ) -> {ret}:")
+        call_params = "{" + ", ".join(f'"{n}": {n}' for n, *_ in params) + "}"
+        args_doc = [(n, d_) for n, _a, _r, d_ in params]
+    out = ["", *sig, *_method_doc(doc, args_doc)]
+    aw = "await " if asynchronous else ""
+    head = f"return {aw}self._call({op['result']}, " if op["result"] else f"{aw}self._call_none("
+    if op["params"] == "body":
+        out.append(f'        {head}"{op["name"]}", {{')
+        out += [f'            "{n}": {n},' for n, *_ in params]
+        out.append("        })")
+    else:
+        out.append(f'        {head}"{op["name"]}", {call_params})')
+    return out
+
+
+def _groups_of(schema: Schema) -> Dict[str, List[Dict[str, Any]]]:
     groups: Dict[str, List[Dict[str, Any]]] = {}
     for op in schema["operations"]:
         groups.setdefault(op["group"], []).append(op)
+    return groups
+
+
+def operations(schema: Schema) -> str:
+    types = _types(schema)
+    groups = _groups_of(schema)
     results = sorted({op["result"] for op in schema["operations"] if op["result"]})
     mixins = sorted(GROUP_MIXINS.values())
     out: List[str] = [
@@ -387,41 +438,7 @@ def operations(schema: Schema) -> str:
         out += _docstring(f"``client.{group}``: {listing}.", "    ")
         out += ["", "    __slots__ = ()"]
         for op in ops:
-            ret = op["result"] or "None"
-            http = f"``{op['http_method']} {op['path']}``"
-            doc = f"{op['doc']} {http}."
-            if op["params"] == "none":
-                sig = [f"    def {op['method']}(self) -> {ret}:"]
-                call_params = "{}"
-                args_doc: List[Tuple[str, str]] = []
-            elif op["params"] == "token":
-                sig = [f"    def {op['method']}(self, token: str) -> {ret}:"]
-                call_params = '{"token": token}'
-                args_doc = [("token", "The access token.")]
-            elif op["params"] == "id":
-                sig = [f"    def {op['method']}(self, id_or_location: str) -> {ret}:"]
-                call_params = '{"id": id_or_location}'
-                args_doc = [("id_or_location", "The resource id, or the ``location`` URL returned at creation.")]
-            else:
-                params = _params(types[op["request"]])
-                sig = [f"    def {op['method']}(", "        self,", "        *,"]
-                for name, ann, required, _d in params:
-                    line = f"        {name}: {ann}," if required else f"        {name}: Optional[{ann}] = None,"
-                    # The API's own field names, even where they shadow a builtin (`type`).
-                    sig.append(line + ("  # noqa: A002" if name in dir(builtins) else ""))
-                sig.append(f"    ) -> {ret}:")
-                call_params = "{" + ", ".join(f'"{n}": {n}' for n, *_ in params) + "}"
-                args_doc = [(n, d) for n, _a, _r, d in params]
-            out.append("")
-            out += sig
-            out += _method_doc(doc, args_doc)
-            head = f"return self._call({op['result']}, " if op["result"] else "self._call_none("
-            if op["params"] == "body":
-                out.append(f'        {head}"{op["name"]}", {{')
-                out += [f'            "{n}": {n},' for n, *_ in params]
-                out.append("        })")
-            else:
-                out.append(f'        {head}"{op["name"]}", {call_params})')
+            out += _group_methods(op, types, asynchronous=False)
     out += ["", "", "class _Groups:"]
     out += _docstring("The operation groups of :class:`kopokopo.Client`, one attribute per group.", "    ")
     out.append("")
@@ -438,8 +455,66 @@ def operations(schema: Schema) -> str:
     return "\n".join(out)
 
 
+def async_operations(schema: Schema) -> str:
+    """The groups of :class:`kopokopo.AsyncClient`: the same groups, methods,
+    signatures and docstrings as :func:`operations`, each method a coroutine."""
+    types = _types(schema)
+    groups = _groups_of(schema)
+    results = sorted({op["result"] for op in schema["operations"] if op["result"]})
+    mixins = sorted(GROUP_MIXINS.values())
+    out: List[str] = [
+        HEADER.rstrip("\n"),
+        '"""The operation groups of :class:`kopokopo.AsyncClient` (generated from the core\'s operation table).',
+        "",
+        "The same groups and methods as :class:`kopokopo.Client`, each a coroutine:",
+        "the core operation runs on the client's bounded thread pool (with the GIL",
+        "released while the request is in flight), so the event loop never waits",
+        "for the network. Webhook verification (``client.webhooks.verify``,",
+        "``parse_webhook``, ``parse_result``) does no I/O and stays synchronous.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from typing import Any, Mapping, Optional, Sequence",
+        "",
+        "from ._async_group import _AsyncGroup, _Runner",
+        "from ._group import " + ", ".join(sorted(["Amount", "Timestamp", *mixins], key=_isort_key)),
+        "from ._models import (",
+        *[f"    {r}," for r in results],
+        ")",
+        "",
+        "__all__ = [",
+        *[f'    "Async{_camel(g)}Api",' for g in groups],
+        "]",
+    ]
+    for group, ops in groups.items():
+        cls = f"Async{_camel(group)}Api"
+        bases = ", ".join(([GROUP_MIXINS[group]] if group in GROUP_MIXINS else []) + ["_AsyncGroup"])
+        out += ["", "", f"class {cls}({bases}):"]
+        listing = ", ".join(f"``{o['method']}``" for o in ops)
+        out += _docstring(f"``async_client.{group}``: {listing} (awaitable).", "    ")
+        out += ["", "    __slots__ = ()"]
+        for op in ops:
+            out += _group_methods(op, types, asynchronous=True)
+    out += ["", "", "class _AsyncGroups:"]
+    out += _docstring("The operation groups of :class:`kopokopo.AsyncClient`, one attribute per group.", "    ")
+    out.append("")
+    out.append("    __slots__ = (")
+    out += [f'        "{g}",' for g in sorted(groups)]
+    out.append("    )")
+    out.append("")
+    for g in groups:
+        out.append(f"    {g}: Async{_camel(g)}Api")
+    out += ["", "    def _init_groups(self, runner: _Runner) -> None:"]
+    for g in groups:
+        out.append(f"        self.{g} = Async{_camel(g)}Api(runner)")
+    out.append("")
+    return "\n".join(out)
+
+
 def generate(schema: Schema) -> Dict[str, str]:
     return {
         f"{PKG}/_models.py": models(schema),
         f"{PKG}/_operations.py": operations(schema),
+        f"{PKG}/_async_operations.py": async_operations(schema),
     }

@@ -2,9 +2,15 @@
 
 STK push, send money, payment links, reversals, polling, SMS notifications
 and signed webhooks, backed by the project's single Rust implementation.
+
+``kopokopo.Client`` blocks (share it between threads); ``kopokopo.AsyncClient``
+is the same API for ``asyncio``. Receiving: ``kopokopo.parse_webhook`` /
+``parse_result``, and the optional framework helpers ``kopokopo.fastapi``,
+``kopokopo.flask`` and ``kopokopo.django`` (imported only when you import them).
 """
 
 from . import _models
+from ._async_client import DEFAULT_MAX_CONCURRENCY, AsyncClient
 from ._client import Amount, Client, Seconds, Timestamp
 from ._errors import (
     ApiError,
@@ -29,10 +35,13 @@ from ._kopokopo import (
 from ._models import *  # noqa: F403 (every generated model class)
 from ._version import __version__
 from ._webhooks import SIGNATURE_HEADER, parse_result, parse_webhook, sign, verify, verify_signature
+from .receiving import InMemoryDedupe, event_key
 
 __all__ = [
     "__version__",
     "Client",
+    "AsyncClient",
+    "DEFAULT_MAX_CONCURRENCY",
     "Amount",
     "Timestamp",
     "Seconds",
@@ -48,6 +57,8 @@ __all__ = [
     "verify_signature",
     "parse_webhook",
     "parse_result",
+    "InMemoryDedupe",
+    "event_key",
     "KopoKopoError",
     "InvalidArgumentError",
     "AuthenticationError",

@@ -61,6 +61,32 @@ def _seconds(value: Optional[Seconds]) -> Optional[Any]:
     return value
 
 
+def _native_client(
+    client_id: str,
+    client_secret: str,
+    *,
+    api_key: Optional[str],
+    base_url: Optional[str],
+    timeout: Optional[Seconds],
+    max_retries: Optional[int],
+    connect_timeout: Optional[Seconds],
+    proxy: Optional[str],
+    user_agent_suffix: Optional[str],
+) -> _kopokopo.NativeClient:
+    """The core client with these options (shared by Client and AsyncClient)."""
+    return _kopokopo.NativeClient(
+        client_id,
+        client_secret,
+        api_key=api_key,
+        base_url=base_url,
+        timeout=_seconds(timeout),
+        connect_timeout=_seconds(connect_timeout),
+        max_retries=max_retries,
+        user_agent_suffix=_user_agent_suffix(user_agent_suffix),
+        proxy=proxy,
+    )
+
+
 class Client(_Groups):
     """A Kopo Kopo API client.
 
@@ -96,15 +122,15 @@ class Client(_Groups):
         proxy: Optional[str] = None,
         user_agent_suffix: Optional[str] = None,
     ) -> None:
-        native = _kopokopo.NativeClient(
+        native = _native_client(
             client_id,
             client_secret,
             api_key=api_key,
             base_url=base_url,
-            timeout=_seconds(timeout),
-            connect_timeout=_seconds(connect_timeout),
+            timeout=timeout,
+            connect_timeout=connect_timeout,
             max_retries=max_retries,
-            user_agent_suffix=_user_agent_suffix(user_agent_suffix),
+            user_agent_suffix=user_agent_suffix,
             proxy=proxy,
         )
         self._native = native

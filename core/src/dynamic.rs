@@ -93,26 +93,37 @@ pub fn execute_text(client: &Client, operation: &str, params: &Value) -> Result<
     dispatch(&mut Live(client), operation, params, None)
 }
 
-fn params_of(params_json: &str) -> Result<Value> {
+/// Parameters given as JSON text: the parsed object, and the text itself
+/// (a request body is read from the text, where amounts keep every digit).
+fn params_of(params_json: &str) -> Result<(Value, Option<&str>)> {
     if params_json.trim().is_empty() {
-        Ok(Value::Object(Default::default()))
-    } else {
-        serde_json::from_str(params_json).map_err(|e| Error::invalid("params", format!("not JSON: {e}")))
+        return Ok((Value::Object(Default::default()), None));
     }
+    let params = serde_json::from_str(params_json).map_err(|e| Error::invalid("params", format!("not JSON: {e}")))?;
+    Ok((params, Some(params_json)))
 }
 
 /// [`execute_text`] with the parameters as JSON text. A request body is read
 /// from the text itself, so an amount written as a JSON number keeps every digit.
 pub fn execute_json(client: &Client, operation: &str, params_json: &str) -> Result<String> {
-    let params = params_of(params_json)?;
-    let raw = (!params_json.trim().is_empty()).then_some(params_json);
+    let (params, raw) = params_of(params_json)?;
     dispatch(&mut Live(client), operation, &params, raw)
 }
 
 /// Validates the parameters and builds the request, without sending it.
 pub fn build_request(ctx: &Context<'_>, operation: &str, params: &Value, token: Option<&str>) -> Result<HttpRequest> {
+    build(ctx, operation, params, None, token)
+}
+
+fn build(
+    ctx: &Context<'_>,
+    operation: &str,
+    params: &Value,
+    raw: Option<&str>,
+    token: Option<&str>,
+) -> Result<HttpRequest> {
     let mut b = Build { ctx, token, out: None };
-    dispatch(&mut b, operation, params, None)?;
+    dispatch(&mut b, operation, params, raw)?;
     b.out.ok_or_else(|| Error::invalid("operation", "produced no request"))
 }
 
@@ -123,11 +134,8 @@ pub fn build_request_json(
     params_json: &str,
     token: Option<&str>,
 ) -> Result<HttpRequest> {
-    let params = params_of(params_json)?;
-    let raw = (!params_json.trim().is_empty()).then_some(params_json);
-    let mut b = Build { ctx, token, out: None };
-    dispatch(&mut b, operation, &params, raw)?;
-    b.out.ok_or_else(|| Error::invalid("operation", "produced no request"))
+    let (params, raw) = params_of(params_json)?;
+    build(ctx, operation, &params, raw, token)
 }
 
 /// Parses a response to `operation` into its typed result, as exact JSON text.

@@ -328,15 +328,12 @@ impl Registry {
         let Some(ts) = kopokopo::time::Timestamp::parse(text) else {
             return Ok(py.None().into_bound(py));
         };
-        let local = ts.unix_seconds + i64::from(ts.offset_seconds);
-        let days = local.div_euclid(86_400);
-        let secs = local.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
-        if !(1..=9999).contains(&y) {
+        let c = ts.local();
+        if !(1..=9999).contains(&c.year) {
             return Ok(py.None().into_bound(py));
         }
         let tz = self.tz(py, ts.offset_seconds)?;
-        let args = (y, m, d, secs / 3600, (secs % 3600) / 60, secs % 60, ts.nanos / 1000, tz);
+        let args = (c.year, c.month, c.day, c.hour, c.minute, c.second, ts.nanos / 1000, tz);
         match self.datetime.bind(py).call1(args) {
             Ok(v) => Ok(v),
             Err(_) => Ok(py.None().into_bound(py)),
@@ -422,20 +419,6 @@ fn mapping_proxy<'py>(py: Python<'py>, dict: Bound<'py, PyDict>) -> PyResult<Bou
     }
     // SAFETY: `p` is a new (owned) reference.
     Ok(unsafe { Bound::from_owned_ptr(py, p) })
-}
-
-/// Howard Hinnant's `civil_from_days`.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 // ------------------------------------------------------------------ errors
@@ -1154,18 +1137,5 @@ impl Serialize for RawJson<'_> {
                 map.end()
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::civil_from_days;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(18_554), (2020, 10, 19));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
     }
 }

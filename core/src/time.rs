@@ -45,6 +45,38 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The date of a day number since 1970-01-01 (Howard Hinnant's algorithm;
+/// the inverse of `days_from_civil`).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// A date and time of day on the wall clock of an offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Civil {
+    /// Year (proleptic Gregorian).
+    pub year: i64,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day of the month, 1–31.
+    pub day: u32,
+    /// Hour, 0–23.
+    pub hour: u32,
+    /// Minute, 0–59.
+    pub minute: u32,
+    /// Second, 0–59.
+    pub second: u32,
+}
+
 fn days_in_month(y: i64, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -91,6 +123,32 @@ fn parse_offset(s: &[u8]) -> Option<i32> {
 }
 
 impl Timestamp {
+    /// An instant, to be written in the given offset (seconds east of UTC).
+    pub fn at(unix_seconds: i64, offset_seconds: i32) -> Timestamp {
+        Timestamp {
+            unix_seconds,
+            nanos: 0,
+            offset_seconds,
+            offset_given: true,
+        }
+    }
+
+    /// The date and time of day in the timestamp's own offset (what a
+    /// binding's date type is built from).
+    pub fn local(&self) -> Civil {
+        let local = self.unix_seconds + i64::from(self.offset_seconds);
+        let (year, month, day) = civil_from_days(local.div_euclid(86_400));
+        let secs = local.rem_euclid(86_400) as u32;
+        Civil {
+            year,
+            month,
+            day,
+            hour: secs / 3600,
+            minute: (secs / 60) % 60,
+            second: secs % 60,
+        }
+    }
+
     /// Reads ISO 8601 (`YYYY-MM-DD[T ]hh:mm[:ss[.fraction]][offset]`),
     /// Daraja's `YYYYMMDDhhmmss`, or epoch seconds (up to 11 digits). `None`
     /// for anything else: the text itself is always kept.
@@ -196,6 +254,25 @@ mod tests {
         // Leap day and pre-epoch dates.
         assert!(Timestamp::parse("2024-02-29T00:00:00Z").is_some());
         assert_eq!(Timestamp::parse("1969-12-31T23:59:59Z").unwrap().unix_seconds, -1);
+    }
+
+    #[test]
+    fn local_time_is_the_written_one() {
+        for text in [
+            "2021-03-29T13:35:28+03:00",
+            "1969-12-31T23:59:59Z",
+            "2000-02-29T00:00:00-05:00",
+        ] {
+            let t = Timestamp::parse(text).unwrap();
+            let c = t.local();
+            let back = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                c.year, c.month, c.day, c.hour, c.minute, c.second
+            );
+            assert!(text.starts_with(&back), "{text} -> {back}");
+        }
+        let c = Timestamp::at(0, 3 * 3600).local();
+        assert_eq!((c.year, c.month, c.day, c.hour), (1970, 1, 1, 3));
     }
 
     #[test]

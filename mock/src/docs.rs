@@ -54,30 +54,12 @@ pub fn epoch_secs() -> i64 {
         .unwrap_or(0)
 }
 
-/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 /// ISO 8601 in East Africa Time (+03:00), as the API writes timestamps.
 pub fn iso_at(epoch: i64) -> String {
-    let t = epoch + 3 * 3600;
-    let (y, m, d) = civil_from_days(t.div_euclid(86_400));
-    let s = t.rem_euclid(86_400);
+    let c = kopokopo::time::Timestamp::at(epoch, kopokopo::time::KENYA_OFFSET_SECONDS).local();
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+03:00",
-        s / 3600,
-        (s / 60) % 60,
-        s % 60
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+03:00",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
     )
 }
 

@@ -395,7 +395,7 @@ pub unsafe extern "C" fn k2_external_recipients_create(
 /// Never retried by the library (a payment is never sent twice).
 ///
 /// Parameters: `params_json`, a JSON object (`SendMoneyRequest`):
-///  - `destinations` (array of `Destination`, required): Where the money goes (empty: your preferred settlement accounts).
+///  - `destinations` (array of `Destination`, optional): Where the money goes (empty: your preferred settlement accounts).
 ///    - `"type": "merchant_wallet"`: One of your merchant wallets (by its reference).
 ///      - `reference` (string, required): Destination reference (the wallet's id).
 ///      - `amount` (amount, required): Amount.

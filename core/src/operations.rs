@@ -303,10 +303,9 @@ macro_rules! operations {
                     return runner.run(op_from_params!(params raw $op $($kind)+));
                 }
             )+)+
-            let names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
             Err(Error::invalid(
                 "operation",
-                format!("unknown operation `{operation}`; expected one of {}", names.join(", ")),
+                format!("unknown operation `{operation}`; expected one of {}", crate::dynamic::OPERATIONS.join(", ")),
             ))
         }
     };

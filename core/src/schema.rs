@@ -51,6 +51,9 @@ pub struct Field {
     /// Whether a request may leave the field out although it is not optional:
     /// the core fills in a default (`#[serde(default)]`, e.g. `currency`).
     pub has_default: bool,
+    /// Whether the core leaves the key out, instead of writing `null`, when
+    /// the value is absent (`#[serde(skip_serializing_if = "Option::is_none")]`).
+    pub skip_if_none: bool,
     /// The field's documentation.
     pub doc: &'static str,
 }
@@ -142,11 +145,14 @@ pub trait Schema {
 pub fn types() -> &'static [TypeDef] {
     static TYPES: std::sync::OnceLock<Vec<TypeDef>> = std::sync::OnceLock::new();
     TYPES.get_or_init(|| {
-        fn visit(def: &'static TypeDef, seen: &mut Vec<TypeDef>) {
-            if seen.iter().any(|t| t.name == def.name) {
+        fn visit(def: &'static TypeDef, seen: &mut Vec<&'static TypeDef>) {
+            if let Some(t) = seen.iter().find(|t| t.name == def.name) {
+                // Every binding names its classes after the type: two types
+                // may not share a name (a programming error any test finds).
+                assert!(std::ptr::eq(*t, def), "two described types are called {}", def.name);
                 return;
             }
-            seen.push(*def);
+            seen.push(def);
             for dep in def.deps {
                 visit(dep(), seen);
             }
@@ -159,7 +165,7 @@ pub fn types() -> &'static [TypeDef] {
         }
         visit(crate::webhooks::Webhook::def(), &mut seen);
         visit(crate::webhooks::CallbackResult::def(), &mut seen);
-        seen
+        seen.into_iter().copied().collect()
     })
 }
 
@@ -193,6 +199,7 @@ fn fields_json(fields: &[Field]) -> Value {
                     "type": ty_json(&f.ty),
                     "optional": f.optional,
                     "has_default": f.has_default,
+                    "skip_if_none": f.skip_if_none,
                     "doc": f.doc,
                 })
             })

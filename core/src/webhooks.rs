@@ -417,6 +417,7 @@ impl Schema for Webhook {
                         ty: crate::schema::Ty::Ref("WebhookEvent"),
                         optional: false,
                         has_default: false,
+                        skip_if_none: false,
                         doc: "",
                     }],
                 },
@@ -431,6 +432,7 @@ impl Schema for Webhook {
                             ty: crate::schema::Ty::Ref("DarajaEvent"),
                             optional: false,
                             has_default: false,
+                            skip_if_none: false,
                             doc: "",
                         },
                         crate::schema::Field {
@@ -439,6 +441,7 @@ impl Schema for Webhook {
                             ty: crate::schema::Ty::Str,
                             optional: false,
                             has_default: false,
+                            skip_if_none: false,
                             doc: "The topic implied by `TransactionType`.",
                         },
                     ],

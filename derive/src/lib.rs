@@ -165,9 +165,10 @@ fn fields_of(fields: &Fields, deps: &mut Vec<Type>) -> syn::Result<Tokens> {
                 let key = serde_value(&args, "rename").unwrap_or_else(|| name.clone());
                 let (ty, optional) = ty_of(&f.ty, &flags, deps)?;
                 let has_default = !optional && args.iter().any(|(k, _)| k == "default");
+                let skip_if_none = args.iter().any(|(k, _)| k == "skip_serializing_if");
                 let doc = doc_of(&f.attrs);
                 out.push(quote!(crate::schema::Field {
-                    name: #name, key: #key, ty: #ty, optional: #optional, has_default: #has_default, doc: #doc,
+                    name: #name, key: #key, ty: #ty, optional: #optional, has_default: #has_default, skip_if_none: #skip_if_none, doc: #doc,
                 }));
             }
         }
@@ -176,7 +177,7 @@ fn fields_of(fields: &Fields, deps: &mut Vec<Type>) -> syn::Result<Tokens> {
                 let flags = schema_flags(&f.attrs)?;
                 let (ty, optional) = ty_of(&f.ty, &flags, deps)?;
                 out.push(quote!(crate::schema::Field {
-                    name: "", key: "", ty: #ty, optional: #optional, has_default: false, doc: "",
+                    name: "", key: "", ty: #ty, optional: #optional, has_default: false, skip_if_none: false, doc: "",
                 }));
             }
         }

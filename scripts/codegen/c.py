@@ -71,8 +71,8 @@ class Doc:
         for f in fields:
             ty = _type_name(f["type"])
             if self.request:
-                # A field with a default ("defaults to ...") may be left out.
-                has_default = "defaults to" in (f.get("doc") or "")
+                # A field the core fills in when absent may be left out.
+                has_default = f.get("has_default")
                 ty += ", optional" if f.get("optional") or has_default else ", required"
             elif f.get("optional"):
                 ty += ", may be null"

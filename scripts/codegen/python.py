@@ -22,8 +22,8 @@ The hand-written rest of the package is limited to the clients' ergonomics
 Naming: attributes are the core's field names (``name`` in the schema), so a
 JSON key such as ``_links`` or ``type`` is ``links`` / ``kind``. A group
 class is ``<Group>Api`` (``incoming_payments`` → ``IncomingPaymentsApi``).
-A request field is a required keyword argument unless it is optional, a list,
-or documented with "defaults to" (the core fills it).
+A request field is a required keyword argument unless it is optional or the
+core fills it in when absent (``has_default`` in the schema).
 """
 
 from __future__ import annotations
@@ -314,11 +314,7 @@ def _params(request: Dict[str, Any]) -> List[Tuple[str, str, bool, str]]:
             for f, tags in by_name.values()
         ]
     for f in fields:
-        optional = (
-            f["optional"]
-            or (isinstance(f["type"], dict) and "list" in f["type"])
-            or "defaults to" in (f["doc"] or "")
-        )
+        optional = f["optional"] or f["has_default"]
         params.append((f["name"], _param_type(f["type"]), not optional, f["doc"] or ""))
     return [p for p in params if p[2]] + [p for p in params if not p[2]]
 
@@ -421,15 +417,9 @@ def operations(schema: Schema) -> str:
         ")",
         "",
         "__all__ = [",
-        '    "OPERATION_NAMES",',
         *[f'    "{_camel(g)}Api",' for g in groups],
         "]",
-        "",
-        "OPERATION_NAMES = (",
     ]
-    out += [f'    "{op["name"]}",' for op in schema["operations"]]
-    out.append(")")
-    out.append('"""Every operation, as ``group.method`` (what :meth:`kopokopo.Client.execute` takes)."""')
     for group, ops in groups.items():
         cls = f"{_camel(group)}Api"
         bases = ", ".join(([GROUP_MIXINS[group]] if group in GROUP_MIXINS else []) + ["_Group"])

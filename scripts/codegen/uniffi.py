@@ -53,14 +53,10 @@ LEGACY_METHODS = {
     "payment_links.cancel": "cancel_payment_link",
 }
 
-# Request fields the core defaults (`Default` of the core request): optional
-# here, the core's default when absent.
-DEFAULTED = {
-    ("IncomingPaymentRequest", "payment_channel"),
-    ("IncomingPaymentRequest", "currency"),
-    ("SendMoneyRequest", "currency"),
-    ("PaymentLinkRequest", "currency"),
-}
+# Text request fields the core fills in when absent (`has_default` in the
+# schema): optional here, the core's default when absent. Read from the
+# schema by `generate`.
+DEFAULTED: set = set()
 
 # Argument order of request records and variants (Swift labels are ordered):
 # required fields first, then optional ones, each in schema order, unless the
@@ -564,4 +560,11 @@ class Gen:
 
 
 def generate(schema: dict) -> dict[str, str]:
+    DEFAULTED.clear()
+    DEFAULTED.update(
+        (t["name"], f["name"])
+        for t in schema["types"]
+        for f in t.get("fields", [])
+        if f["has_default"] and f["type"] == "string"
+    )
     return {OUT: Gen(schema).render()}

@@ -28,7 +28,6 @@ from ._models import (
 )
 
 __all__ = [
-    "OPERATION_NAMES",
     "TokensApi",
     "WebhooksApi",
     "IncomingPaymentsApi",
@@ -41,31 +40,6 @@ __all__ = [
     "ReversalsApi",
     "PaymentLinksApi",
 ]
-
-OPERATION_NAMES = (
-    "tokens.request",
-    "tokens.revoke",
-    "tokens.introspect",
-    "tokens.info",
-    "webhooks.subscribe",
-    "incoming_payments.create",
-    "incoming_payments.status",
-    "merchant_wallets.create",
-    "merchant_bank_accounts.create",
-    "external_recipients.create",
-    "send_money.create",
-    "send_money.status",
-    "polling.create",
-    "polling.status",
-    "sms_notifications.create",
-    "sms_notifications.status",
-    "reversals.create",
-    "reversals.status",
-    "payment_links.create",
-    "payment_links.status",
-    "payment_links.cancel",
-)
-"""Every operation, as ``group.method`` (what :meth:`kopokopo.Client.execute` takes)."""
 
 
 class TokensApi(_Group):

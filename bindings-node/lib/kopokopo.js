@@ -153,8 +153,8 @@ function parseTimestamp(text) {
   }
 }
 
-const OPERATIONS = Object.freeze(native.operations())
-const ERROR_CODES = Object.freeze(native.errorCodes())
+const OPERATIONS = Object.freeze(call(() => native.operations()))
+const ERROR_CODES = Object.freeze(call(() => native.errorCodes()))
 
 /** Kopo Kopo API client. Network calls return Promises and run on the libuv thread pool. */
 class Client {
@@ -206,17 +206,17 @@ class Client {
 
   /** The client id (not a secret). */
   get clientId() {
-    return this.#native.clientId
+    return call(() => this.#native.clientId)
   }
 
   /** The API base URL. */
   get baseUrl() {
-    return this.#native.baseUrl
+    return call(() => this.#native.baseUrl)
   }
 
   /** The User-Agent header sent with every request. */
   get userAgent() {
-    return this.#native.userAgent
+    return call(() => this.#native.userAgent)
   }
 
   /**

@@ -288,7 +288,7 @@ const MUTATIONS = [
     check: (w) => {
       assert.equal(w.structure, 'daraja')
       assert.equal(w.TransactionType, 'Buygoods')
-      assert.ok(w.BusinessShortCode === null || typeof w.BusinessShortCode === 'string', 'BusinessShortCode: string | null')
+      assert.equal(w.BusinessShortCode, '174379', 'a number where text is expected is its text')
     },
   },
   {
@@ -314,7 +314,7 @@ const MUTATIONS = [
     check: (w) => {
       assert.equal(w.topic, 'card_transaction_received')
       assert.equal(w.resource.kind, 'transaction')
-      assert.ok([true, false, null].includes(w.resource.value.settled), 'settled: boolean | null')
+      assert.equal(w.resource.value.settled, false, '0 is false')
     },
   },
   {
@@ -327,7 +327,7 @@ const MUTATIONS = [
     check: (w) => {
       assert.equal(w.topic, 'buygoods_transaction_received')
       assert.equal(w.resource.kind, 'transaction')
-      assert.ok(w.resource.value.amount === null || typeof w.resource.value.amount === 'string', 'amount: string | null')
+      assert.equal(w.resource.value.amount, null, 'an empty amount is absent')
     },
   },
   {

@@ -8,12 +8,15 @@
 #      crate's unit tests
 #   3. drift checks: the generated per-operation functions (src/operations.rs,
 #      scripts/codegen/c.py) and the header (made with exactly the cbindgen
-#      of scripts/cbindgen-version, installed from crates.io if missing)
+#      of scripts/cbindgen-version, installed from crates.io if missing);
+#      every ```c block of README.md compiled against the header
+#      (tests/readme_snippets.py)
 #   4. install into a staging prefix (bindings-c/install.sh)
 #   5. C tests with CMake + CTest against the installed package: unit tests,
 #      shared vectors, every operation against `k2 mock`, static and shared
 #      library, C++ header check, and the same under valgrind memcheck
 #   6. pkg-config and CMake consumers: examples/c built and run against `k2 mock`
+#      (webhook_amount: a signed webhook's amount read exactly)
 #   7. the tests again, built with -fsanitize=address,undefined
 #   8. library sizes
 #
@@ -93,6 +96,9 @@ print("codegen check: bindings-c generated files are up to date")
 PY
 "$here/scripts/check-header.sh"
 
+step "README: every C block of bindings-c/README.md compiles (-Wall -Wextra -Werror)"
+python3 "$here/tests/readme_snippets.py" --cc "${CC:-gcc}" --include "$here/include" "$here/README.md"
+
 # ---------------------------------------------------------------- 4. install
 step "installing into $prefix"
 rm -rf "$prefix"
@@ -133,6 +139,17 @@ sig="$("$k2_bin" sign --api-key k2-mock-api-key <"$work/examples/event.json")"
 "$work/examples/webhook_verify" "$work/examples/event.json" "$sig"
 if "$work/examples/webhook_verify" "$work/examples/event.json" "0000$sig" >/dev/null; then
     echo "webhook_verify accepted a bad signature" >&2
+    exit 1
+fi
+# A webhook's amount read exactly (k2_json_get; 12345678901234567.89 keeps every digit), and
+# the Daraja structure's amount from a signed fixture.
+"$work/examples/webhook_amount" --demo
+daraja="$repo/tests/fixtures/webhook.buygoods_transaction_received.daraja.json"
+out="$("$work/examples/webhook_amount" "$daraja" "$("$k2_bin" sign --api-key k2-mock-api-key <"$daraja")")"
+echo "$out"
+case "$out" in *"amount: 100 KES (10000 cents)"*) ;; *) echo "webhook_amount: wrong Daraja amount" >&2; exit 1 ;; esac
+if "$work/examples/webhook_amount" "$daraja" "0000$sig" >/dev/null; then
+    echo "webhook_amount accepted a bad signature" >&2
     exit 1
 fi
 # A body over the 1 MiB cap is refused (413) before it is verified.

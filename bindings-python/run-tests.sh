@@ -61,6 +61,11 @@ echo "==> mypy --strict (package sources, framework helpers, and every example: 
     "$REPO/examples/python/async_quickstart.py" "$REPO/examples/python/flask_receiver.py" \
     "$REPO/examples/python/fastapi_receiver.py" "$REPO/examples/python/django_receiver.py")
 
+echo "==> README Python blocks type-check against the installed package (scripts/readme_snippets.py; the quickstarts they mirror run against k2 mock in pytest)"
+python3 "$REPO/scripts/readme_snippets.py" python "$CARGO_TARGET_DIR/readme-snippets/python" "$HERE/README.md"
+(cd "$CARGO_TARGET_DIR/readme-snippets/python" && "$PY" -m mypy --no-incremental --cache-dir /dev/null \
+    --disable-error-code import-untyped .)
+
 echo "==> pytest"
 cd "$HERE"
 # shellcheck disable=SC2086

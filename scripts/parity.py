@@ -14,22 +14,19 @@ binding's public interface:
   Python  client.<group>.<method>()        bindings-python/python/kopokopo
                                            (typed package: .py sources and .pyi stubs)
   Node    client.<camelGroup>.<method>()   bindings-node/lib/*.d.ts (the package's types)
-  Kotlin/Swift                             bindings-uniffi/src/*.rs (UniFFI exports) and
-                                           the Kotlin sources / the committed KopoKopo.swift
+  Kotlin  client.<camelGroup>.<method>()   bindings-uniffi/src/*.rs (UniFFI exports) and
+  Swift   client.<camelGroup>.<method>()   the Kotlin sources / the committed Swift sources
   C       k2_<group>_<method>              bindings-c/include/kopokopo.h
 
-UniFFI accepts, in this order: a group object (`client.incomingPayments().create()`,
-a `pub fn <group>(&self) -> Arc<..>` whose type has `pub fn <method>`), a flat
-`<group>_<method>` (`incomingPaymentsCreate`), or the binding's first names,
-derived by the rule `<method>_<singular group>` (`createIncomingPayment`,
-`revokeToken`, `subscribeWebhook`) and `<singular group>_<method>` for
-`status` and `info` (`incomingPaymentStatus`, `tokenInfo`), with the one
-exception in UNIFFI_LEGACY. C accepts `k2_<group>_<method>` or, while the
+UniFFI: a group object (`pub fn <group>(&self) -> Arc<..>` whose type has
+`pub fn <method>`), seen as a property in Kotlin (`val KopoKopoClient.<camelGroup>`
+of the generated Groups.kt, used as `<camelGroup>.<method>(`) and in Swift (`var
+<camelGroup>:` of the generated Groups.swift, with `func <method>(` in the
+generated KopoKopo.swift). C accepts `k2_<group>_<method>` or, while the
 deprecated aliases last, `k2_<legacy_name>`. The README table shows the name
-found, preferring the new scheme. Kotlin and Swift keep their first names (they
-are not deprecated there); C's `k2_<legacy_name>` functions are deprecated
-aliases, and `--strict` fails on an operation that C only has under its legacy
-name.
+found, preferring the new scheme. C's `k2_<legacy_name>` functions are
+deprecated aliases, and `--strict` fails on an operation that C only has under
+its legacy name.
 
 The capability column of the README table is the operation's `doc` from the
 manifest (its first sentence, without the final full stop).
@@ -56,11 +53,6 @@ WEBHOOK_API = [
     ("parse_webhook", "Verify + parse a webhook (K2 and Daraja)"),
     ("parse_result", "Verify + parse a result callback"),
 ]
-
-# UniFFI's first names that the rule `<method>_<singular group>` does not
-# give: operation -> name. Only legacy names belong here; new names follow the
-# rule. (`send_money.create` was exported as `send_money`.)
-UNIFFI_LEGACY = {"send_money.create": "send_money"}
 
 LANGS = ["Rust", "Python", "Node", "Kotlin", "Swift", "C"]
 
@@ -93,11 +85,6 @@ def check_webhook_api() -> None:
 def camel(s: str) -> str:
     head, *rest = s.split("_")
     return head + "".join(w[:1].upper() + w[1:] for w in rest)
-
-
-def singular(group: str) -> str:
-    """`incoming_payments` -> `incoming_payment`; `send_money`, `polling` stay."""
-    return group[:-1] if group.endswith("s") else group
 
 
 def capability(doc: str) -> str:
@@ -296,17 +283,14 @@ def kotlin_sources() -> str:
 
 
 def swift_source() -> str:
-    files = sorted((ROOT / "bindings-uniffi/swift").rglob("KopoKopo.swift"))
-    return files[0].read_text() if files else ""
+    """The generated Swift (KopoKopo.swift) and the group properties (Groups.swift)."""
+    src = ROOT / "bindings-uniffi/swift/Sources/KopoKopo"
+    return "".join((src / f).read_text() for f in ("KopoKopo.swift", "Groups.swift") if (src / f).exists())
 
 
 def uniffi_candidates(op: dict) -> list[tuple[str, str, bool]]:
-    """(kind, name, legacy?) in order of preference; kind is `group` or `fn`."""
-    g, m = op["group"], op["method"]
-    legacy = UNIFFI_LEGACY.get(op["name"]) or (
-        f"{singular(g)}_{m}" if m in ("status", "info") else f"{m}_{singular(g)}"
-    )
-    return [("group", f"{g}.{m}", False), ("fn", f"{g}_{m}", False), ("fn", legacy, True)]
+    """(kind, name, legacy?); kind is `group` (the only scheme Kotlin and Swift have)."""
+    return [("group", f"{op['group']}.{op['method']}", False)]
 
 
 def uniffi_group_has(group: str, method: str, rs: str) -> bool:
@@ -326,8 +310,11 @@ def uniffi_lang_has(kind: str, name: str, rs: str, target: str, swift: bool) -> 
         if not uniffi_group_has(g, m, rs):
             return False
         if swift:
-            return bool(re.search(rf"func {camel(g)}\(", target) and re.search(rf"func {camel(m)}\(", target))
-        return bool(re.search(rf"\b{camel(g)}\(\)\s*\.\s*{camel(m)}\(", target))
+            return bool(re.search(rf"\bvar {camel(g)}: ", target) and re.search(rf"func {camel(m)}\(", target))
+        return bool(
+            re.search(rf"\bval KopoKopoClient\.{camel(g)}: ", target)
+            and re.search(rf"\b{camel(g)}\s*\.\s*{camel(m)}\(", target)
+        )
     if not re.search(rf"pub fn {name}\(", rs):
         return False
     return bool(re.search(rf"func {camel(name)}\(" if swift else rf"\b{camel(name)}\(", target))
@@ -336,7 +323,7 @@ def uniffi_lang_has(kind: str, name: str, rs: str, target: str, swift: bool) -> 
 def uniffi_symbol(kind: str, name: str) -> str:
     if kind == "group":
         g, m = name.split(".")
-        return f"client.{camel(g)}().{camel(m)}()"
+        return f"client.{camel(g)}.{camel(m)}()"
     return camel(name)
 
 
@@ -434,11 +421,11 @@ def _ts_body(dts: str, name: str) -> str | None:
 
 # Where a binding names a union variant's class differently from `<Variant><Type>`.
 VARIANT_CLASSES = {("CallbackResult", "Unknown"): "UnknownResult", ("Webhook", "Daraja"): "DarajaEvent"}
-# The flattened event records of bindings-uniffi/src/events.rs (one record per
-# union, a nullable field per variant; issue 16 turns them into sealed types).
+# Fields of the sealed event types of bindings-uniffi/src/events.rs under
+# another name (one case per topic / result type instead of a tag field).
 UNIFFI_EVENT_FIELDS = {
-    ("WebhookEvent", "resource"): {"resource_kind", "transaction", "settlement_transfer", "customer", "json"},
-    ("CallbackResult", "result_type"): {"kind"},
+    ("WebhookEvent", "topic"): {"topic"},
+    ("CallbackResult", "result_type"): {"result_type"},
     ("CallbackResult", "raw"): {"json"},
 }
 
@@ -464,15 +451,6 @@ def check_fields(ops: list[dict]) -> tuple[list[str], int]:
         return [f for v in t["variants"] for f in v["fields"] if f["name"]]
 
     top_requests = {o["request"] for o in ops if o.get("request")}
-    flattened = set(uniffi_gen.FLATTEN_TYPES)
-    by_name = {t["name"]: t for t in types}
-    for (owner, field), mapping in uniffi_gen.LEGACY_FLATTEN.items():
-        f = next(x for x in by_name[owner]["fields"] if x["name"] == field)
-        ref = f["type"]["ref"]
-        flattened.add(ref)
-        for sub in by_name[ref]["fields"]:
-            if sub["name"] not in mapping:
-                gaps.append(f"{ref}.{sub['name']}: dropped where {owner}.{field} is flattened (bindings-uniffi)")
     for t in types:
         name = t["name"]
         flist = fields_of(t)
@@ -490,8 +468,6 @@ def check_fields(ops: list[dict]) -> tuple[list[str], int]:
             ts_body = _ts_body(dts, name)
         if name in uniffi_gen.HAND_WRITTEN:
             u_body = events
-        elif name in flattened:
-            u_body = None  # its fields live in the owner's record (checked above)
         else:
             u_body = _class_body(urs, rf"^pub (?:struct|enum) {re.escape(name)}\b") or ""
             # Types mirrored from the core (`#[uniffi::remote(Record)]`) carry the core's own fields.
@@ -514,14 +490,7 @@ def check_fields(ops: list[dict]) -> tuple[list[str], int]:
             if ts_body is None or not re.search(rf"\b(?:{camel(fname)}|{camel(key)}|{re.escape(key)})\??:", ts_body):
                 gaps.append(f"{name}.{fname}: not a typed property in the TypeScript declarations")
             if u_body is not None:
-                here = uniffi_gen.LEGACY_RENAMES.get((name, fname), fname)
-                flat = uniffi_gen.LEGACY_FLATTEN.get((name, fname))
-                ref = f["type"].get("ref") if isinstance(f["type"], dict) else None
-                names = {here} | UNIFFI_EVENT_FIELDS.get((name, fname), set())
-                if flat:
-                    names |= set(flat.values())
-                if ref in uniffi_gen.FLATTEN_TYPES:
-                    names |= set(uniffi_gen.FLATTEN_TYPES[ref].values())
+                names = {fname} | UNIFFI_EVENT_FIELDS.get((name, fname), set())
                 if not any(re.search(rf"\b{re.escape(n)}\s*:", u_body) for n in names):
                     gaps.append(f"{name}.{fname}: not a field of the Kotlin/Swift record (bindings-uniffi)")
     return gaps, checked
@@ -544,7 +513,6 @@ def main() -> int:
         gaps.append(f"{g}.{m}: in core/src/operations.rs but not in schema/kopokopo.json (run scripts/codegen.sh)")
 
     def uniffi_check(op: dict, target: str, swift_: bool) -> tuple[bool, str]:
-        # Kotlin and Swift keep the names they had (not deprecated): no note.
         cands = uniffi_candidates(op)
         for kind, name, _legacy in cands:
             if uniffi_lang_has(kind, name, uniffi_rs, target, swift_):

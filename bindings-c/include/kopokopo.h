@@ -18,16 +18,22 @@
  *  - A ::k2_client may be shared between threads; every other function is
  *    thread-safe with respect to distinct arguments.
  *  - Messages never contain the client secret, the API key or a token.
- *  - Amounts (money) in result JSON are JSON numbers written with the exact
- *    decimal digits of the amount (e.g. "amount":12345678901234567.89),
- *    written from the library's exact decimal value, never from a double.
- *    Read them as decimal text, not as double: e.g.
- *    yyjson with YYJSON_READ_NUMBER_AS_RAW (then yyjson_get_raw()), or
- *    simdjson's raw_json_token() in C++. cJSON turns every number into a
- *    double and keeps no text (valuestring is NULL for numbers): amounts of
- *    more than 15 significant digits would lose digits, so take the number's
- *    text from the JSON yourself if you use it.
- *    Amounts in request parameters are decimal strings ("150.00").
+ *  - Money is never a float. Every amount in the JSON this library returns
+ *    (per-operation functions, k2_client_call(), k2_parse_response(),
+ *    k2_parse_webhook(), k2_parse_result()) is a JSON string holding the
+ *    exact decimal digits, e.g. "amount":"12345678901234567.89", never a
+ *    JSON number, so no JSON parser turns it into a double. Keep the text,
+ *    or convert it with a decimal type; never with strtod()/atof().
+ *    Only raw payloads passed through unparsed (the "raw" of an unknown
+ *    result kind, the resource of an unknown webhook topic) keep the
+ *    sender's JSON as it was.
+ *    Amounts in request parameters are decimal strings too ("150.00").
+ *  - Reading results without a JSON library: k2_json_get(json, path, ...)
+ *    returns one field as text, by the path k2_error_field() uses:
+ *    keys separated by '.', array indexes in brackets, e.g.
+ *    "resource.value.amount" (a webhook's amount), "destinations[0].amount".
+ *    k2_json_length() gives the length of an array. Any JSON library works
+ *    as well (cJSON, jansson, ...): amounts are strings in every one.
  *  - Configuration: k2_config_builder_new(), k2_config_builder_set_*(),
  *    k2_config_builder_build(), then k2_client_new(). New options are new
  *    setters, so the ABI does not change when options are added.
@@ -45,6 +51,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/**
+ * Marks a deprecated alias: the compiler warns with `note`, which names the
+ * function to use instead. Define K2_NO_DEPRECATION_WARNINGS to silence it.
+ */
 #if defined(K2_NO_DEPRECATION_WARNINGS)
 #define K2_DEPRECATED(note)
 #elif defined(__GNUC__) || defined(__clang__)
@@ -290,8 +300,9 @@ const char *k2_error_code(const k2_error *err);
 
 /**
  * The offending argument or parameter of an invalid-argument error, as a
- * dotted path (e.g. `"phone_number"`, `"destinations.0.amount"`, or the C
- * parameter name such as `"params_json"`).
+ * path: keys separated by `.`, array indexes in brackets (e.g.
+ * `"phone_number"`, `"destinations[0].amount"`, or the C parameter name
+ * such as `"params_json"`), the same paths `k2_json_get()` reads.
  *
  * @return a string owned by `err` (valid until `k2_error_free(err)`), or
  *         NULL when the error names no field or `err` is NULL.
@@ -561,10 +572,11 @@ void k2_client_free(k2_client *client);
  * 429/5xx/connection errors, payments are never sent twice.
  *
  * The result is exactly the text the per-operation function (e.g.
- * `k2_incoming_payments_create()`) gives. **Amounts** in it are JSON numbers
- * written with the exact decimal digits of the amount (e.g.
- * `"amount":12345678901234567.89`), never rounded through a float: read them
- * as decimal text, not as `double` (see the header's preamble).
+ * `k2_incoming_payments_create()`) gives. **Amounts** in it are JSON
+ * strings holding the exact decimal digits of the amount (e.g.
+ * `"amount":"12345678901234567.89"`), never numbers: no JSON parser turns
+ * them into a `double`. Read a field with `k2_json_get()` (see the header's
+ * preamble).
  *
  * Blocks until the call completes (at most the configured timeout).
  *
@@ -589,8 +601,8 @@ k2_status k2_client_call(const k2_client *client,
  *
  * For applications that send requests with their own HTTP stack, and for
  * the shared test vectors. The parsing, error mapping and JSON text
- * (amounts included: exact decimal digits) are exactly those of
- * `k2_client_call()` and the per-operation functions.
+ * (amounts included: strings of the exact decimal digits) are exactly
+ * those of `k2_client_call()` and the per-operation functions.
  *
  * @param operation    the operation name (required, UTF-8; as `k2_client_call()`).
  * @param params_json  the operation's parameters as a JSON object (required;
@@ -613,6 +625,61 @@ k2_status k2_parse_response(const char *operation,
                             size_t body_len,
                             char **result_json,
                             k2_error **err);
+
+/**
+ * Reads one field of a JSON text (a result, webhook or callback result of
+ * this library, or any JSON) by its path, so that C code needs no JSON
+ * library.
+ *
+ * The path is the field's keys separated by `.`, with array indexes in
+ * brackets, as `k2_error_field()` names fields: `"resource.value.amount"`,
+ * `"destinations[0].amount"`, `"value.event.resource.sender_phone_number"`;
+ * `""` is the whole text. Keys that contain `.` or `[` cannot be named.
+ *
+ * What `*value_out` receives:
+ *  - a string: its text, unescaped (an amount: `"150.55"`, its exact
+ *    decimal digits; parse them with your decimal type, never `strtod`);
+ *  - a number, `true`, `false`: its JSON text exactly as written;
+ *  - an object or an array: its JSON text (pass it to `k2_json_get()` again);
+ *  - NULL, with `K2_STATUS_OK`, when a key is absent, an index is out of
+ *    range, or the value (or one on the way) is `null`.
+ *
+ * Example: `k2_json_get(event, "resource.value.amount", &amount, &err)`
+ * gives `"150.55"` for a `buygoods_transaction_received` webhook.
+ *
+ * @param json      the JSON text (required, UTF-8).
+ * @param path      the field's path (required, UTF-8).
+ * @param value_out receives the value as text, or NULL when it is absent or
+ *                  null (required; release with `k2_string_free()`).
+ * @param err       optional error out-parameter.
+ * @return `K2_STATUS_OK` (found or absent), or `K2_STATUS_INVALID_ARGUMENT`:
+ *         `json` is not JSON (field `json`), or `path` is malformed or walks
+ *         into a value of another kind, e.g. `"destinations.0"` for an array
+ *         (field `path`). Thread-safe.
+ */
+k2_status k2_json_get(const char *json,
+                      const char *path,
+                      char **value_out,
+                      k2_error **err);
+
+/**
+ * The number of elements of the array (or members of the object) at a
+ * path of a JSON text (paths as `k2_json_get()`), e.g. the destinations of
+ * a send-money result, to read them as `"destinations[0].amount"`, ...
+ *
+ * @param json       the JSON text (required, UTF-8).
+ * @param path       the path of the array or object (required, UTF-8).
+ * @param length_out receives the length; 0 when the value is absent or
+ *                   null (required; 0 on failure).
+ * @param err        optional error out-parameter.
+ * @return `K2_STATUS_OK`, or `K2_STATUS_INVALID_ARGUMENT` (as
+ *         `k2_json_get()`, and when the value is neither an array nor an
+ *         object: field `path`). Thread-safe.
+ */
+k2_status k2_json_length(const char *json,
+                         const char *path,
+                         size_t *length_out,
+                         k2_error **err);
 
 /**
  * Requests a new access token and caches it.
@@ -749,7 +816,7 @@ k2_status k2_webhooks_subscribe(const k2_client *client,
  *  - `first_name` (string, optional): Subscriber's first name.
  *  - `last_name` (string, optional): Subscriber's last name.
  *  - `email` (string, optional): Subscriber's e-mail.
- *  - `amount` (amount, required): Amount to charge.
+ *  - `amount` (decimal string, required): Amount to charge.
  *  - `currency` (string, optional): Currency; defaults to `KES`.
  *  - `callback_url` (string, required): Where the result is POSTed.
  *  - `metadata` (object, optional): Up to 5 primitive key-value pairs.
@@ -790,7 +857,7 @@ k2_status k2_incoming_payments_create(const k2_client *client,
  *      - `reference` (string, may be null): M-PESA (or card) reference.
  *      - `status` (string, may be null): `Received`, `Complete`, `Reversed`...
  *      - `origination_time` (timestamp, may be null): Timestamp of the transaction.
- *      - `amount` (amount, may be null): Amount.
+ *      - `amount` (decimal string, may be null): Amount.
  *      - `currency` (string, may be null): Currency.
  *      - `till_number` (string, may be null): Till paid to.
  *      - `system` (string, may be null): Mobile money or card system.
@@ -810,7 +877,7 @@ k2_status k2_incoming_payments_create(const k2_client *client,
  *    - `self` (string, may be null): The resource's own URL.
  *    - `resource` (string, may be null): For webhooks: the related resource's URL.
  *
- * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ * Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
  *
  * @param client      the client (required; may be shared between threads).
  * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
@@ -939,16 +1006,16 @@ k2_status k2_external_recipients_create(const k2_client *client,
  *  - `destinations` (array of `Destination`, optional): Where the money goes (empty: your preferred settlement accounts).
  *    - `"type": "merchant_wallet"`: One of your merchant wallets (by its reference).
  *      - `reference` (string, required): Destination reference (the wallet's id).
- *      - `amount` (amount, required): Amount.
+ *      - `amount` (decimal string, required): Amount.
  *      - `description` (string, optional): Description.
  *    - `"type": "merchant_bank_account"`: One of your merchant bank accounts (by its reference).
  *      - `reference` (string, required): Destination reference (the account's id).
- *      - `amount` (amount, required): Amount.
+ *      - `amount` (decimal string, required): Amount.
  *      - `description` (string, optional): Description.
  *    - `"type": "mobile_wallet"`: A mobile wallet.
  *      - `phone_number` (string, required): Phone number.
  *      - `network` (string, required): Network (`Safaricom`).
- *      - `amount` (amount, required): Amount.
+ *      - `amount` (decimal string, required): Amount.
  *      - `description` (string, required): Description (required).
  *      - `nickname` (string, optional): Nickname.
  *      - `favourite` (boolean, optional): Mark as favourite.
@@ -956,20 +1023,20 @@ k2_status k2_external_recipients_create(const k2_client *client,
  *      - `bank_branch_ref` (string, required): Bank branch reference.
  *      - `account_name` (string, required): Name on the account.
  *      - `account_number` (string, required): Account number.
- *      - `amount` (amount, required): Amount.
+ *      - `amount` (decimal string, required): Amount.
  *      - `description` (string, required): Description (required).
  *      - `nickname` (string, optional): Nickname.
  *      - `favourite` (boolean, optional): Mark as favourite.
  *    - `"type": "till"`: A till.
  *      - `till_number` (string, required): Till number.
- *      - `amount` (amount, required): Amount.
+ *      - `amount` (decimal string, required): Amount.
  *      - `description` (string, required): Description (required).
  *      - `nickname` (string, optional): Nickname.
  *      - `favourite` (boolean, optional): Mark as favourite.
  *    - `"type": "paybill"`: A paybill.
  *      - `paybill_number` (string, required): Paybill number.
  *      - `paybill_account_number` (string, required): Account number at the paybill.
- *      - `amount` (amount, required): Amount.
+ *      - `amount` (decimal string, required): Amount.
  *      - `description` (string, required): Description (required).
  *      - `nickname` (string, optional): Nickname.
  *      - `favourite` (boolean, optional): Mark as favourite.
@@ -1020,16 +1087,16 @@ k2_status k2_send_money_create(const k2_client *client,
  *    - `bank_branch_ref` (string, may be null): Bank branch.
  *    - `account_name` (string, may be null): Account name.
  *    - `account_number` (string, may be null): Account number.
- *    - `amount` (amount, may be null): Amount.
+ *    - `amount` (decimal string, may be null): Amount.
  *    - `description` (string, may be null): Description.
  *    - `nickname` (string, may be null): Nickname.
  *    - `favourite` (boolean, may be null): Favourite flag.
  *  - `transfer_batches` (array of `TransferBatch`): Transfer batches.
  *    - `status` (string, may be null): Status.
- *    - `amount` (amount, may be null): Total amount.
+ *    - `amount` (decimal string, may be null): Total amount.
  *    - `disbursements` (array of `Disbursement`): Disbursements.
  *      - `status` (string, may be null): Status.
- *      - `amount` (amount, may be null): Amount.
+ *      - `amount` (decimal string, may be null): Amount.
  *      - `errors` (array of string): Error messages.
  *      - `origination_time` (timestamp, may be null): When it happened.
  *      - `destination_type` (string, may be null): Destination type.
@@ -1041,14 +1108,14 @@ k2_status k2_send_money_create(const k2_client *client,
  *  - `errors` (array of string): Error messages.
  *  - `amount` (`MoneyAmount`, may be null): The legacy `settlement_transfer` document's total, `{currency, value}` (`value` may be null); absent from `send_money` documents.
  *    - `currency` (string, may be null): Currency.
- *    - `value` (amount, may be null): Value (null in the legacy settlement document).
+ *    - `value` (decimal string, may be null): Value (null in the legacy settlement document).
  *  - `metadata` (object): Metadata.
  *  - `_links` (`Links`): Links.
  *    - `callback_url` (string, may be null): The callback URL given at creation.
  *    - `self` (string, may be null): The resource's own URL.
  *    - `resource` (string, may be null): For webhooks: the related resource's URL.
  *
- * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ * Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
  *
  * @param client      the client (required; may be shared between threads).
  * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
@@ -1111,7 +1178,7 @@ k2_status k2_polling_create(const k2_client *client,
  *      - `reference` (string, may be null): M-PESA (or card) reference.
  *      - `status` (string, may be null): `Received`, `Complete`, `Reversed`...
  *      - `origination_time` (timestamp, may be null): Timestamp of the transaction.
- *      - `amount` (amount, may be null): Amount.
+ *      - `amount` (decimal string, may be null): Amount.
  *      - `currency` (string, may be null): Currency.
  *      - `till_number` (string, may be null): Till paid to.
  *      - `system` (string, may be null): Mobile money or card system.
@@ -1131,7 +1198,7 @@ k2_status k2_polling_create(const k2_client *client,
  *    - `self` (string, may be null): The resource's own URL.
  *    - `resource` (string, may be null): For webhooks: the related resource's URL.
  *
- * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ * Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
  *
  * @param client      the client (required; may be shared between threads).
  * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
@@ -1243,7 +1310,7 @@ k2_status k2_reversals_create(const k2_client *client,
  *  - `transaction_reference` (string, may be null): Transaction reversed.
  *  - `reason` (string, may be null): Reason given.
  *  - `reversal_bulk_payment` (`ReversalPayment`, may be null): The reversal payment, once processed.
- *    - `amount` (amount, may be null): Amount reversed.
+ *    - `amount` (decimal string, may be null): Amount reversed.
  *    - `status` (string, may be null): `Transferred` (reversed) or `Cancelled` (failed).
  *    - `origination_time` (timestamp, may be null): When.
  *    - `transaction_reference` (string, may be null): Reference (null when cancelled).
@@ -1254,7 +1321,7 @@ k2_status k2_reversals_create(const k2_client *client,
  *    - `self` (string, may be null): The resource's own URL.
  *    - `resource` (string, may be null): For webhooks: the related resource's URL.
  *
- * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ * Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
  *
  * @param client      the client (required; may be shared between threads).
  * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
@@ -1277,7 +1344,7 @@ k2_status k2_reversals_status(const k2_client *client,
  * Parameters: `params_json`, a JSON object (`PaymentLinkRequest`):
  *  - `till_number` (string, required): Your till number.
  *  - `currency` (string, optional): Currency; defaults to `KES`.
- *  - `amount` (amount, required): Amount.
+ *  - `amount` (decimal string, required): Amount.
  *  - `payment_reference` (string, optional): Your reference (order or invoice number).
  *  - `note` (string, optional): A note the customer sees.
  *  - `callback_url` (string, required): Where the result is POSTed.
@@ -1317,7 +1384,7 @@ k2_status k2_payment_links_create(const k2_client *client,
  *  - `till_number` (string, may be null): Till number (or account number in the older shape).
  *  - `payment_reference` (string, may be null): Your reference.
  *  - `currency` (string, may be null): Currency.
- *  - `amount` (amount, may be null): Amount.
+ *  - `amount` (decimal string, may be null): Amount.
  *  - `note` (string, may be null): Note.
  *  - `payment_link` (`PaymentLinkDetails`, may be null): The link and its state.
  *    - `status` (string, may be null): `Active`, `Paid`, `Cancelled`, `Expired`.
@@ -1333,7 +1400,7 @@ k2_status k2_payment_links_create(const k2_client *client,
  *    - `self` (string, may be null): The resource's own URL.
  *    - `resource` (string, may be null): For webhooks: the related resource's URL.
  *
- * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ * Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
  *
  * @param client      the client (required; may be shared between threads).
  * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
@@ -1365,7 +1432,7 @@ k2_status k2_payment_links_status(const k2_client *client,
  *    - `till_number` (string, may be null): Till number (or account number in the older shape).
  *    - `payment_reference` (string, may be null): Your reference.
  *    - `currency` (string, may be null): Currency.
- *    - `amount` (amount, may be null): Amount.
+ *    - `amount` (decimal string, may be null): Amount.
  *    - `note` (string, may be null): Note.
  *    - `payment_link` (`PaymentLinkDetails`, may be null): The link and its state.
  *      - `status` (string, may be null): `Active`, `Paid`, `Cancelled`, `Expired`.
@@ -1381,7 +1448,7 @@ k2_status k2_payment_links_status(const k2_client *client,
  *      - `self` (string, may be null): The resource's own URL.
  *      - `resource` (string, may be null): For webhooks: the related resource's URL.
  *
- * Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+ * Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
  *
  * @param client      the client (required; may be shared between threads).
  * @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
@@ -1654,9 +1721,13 @@ k2_status k2_verify_signature(const uint8_t *body,
  * `{"structure": "daraja", "TransactionType": ..., "TransID": ..., ...}`
  * for the Daraja structure (`ThirdPartyTransId` spelled as documented;
  * Safaricom's `ThirdPartyTransID` is read too). Unknown topics give
- * `"kind": "unknown"` with the raw resource. Amounts are JSON numbers
- * written with the exact decimal digits of the amount (see the header's
- * preamble: read them as decimal text, not as `double`).
+ * `"kind": "unknown"` with the raw resource (kept as sent). Amounts are
+ * JSON strings of the exact decimal digits (`"amount":"150.55"`), never
+ * numbers (see the header's preamble).
+ *
+ * Read a field with `k2_json_get()`, by the path the JSON gives it: a
+ * buygoods payment's amount is `resource.value.amount`, its payer
+ * `resource.value.sender_first_name` (Daraja: `TransAmount`, `FirstName`).
  *
  * Typed topics, with their resource kind:
  *  - `transaction`: `buygoods_transaction_received`,
@@ -1697,8 +1768,9 @@ k2_status k2_parse_webhook(const uint8_t *body,
  * A version-1 result of `data.type` `payment` or `settlement_transfer` is
  * `"kind": "send_money"`, whose `value.type` says which; the legacy
  * settlement's total is `value.amount`, `{"currency": ..., "value": ...}`
- * (`value` may be null). Amounts are JSON numbers written with the exact
- * decimal digits of the amount (read them as decimal text, not as `double`).
+ * (`value` may be null). Amounts are JSON strings of the exact decimal
+ * digits (`"amount":"150.55"`), never numbers. Read a field with
+ * `k2_json_get()`: an STK push's amount is `value.event.resource.amount`.
  *
  * @param body      the raw body bytes (may be NULL only when `body_len` is 0).
  * @param body_len  its length in bytes.

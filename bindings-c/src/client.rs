@@ -468,6 +468,11 @@ pub unsafe extern "C" fn k2_client_free(client: *mut k2_client) {
     })
 }
 
+/// How every JSON text this library returns writes amounts: as JSON strings
+/// of the exact decimal digits (`"amount":"150.55"`), so that no C JSON
+/// parser reads money as a `double`.
+pub(crate) const STRINGS: dynamic::AmountStyle = dynamic::AmountStyle::String;
+
 /// Where the input of a per-operation function comes from.
 pub(crate) enum Input {
     /// A JSON object given by the caller (`params_json`).
@@ -503,10 +508,12 @@ pub(crate) unsafe fn run(
             }
             let client = &(*client).inner;
             let out = match input {
-                Input::Body(p) => dynamic::execute_json(client, operation, arg_str(p, "params_json")?)?,
-                Input::Token(p) => dynamic::execute_text(client, operation, &one("token", arg_str(p, "token")?))?,
-                Input::Id(p) => dynamic::execute_text(client, operation, &one("id", arg_str(p, "id")?))?,
-                Input::None => dynamic::execute_text(client, operation, &Value::Object(Map::new()))?,
+                Input::Body(p) => dynamic::execute_json_with(client, operation, arg_str(p, "params_json")?, STRINGS)?,
+                Input::Token(p) => {
+                    dynamic::execute_text_with(client, operation, &one("token", arg_str(p, "token")?), STRINGS)?
+                }
+                Input::Id(p) => dynamic::execute_text_with(client, operation, &one("id", arg_str(p, "id")?), STRINGS)?,
+                Input::None => dynamic::execute_text_with(client, operation, &Value::Object(Map::new()), STRINGS)?,
             };
             give_string(result_json, out);
             Ok(())
@@ -529,10 +536,11 @@ pub(crate) unsafe fn run(
 /// 429/5xx/connection errors, payments are never sent twice.
 ///
 /// The result is exactly the text the per-operation function (e.g.
-/// `k2_incoming_payments_create()`) gives. **Amounts** in it are JSON numbers
-/// written with the exact decimal digits of the amount (e.g.
-/// `"amount":12345678901234567.89`), never rounded through a float: read them
-/// as decimal text, not as `double` (see the header's preamble).
+/// `k2_incoming_payments_create()`) gives. **Amounts** in it are JSON
+/// strings holding the exact decimal digits of the amount (e.g.
+/// `"amount":"12345678901234567.89"`), never numbers: no JSON parser turns
+/// them into a `double`. Read a field with `k2_json_get()` (see the header's
+/// preamble).
 ///
 /// Blocks until the call completes (at most the configured timeout).
 ///
@@ -561,7 +569,7 @@ pub unsafe extern "C" fn k2_client_call(
             }
             let operation = arg_str(operation, "operation")?;
             let params = arg_str(params_json, "params_json")?;
-            let out = dynamic::execute_json(&(*client).inner, operation, params)?;
+            let out = dynamic::execute_json_with(&(*client).inner, operation, params, STRINGS)?;
             give_string(result_json, out);
             Ok(())
         })
@@ -573,8 +581,8 @@ pub unsafe extern "C" fn k2_client_call(
 ///
 /// For applications that send requests with their own HTTP stack, and for
 /// the shared test vectors. The parsing, error mapping and JSON text
-/// (amounts included: exact decimal digits) are exactly those of
-/// `k2_client_call()` and the per-operation functions.
+/// (amounts included: strings of the exact decimal digits) are exactly
+/// those of `k2_client_call()` and the per-operation functions.
 ///
 /// @param operation    the operation name (required, UTF-8; as `k2_client_call()`).
 /// @param params_json  the operation's parameters as a JSON object (required;
@@ -625,7 +633,7 @@ pub unsafe extern "C" fn k2_parse_response(
                     .ok_or_else(|| invalid("headers_json", "values must be strings"))?;
                 response = response.with_header(name, value);
             }
-            let out = dynamic::parse_response_text(operation, &Value::Object(params), &response)?;
+            let out = dynamic::parse_response_text_with(operation, &Value::Object(params), &response, STRINGS)?;
             give_string(result_json, out);
             Ok(())
         })

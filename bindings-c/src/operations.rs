@@ -188,7 +188,7 @@ pub unsafe extern "C" fn k2_webhooks_subscribe(
 ///  - `first_name` (string, optional): Subscriber's first name.
 ///  - `last_name` (string, optional): Subscriber's last name.
 ///  - `email` (string, optional): Subscriber's e-mail.
-///  - `amount` (amount, required): Amount to charge.
+///  - `amount` (decimal string, required): Amount to charge.
 ///  - `currency` (string, optional): Currency; defaults to `KES`.
 ///  - `callback_url` (string, required): Where the result is POSTed.
 ///  - `metadata` (object, optional): Up to 5 primitive key-value pairs.
@@ -233,7 +233,7 @@ pub unsafe extern "C" fn k2_incoming_payments_create(
 ///      - `reference` (string, may be null): M-PESA (or card) reference.
 ///      - `status` (string, may be null): `Received`, `Complete`, `Reversed`...
 ///      - `origination_time` (timestamp, may be null): Timestamp of the transaction.
-///      - `amount` (amount, may be null): Amount.
+///      - `amount` (decimal string, may be null): Amount.
 ///      - `currency` (string, may be null): Currency.
 ///      - `till_number` (string, may be null): Till paid to.
 ///      - `system` (string, may be null): Mobile money or card system.
@@ -253,7 +253,7 @@ pub unsafe extern "C" fn k2_incoming_payments_create(
 ///    - `self` (string, may be null): The resource's own URL.
 ///    - `resource` (string, may be null): For webhooks: the related resource's URL.
 ///
-/// Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+/// Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
 ///
 /// @param client      the client (required; may be shared between threads).
 /// @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
@@ -398,16 +398,16 @@ pub unsafe extern "C" fn k2_external_recipients_create(
 ///  - `destinations` (array of `Destination`, optional): Where the money goes (empty: your preferred settlement accounts).
 ///    - `"type": "merchant_wallet"`: One of your merchant wallets (by its reference).
 ///      - `reference` (string, required): Destination reference (the wallet's id).
-///      - `amount` (amount, required): Amount.
+///      - `amount` (decimal string, required): Amount.
 ///      - `description` (string, optional): Description.
 ///    - `"type": "merchant_bank_account"`: One of your merchant bank accounts (by its reference).
 ///      - `reference` (string, required): Destination reference (the account's id).
-///      - `amount` (amount, required): Amount.
+///      - `amount` (decimal string, required): Amount.
 ///      - `description` (string, optional): Description.
 ///    - `"type": "mobile_wallet"`: A mobile wallet.
 ///      - `phone_number` (string, required): Phone number.
 ///      - `network` (string, required): Network (`Safaricom`).
-///      - `amount` (amount, required): Amount.
+///      - `amount` (decimal string, required): Amount.
 ///      - `description` (string, required): Description (required).
 ///      - `nickname` (string, optional): Nickname.
 ///      - `favourite` (boolean, optional): Mark as favourite.
@@ -415,20 +415,20 @@ pub unsafe extern "C" fn k2_external_recipients_create(
 ///      - `bank_branch_ref` (string, required): Bank branch reference.
 ///      - `account_name` (string, required): Name on the account.
 ///      - `account_number` (string, required): Account number.
-///      - `amount` (amount, required): Amount.
+///      - `amount` (decimal string, required): Amount.
 ///      - `description` (string, required): Description (required).
 ///      - `nickname` (string, optional): Nickname.
 ///      - `favourite` (boolean, optional): Mark as favourite.
 ///    - `"type": "till"`: A till.
 ///      - `till_number` (string, required): Till number.
-///      - `amount` (amount, required): Amount.
+///      - `amount` (decimal string, required): Amount.
 ///      - `description` (string, required): Description (required).
 ///      - `nickname` (string, optional): Nickname.
 ///      - `favourite` (boolean, optional): Mark as favourite.
 ///    - `"type": "paybill"`: A paybill.
 ///      - `paybill_number` (string, required): Paybill number.
 ///      - `paybill_account_number` (string, required): Account number at the paybill.
-///      - `amount` (amount, required): Amount.
+///      - `amount` (decimal string, required): Amount.
 ///      - `description` (string, required): Description (required).
 ///      - `nickname` (string, optional): Nickname.
 ///      - `favourite` (boolean, optional): Mark as favourite.
@@ -483,16 +483,16 @@ pub unsafe extern "C" fn k2_send_money_create(
 ///    - `bank_branch_ref` (string, may be null): Bank branch.
 ///    - `account_name` (string, may be null): Account name.
 ///    - `account_number` (string, may be null): Account number.
-///    - `amount` (amount, may be null): Amount.
+///    - `amount` (decimal string, may be null): Amount.
 ///    - `description` (string, may be null): Description.
 ///    - `nickname` (string, may be null): Nickname.
 ///    - `favourite` (boolean, may be null): Favourite flag.
 ///  - `transfer_batches` (array of `TransferBatch`): Transfer batches.
 ///    - `status` (string, may be null): Status.
-///    - `amount` (amount, may be null): Total amount.
+///    - `amount` (decimal string, may be null): Total amount.
 ///    - `disbursements` (array of `Disbursement`): Disbursements.
 ///      - `status` (string, may be null): Status.
-///      - `amount` (amount, may be null): Amount.
+///      - `amount` (decimal string, may be null): Amount.
 ///      - `errors` (array of string): Error messages.
 ///      - `origination_time` (timestamp, may be null): When it happened.
 ///      - `destination_type` (string, may be null): Destination type.
@@ -504,14 +504,14 @@ pub unsafe extern "C" fn k2_send_money_create(
 ///  - `errors` (array of string): Error messages.
 ///  - `amount` (`MoneyAmount`, may be null): The legacy `settlement_transfer` document's total, `{currency, value}` (`value` may be null); absent from `send_money` documents.
 ///    - `currency` (string, may be null): Currency.
-///    - `value` (amount, may be null): Value (null in the legacy settlement document).
+///    - `value` (decimal string, may be null): Value (null in the legacy settlement document).
 ///  - `metadata` (object): Metadata.
 ///  - `_links` (`Links`): Links.
 ///    - `callback_url` (string, may be null): The callback URL given at creation.
 ///    - `self` (string, may be null): The resource's own URL.
 ///    - `resource` (string, may be null): For webhooks: the related resource's URL.
 ///
-/// Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+/// Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
 ///
 /// @param client      the client (required; may be shared between threads).
 /// @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
@@ -582,7 +582,7 @@ pub unsafe extern "C" fn k2_polling_create(
 ///      - `reference` (string, may be null): M-PESA (or card) reference.
 ///      - `status` (string, may be null): `Received`, `Complete`, `Reversed`...
 ///      - `origination_time` (timestamp, may be null): Timestamp of the transaction.
-///      - `amount` (amount, may be null): Amount.
+///      - `amount` (decimal string, may be null): Amount.
 ///      - `currency` (string, may be null): Currency.
 ///      - `till_number` (string, may be null): Till paid to.
 ///      - `system` (string, may be null): Mobile money or card system.
@@ -602,7 +602,7 @@ pub unsafe extern "C" fn k2_polling_create(
 ///    - `self` (string, may be null): The resource's own URL.
 ///    - `resource` (string, may be null): For webhooks: the related resource's URL.
 ///
-/// Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+/// Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
 ///
 /// @param client      the client (required; may be shared between threads).
 /// @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
@@ -730,7 +730,7 @@ pub unsafe extern "C" fn k2_reversals_create(
 ///  - `transaction_reference` (string, may be null): Transaction reversed.
 ///  - `reason` (string, may be null): Reason given.
 ///  - `reversal_bulk_payment` (`ReversalPayment`, may be null): The reversal payment, once processed.
-///    - `amount` (amount, may be null): Amount reversed.
+///    - `amount` (decimal string, may be null): Amount reversed.
 ///    - `status` (string, may be null): `Transferred` (reversed) or `Cancelled` (failed).
 ///    - `origination_time` (timestamp, may be null): When.
 ///    - `transaction_reference` (string, may be null): Reference (null when cancelled).
@@ -741,7 +741,7 @@ pub unsafe extern "C" fn k2_reversals_create(
 ///    - `self` (string, may be null): The resource's own URL.
 ///    - `resource` (string, may be null): For webhooks: the related resource's URL.
 ///
-/// Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+/// Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
 ///
 /// @param client      the client (required; may be shared between threads).
 /// @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
@@ -768,7 +768,7 @@ pub unsafe extern "C" fn k2_reversals_status(
 /// Parameters: `params_json`, a JSON object (`PaymentLinkRequest`):
 ///  - `till_number` (string, required): Your till number.
 ///  - `currency` (string, optional): Currency; defaults to `KES`.
-///  - `amount` (amount, required): Amount.
+///  - `amount` (decimal string, required): Amount.
 ///  - `payment_reference` (string, optional): Your reference (order or invoice number).
 ///  - `note` (string, optional): A note the customer sees.
 ///  - `callback_url` (string, required): Where the result is POSTed.
@@ -812,7 +812,7 @@ pub unsafe extern "C" fn k2_payment_links_create(
 ///  - `till_number` (string, may be null): Till number (or account number in the older shape).
 ///  - `payment_reference` (string, may be null): Your reference.
 ///  - `currency` (string, may be null): Currency.
-///  - `amount` (amount, may be null): Amount.
+///  - `amount` (decimal string, may be null): Amount.
 ///  - `note` (string, may be null): Note.
 ///  - `payment_link` (`PaymentLinkDetails`, may be null): The link and its state.
 ///    - `status` (string, may be null): `Active`, `Paid`, `Cancelled`, `Expired`.
@@ -828,7 +828,7 @@ pub unsafe extern "C" fn k2_payment_links_create(
 ///    - `self` (string, may be null): The resource's own URL.
 ///    - `resource` (string, may be null): For webhooks: the related resource's URL.
 ///
-/// Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+/// Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
 ///
 /// @param client      the client (required; may be shared between threads).
 /// @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).
@@ -864,7 +864,7 @@ pub unsafe extern "C" fn k2_payment_links_status(
 ///    - `till_number` (string, may be null): Till number (or account number in the older shape).
 ///    - `payment_reference` (string, may be null): Your reference.
 ///    - `currency` (string, may be null): Currency.
-///    - `amount` (amount, may be null): Amount.
+///    - `amount` (decimal string, may be null): Amount.
 ///    - `note` (string, may be null): Note.
 ///    - `payment_link` (`PaymentLinkDetails`, may be null): The link and its state.
 ///      - `status` (string, may be null): `Active`, `Paid`, `Cancelled`, `Expired`.
@@ -880,7 +880,7 @@ pub unsafe extern "C" fn k2_payment_links_status(
 ///      - `self` (string, may be null): The resource's own URL.
 ///      - `resource` (string, may be null): For webhooks: the related resource's URL.
 ///
-/// Amounts in the result are JSON numbers written with the exact decimal digits (`12345678901234567.89`): read them as decimal text, never as `double`.
+/// Amounts in the result are JSON strings of the exact decimal digits (`"amount":"12345678901234567.89"`), never numbers: read them with `k2_json_get()` and keep them as text or a decimal type, never `double`.
 ///
 /// @param client      the client (required; may be shared between threads).
 /// @param id          the resource's id or the `Location` URL returned at creation (required, UTF-8).

@@ -105,8 +105,9 @@ unsafe fn verified_json(
     }
 }
 
+/// The JSON text handed to C: amounts as strings of their exact digits.
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
-    serde_json::to_string(value).map_err(|e| Error::Decode { message: e.to_string() })
+    kopokopo::dynamic::to_json_text(value, crate::client::STRINGS)
 }
 
 /// Verifies the signature over the raw body, then parses a webhook event
@@ -119,9 +120,13 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
 /// `{"structure": "daraja", "TransactionType": ..., "TransID": ..., ...}`
 /// for the Daraja structure (`ThirdPartyTransId` spelled as documented;
 /// Safaricom's `ThirdPartyTransID` is read too). Unknown topics give
-/// `"kind": "unknown"` with the raw resource. Amounts are JSON numbers
-/// written with the exact decimal digits of the amount (see the header's
-/// preamble: read them as decimal text, not as `double`).
+/// `"kind": "unknown"` with the raw resource (kept as sent). Amounts are
+/// JSON strings of the exact decimal digits (`"amount":"150.55"`), never
+/// numbers (see the header's preamble).
+///
+/// Read a field with `k2_json_get()`, by the path the JSON gives it: a
+/// buygoods payment's amount is `resource.value.amount`, its payer
+/// `resource.value.sender_first_name` (Daraja: `TransAmount`, `FirstName`).
 ///
 /// Typed topics, with their resource kind:
 ///  - `transaction`: `buygoods_transaction_received`,
@@ -170,8 +175,9 @@ pub unsafe extern "C" fn k2_parse_webhook(
 /// A version-1 result of `data.type` `payment` or `settlement_transfer` is
 /// `"kind": "send_money"`, whose `value.type` says which; the legacy
 /// settlement's total is `value.amount`, `{"currency": ..., "value": ...}`
-/// (`value` may be null). Amounts are JSON numbers written with the exact
-/// decimal digits of the amount (read them as decimal text, not as `double`).
+/// (`value` may be null). Amounts are JSON strings of the exact decimal
+/// digits (`"amount":"150.55"`), never numbers. Read a field with
+/// `k2_json_get()`: an STK push's amount is `value.event.resource.amount`.
 ///
 /// @param body      the raw body bytes (may be NULL only when `body_len` is 0).
 /// @param body_len  its length in bytes.

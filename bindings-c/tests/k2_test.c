@@ -48,7 +48,8 @@ static int passed, failed;
 #define MOCK_KEY "k2-mock-api-key"
 /* An amount beyond double precision (17 significant digits before the point). */
 #define BIG_AMOUNT "12345678901234567.89"
-#define BIG_AMOUNT_JSON "\"amount\":" BIG_AMOUNT
+/* Amounts in the library's JSON are strings of their exact digits, never numbers. */
+#define BIG_AMOUNT_JSON "\"amount\":\"" BIG_AMOUNT "\""
 
 static const char *str_or(const char *s) { return s ? s : "(null)"; }
 
@@ -89,6 +90,37 @@ static char *json_str(const char *json, const char *key) {
 }
 
 static bool contains(const char *hay, const char *needle) { return hay && strstr(hay, needle) != NULL; }
+
+/* Whether some amount in JSON text is a JSON number (`"amount":1`, `"TransAmount":-1`): never allowed. */
+static bool has_number_amount(const char *json) {
+    for (const char *p = json; p && (p = strstr(p, "mount\":")) != NULL; p++) {
+        char c = p[7];
+        if (c == '-' || (c >= '0' && c <= '9'))
+            return true;
+    }
+    return false;
+}
+
+/* k2_json_get() of a field that must be there: the value (free it), or NULL after a failed check. */
+static char *get_field(const char *json, const char *path) {
+    char *value = NULL;
+    k2_error *err = NULL;
+    k2_status st = k2_json_get(json, path, &value, &err);
+    CHECK(st == K2_STATUS_OK && value != NULL, "k2_json_get %s: %s %s", path, k2_status_name(st),
+          str_or(k2_error_message(err)));
+    k2_error_free(err);
+    return value;
+}
+
+/* Whether field `path` of `json` is exactly `want`. */
+static bool field_is(const char *json, const char *path, const char *want) {
+    char *value = get_field(json, path);
+    bool same = value && strcmp(value, want) == 0;
+    if (!same)
+        fprintf(stderr, "  %s = %s, want %s\n", path, str_or(value), want);
+    k2_string_free(value);
+    return same;
+}
 
 /* ------------------------------------------------------------------ wrappers */
 
@@ -762,6 +794,7 @@ static void test_payloads(void) {
         else
             CHECK(contains(json, "\"structure\":\"k2\"") && !contains(json, "\"kind\":\"unknown\""), "%s: %s", p->name,
                   str_or(json));
+        CHECK(!has_number_amount(json), "%s: an amount is a JSON number: %s", p->name, str_or(json));
         k2_string_free(json);
         k2_error_free(err);
 
@@ -1079,7 +1112,9 @@ static void test_mock(void) {
         k2_status st = k2_parse_result((const uint8_t *)body, body_len, sig, MOCK_KEY, &json, &err);
         CHECK(st == K2_STATUS_OK && contains(json, "\"kind\":\"incoming_payment\""), "callback parse: %s %s",
               k2_status_name(st), str_or(k2_error_message(err)));
-        CHECK(contains(json, "\"amount\":150"), "amount in the result callback: %s", str_or(json));
+        CHECK(contains(json, "\"amount\":\"150\""), "amount in the result callback: %s", str_or(json));
+        CHECK(field_is(json, "value.event.resource.amount", "150"), "result callback amount by path");
+        CHECK(!has_number_amount(json), "number amount in the result callback: %s", str_or(json));
         bool valid = false;
         CHECK(k2_verify_signature((const uint8_t *)body, body_len, sig, MOCK_KEY, &valid) == K2_STATUS_OK && valid,
               "callback signature");
@@ -1180,7 +1215,8 @@ static void test_mock(void) {
 #pragma GCC diagnostic pop
         snprintf(params, sizeof params, "{\"id\":\"%s\"}", big_id);
         CHECK(k2_client_call(c, "payment_links.status", params, &by_call, NULL) == K2_STATUS_OK, "call");
-        CHECK(contains(by_fn, "\"amount\":"), "amount from the function: %s", str_or(by_fn));
+        CHECK(contains(by_fn, "\"amount\":\""), "amount from the function: %s", str_or(by_fn));
+        CHECK(!has_number_amount(by_fn), "number amount from the function: %s", str_or(by_fn));
         CHECK(by_fn && by_alias && strcmp(by_fn, by_alias) == 0, "alias text: %s", str_or(by_alias));
         CHECK(by_fn && by_call && strcmp(by_fn, by_call) == 0, "k2_client_call text: %s", str_or(by_call));
         k2_string_free(by_fn);
@@ -1322,6 +1358,7 @@ static void test_mock_money(void) {
         CHECK(k2_client_call(c, "payment_links.status", params, &by_call, NULL) == K2_STATUS_OK, "call");
         CHECK(contains(by_fn, BIG_AMOUNT_JSON), "payment link amount (function): %s", str_or(by_fn));
         CHECK(contains(by_call, BIG_AMOUNT_JSON), "payment link amount (k2_client_call): %s", str_or(by_call));
+        CHECK(field_is(by_fn, "amount", BIG_AMOUNT), "payment link amount by path (function)");
         k2_string_free(by_fn);
         k2_string_free(by_call);
         free(id);
@@ -1341,6 +1378,7 @@ static void test_mock_money(void) {
     if (id) {
         char *status = await_status(c, "incoming_payments.status", id, "\"Success\"");
         CHECK(contains(status, BIG_AMOUNT_JSON), "incoming payment amount (status): %s", str_or(status));
+        CHECK(field_is(status, "event.resource.amount", BIG_AMOUNT), "incoming payment amount by path (status)");
         k2_string_free(status);
         free(id);
     }
@@ -1353,6 +1391,7 @@ static void test_mock_money(void) {
         st = k2_parse_result((const uint8_t *)body, body_len, sig, MOCK_KEY, &json, NULL);
         CHECK(st == K2_STATUS_OK && contains(json, BIG_AMOUNT_JSON), "incoming payment amount (result callback): %s",
               str_or(json));
+        CHECK(field_is(json, "value.event.resource.amount", BIG_AMOUNT), "result callback amount by path");
         k2_string_free(json);
         free(body);
     }
@@ -1511,7 +1550,8 @@ static void test_live_shapes(void) {
 /* Exact money: an amount beyond double precision keeps every digit through
  * k2_parse_response (under the operation's name and its old name: the same
  * text), k2_parse_webhook and k2_parse_result. Amounts in result JSON are JSON
- * numbers written with the exact decimal digits. */
+ * strings of the exact decimal digits (never numbers), read back exactly by
+ * k2_json_get(). */
 
 static void test_exact_money(void) {
     const char *link = "{\"data\":{\"id\":\"x\",\"type\":\"payment_link\",\"attributes\":{\"status\":\"Processed\","
@@ -1520,6 +1560,8 @@ static void test_exact_money(void) {
     char *a = parse_ok("payment_links.status", "{\"id\":\"x\"}", (const uint8_t *)link, strlen(link));
     char *b = parse_ok("get_payment_link", "{\"id\":\"x\"}", (const uint8_t *)link, strlen(link));
     CHECK(contains(a, BIG_AMOUNT_JSON), "k2_parse_response amount: %s", str_or(a));
+    CHECK(field_is(a, "amount", BIG_AMOUNT), "k2_parse_response amount by path");
+    CHECK(!has_number_amount(a), "k2_parse_response: number amount: %s", str_or(a));
     CHECK(a && b && strcmp(a, b) == 0, "same text under the old name: %s / %s", str_or(a), str_or(b));
     k2_string_free(a);
     k2_string_free(b);
@@ -1541,6 +1583,7 @@ static void test_exact_money(void) {
         "\"metadata\":null,\"_links\":{\"callback_url\":\"https://a.example/cb\","
         "\"self\":\"https://sandbox.kopokopo.com/api/v2/incoming_payments/p1\"}}}}";
     const char *bodies[] = {webhook, result};
+    const char *paths[] = {"resource.value.amount", "value.event.resource.amount"};
     parse_fn fns[] = {k2_parse_webhook, k2_parse_result};
     for (size_t i = 0; i < 2; i++) {
         const uint8_t *body = (const uint8_t *)bodies[i];
@@ -1552,10 +1595,70 @@ static void test_exact_money(void) {
         CHECK(st == K2_STATUS_OK && contains(json, BIG_AMOUNT_JSON), "%s amount: %s %s %s",
               i ? "k2_parse_result" : "k2_parse_webhook", k2_status_name(st), str_or(k2_error_message(err)),
               str_or(json));
+        CHECK(field_is(json, paths[i], BIG_AMOUNT), "%s amount by path", paths[i]);
+        CHECK(!has_number_amount(json), "number amount: %s", str_or(json));
         k2_string_free(json);
         k2_string_free(sig);
         k2_error_free(err);
     }
+}
+
+/* k2_json_get / k2_json_length: paths, absent and null values, kinds, bad input. */
+static void test_json_get(void) {
+    const char *doc = "{\"destinations\":[{\"amount\":\"" BIG_AMOUNT "\",\"favourite\":true},"
+                      "{\"amount\":\"1.50\",\"n\":12345678901234567.89}],\"s\":\"a\\\"b\",\"z\":null,\"o\":{\"k\":1}}";
+    CHECK(field_is(doc, "destinations[0].amount", BIG_AMOUNT), "array element");
+    CHECK(field_is(doc, "destinations[1].amount", "1.50"), "digits as written");
+    CHECK(field_is(doc, "destinations[1].n", BIG_AMOUNT), "a number's text, exactly");
+    CHECK(field_is(doc, "destinations[0].favourite", "true"), "boolean");
+    CHECK(field_is(doc, "s", "a\"b"), "unescaped string");
+    CHECK(field_is(doc, "o", "{\"k\":1}"), "object as JSON text");
+    CHECK(field_is(doc, "", doc), "the whole document");
+    const char *absent[] = {"z", "z.deeper", "missing", "destinations[2]", "o.x"};
+    for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++) {
+        char *value = (char *)0x1;
+        k2_error *err = NULL;
+        CHECK(k2_json_get(doc, absent[i], &value, &err) == K2_STATUS_OK && value == NULL && err == NULL, "absent %s",
+              absent[i]);
+        k2_error_free(err);
+    }
+    size_t n = 99;
+    CHECK(k2_json_length(doc, "destinations", &n, NULL) == K2_STATUS_OK && n == 2, "length %zu", n);
+    CHECK(k2_json_length(doc, "o", &n, NULL) == K2_STATUS_OK && n == 1, "object length %zu", n);
+    CHECK(k2_json_length(doc, "z", &n, NULL) == K2_STATUS_OK && n == 0, "null length %zu", n);
+    n = 99;
+    k2_error *err = NULL;
+    k2_status st = k2_json_length(doc, "s", &n, &err);
+    CHECK(n == 0, "length cleared on failure");
+    expect_err("length of a string", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "path");
+    const char *bad_paths[] = {"destinations.0.amount", "a..b", ".a", "destinations[", "destinations[x]", "s.x",
+                               "destinations.amount"};
+    for (size_t i = 0; i < sizeof bad_paths / sizeof bad_paths[0]; i++) {
+        char *value = (char *)0x1;
+        err = NULL;
+        st = k2_json_get(doc, bad_paths[i], &value, &err);
+        CHECK(value == NULL, "value_out cleared");
+        expect_err(bad_paths[i], st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "path");
+    }
+    char *value = NULL;
+    err = NULL;
+    st = k2_json_get("{\"a\":", "a", &value, &err);
+    expect_err("not JSON", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "json");
+    err = NULL;
+    st = k2_json_get(NULL, "a", &value, &err);
+    expect_err("NULL json", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "json");
+    err = NULL;
+    st = k2_json_get(doc, NULL, &value, &err);
+    expect_err("NULL path", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "path");
+    err = NULL;
+    st = k2_json_get(doc, NOT_UTF8, &value, &err);
+    expect_err("non-UTF-8 path", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "path");
+    err = NULL;
+    st = k2_json_get(doc, "s", NULL, &err);
+    expect_err("NULL value_out", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "value_out");
+    err = NULL;
+    st = k2_json_length(doc, "destinations", NULL, &err);
+    expect_err("NULL length_out", st, err, K2_STATUS_INVALID_ARGUMENT, "invalid_argument", "length_out");
 }
 
 /* The documented request values, from the core's constants. */
@@ -1593,6 +1696,7 @@ static void *run_tests(void *p) {
         test_api_messages();
         test_live_shapes();
         test_exact_money();
+        test_json_get();
         test_request_constants();
     } else if ((strcmp(mode, "mock") == 0 || strcmp(mode, "money") == 0) && r->argc > 2) {
         FILE *f = fopen(r->argv[2], "r");

@@ -2,9 +2,11 @@
 // The one place where errors are mapped. The native addon throws (or rejects
 // with) an Error whose message is a JSON payload built from the core's
 // `kopokopo::Error`: {"kopokopo":true,"error":{"code", "message", "field",
-// "httpStatus", "errorCode", "errorMessage", "errorMessages", "retryAfter"}}. `mapError` turns
-// it into the subclass of `KopoKopoError` for its stable `code`. The core
-// guarantees that none of these fields ever contains a secret.
+// "reason", "httpStatus", "errorCode", "errorMessage", "errorMessages",
+// "retryAfter"}}. `mapError` turns it into the subclass of `KopoKopoError` for
+// its stable `code`. `field` is already the JS API's name (camelCase schema
+// fields, metadata keys as given: the native side walks the request schema).
+// The core guarantees that none of these fields ever contains a secret.
 
 /** Base class of every error thrown by this package. */
 class KopoKopoError extends Error {
@@ -18,10 +20,15 @@ class KopoKopoError extends Error {
 
 /** Input was rejected before any request was sent. */
 class InvalidArgumentError extends KopoKopoError {
-  constructor(message, field, options) {
+  constructor(message, field, reason, options) {
     super(message, 'invalid_argument', options)
-    /** Name of the offending field as the core spells it, e.g. `phone_number`, `destinations[0].amount`. */
+    /**
+     * Path of the offending field as this API spells it: `phoneNumber`,
+     * `destinations[0].amount`, `metadata.order_id` (metadata keys as you gave them).
+     */
     this.field = field
+    /** Why it was refused, e.g. `must be greater than zero` (the message is `invalid argument \`field\`: reason`). */
+    this.reason = reason ?? ''
   }
 }
 
@@ -84,6 +91,8 @@ class TimeoutError extends TransportError {
 class SignatureError extends KopoKopoError {
   constructor(message, options) {
     super(message, 'signature_invalid', options)
+    /** Why the signature was refused: the header is missing, malformed or does not match. */
+    this.reason = ''
   }
 }
 
@@ -107,7 +116,7 @@ class InternalError extends KopoKopoError {
 function fromPayload(p) {
   switch (p.code) {
     case 'invalid_argument':
-      return new InvalidArgumentError(p.message, p.field)
+      return new InvalidArgumentError(p.message, p.field, p.reason)
     case 'authentication_failed':
       return new AuthenticationError(p.message, p.httpStatus, p.errorMessage)
     case 'api_error':
@@ -118,8 +127,11 @@ function fromPayload(p) {
       return new TransportError(p.message)
     case 'timeout':
       return new TimeoutError(p.message)
-    case 'signature_invalid':
-      return new SignatureError(p.message)
+    case 'signature_invalid': {
+      const e = new SignatureError(p.message)
+      e.reason = p.reason ?? ''
+      return e
+    }
     case 'decode_error':
       return new DecodeError(p.message)
     case 'internal':
@@ -148,9 +160,13 @@ function mapError(err) {
   return mapped
 }
 
-/** An InvalidArgumentError raised by the JavaScript layer (type conversion), worded like the core's. */
+/**
+ * An InvalidArgumentError raised by the JavaScript layer (type conversion),
+ * worded like the core's. `field` is the JS name (camelCase: the option or
+ * argument as the caller wrote it).
+ */
 function invalidArgument(field, reason) {
-  return new InvalidArgumentError(`invalid argument \`${field}\`: ${reason}`, field)
+  return new InvalidArgumentError(`invalid argument \`${field}\`: ${reason}`, field, reason)
 }
 
 module.exports = {

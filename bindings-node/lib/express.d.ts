@@ -32,6 +32,7 @@ declare global {
   }
 }
 
+/** The options of the `kopokopo` middleware: the receiver's (`apiKey`, `kind`, `limit`), plus `onError`. */
 export interface MiddlewareOptions<K extends EventKind = EventKind> extends ReceiverOptions<K> {
   /** Sees every refusal (401, 400, 413) and setup error, e.g. to log it. */
   onError?: ((error: unknown, req: IncomingMessage) => void) | null
@@ -39,7 +40,9 @@ export interface MiddlewareOptions<K extends EventKind = EventKind> extends Rece
 
 /** A request after the middleware: `kopokopo` is the event, `body` the raw bytes. */
 export type KopoKopoRequest<K extends EventKind = EventKind> = IncomingMessage & {
+  /** The verified, parsed webhook or result (of the middleware's `kind`). */
   kopokopo: EventFor<K>
+  /** The raw body exactly as received and verified (not parsed JSON). */
   body: Buffer
 }
 

@@ -25,7 +25,7 @@ function kopokopo(options) {
   const { apiKey, kind, limit } = receiverOptions(options)
   const onError = options.onError ?? null
   if (onError !== null && typeof onError !== 'function') {
-    throw invalidArgument('on_error', 'must be a function (err, req) => void')
+    throw invalidArgument('onError', 'must be a function (err, req) => void')
   }
   return function kopokopoMiddleware(req, res, next) {
     readRawBody(req, { limit }).then(

@@ -14,6 +14,11 @@ export type EventKind = 'webhook' | 'result' | 'auto'
 /** The parsed event for a kind. */
 export type EventFor<K extends EventKind> = K extends 'webhook' ? Webhook : K extends 'result' ? CallbackResult : Webhook | CallbackResult
 
+/**
+ * The options of `readWebhook` (and the base of the handler's and the Express
+ * middleware's): checked when the receiver is set up, an invalid one throws
+ * InvalidArgumentError.
+ */
 export interface ReceiverOptions<K extends EventKind = EventKind> {
   /** Your API key: the HMAC key of X-KopoKopo-Signature. */
   apiKey: string
@@ -32,6 +37,7 @@ export interface WithStatus {
 /** The body is larger than the limit (status 413). Nothing above the limit was buffered. */
 export declare class PayloadTooLargeError extends KopoKopoError {
   readonly code: 'payload_too_large'
+  /** The HTTP status to answer: 413 (Payload Too Large). */
   readonly status: 413
   /** The limit in bytes. */
   readonly limit: number
@@ -39,11 +45,13 @@ export declare class PayloadTooLargeError extends KopoKopoError {
 /** Another body parser (express.json()) or listener read the body first (status 500: a setup bug). */
 export declare class BodyConsumedError extends KopoKopoError {
   readonly code: 'body_consumed'
+  /** The HTTP status to answer: 500 (the server's setup is wrong, not the request). */
   readonly status: 500
 }
 /** The client aborted the request before its body was complete (status 400). */
 export declare class RequestAbortedError extends KopoKopoError {
   readonly code: 'request_aborted'
+  /** The HTTP status to answer: 400 (the client is usually gone by then). */
   readonly status: 400
 }
 
@@ -90,7 +98,16 @@ export declare function eventId(event: Webhook | CallbackResult): string | null
 
 /** Where seen event ids are kept: `InMemoryDedupe`, or your shared store (may be async). */
 export interface Dedupe {
+  /**
+   * Whether the event with this `eventId` was already stored; the handler
+   * then answers 200 without calling `onEvent`. May return a Promise.
+   */
   has(id: string): boolean | Promise<boolean>
+  /**
+   * Records an event id once `onEvent` has resolved (the event is stored).
+   * The return value is ignored; a Promise is awaited, and a rejection
+   * answers 500 so that Kopo Kopo delivers the event again.
+   */
   add(id: string): unknown
 }
 
@@ -102,14 +119,24 @@ export interface Dedupe {
 export declare class InMemoryDedupe implements Dedupe {
   /** ttlMs: default 24 h; maxEntries: default 100000 (oldest dropped first); now: clock for tests. */
   constructor(options?: { ttlMs?: number; maxEntries?: number; now?: () => number })
+  /** Whether `id` was added less than `ttlMs` ago (an expired id is forgotten here). */
   has(id: string): boolean
+  /**
+   * Remembers `id` for `ttlMs` (re-adding renews it; beyond `maxEntries` the
+   * oldest ids are dropped). A null or undefined id is ignored. Returns this.
+   */
   add(id: string | null | undefined): this
+  /** Forgets `id`; whether it was remembered (expired or not). */
   delete(id: string): boolean
+  /** Forgets every id. */
   clear(): void
+  /** The number of ids remembered; expired ids count until `add` sweeps them out (or `has` meets one). */
   readonly size: number
 }
 
+/** The second argument of `onEvent`: where the event came from. */
 export interface EventContext {
+  /** The node:http request that delivered the event (its body already read). */
   req: IncomingMessage
   /** The raw body, exactly as verified. */
   body: Buffer
@@ -117,6 +144,7 @@ export interface EventContext {
   id: string | null
 }
 
+/** The options of `createWebhookHandler`: the receiver's, plus deduplication and error reporting. */
 export interface WebhookHandlerOptions<K extends EventKind = EventKind> extends ReceiverOptions<K> {
   /** Acknowledge an event already stored (by `eventId`) without calling `onEvent` again. */
   dedupe?: Dedupe | null

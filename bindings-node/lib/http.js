@@ -61,7 +61,7 @@ function checkLimit(limit) {
 function receiverOptions(options) {
   if (options === null || typeof options !== 'object') throw invalidArgument('options', 'must be an object such as {apiKey}')
   const { apiKey, kind = 'auto' } = options
-  if (typeof apiKey !== 'string' || apiKey === '') throw invalidArgument('api_key', 'must be the API key (a non-empty string)')
+  if (typeof apiKey !== 'string' || apiKey === '') throw invalidArgument('apiKey', 'must be the API key (a non-empty string)')
   if (!KINDS.includes(kind)) throw invalidArgument('kind', "must be 'webhook', 'result' or 'auto'")
   return { apiKey, kind, limit: checkLimit(options.limit) }
 }
@@ -222,8 +222,8 @@ class InMemoryDedupe {
 
   /** @param {{ttlMs?: number, maxEntries?: number, now?: () => number}} [options] */
   constructor({ ttlMs = 24 * 60 * 60 * 1000, maxEntries = 100_000, now = Date.now } = {}) {
-    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw invalidArgument('ttl_ms', 'must be a positive number of milliseconds')
-    if (!Number.isSafeInteger(maxEntries) || maxEntries <= 0) throw invalidArgument('max_entries', 'must be a positive integer')
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw invalidArgument('ttlMs', 'must be a positive number of milliseconds')
+    if (!Number.isSafeInteger(maxEntries) || maxEntries <= 0) throw invalidArgument('maxEntries', 'must be a positive integer')
     if (typeof now !== 'function') throw invalidArgument('now', 'must be a function returning milliseconds')
     this.#ttlMs = ttlMs
     this.#maxEntries = maxEntries
@@ -293,7 +293,7 @@ const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 405: 'Method Not 
  */
 function createWebhookHandler(options, onEvent) {
   const { apiKey, kind, limit } = receiverOptions(options)
-  if (typeof onEvent !== 'function') throw invalidArgument('on_event', 'must be a function (event, context) => void | Promise<void>')
+  if (typeof onEvent !== 'function') throw invalidArgument('onEvent', 'must be a function (event, context) => void | Promise<void>')
   const { dedupe = null, onError = null } = options
   if (dedupe !== null && (typeof dedupe.has !== 'function' || typeof dedupe.add !== 'function')) {
     throw invalidArgument('dedupe', 'must have has(id) and add(id), e.g. new InMemoryDedupe()')

@@ -44,8 +44,19 @@ export type Metadata = Record<string, string | number | boolean | null>
 /** A raw webhook or result body exactly as received. */
 export type Body = Buffer | Uint8Array | ArrayBuffer | string
 
+/**
+ * The options of `new Client(...)` (and of the sans-IO `buildRequest`). Every
+ * value is checked by the core when the client is built: a bad one throws
+ * InvalidArgumentError naming the option (e.g. `field === 'timeoutMs'`).
+ */
 export interface ClientOptions {
+  /** The OAuth client id of your Kopo Kopo application (required, not blank; not a secret). */
   clientId: string
+  /**
+   * The OAuth client secret of your application (required, not blank). Kept
+   * by the native client: never shown by `toString`, `inspect`, `toJSON` or
+   * error messages.
+   */
   clientSecret: string
   /** Needed to verify webhooks and results with `client.webhooks.*`. */
   apiKey?: string
@@ -104,15 +115,36 @@ export interface ParsedTimestamp {
 
 /** A request built without sending it (sans-IO). Carries credentials: do not log it. */
 export interface HttpRequest {
+  /** The HTTP method: 'GET' for status queries and token info, 'POST' for everything else. */
   method: 'GET' | 'POST' | string
+  /** The absolute URL: the configured base URL followed by the operation's path. */
   url: string
+  /**
+   * Header names (lowercase) and values, in the order to send them:
+   * `accept`, `user-agent`, then `authorization` (the bearer token) on API
+   * calls and `content-type` when there is a body.
+   */
   headers: [string, string][]
+  /**
+   * The body as text: JSON for the API's POST calls, an
+   * `application/x-www-form-urlencoded` form for `/oauth/token`, `/oauth/revoke`
+   * and `/oauth/introspect` (it holds the client id and secret); an empty
+   * string for a GET.
+   */
   body: string
 }
 
+/** A response received for a request built with `buildRequest`, to pass to `parseResponse`. */
 export interface HttpResponse {
+  /** The HTTP status code (an integer from 100 to 599). */
   status: number
+  /**
+   * The response headers, as an object or as `[name, value]` pairs; names
+   * are compared case-insensitively. `location` (the new resource of a
+   * create call) and `retry-after` (a 429) are the ones read. Default: none.
+   */
   headers?: Record<string, string> | [string, string][]
+  /** The raw response body (a string is read as UTF-8). Default: empty. */
   body?: Body
 }
 
@@ -137,10 +169,16 @@ export interface WebhookVerification {
  * cached by the client. Secrets are never shown by toString/inspect/JSON.
  */
 export declare class Client {
+  /** Checks the options and builds the client; throws InvalidArgumentError for a bad option. No network call is made. */
   constructor(options: ClientOptions)
+  /** The client id the client was built with (`options.clientId`; not a secret). */
   readonly clientId: string
+  /**
+   * The API base URL every request goes to: `options.baseUrl` without a
+   * trailing slash, or SANDBOX_URL when none was given.
+   */
   readonly baseUrl: string
-  /** e.g. "kopokopo/0.1.0 (node/0.1.0; Node v20.11.0)". */
+  /** The User-Agent header sent with every request, e.g. "kopokopo/0.1.0 (node/0.1.0; Node v20.11.0)". */
   readonly userAgent: string
 
   /** Webhook subscriptions, and verification with the configured API key. */
@@ -149,8 +187,15 @@ export declare class Client {
   /** Any operation by name (`OPERATIONS`), with camelCase (or snake_case) parameters. */
   execute<O extends Operation>(operation: O, params?: OperationParams[O]): Promise<OperationResults[O]>
   execute(operation: string, params?: Record<string, unknown>): Promise<unknown>
+  /** `Client(clientId=..., baseUrl=...)`: the client id and base URL, never the secret or API key. */
   toString(): string
-  toJSON(): { clientId: string; baseUrl: string }
+  /** What `JSON.stringify(client)` writes: the client id and base URL, never the secret or API key. */
+  toJSON(): {
+    /** The client id (`client.clientId`). */
+    clientId: string
+    /** The API base URL (`client.baseUrl`). */
+    baseUrl: string
+  }
 }
 /**
  * The operation groups (`client.tokens`, `client.incomingPayments`, ...),
@@ -197,8 +242,11 @@ export declare function parseTimestamp(text: string): ParsedTimestamp
 
 /** Every operation name (`group.method`). */
 export declare const OPERATIONS: readonly OperationName[]
+/** Every `code` a KopoKopoError of this version may carry (`ErrorCode`), as the core lists them. */
 export declare const ERROR_CODES: readonly ErrorCode[]
+/** 'https://sandbox.kopokopo.com': the sandbox API, the default `baseUrl`. */
 export declare const SANDBOX_URL: string
+/** 'https://api.kopokopo.com': the production API (pass it as `baseUrl` to take real payments). */
 export declare const PRODUCTION_URL: string
 /** 'X-KopoKopo-Signature'. */
 export declare const SIGNATURE_HEADER: string
@@ -215,6 +263,11 @@ export declare const CORE_VERSION: string
 
 // --------------------------------------------------------------- errors
 
+/**
+ * The stable `code` of a KopoKopoError, the same in every language binding:
+ * one per error class (`TimeoutError` is 'timeout'; a `TransportError` is
+ * 'transport_error' otherwise).
+ */
 export type ErrorCode =
   | 'invalid_argument'
   | 'authentication_failed'
@@ -234,18 +287,32 @@ export declare class KopoKopoError extends Error {
 /** Input rejected before anything was sent. */
 export declare class InvalidArgumentError extends KopoKopoError {
   readonly code: 'invalid_argument'
-  /** The field as the core names it (snake_case, dotted), e.g. 'phone_number', 'destinations[0].amount'. */
+  /**
+   * Path of the offending field as this API spells it: schema fields in
+   * camelCase, list items indexed, `metadata` keys exactly as you gave them,
+   * e.g. 'phoneNumber', 'destinations[0].amount', 'metadata.order_id';
+   * options and arguments by their names ('clientId', 'timeoutMs', 'body').
+   */
   readonly field: string
+  /** Why the value was refused, e.g. 'must be greater than zero' (`message` is "invalid argument `field`: reason"). */
+  readonly reason: string
 }
 /** Credentials or access token refused. */
 export declare class AuthenticationError extends KopoKopoError {
   readonly code: 'authentication_failed'
+  /**
+   * The HTTP status of the refusal: 401, or 400 when the token endpoint
+   * refused the client credentials (OAuth `invalid_client`); 0 when no
+   * request was made (`buildRequest` of an API call without a token).
+   */
   readonly httpStatus: number
+  /** The server's message (`error_message`, `error_description` or `message` of the body), or the status text. */
   readonly errorMessage: string
 }
 /** The API answered with an error status. */
 export declare class ApiError extends KopoKopoError {
   readonly code: 'api_error'
+  /** The HTTP status the API answered with: a 4xx other than 401 and 429, or a 5xx. */
   readonly httpStatus: number
   /** `error_code` of the response body, as a string, or null. */
   readonly errorCode: string | null
@@ -257,9 +324,11 @@ export declare class ApiError extends KopoKopoError {
 /** HTTP 429. */
 export declare class RateLimitError extends KopoKopoError {
   readonly code: 'rate_limited'
+  /** Always 429 (Too Many Requests). */
   readonly httpStatus: 429
   /** Seconds to wait (Retry-After), or null. */
   readonly retryAfter: number | null
+  /** The server's message (`error_message` of the body, several joined with "; "), or the status text. */
   readonly errorMessage: string
   /** The messages the core reports for a 429. */
   readonly errorMessages: string[]
@@ -275,6 +344,8 @@ export declare class TimeoutError extends TransportError {
 /** Missing, malformed or non-matching X-KopoKopo-Signature. */
 export declare class SignatureError extends KopoKopoError {
   readonly code: 'signature_invalid'
+  /** Why the signature was refused (missing header, not hex, no match). */
+  readonly reason: string
 }
 /** A response or payload could not be decoded. */
 export declare class DecodeError extends KopoKopoError {

@@ -41,7 +41,7 @@ function toSignature(signature) {
 }
 
 function toApiKey(apiKey) {
-  if (typeof apiKey !== 'string') throw invalidArgument('api_key', 'must be a string')
+  if (typeof apiKey !== 'string') throw invalidArgument('apiKey', 'must be a string')
   return apiKey
 }
 
@@ -95,7 +95,7 @@ function optionsJson(options) {
   const { userAgentSuffix, ...rest } = options
   let suffix = USER_AGENT_SUFFIX
   if (userAgentSuffix !== undefined && userAgentSuffix !== null) {
-    if (typeof userAgentSuffix !== 'string') throw invalidArgument('user_agent_suffix', 'must be a string')
+    if (typeof userAgentSuffix !== 'string') throw invalidArgument('userAgentSuffix', 'must be a string')
     // The core checks the text (printable, bounded).
     if (userAgentSuffix.trim() !== '') suffix = `${USER_AGENT_SUFFIX}; ${userAgentSuffix}`
   }

@@ -76,6 +76,7 @@ export interface MerchantBankAccountRequest {
 
 /** A mobile wallet. */
 export interface MobileWalletExternalRecipientRequest {
+  /** The recipient type, sent as the JSON `type` field: `'mobile_wallet'` for a mobile wallet. */
   type: 'mobile_wallet'
   /** First name. */
   firstName: string
@@ -93,6 +94,7 @@ export interface MobileWalletExternalRecipientRequest {
 
 /** A bank account. */
 export interface BankAccountExternalRecipientRequest {
+  /** The recipient type, sent as the JSON `type` field: `'bank_account'` for a bank account. */
   type: 'bank_account'
   /** Name on the account. */
   accountName: string
@@ -112,6 +114,7 @@ export interface BankAccountExternalRecipientRequest {
 
 /** Another merchant's till. */
 export interface TillExternalRecipientRequest {
+  /** The recipient type, sent as the JSON `type` field: `'till'` for another merchant's till. */
   type: 'till'
   /** Name on the till. */
   tillName: string
@@ -123,6 +126,7 @@ export interface TillExternalRecipientRequest {
 
 /** A paybill account. */
 export interface PaybillExternalRecipientRequest {
+  /** The recipient type, sent as the JSON `type` field: `'paybill'` for a paybill account. */
   type: 'paybill'
   /** Paybill name. */
   paybillName: string
@@ -167,6 +171,7 @@ export interface SendMoneyRequest {
 
 /** One of your merchant wallets (by its reference). */
 export interface MerchantWalletDestination {
+  /** The destination type, sent as the JSON `type` field: `'merchant_wallet'` for one of your merchant wallets (by its reference). */
   type: 'merchant_wallet'
   /** Destination reference (the wallet's id). */
   reference: string
@@ -178,6 +183,7 @@ export interface MerchantWalletDestination {
 
 /** One of your merchant bank accounts (by its reference). */
 export interface MerchantBankAccountDestination {
+  /** The destination type, sent as the JSON `type` field: `'merchant_bank_account'` for one of your merchant bank accounts (by its reference). */
   type: 'merchant_bank_account'
   /** Destination reference (the account's id). */
   reference: string
@@ -189,6 +195,7 @@ export interface MerchantBankAccountDestination {
 
 /** A mobile wallet. */
 export interface MobileWalletDestination {
+  /** The destination type, sent as the JSON `type` field: `'mobile_wallet'` for a mobile wallet. */
   type: 'mobile_wallet'
   /** Phone number. */
   phoneNumber: string
@@ -206,6 +213,7 @@ export interface MobileWalletDestination {
 
 /** A bank account. */
 export interface BankAccountDestination {
+  /** The destination type, sent as the JSON `type` field: `'bank_account'` for a bank account. */
   type: 'bank_account'
   /** Bank branch reference. */
   bankBranchRef: string
@@ -225,6 +233,7 @@ export interface BankAccountDestination {
 
 /** A till. */
 export interface TillDestination {
+  /** The destination type, sent as the JSON `type` field: `'till'` for a till. */
   type: 'till'
   /** Till number. */
   tillNumber: string
@@ -240,6 +249,7 @@ export interface TillDestination {
 
 /** A paybill. */
 export interface PaybillDestination {
+  /** The destination type, sent as the JSON `type` field: `'paybill'` for a paybill. */
   type: 'paybill'
   /** Paybill number. */
   paybillNumber: string
@@ -334,6 +344,7 @@ export interface AccessToken {
   /**
    * Creation time: an ISO 8601 string here, an integer in token info; both
    * are kept as text (docs/api-notes.md, "Token creation time").
+   * `null` when the received JSON lacks it (parsing is tolerant).
    */
   createdAt: Timestamp | null
 }
@@ -342,39 +353,40 @@ export interface AccessToken {
 export interface TokenIntrospection {
   /** Whether the token is valid. */
   active: boolean
-  /** Scope (may be empty). */
+  /** Scope (may be empty). `null` when the received JSON lacks it (parsing is tolerant). */
   scope: string | null
-  /** The application's client id. */
+  /** The application's client id. `null` when the received JSON lacks it (parsing is tolerant). */
   clientId: string | null
-  /** `Bearer`. */
+  /** `Bearer`. `null` when the received JSON lacks it (parsing is tolerant). */
   tokenType: string | null
-  /** Expiry, epoch seconds. */
+  /** Expiry, epoch seconds. `null` when the received JSON lacks it (parsing is tolerant). */
   exp: number | null
-  /** Issue time, epoch seconds. */
+  /** Issue time, epoch seconds. `null` when the received JSON lacks it (parsing is tolerant). */
   iat: number | null
 }
 
 /** `GET /oauth/token/info` response. */
 export interface TokenInfo {
-  /** Resource owner (always null for client credentials). */
+  /** Resource owner (always null for client credentials). `null` when the received JSON lacks it (parsing is tolerant). */
   resourceOwnerId: unknown | null
   /** Scopes. */
   scope: string[]
-  /** Seconds left. */
+  /** Seconds left. `null` when the received JSON lacks it (parsing is tolerant). */
   expiresIn: number | null
-  /** The application. */
+  /** The application. `null` when the received JSON lacks it (parsing is tolerant). */
   application: TokenApplication | null
   /**
    * Creation time, kept as text: epoch seconds here (an integer in the
    * example), an ISO 8601 string in the token response (docs/api-notes.md,
    * "Token creation time").
+   * `null` when the received JSON lacks it (parsing is tolerant).
    */
   createdAt: string | null
 }
 
 /** The application of a token. */
 export interface TokenApplication {
-  /** Application uid. */
+  /** Application uid. `null` when the received JSON lacks it (parsing is tolerant). */
   uid: string | null
 }
 
@@ -392,7 +404,7 @@ export interface IncomingPayment {
   id: string
   /** `incoming_payment`. */
   type: string
-  /** When it was initiated. */
+  /** When it was initiated. `null` when the received JSON lacks it (parsing is tolerant). */
   initiationTime: Timestamp | null
   /** `Pending`, `Success` or `Failed`. */
   status: string
@@ -406,9 +418,9 @@ export interface IncomingPayment {
 
 /** The `event` of an incoming payment. */
 export interface IncomingPaymentEvent {
-  /** `Incoming Payment Request`. */
+  /** `Incoming Payment Request`. `null` when the received JSON lacks it (parsing is tolerant). */
   type: string | null
-  /** The payment, once received. */
+  /** The payment, once received. `null` when the received JSON lacks it (parsing is tolerant). */
   resource: Transaction | null
   /** Error messages (empty on success). */
   errors: string[]
@@ -420,52 +432,53 @@ export interface IncomingPaymentEvent {
  * transactions and their reversals. Fields absent from a kind are `None`.
  */
 export interface Transaction {
-  /** API reference of the transaction. */
+  /** API reference of the transaction. `null` when the received JSON lacks it (parsing is tolerant). */
   id: string | null
-  /** M-PESA (or card) reference. */
+  /** M-PESA (or card) reference. `null` when the received JSON lacks it (parsing is tolerant). */
   reference: string | null
-  /** `Received`, `Complete`, `Reversed`... */
+  /** `Received`, `Complete`, `Reversed`... `null` when the received JSON lacks it (parsing is tolerant). */
   status: string | null
-  /** Timestamp of the transaction. */
+  /** Timestamp of the transaction. `null` when the received JSON lacks it (parsing is tolerant). */
   originationTime: Timestamp | null
-  /** Amount. */
+  /** Amount. `null` when the received JSON lacks it (parsing is tolerant). */
   amount: Amount | null
-  /** Currency. */
+  /** Currency. `null` when the received JSON lacks it (parsing is tolerant). */
   currency: string | null
-  /** Till paid to. */
+  /** Till paid to. `null` when the received JSON lacks it (parsing is tolerant). */
   tillNumber: string | null
-  /** Mobile money or card system. */
+  /** Mobile money or card system. `null` when the received JSON lacks it (parsing is tolerant). */
   system: string | null
-  /** Payer phone number. */
+  /** Payer phone number. `null` when the received JSON lacks it (parsing is tolerant). */
   senderPhoneNumber: string | null
-  /** Hashed payer phone number. */
+  /** Hashed payer phone number. `null` when the received JSON lacks it (parsing is tolerant). */
   hashedSenderPhone: string | null
-  /** Payer first name. */
+  /** Payer first name. `null` when the received JSON lacks it (parsing is tolerant). */
   senderFirstName: string | null
-  /** Payer middle name. */
+  /** Payer middle name. `null` when the received JSON lacks it (parsing is tolerant). */
   senderMiddleName: string | null
-  /** Payer last name. */
+  /** Payer last name. `null` when the received JSON lacks it (parsing is tolerant). */
   senderLastName: string | null
-  /** For B2B: the sending till. */
+  /** For B2B: the sending till. `null` when the received JSON lacks it (parsing is tolerant). */
   sendingTill: string | null
-  /** For merchant-to-merchant (`m2m_transaction_received`): the paying merchant. */
+  /** For merchant-to-merchant (`m2m_transaction_received`): the paying merchant. `null` when the received JSON lacks it (parsing is tolerant). */
   sendingMerchant: string | null
-  /** For cards: masked card number. */
+  /** For cards: masked card number. `null` when the received JSON lacks it (parsing is tolerant). */
   customerCcNumber: string | null
   /**
    * For card receipts: settled flag (a boolean in the example, "String" in
    * the table: docs/api-notes.md, "Card webhooks").
+   * `null` when the received JSON lacks it (parsing is tolerant).
    */
   settled: boolean | null
 }
 
 /** `_links` of a resource. */
 export interface Links {
-  /** The callback URL given at creation. */
+  /** The callback URL given at creation. `null` when the received JSON lacks it (parsing is tolerant). */
   callbackUrl: string | null
-  /** The resource's own URL. */
+  /** The resource's own URL. `null` when the received JSON lacks it (parsing is tolerant). */
   self: string | null
-  /** For webhooks: the related resource's URL. */
+  /** For webhooks: the related resource's URL. Absent or `null` when the received JSON lacks it (parsing is tolerant). */
   resource?: string | null
 }
 
@@ -477,11 +490,11 @@ export interface SendMoney {
   type: string
   /** Status (`Pending`, `Processed`...). */
   status: string
-  /** Creation time. */
+  /** Creation time. `null` when the received JSON lacks it (parsing is tolerant). */
   createdAt: Timestamp | null
-  /** Source till, or none for the available balance. */
+  /** Source till, or none for the available balance. `null` when the received JSON lacks it (parsing is tolerant). */
   sourceIdentifier: string | null
-  /** Currency. */
+  /** Currency. `null` when the received JSON lacks it (parsing is tolerant). */
   currency: string | null
   /** Destinations (empty for "my accounts"). */
   destinations: DestinationInfo[]
@@ -492,6 +505,7 @@ export interface SendMoney {
   /**
    * The legacy `settlement_transfer` document's total, `{currency, value}`
    * (`value` may be null); absent from `send_money` documents.
+   * `null` when the received JSON lacks it (parsing is tolerant).
    */
   amount: MoneyAmount | null
   /** Metadata. */
@@ -502,41 +516,41 @@ export interface SendMoney {
 
 /** A send-money destination as echoed back (all fields optional). */
 export interface DestinationInfo {
-  /** Destination type. */
+  /** Destination type. `null` when the received JSON lacks it (parsing is tolerant). */
   type: string | null
-  /** Reference (merchant destinations). */
+  /** Reference (merchant destinations). `null` when the received JSON lacks it (parsing is tolerant). */
   reference: string | null
-  /** Phone number. */
+  /** Phone number. `null` when the received JSON lacks it (parsing is tolerant). */
   phoneNumber: string | null
-  /** Network. */
+  /** Network. `null` when the received JSON lacks it (parsing is tolerant). */
   network: string | null
-  /** Till number. */
+  /** Till number. `null` when the received JSON lacks it (parsing is tolerant). */
   tillNumber: string | null
-  /** Paybill number. */
+  /** Paybill number. `null` when the received JSON lacks it (parsing is tolerant). */
   paybillNumber: string | null
-  /** Paybill account number. */
+  /** Paybill account number. `null` when the received JSON lacks it (parsing is tolerant). */
   paybillAccountNumber: string | null
-  /** Bank branch. */
+  /** Bank branch. `null` when the received JSON lacks it (parsing is tolerant). */
   bankBranchRef: string | null
-  /** Account name. */
+  /** Account name. `null` when the received JSON lacks it (parsing is tolerant). */
   accountName: string | null
-  /** Account number. */
+  /** Account number. `null` when the received JSON lacks it (parsing is tolerant). */
   accountNumber: string | null
-  /** Amount. */
+  /** Amount. `null` when the received JSON lacks it (parsing is tolerant). */
   amount: Amount | null
-  /** Description. */
+  /** Description. `null` when the received JSON lacks it (parsing is tolerant). */
   description: string | null
-  /** Nickname. */
+  /** Nickname. `null` when the received JSON lacks it (parsing is tolerant). */
   nickname: string | null
-  /** Favourite flag. */
+  /** Favourite flag. `null` when the received JSON lacks it (parsing is tolerant). */
   favourite: boolean | null
 }
 
 /** A transfer batch of a send-money request. */
 export interface TransferBatch {
-  /** Status. */
+  /** Status. `null` when the received JSON lacks it (parsing is tolerant). */
   status: string | null
-  /** Total amount. */
+  /** Total amount. `null` when the received JSON lacks it (parsing is tolerant). */
   amount: Amount | null
   /** Disbursements. */
   disbursements: Disbursement[]
@@ -544,33 +558,33 @@ export interface TransferBatch {
 
 /** One disbursement of a transfer batch. */
 export interface Disbursement {
-  /** Status. */
+  /** Status. `null` when the received JSON lacks it (parsing is tolerant). */
   status: string | null
-  /** Amount. */
+  /** Amount. `null` when the received JSON lacks it (parsing is tolerant). */
   amount: Amount | null
   /** Error messages. */
   errors: string[]
-  /** When it happened. */
+  /** When it happened. `null` when the received JSON lacks it (parsing is tolerant). */
   originationTime: Timestamp | null
-  /** Destination type. */
+  /** Destination type. `null` when the received JSON lacks it (parsing is tolerant). */
   destinationType: string | null
-  /** Destination reference. */
+  /** Destination reference. `null` when the received JSON lacks it (parsing is tolerant). */
   destinationReference: string | null
-  /** M-PESA reference (null for EFT). */
+  /** M-PESA reference (null for EFT). `null` when the received JSON lacks it (parsing is tolerant). */
   transactionReference: string | null
-  /** Nickname (present in examples, not tabled). */
+  /** Nickname (present in examples, not tabled). `null` when the received JSON lacks it (parsing is tolerant). */
   nickname: string | null
-  /** Favourite flag (present in examples, not tabled). */
+  /** Favourite flag (present in examples, not tabled). `null` when the received JSON lacks it (parsing is tolerant). */
   favourite: boolean | null
-  /** Phone number (present in examples, not tabled). */
+  /** Phone number (present in examples, not tabled). `null` when the received JSON lacks it (parsing is tolerant). */
   phoneNumber: string | null
 }
 
 /** An amount object, `{"currency": "KES", "value": ...}`. */
 export interface MoneyAmount {
-  /** Currency. */
+  /** Currency. `null` when the received JSON lacks it (parsing is tolerant). */
   currency: string | null
-  /** Value (null in the legacy settlement document). */
+  /** Value (null in the legacy settlement document). `null` when the received JSON lacks it (parsing is tolerant). */
   value: Amount | null
 }
 
@@ -582,17 +596,17 @@ export interface Polling {
   type: string
   /** Status. */
   status: string
-  /** Creation time. */
+  /** Creation time. `null` when the received JSON lacks it (parsing is tolerant). */
   createdAt: Timestamp | null
-  /** From. */
+  /** From. `null` when the received JSON lacks it (parsing is tolerant). */
   fromTime: Timestamp | null
-  /** To. */
+  /** To. `null` when the received JSON lacks it (parsing is tolerant). */
   toTime: Timestamp | null
   /** Transactions found. */
   transactions: PolledTransaction[]
-  /** Scope (comes back capitalised, `Company`: docs/api-notes.md, "Polling scope"). */
+  /** Scope (comes back capitalised, `Company`: docs/api-notes.md, "Polling scope"). `null` when the received JSON lacks it (parsing is tolerant). */
   scope: string | null
-  /** Scope reference. */
+  /** Scope reference. `null` when the received JSON lacks it (parsing is tolerant). */
   scopeReference: string | null
   /** Links. */
   _links: Links
@@ -600,7 +614,7 @@ export interface Polling {
 
 /** One transaction of a polling result. */
 export interface PolledTransaction {
-  /** `Buygoods Transaction`, `External Till to Till Transaction`... */
+  /** `Buygoods Transaction`, `External Till to Till Transaction`... `null` when the received JSON lacks it (parsing is tolerant). */
   type: string | null
   /** The transaction. */
   resource: Transaction
@@ -617,9 +631,9 @@ export interface SmsNotification {
   type: string
   /** Status. */
   status: string
-  /** The message sent. */
+  /** The message sent. `null` when the received JSON lacks it (parsing is tolerant). */
   message: string | null
-  /** The webhook event it refers to. */
+  /** The webhook event it refers to. `null` when the received JSON lacks it (parsing is tolerant). */
   webhookEventReference: string | null
   /** Links. */
   _links: Links
@@ -637,13 +651,13 @@ export interface Reversal {
    * `reversal_bulk_payment.status` and `errors`.
    */
   status: string
-  /** Creation time. */
+  /** Creation time. `null` when the received JSON lacks it (parsing is tolerant). */
   createdAt: Timestamp | null
-  /** Transaction reversed. */
+  /** Transaction reversed. `null` when the received JSON lacks it (parsing is tolerant). */
   transactionReference: string | null
-  /** Reason given. */
+  /** Reason given. `null` when the received JSON lacks it (parsing is tolerant). */
   reason: string | null
-  /** The reversal payment, once processed. */
+  /** The reversal payment, once processed. `null` when the received JSON lacks it (parsing is tolerant). */
   reversalBulkPayment: ReversalPayment | null
   /** Error messages. */
   errors: string[]
@@ -655,13 +669,13 @@ export interface Reversal {
 
 /** The payment that carried out a reversal. */
 export interface ReversalPayment {
-  /** Amount reversed. */
+  /** Amount reversed. `null` when the received JSON lacks it (parsing is tolerant). */
   amount: Amount | null
-  /** `Transferred` (reversed) or `Cancelled` (failed). */
+  /** `Transferred` (reversed) or `Cancelled` (failed). `null` when the received JSON lacks it (parsing is tolerant). */
   status: string | null
-  /** When. */
+  /** When. `null` when the received JSON lacks it (parsing is tolerant). */
   originationTime: Timestamp | null
-  /** Reference (null when cancelled). */
+  /** Reference (null when cancelled). `null` when the received JSON lacks it (parsing is tolerant). */
   transactionReference: string | null
 }
 
@@ -681,26 +695,27 @@ export interface PaymentLink {
   type: string
   /** Request status (`Processed`, `Created`...). */
   status: string
-  /** Creation time. */
+  /** Creation time. `null` when the received JSON lacks it (parsing is tolerant). */
   createdAt: Timestamp | null
-  /** Till name. */
+  /** Till name. `null` when the received JSON lacks it (parsing is tolerant). */
   tillName: string | null
   /**
    * Who created the link (the second status shape only: docs/api-notes.md,
    * "Payment link status shapes").
+   * `null` when the received JSON lacks it (parsing is tolerant).
    */
   initiatorName: string | null
-  /** Till number (or account number in the older shape). */
+  /** Till number (or account number in the older shape). `null` when the received JSON lacks it (parsing is tolerant). */
   tillNumber: string | null
-  /** Your reference. */
+  /** Your reference. `null` when the received JSON lacks it (parsing is tolerant). */
   paymentReference: string | null
-  /** Currency. */
+  /** Currency. `null` when the received JSON lacks it (parsing is tolerant). */
   currency: string | null
-  /** Amount. */
+  /** Amount. `null` when the received JSON lacks it (parsing is tolerant). */
   amount: Amount | null
-  /** Note. */
+  /** Note. `null` when the received JSON lacks it (parsing is tolerant). */
   note: string | null
-  /** The link and its state. */
+  /** The link and its state. `null` when the received JSON lacks it (parsing is tolerant). */
   paymentLink: PaymentLinkDetails | null
   /** Error messages. */
   errors: string[]
@@ -712,17 +727,17 @@ export interface PaymentLink {
 
 /** The link part of a payment link. */
 export interface PaymentLinkDetails {
-  /** `Active`, `Paid`, `Cancelled`, `Expired`. */
+  /** `Active`, `Paid`, `Cancelled`, `Expired`. `null` when the received JSON lacks it (parsing is tolerant). */
   status: string | null
-  /** Expiry. */
+  /** Expiry. `null` when the received JSON lacks it (parsing is tolerant). */
   expiresAt: Timestamp | null
-  /** The URL to share. */
+  /** The URL to share. `null` when the received JSON lacks it (parsing is tolerant). */
   link: string | null
-  /** Reference of the paying transaction. */
+  /** Reference of the paying transaction. `null` when the received JSON lacks it (parsing is tolerant). */
   transactionReference: string | null
-  /** Payer phone. */
+  /** Payer phone. `null` when the received JSON lacks it (parsing is tolerant). */
   senderPhoneNumber: string | null
-  /** When it was paid. */
+  /** When it was paid. `null` when the received JSON lacks it (parsing is tolerant). */
   originationTime: Timestamp | null
 }
 
@@ -733,19 +748,21 @@ export interface PaymentLinkDetails {
  * link cancel response").
  */
 export interface CancelledPaymentLink {
-  /** `Payment link cancelled.` */
+  /** `Payment link cancelled.` `null` when the received JSON lacks it (parsing is tolerant). */
   message: string | null
-  /** The cancelled link, when the response carries it. */
+  /** The cancelled link, when the response carries it. `null` when the received JSON lacks it (parsing is tolerant). */
   paymentLink: PaymentLink | null
 }
 
 /** K2Connect structure (the default). */
 export interface K2Webhook extends WebhookEvent {
+  /** The payload structure the event arrived in, added by the parser (the received JSON has no such field): `'k2'` for the K2Connect structure (the default). */
   structure: 'k2'
 }
 
 /** Daraja structure (`enable_daraja_payload: true`). */
 export interface DarajaWebhook extends DarajaEvent {
+  /** The payload structure the event arrived in, added by the parser (the received JSON has no such field): `'daraja'` for the Daraja structure (`enable_daraja_payload: true`). */
   structure: 'daraja'
   /** The topic implied by `TransactionType`. */
   topic: string
@@ -762,9 +779,9 @@ export interface WebhookEvent {
   id: string
   /** Topic. */
   topic: string
-  /** Creation time. */
+  /** Creation time. `null` when the received JSON lacks it (parsing is tolerant). */
   createdAt: Timestamp | null
-  /** `event.type`, e.g. `Buygoods Transaction`. */
+  /** `event.type`, e.g. `Buygoods Transaction`. `null` when the received JSON lacks it (parsing is tolerant). */
   eventType: string | null
   /** `event.resource`, typed by topic. */
   resource: WebhookResource
@@ -775,85 +792,105 @@ export interface WebhookEvent {
 /** The resource of a K2Connect webhook event, typed by topic. */
 export type WebhookResource =
   /** Buygoods, B2B and card transactions (received, reversed, voided). */
-  | { kind: 'transaction'; value: Transaction }
+  | {
+      /** The resource type (`'transaction'`), chosen by the event's `topic`: Buygoods, B2B and card transactions (received, reversed, voided). */
+      kind: 'transaction'
+      /** The event's `resource`, parsed into `Transaction`. */
+      value: Transaction
+    }
   /** A settlement transfer. */
-  | { kind: 'settlement_transfer'; value: SettlementTransfer }
+  | {
+      /** The resource type (`'settlement_transfer'`), chosen by the event's `topic`: a settlement transfer. */
+      kind: 'settlement_transfer'
+      /** The event's `resource`, parsed into `SettlementTransfer`. */
+      value: SettlementTransfer
+    }
   /** A customer. */
-  | { kind: 'customer'; value: Customer }
+  | {
+      /** The resource type (`'customer'`), chosen by the event's `topic`: a customer. */
+      kind: 'customer'
+      /** The event's `resource`, parsed into `Customer`. */
+      value: Customer
+    }
   /** A resource of an unknown topic, as raw JSON. */
-  | { kind: 'unknown'; value: unknown }
+  | {
+      /** The resource type (`'unknown'`), chosen by the event's `topic`: a resource of an unknown topic, as raw JSON. */
+      kind: 'unknown'
+      /** The event's `resource`, as raw JSON (`unknown`: check its shape before use). */
+      value: unknown
+    }
 
 /** `settlement_transfer_completed` resource. */
 export interface SettlementTransfer {
-  /** Id. */
+  /** Id. `null` when the received JSON lacks it (parsing is tolerant). */
   id: string | null
-  /** Status. */
+  /** Status. `null` when the received JSON lacks it (parsing is tolerant). */
   status: string | null
-  /** Total amount. */
+  /** Total amount. `null` when the received JSON lacks it (parsing is tolerant). */
   amount: Amount | null
-  /** Currency. */
+  /** Currency. `null` when the received JSON lacks it (parsing is tolerant). */
   currency: string | null
-  /** Where it went. */
+  /** Where it went. `null` when the received JSON lacks it (parsing is tolerant). */
   destination: SettlementDestination | null
   /** Disbursements. */
   disbursements: SettlementDisbursement[]
-  /** When (in the example, not in the table). */
+  /** When (in the example, not in the table). `null` when the received JSON lacks it (parsing is tolerant). */
   originationTime: Timestamp | null
 }
 
 /** Destination of a settlement transfer. */
 export interface SettlementDestination {
-  /** `Bank Account` or a mobile wallet type. */
+  /** `Bank Account` or a mobile wallet type. `null` when the received JSON lacks it (parsing is tolerant). */
   type: string | null
-  /** Details. */
+  /** Details. `null` when the received JSON lacks it (parsing is tolerant). */
   resource: SettlementDestinationResource | null
 }
 
 /** Bank account or mobile wallet a settlement went to. */
 export interface SettlementDestinationResource {
-  /** Destination reference. */
+  /** Destination reference. `null` when the received JSON lacks it (parsing is tolerant). */
   reference: string | null
-  /** Bank: account name. */
+  /** Bank: account name. `null` when the received JSON lacks it (parsing is tolerant). */
   accountName: string | null
-  /** Bank: account number. */
+  /** Bank: account number. `null` when the received JSON lacks it (parsing is tolerant). */
   accountNumber: string | null
-  /** Bank: branch reference. */
+  /** Bank: branch reference. `null` when the received JSON lacks it (parsing is tolerant). */
   bankBranchRef: string | null
-  /** Bank: `EFT` or `RTS`. */
+  /** Bank: `EFT` or `RTS`. `null` when the received JSON lacks it (parsing is tolerant). */
   settlementMethod: string | null
-  /** Wallet: first name. */
+  /** Wallet: first name. `null` when the received JSON lacks it (parsing is tolerant). */
   firstName: string | null
-  /** Wallet: last name. */
+  /** Wallet: last name. `null` when the received JSON lacks it (parsing is tolerant). */
   lastName: string | null
-  /** Wallet: e-mail. */
+  /** Wallet: e-mail. `null` when the received JSON lacks it (parsing is tolerant). */
   email: string | null
-  /** Wallet: phone number. */
+  /** Wallet: phone number. `null` when the received JSON lacks it (parsing is tolerant). */
   phoneNumber: string | null
-  /** Wallet: network. */
+  /** Wallet: network. `null` when the received JSON lacks it (parsing is tolerant). */
   network: string | null
 }
 
 /** One disbursement of a settlement. */
 export interface SettlementDisbursement {
-  /** Status. */
+  /** Status. `null` when the received JSON lacks it (parsing is tolerant). */
   status: string | null
-  /** Amount. */
+  /** Amount. `null` when the received JSON lacks it (parsing is tolerant). */
   amount: Amount | null
-  /** When. */
+  /** When. `null` when the received JSON lacks it (parsing is tolerant). */
   originationTime: Timestamp | null
-  /** M-PESA reference (null for EFT). */
+  /** M-PESA reference (null for EFT). `null` when the received JSON lacks it (parsing is tolerant). */
   transactionReference: string | null
 }
 
 /** `customer_created` resource. */
 export interface Customer {
-  /** First name. */
+  /** First name. `null` when the received JSON lacks it (parsing is tolerant). */
   firstName: string | null
-  /** Middle name. */
+  /** Middle name. `null` when the received JSON lacks it (parsing is tolerant). */
   middleName: string | null
-  /** Last name. */
+  /** Last name. `null` when the received JSON lacks it (parsing is tolerant). */
   lastName: string | null
-  /** Phone number. */
+  /** Phone number. `null` when the received JSON lacks it (parsing is tolerant). */
   phoneNumber: string | null
 }
 
@@ -865,25 +902,25 @@ export interface DarajaEvent {
   TransID: string
   /** `YYYYMMDDhhmmss`. */
   TransTime: Timestamp
-  /** Amount (string or number). */
+  /** Amount (string or number). `null` when the received JSON lacks it (parsing is tolerant). */
   TransAmount: Amount | null
-  /** Till paid to. */
+  /** Till paid to. `null` when the received JSON lacks it (parsing is tolerant). */
   BusinessShortCode: string | null
-  /** Usually empty. */
+  /** Usually empty. `null` when the received JSON lacks it (parsing is tolerant). */
   BillRefNumber: string | null
-  /** Usually empty. */
+  /** Usually empty. `null` when the received JSON lacks it (parsing is tolerant). */
   InvoiceNumber: string | null
-  /** Usually empty. */
+  /** Usually empty. `null` when the received JSON lacks it (parsing is tolerant). */
   OrgAccountBalance: string | null
-  /** Usually empty. */
+  /** Usually empty. `null` when the received JSON lacks it (parsing is tolerant). */
   ThirdPartyTransId: string | null
-  /** Hashed phone (buygoods) or sending till/paybill (B2B). */
+  /** Hashed phone (buygoods) or sending till/paybill (B2B). `null` when the received JSON lacks it (parsing is tolerant). */
   MSISDN: string | null
-  /** First name, or organisation name for B2B. */
+  /** First name, or organisation name for B2B. `null` when the received JSON lacks it (parsing is tolerant). */
   FirstName: string | null
-  /** Usually null. */
+  /** Usually null. `null` when the received JSON lacks it (parsing is tolerant). */
   MiddleName: string | null
-  /** Usually null. */
+  /** Usually null. `null` when the received JSON lacks it (parsing is tolerant). */
   LastName: string | null
 }
 
@@ -898,23 +935,58 @@ export interface UnknownResult {
 /** An asynchronous result POSTed to a `callback_url`, typed by `data.type`. */
 export type CallbackResult =
   /** `incoming_payment` (STK push). */
-  | { kind: 'incoming_payment'; value: IncomingPayment }
+  | {
+      /** The result type (`'incoming_payment'`), from the body's `data.type`: `incoming_payment` (STK push). */
+      kind: 'incoming_payment'
+      /** The result, parsed into `IncomingPayment`. */
+      value: IncomingPayment
+    }
   /** `send_money`. */
-  | { kind: 'send_money'; value: SendMoney }
+  | {
+      /** The result type (`'send_money'`), from the body's `data.type`: `send_money`. */
+      kind: 'send_money'
+      /** The result, parsed into `SendMoney`. */
+      value: SendMoney
+    }
   /** `polling`. */
-  | { kind: 'polling'; value: Polling }
+  | {
+      /** The result type (`'polling'`), from the body's `data.type`: `polling`. */
+      kind: 'polling'
+      /** The result, parsed into `Polling`. */
+      value: Polling
+    }
   /** `transaction_sms_notification`. */
-  | { kind: 'sms_notification'; value: SmsNotification }
+  | {
+      /** The result type (`'sms_notification'`), from the body's `data.type`: `transaction_sms_notification`. */
+      kind: 'sms_notification'
+      /** The result, parsed into `SmsNotification`. */
+      value: SmsNotification
+    }
   /** `reversals`. */
-  | { kind: 'reversal'; value: Reversal }
+  | {
+      /** The result type (`'reversal'`), from the body's `data.type`: `reversals`. */
+      kind: 'reversal'
+      /** The result, parsed into `Reversal`. */
+      value: Reversal
+    }
   /** `payment_link`. */
-  | { kind: 'payment_link'; value: PaymentLink }
+  | {
+      /** The result type (`'payment_link'`), from the body's `data.type`: `payment_link`. */
+      kind: 'payment_link'
+      /** The result, parsed into `PaymentLink`. */
+      value: PaymentLink
+    }
   /** A result type this version does not know, as raw JSON. */
-  | { kind: 'unknown'; value: UnknownResult }
+  | {
+      /** The result type (`'unknown'`), from the body's `data.type`: a result type this version does not know, as raw JSON. */
+      kind: 'unknown'
+      /** The result, parsed into `UnknownResult`. */
+      value: UnknownResult
+    }
 
 // ------------------------------------------------------------ operations
 
-/** `client.tokens`: the `tokens` operations. */
+/** `client.tokens`: the `tokens` operations. OAuth access tokens. The client fetches and caches its token by itself; these are for explicit control. */
 export interface TokensApi {
   /** Requests a new access token and caches it. `POST /oauth/token`. */
   request(): Promise<AccessToken>
@@ -926,13 +998,13 @@ export interface TokensApi {
   info(): Promise<TokenInfo>
 }
 
-/** `client.webhooks`: the `webhooks` operations. */
+/** `client.webhooks`: the `webhooks` operations. Webhook subscriptions (verification and parsing of received webhooks are on the same group). */
 export interface WebhooksApi {
   /** Subscribes a URL to a webhook topic. `POST /api/v2/webhook_subscriptions`. */
   subscribe(request: WebhookSubscriptionRequest): Promise<Created>
 }
 
-/** `client.incomingPayments`: the `incoming_payments` operations. */
+/** `client.incomingPayments`: the `incoming_payments` operations. Incoming payments (M-PESA STK push). */
 export interface IncomingPaymentsApi {
   /** Starts an STK push. `POST /api/v2/incoming_payments`. */
   create(request: IncomingPaymentRequest): Promise<Created>
@@ -940,25 +1012,25 @@ export interface IncomingPaymentsApi {
   status(idOrLocation: string): Promise<IncomingPayment>
 }
 
-/** `client.merchantWallets`: the `merchant_wallets` operations. */
+/** `client.merchantWallets`: the `merchant_wallets` operations. Your own mobile wallets (send-money destinations). */
 export interface MerchantWalletsApi {
   /** Adds one of your mobile wallets. `POST /api/v2/merchant_wallets`. */
   create(request: MerchantWalletRequest): Promise<Created>
 }
 
-/** `client.merchantBankAccounts`: the `merchant_bank_accounts` operations. */
+/** `client.merchantBankAccounts`: the `merchant_bank_accounts` operations. Your own bank accounts (send-money destinations). */
 export interface MerchantBankAccountsApi {
   /** Adds one of your bank accounts. `POST /api/v2/merchant_bank_accounts`. */
   create(request: MerchantBankAccountRequest): Promise<Created>
 }
 
-/** `client.externalRecipients`: the `external_recipients` operations. */
+/** `client.externalRecipients`: the `external_recipients` operations. Third parties you pay: mobile wallets, bank accounts, tills, paybills. */
 export interface ExternalRecipientsApi {
   /** Adds a recipient. `POST /api/v2/external_recipients`. */
   create(request: ExternalRecipientRequest): Promise<Created>
 }
 
-/** `client.sendMoney`: the `send_money` operations. */
+/** `client.sendMoney`: the `send_money` operations. Sending money (never retried by the library). */
 export interface SendMoneyApi {
   /** Sends money to one or more destinations. `POST /api/v2/send_money`. */
   create(request: SendMoneyRequest): Promise<Created>
@@ -966,7 +1038,7 @@ export interface SendMoneyApi {
   status(idOrLocation: string): Promise<SendMoney>
 }
 
-/** `client.polling`: the `polling` operations. */
+/** `client.polling`: the `polling` operations. Polling for transactions a till received. */
 export interface PollingApi {
   /** Starts a polling request. `POST /api/v2/polling`. */
   create(request: PollingRequest): Promise<Created>
@@ -974,7 +1046,7 @@ export interface PollingApi {
   status(idOrLocation: string): Promise<Polling>
 }
 
-/** `client.smsNotifications`: the `sms_notifications` operations. */
+/** `client.smsNotifications`: the `sms_notifications` operations. SMS notifications to customers for received payments. */
 export interface SmsNotificationsApi {
   /** Sends an SMS for a received payment. `POST /api/v1/transaction_sms_notifications`. */
   create(request: SmsNotificationRequest): Promise<Created>
@@ -982,7 +1054,7 @@ export interface SmsNotificationsApi {
   status(idOrLocation: string): Promise<SmsNotification>
 }
 
-/** `client.reversals`: the `reversals` operations. */
+/** `client.reversals`: the `reversals` operations. Reversals of incoming transactions. */
 export interface ReversalsApi {
   /** Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".) `POST /api/v2/reversals`. */
   create(request: ReversalRequest): Promise<Created>
@@ -990,7 +1062,7 @@ export interface ReversalsApi {
   status(idOrLocation: string): Promise<Reversal>
 }
 
-/** `client.paymentLinks`: the `payment_links` operations. */
+/** `client.paymentLinks`: the `payment_links` operations. Payment links. */
 export interface PaymentLinksApi {
   /** Creates a payment link. `POST /api/v2/payment_links`. */
   create(request: PaymentLinkRequest): Promise<Created>
@@ -1002,16 +1074,27 @@ export interface PaymentLinksApi {
 
 /** The operation groups of `Client`, one per group of the core's operation table. */
 export interface ClientGroups {
+  /** OAuth access tokens. The client fetches and caches its token by itself; these are for explicit control. */
   readonly tokens: TokensApi
+  /** Webhook subscriptions (verification and parsing of received webhooks are on the same group). */
   readonly webhooks: WebhooksApi
+  /** Incoming payments (M-PESA STK push). */
   readonly incomingPayments: IncomingPaymentsApi
+  /** Your own mobile wallets (send-money destinations). */
   readonly merchantWallets: MerchantWalletsApi
+  /** Your own bank accounts (send-money destinations). */
   readonly merchantBankAccounts: MerchantBankAccountsApi
+  /** Third parties you pay: mobile wallets, bank accounts, tills, paybills. */
   readonly externalRecipients: ExternalRecipientsApi
+  /** Sending money (never retried by the library). */
   readonly sendMoney: SendMoneyApi
+  /** Polling for transactions a till received. */
   readonly polling: PollingApi
+  /** SMS notifications to customers for received payments. */
   readonly smsNotifications: SmsNotificationsApi
+  /** Reversals of incoming transactions. */
   readonly reversals: ReversalsApi
+  /** Payment links. */
   readonly paymentLinks: PaymentLinksApi
 }
 
@@ -1064,33 +1147,87 @@ export type LegacyOperationName =
 
 /** The parameters of each operation for `client.execute`. */
 export interface OperationParams {
+  /** Requests a new access token and caches it. Parameters: none (pass `{}` or leave them out). */
   'tokens.request': Record<string, never>
-  'tokens.revoke': { token: string }
-  'tokens.introspect': { token: string }
+  /** Revokes a token; the cache forgets it. Parameters: `{ token }`. */
+  'tokens.revoke': {
+    /** The access token to revoke. */
+    token: string
+  }
+  /** Introspects a token. Parameters: `{ token }`. */
+  'tokens.introspect': {
+    /** The access token to introspect. */
+    token: string
+  }
+  /** Information about the client's current token. Parameters: none (pass `{}` or leave them out). */
   'tokens.info': Record<string, never>
+  /** Subscribes a URL to a webhook topic. Parameters: `WebhookSubscriptionRequest`. */
   'webhooks.subscribe': WebhookSubscriptionRequest
+  /** Starts an STK push. Parameters: `IncomingPaymentRequest`. */
   'incoming_payments.create': IncomingPaymentRequest
-  'incoming_payments.status': { id: string }
+  /** Queries an incoming payment. Parameters: `{ id }`. */
+  'incoming_payments.status': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
+  /** Adds one of your mobile wallets. Parameters: `MerchantWalletRequest`. */
   'merchant_wallets.create': MerchantWalletRequest
+  /** Adds one of your bank accounts. Parameters: `MerchantBankAccountRequest`. */
   'merchant_bank_accounts.create': MerchantBankAccountRequest
+  /** Adds a recipient. Parameters: `ExternalRecipientRequest`. */
   'external_recipients.create': ExternalRecipientRequest
+  /** Sends money to one or more destinations. Parameters: `SendMoneyRequest`. */
   'send_money.create': SendMoneyRequest
-  'send_money.status': { id: string }
+  /** Queries a send-money request. Parameters: `{ id }`. */
+  'send_money.status': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
+  /** Starts a polling request. Parameters: `PollingRequest`. */
   'polling.create': PollingRequest
-  'polling.status': { id: string }
+  /** Queries a polling request. Parameters: `{ id }`. */
+  'polling.status': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
+  /** Sends an SMS for a received payment. Parameters: `SmsNotificationRequest`. */
   'sms_notifications.create': SmsNotificationRequest
-  'sms_notifications.status': { id: string }
+  /** Queries an SMS notification. Parameters: `{ id }`. */
+  'sms_notifications.status': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
+  /** Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".) Parameters: `ReversalRequest`. */
   'reversals.create': ReversalRequest
-  'reversals.status': { id: string }
+  /** Queries a reversal. Parameters: `{ id }`. */
+  'reversals.status': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
+  /** Creates a payment link. Parameters: `PaymentLinkRequest`. */
   'payment_links.create': PaymentLinkRequest
-  'payment_links.status': { id: string }
-  'payment_links.cancel': { id: string }
+  /** Queries a payment link. Parameters: `{ id }`. */
+  'payment_links.status': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
+  /** Cancels an active payment link. Parameters: `{ id }`. */
+  'payment_links.cancel': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
   /** @deprecated Use 'tokens.request'. */
   'request_access_token': Record<string, never>
   /** @deprecated Use 'tokens.revoke'. */
-  'revoke_access_token': { token: string }
+  'revoke_access_token': {
+    /** The access token to revoke. */
+    token: string
+  }
   /** @deprecated Use 'tokens.introspect'. */
-  'introspect_access_token': { token: string }
+  'introspect_access_token': {
+    /** The access token to introspect. */
+    token: string
+  }
   /** @deprecated Use 'tokens.info'. */
   'token_info': Record<string, never>
   /** @deprecated Use 'webhooks.subscribe'. */
@@ -1098,7 +1235,10 @@ export interface OperationParams {
   /** @deprecated Use 'incoming_payments.create'. */
   'create_incoming_payment': IncomingPaymentRequest
   /** @deprecated Use 'incoming_payments.status'. */
-  'get_incoming_payment': { id: string }
+  'get_incoming_payment': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
   /** @deprecated Use 'merchant_wallets.create'. */
   'create_merchant_wallet': MerchantWalletRequest
   /** @deprecated Use 'merchant_bank_accounts.create'. */
@@ -1108,49 +1248,88 @@ export interface OperationParams {
   /** @deprecated Use 'send_money.create'. */
   'send_money': SendMoneyRequest
   /** @deprecated Use 'send_money.status'. */
-  'get_send_money': { id: string }
+  'get_send_money': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
   /** @deprecated Use 'polling.create'. */
   'create_polling': PollingRequest
   /** @deprecated Use 'polling.status'. */
-  'get_polling': { id: string }
+  'get_polling': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
   /** @deprecated Use 'sms_notifications.create'. */
   'create_transaction_sms_notification': SmsNotificationRequest
   /** @deprecated Use 'sms_notifications.status'. */
-  'get_transaction_sms_notification': { id: string }
+  'get_transaction_sms_notification': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
   /** @deprecated Use 'reversals.create'. */
   'create_reversal': ReversalRequest
   /** @deprecated Use 'reversals.status'. */
-  'get_reversal': { id: string }
+  'get_reversal': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
   /** @deprecated Use 'payment_links.create'. */
   'create_payment_link': PaymentLinkRequest
   /** @deprecated Use 'payment_links.status'. */
-  'get_payment_link': { id: string }
+  'get_payment_link': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
   /** @deprecated Use 'payment_links.cancel'. */
-  'cancel_payment_link': { id: string }
+  'cancel_payment_link': {
+    /** The resource's id, or the whole `Location` URL its create call returned (`Created.location`). */
+    id: string
+  }
 }
 
 /** The result of each operation. */
 export interface OperationResults {
+  /** Requests a new access token and caches it. Resolves to `AccessToken`. */
   'tokens.request': AccessToken
+  /** Revokes a token; the cache forgets it. Resolves to `null` (the API answers without content). */
   'tokens.revoke': null
+  /** Introspects a token. Resolves to `TokenIntrospection`. */
   'tokens.introspect': TokenIntrospection
+  /** Information about the client's current token. Resolves to `TokenInfo`. */
   'tokens.info': TokenInfo
+  /** Subscribes a URL to a webhook topic. Resolves to `Created`: the new resource's `Location` URL and id. */
   'webhooks.subscribe': Created
+  /** Starts an STK push. Resolves to `Created`: the new resource's `Location` URL and id. */
   'incoming_payments.create': Created
+  /** Queries an incoming payment. Resolves to `IncomingPayment`. */
   'incoming_payments.status': IncomingPayment
+  /** Adds one of your mobile wallets. Resolves to `Created`: the new resource's `Location` URL and id. */
   'merchant_wallets.create': Created
+  /** Adds one of your bank accounts. Resolves to `Created`: the new resource's `Location` URL and id. */
   'merchant_bank_accounts.create': Created
+  /** Adds a recipient. Resolves to `Created`: the new resource's `Location` URL and id. */
   'external_recipients.create': Created
+  /** Sends money to one or more destinations. Resolves to `Created`: the new resource's `Location` URL and id. */
   'send_money.create': Created
+  /** Queries a send-money request. Resolves to `SendMoney`. */
   'send_money.status': SendMoney
+  /** Starts a polling request. Resolves to `Created`: the new resource's `Location` URL and id. */
   'polling.create': Created
+  /** Queries a polling request. Resolves to `Polling`. */
   'polling.status': Polling
+  /** Sends an SMS for a received payment. Resolves to `Created`: the new resource's `Location` URL and id. */
   'sms_notifications.create': Created
+  /** Queries an SMS notification. Resolves to `SmsNotification`. */
   'sms_notifications.status': SmsNotification
+  /** Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".) Resolves to `Created`: the new resource's `Location` URL and id. */
   'reversals.create': Created
+  /** Queries a reversal. Resolves to `Reversal`. */
   'reversals.status': Reversal
+  /** Creates a payment link. Resolves to `Created`: the new resource's `Location` URL and id. */
   'payment_links.create': Created
+  /** Queries a payment link. Resolves to `PaymentLink`. */
   'payment_links.status': PaymentLink
+  /** Cancels an active payment link. Resolves to `CancelledPaymentLink`. */
   'payment_links.cancel': CancelledPaymentLink
   /** @deprecated Use 'tokens.request'. */
   'request_access_token': AccessToken

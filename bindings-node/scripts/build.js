@@ -43,6 +43,22 @@ function log(msg) {
   process.stderr.write(`kopokopo: ${msg}\n`)
 }
 
+/**
+ * Puts the built library in place as a new file (copy, then rename): a
+ * process that has the previous addon loaded keeps its mapping intact,
+ * where writing over the loaded file would crash it (`npm pack` runs this
+ * build while tests have the addon loaded).
+ */
+function install(built) {
+  const tmp = `${addonFile}.${process.pid}.tmp`
+  try {
+    fs.copyFileSync(built, tmp)
+    fs.renameSync(tmp, addonFile)
+  } finally {
+    fs.rmSync(tmp, { force: true })
+  }
+}
+
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts })
   if (r.error) throw r.error
@@ -73,7 +89,7 @@ function buildWithCli(cli) {
     run(process.execPath, [cli, 'build', '--platform', '--release', '--output-dir', out])
     const built = fs.readdirSync(out).find((f) => f.endsWith('.node'))
     if (!built) throw new Error('napi build produced no .node file')
-    fs.copyFileSync(path.join(out, built), addonFile)
+    install(path.join(out, built))
   } finally {
     fs.rmSync(out, { recursive: true, force: true })
   }
@@ -97,7 +113,7 @@ function buildWithCargo() {
     win32: 'kopokopo_node.dll',
     darwin: 'libkopokopo_node.dylib',
   }[process.platform] || 'libkopokopo_node.so'
-  fs.copyFileSync(path.join(targetDir, 'release', lib), addonFile)
+  install(path.join(targetDir, 'release', lib))
 }
 
 function main() {

@@ -47,26 +47,7 @@ pub fn camel_to_snake(key: &str) -> String {
     out
 }
 
-/// Appends `phone_number` as `phoneNumber`; leading underscores (`_links`)
-/// are kept, a trailing one too.
-fn push_camel(key: &str, out: &mut String) {
-    let lead = key.len() - key.trim_start_matches('_').len();
-    out.push_str(&key[..lead]);
-    let mut upper = false;
-    for c in key[lead..].chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    if upper {
-        out.push('_');
-    }
-}
+use kopokopo::schema::push_camel;
 
 /// `phone_number` → `phoneNumber`; leading underscores (`_links`) are kept.
 #[cfg(test)]
@@ -277,6 +258,22 @@ fn amount_in(v: Value, field: &str) -> Result<Value, Error> {
         )),
         _ => Ok(v),
     }
+}
+
+// ------------------------------------------------------- error field paths
+
+/// A core error's field path (`phone_number`, `destinations[0].amount`,
+/// `metadata.order_id`) as the JS API names it, walking `request`'s schema
+/// (the operation's request type; `None`: no schema) along the path: a schema
+/// field's JSON key becomes its camelCase property name (`phoneNumber`), the
+/// same conversion the parameters go through; below a field the schema types
+/// as `metadata` or `json` the path is the caller's own keys and is kept as
+/// given (`metadata.order_id`). A name the schema does not describe (an
+/// unknown key, a client option, a function argument) is camelCased too:
+/// it reached the core as the snake_case form of the caller's camelCase key.
+/// List indexes (`[0]`) are kept.
+pub fn field_out(path: &str, request: Option<&str>) -> String {
+    kopokopo::schema::field_path_as(path, request, push_camel)
 }
 
 // ----------------------------------------------------------- the way out
@@ -1408,6 +1405,31 @@ mod tests {
         assert!(!names_key("phoneNumbers", "phone_number"));
         assert!(!names_key("phone", "phone_number"));
         assert!(!names_key("PhoneNumber", "phone_number"));
+    }
+
+    #[test]
+    fn error_field_paths_follow_the_schema() {
+        let ip = Some("IncomingPaymentRequest");
+        assert_eq!(field_out("phone_number", ip), "phoneNumber");
+        assert_eq!(field_out("callback_url", ip), "callbackUrl");
+        assert_eq!(field_out("amount", ip), "amount");
+        // Metadata keys are the caller's: kept as given.
+        assert_eq!(field_out("metadata.order_id", ip), "metadata.order_id");
+        assert_eq!(field_out("metadata.a.b_c[0]", ip), "metadata.a.b_c[0]");
+        let sm = Some("SendMoneyRequest");
+        assert_eq!(field_out("destinations[0].amount", sm), "destinations[0].amount");
+        assert_eq!(
+            field_out("destinations[12].phone_number", sm),
+            "destinations[12].phoneNumber"
+        );
+        assert_eq!(field_out("destinations[1].type", sm), "destinations[1].type");
+        assert_eq!(field_out("callback_url", sm), "callbackUrl");
+        // Not in the schema (unknown keys, options, arguments): camelCase, as the caller spelt it.
+        assert_eq!(field_out("phone_numbr", ip), "phoneNumbr");
+        assert_eq!(field_out("client_id", None), "clientId");
+        assert_eq!(field_out("timeout_ms", None), "timeoutMs");
+        assert_eq!(field_out("operation", None), "operation");
+        assert_eq!(field_out("", None), "");
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod convert;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kopokopo::{Client, Config, Error, Proxy, dynamic, webhooks};
+use kopokopo::{Client, Config, Error, ErrorKind, Proxy, dynamic, webhooks};
 use napi::bindgen_prelude::{AsyncTask, BufferSlice};
 use napi::{Env, Status, Task};
 use napi_derive::napi;
@@ -27,14 +27,25 @@ use serde_json::{Map, Value, json};
 const ERROR_TAG: &str = "kopokopo";
 
 /// A core error as a napi error whose message is a JSON payload:
-/// `{"kopokopo":true,"error":{"code", "message", "field", "httpStatus",
-/// "errorCode", "errorMessage", "errorMessages", "retryAfter"}}`. The core
+/// `{"kopokopo":true,"error":{"code", "message", "field", "reason",
+/// "httpStatus", "errorCode", "errorMessage", "errorMessages", "retryAfter"}}`.
+/// `field` is the JS API's name for the offending field
+/// ([`convert::field_out`] over `request`, the schema of the operation's
+/// request type, if any), and the message names it so; `reason` is why an
+/// argument or a signature was refused (null for other errors). The core
 /// guarantees no secret is in any of these fields.
-fn to_napi(e: Error) -> napi::Error {
+fn to_napi(e: Error, request: Option<&str>) -> napi::Error {
+    let e = match e.field() {
+        Some(field) => Error::invalid_argument(convert::field_out(field, request), e.error_message()),
+        None => e,
+    };
+    let reason =
+        matches!(e.kind(), ErrorKind::InvalidArgument | ErrorKind::SignatureInvalid).then(|| e.error_message());
     let payload = json!({
         "code": e.code(),
         "message": e.to_string(),
         "field": e.field(),
+        "reason": reason,
         "httpStatus": e.http_status(),
         "errorCode": e.error_code(),
         "errorMessage": e.error_message(),
@@ -50,9 +61,26 @@ fn to_napi(e: Error) -> napi::Error {
 /// The boundary of every export and of every off-loop computation: runs
 /// `f`, turning a panic into `Error::Internal` (a panic must never cross into
 /// Node: it would abort the process), and any error into [`to_napi`]'s error.
-/// Every `#[napi]` function and `Task::compute` goes through here.
+/// Every `#[napi]` function and `Task::compute` goes through here (or
+/// [`guard_op`]).
 fn guard<T>(f: impl FnOnce() -> Result<T, Error>) -> napi::Result<T> {
-    Error::catch_panic(f).map_err(to_napi)
+    Error::catch_panic(f).map_err(|e| to_napi(e, None))
+}
+
+/// [`guard`] for a call of the operation called `name`: `f` gets the
+/// operation (if known), and an error's field is named by walking its
+/// request type's schema.
+fn guard_op<T>(
+    name: &str,
+    f: impl FnOnce(Option<&'static kopokopo::operations::OperationDef>) -> Result<T, Error>,
+) -> napi::Result<T> {
+    let mut request = None;
+    Error::catch_panic(|| {
+        let op = operation(name);
+        request = op.and_then(|o| o.request);
+        f(op)
+    })
+    .map_err(|e| to_napi(e, request))
 }
 
 fn parse_json(text: &str, field: &str) -> Result<Value, Error> {
@@ -89,18 +117,22 @@ fn opt_string(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>,
     }
 }
 
-fn opt_millis(map: &mut Map<String, Value>, key: &str, field: &str) -> Result<Option<Duration>, Error> {
+/// The millisecond options: (the option's key, the core `Config` field it sets).
+const TIMEOUT_MS: (&str, &str) = ("timeout_ms", "timeout");
+const CONNECT_TIMEOUT_MS: (&str, &str) = ("connect_timeout_ms", "connect_timeout");
+
+fn opt_millis(map: &mut Map<String, Value>, key: &str) -> Result<Option<Duration>, Error> {
     match map.remove(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => {
             // Zero or negative becomes a zero duration, which the core refuses
-            // with the right field name.
+            // (`config_from_options` names the option in that error).
             let ms = n.as_f64().unwrap_or(0.0).max(0.0);
             Duration::try_from_secs_f64(ms / 1000.0)
                 .map(Some)
-                .map_err(|_| Error::invalid_argument(field, "is too large"))
+                .map_err(|_| Error::invalid_argument(key, "is too large"))
         }
-        Some(_) => Err(Error::invalid_argument(field, "must be a number of milliseconds")),
+        Some(_) => Err(Error::invalid_argument(key, "must be a number of milliseconds")),
     }
 }
 
@@ -120,10 +152,10 @@ fn config_from_options(options_json: &str) -> Result<Config, Error> {
     if let Some(u) = opt_string(&mut map, "base_url")? {
         b = b.base_url(u);
     }
-    if let Some(t) = opt_millis(&mut map, "timeout_ms", "timeout")? {
+    if let Some(t) = opt_millis(&mut map, TIMEOUT_MS.0)? {
         b = b.timeout(t);
     }
-    if let Some(t) = opt_millis(&mut map, "connect_timeout_ms", "connect_timeout")? {
+    if let Some(t) = opt_millis(&mut map, CONNECT_TIMEOUT_MS.0)? {
         b = b.connect_timeout(t);
     }
     match map.remove("max_retries") {
@@ -141,7 +173,14 @@ fn config_from_options(options_json: &str) -> Result<Config, Error> {
     if let Some(key) = map.keys().next() {
         return Err(Error::invalid_argument(key, "is not a client option"));
     }
-    b.build()
+    // The core names its durations (`timeout`); the caller gave milliseconds (`timeoutMs`).
+    b.build().map_err(|e| match e.field() {
+        Some(field) => match [TIMEOUT_MS, CONNECT_TIMEOUT_MS].iter().find(|(_, core)| *core == field) {
+            Some((key, _)) => Error::invalid_argument(*key, e.error_message()),
+            None => e,
+        },
+        None => e,
+    })
 }
 
 // ------------------------------------------------------------------ client
@@ -229,8 +268,7 @@ impl Task for Execute {
     type JsValue = String;
 
     fn compute(&mut self) -> napi::Result<String> {
-        guard(|| {
-            let op = operation(&self.operation);
+        guard_op(&self.operation, |op| {
             let params = params_for(op, &self.params_json)?;
             let result = dynamic::execute_text(&self.client, &self.operation, &params)?;
             convert::result_out(&result, op.and_then(|o| o.result))
@@ -254,10 +292,9 @@ pub fn build_request(
     params_json: String,
     token: Option<String>,
 ) -> napi::Result<String> {
-    guard(|| {
+    guard_op(&operation, |op| {
         let config = config_from_options(&options_json)?;
         let ctx = kopokopo::api::Context::new(&config);
-        let op = self::operation(&operation);
         let params = params_for(op, &params_json)?;
         let req = dynamic::build_request(&ctx, &operation, &params, token.as_deref())?;
         Ok(json!({
@@ -281,8 +318,7 @@ pub fn parse_response(
     headers_json: String,
     body: BufferSlice,
 ) -> napi::Result<String> {
-    guard(|| {
-        let op = self::operation(&operation);
+    guard_op(&operation, |op| {
         let params = params_for(op, &params_json)?;
         let status =
             u16::try_from(status).map_err(|_| Error::invalid_argument("status", "must be an HTTP status code"))?;

@@ -51,7 +51,7 @@ describe('error classes', () => {
   it('InvalidArgumentError: bad request input, with .field; nothing is sent', async () => {
     const before = await mock.admin('/__admin/counters')
     await assert.rejects(client.incomingPayments.create(payment({ phoneNumber: '12' })), (e) =>
-      check(e, k.InvalidArgumentError, 'invalid_argument') && e.field === 'phone_number',
+      check(e, k.InvalidArgumentError, 'invalid_argument') && e.field === 'phoneNumber',
     )
     await assert.rejects(client.incomingPayments.create(payment({ amount: '-5' })), (e) => e.field === 'amount')
     await assert.rejects(client.incomingPayments.create(payment({ amount: 10.5 })), (e) =>
@@ -69,14 +69,60 @@ describe('error classes', () => {
     assert.deepEqual(afterCounters.requests, before.requests, 'no request reached the API')
   })
 
+  it('InvalidArgumentError: .field in camelCase (metadata keys as given), .reason says why', async () => {
+    const refused = async (promise) => {
+      try {
+        await promise
+      } catch (e) {
+        check(e, k.InvalidArgumentError, 'invalid_argument')
+        assert.equal(typeof e.reason, 'string')
+        assert.ok(e.reason.length > 0, 'a reason')
+        assert.equal(e.message, `invalid argument \`${e.field}\`: ${e.reason}`)
+        return e
+      }
+      assert.fail('not refused')
+    }
+    let e = await refused(client.incomingPayments.create(payment({ phoneNumber: '12' })))
+    assert.equal(e.field, 'phoneNumber')
+    e = await refused(client.incomingPayments.create(payment({ amount: '-5' })))
+    assert.equal(e.field, 'amount')
+    assert.match(e.reason, /greater than zero/)
+    e = await refused(client.incomingPayments.create(payment({ callbackUrl: 'not a url' })))
+    assert.equal(e.field, 'callbackUrl')
+    e = await refused(client.incomingPayments.create(payment({ metadata: { order_id: { nested: 1 } } })))
+    assert.equal(e.field, 'metadata.order_id', 'a metadata key is the caller\'s: kept as given')
+    e = await refused(client.incomingPayments.create(payment({ metadata: { orderId: [1] } })))
+    assert.equal(e.field, 'metadata.orderId')
+    e = await refused(client.incomingPayments.create(payment({ phoneNumbr: '0712345678' })))
+    assert.equal(e.field, 'phoneNumbr', 'an unknown key as the caller spelt it')
+    const destinations = [
+      { type: 'mobile_wallet', phoneNumber: '0712345678', network: 'Safaricom', amount: '10', description: 'x' },
+      { type: 'bank_account', bankBranchRef: 'b', accountName: 'A', accountNumber: ' ', amount: '10', description: 'x' },
+    ]
+    e = await refused(client.sendMoney.create({ destinations, callbackUrl: CB }))
+    assert.equal(e.field, 'destinations[1].accountNumber')
+    assert.equal(e.reason, 'is required and must not be blank')
+    e = await refused(client.sendMoney.create({ destinations: [destinations[0], { ...destinations[0], phoneNumber: '12' }], callbackUrl: CB }))
+    assert.equal(e.field, 'destinations[1].phoneNumber')
+    e = await refused(client.sendMoney.create({ destinations: [{ ...destinations[0], amount: '0' }], callbackUrl: CB }))
+    assert.equal(e.field, 'destinations[0].amount')
+    // Sans-IO and the JavaScript layer name fields the same way.
+    e = await refused(Promise.resolve().then(() => k.buildRequest(MOCK, 'incoming_payments.create', payment({ tillNumber: ' ' }))))
+    assert.equal(e.field, 'tillNumber')
+    e = await refused(Promise.resolve().then(() => k.verifySignature('{}', 'ab', 42)))
+    assert.equal(e.field, 'apiKey')
+    e = await refused(Promise.resolve().then(() => new k.Client({ ...MOCK, connectTimeoutMs: 0 })))
+    assert.equal(e.field, 'connectTimeoutMs')
+  })
+
   it('InvalidArgumentError: bad client options, thrown synchronously', () => {
-    assert.throws(() => new k.Client({ clientSecret: 's' }), (e) => check(e, k.InvalidArgumentError, 'invalid_argument') && e.field === 'client_id')
-    assert.throws(() => new k.Client({ ...MOCK, baseUrl: 'http://example.com' }), (e) => e.field === 'base_url')
-    assert.throws(() => new k.Client({ ...MOCK, timeoutMs: 0 }), (e) => e.field === 'timeout')
+    assert.throws(() => new k.Client({ clientSecret: 's' }), (e) => check(e, k.InvalidArgumentError, 'invalid_argument') && e.field === 'clientId')
+    assert.throws(() => new k.Client({ ...MOCK, baseUrl: 'http://example.com' }), (e) => e.field === 'baseUrl')
+    assert.throws(() => new k.Client({ ...MOCK, timeoutMs: 0 }), (e) => e.field === 'timeoutMs')
     // Too large for a duration: a typed error, not a crash of the process.
-    assert.throws(() => new k.Client({ ...MOCK, timeoutMs: 1e300 }), (e) => e instanceof k.InvalidArgumentError && e.field === 'timeout')
+    assert.throws(() => new k.Client({ ...MOCK, timeoutMs: 1e300 }), (e) => e instanceof k.InvalidArgumentError && e.field === 'timeoutMs')
     assert.throws(() => new k.Client({ ...MOCK, nope: 1 }), (e) => e instanceof k.InvalidArgumentError && e.field === 'nope')
-    assert.throws(() => new k.Client({ ...MOCK, clientSecrett: 'typo' }), (e) => e.field === 'client_secrett')
+    assert.throws(() => new k.Client({ ...MOCK, clientSecrett: 'typo' }), (e) => e.field === 'clientSecrett')
     assert.throws(() => new k.Client(null), (e) => e.field === 'options')
     assert.throws(() => k.verifySignature(42, 'sig', 'key'), (e) => check(e, k.InvalidArgumentError, 'invalid_argument') && e.field === 'body')
   })
@@ -140,6 +186,18 @@ describe('error classes', () => {
     assert.throws(() => k.parseWebhook(body, k.sign(body, 'other'), key), (e) => check(e, k.SignatureError, 'signature_invalid'))
     assert.throws(() => k.parseWebhook(body, undefined, key), (e) => check(e, k.SignatureError, 'signature_invalid'))
     assert.throws(() => k.parseResult(body, 'zz', key), (e) => check(e, k.SignatureError, 'signature_invalid'))
+    // .reason says why: missing, malformed or not matching, each its own text.
+    const reasons = [k.sign(body, 'other'), undefined, 'zz'].map((sig) => {
+      try {
+        k.parseWebhook(body, sig, key)
+      } catch (e) {
+        assert.equal(typeof e.reason, 'string')
+        assert.ok(e.reason.length > 0 && e.message.includes(e.reason), e.message)
+        return e.reason
+      }
+      return assert.fail('accepted')
+    })
+    assert.equal(new Set(reasons).size, 3, reasons.join(' | '))
     assert.throws(() => client.webhooks.parseWebhook(body, k.sign(body, 'other')), k.SignatureError)
     assert.equal(k.verifySignature(body, 'zz', key), false)
   })
@@ -156,7 +214,7 @@ describe('error classes', () => {
 
   it('a client without an API key cannot verify webhooks', () => {
     const noKey = new k.Client({ clientId: 'i', clientSecret: 's' })
-    assert.throws(() => noKey.webhooks.verifySignature('{}', 'ab'), (e) => e instanceof k.InvalidArgumentError && e.field === 'api_key')
+    assert.throws(() => noKey.webhooks.verifySignature('{}', 'ab'), (e) => e instanceof k.InvalidArgumentError && e.field === 'apiKey')
   })
 
   it('non-native errors pass through unchanged', () => {

@@ -49,11 +49,11 @@ after(async () => {
 
 const env = () => ({
   ...process.env,
-  KOPOKOPO_CLIENT_ID: MOCK.clientId,
-  KOPOKOPO_CLIENT_SECRET: MOCK.clientSecret,
-  KOPOKOPO_API_KEY: MOCK.apiKey,
-  KOPOKOPO_BASE_URL: mock.baseUrl,
-  KOPOKOPO_CALLBACK_URL: `${receiver.url}/quickstart-results`,
+  K2_CLIENT_ID: MOCK.clientId,
+  K2_CLIENT_SECRET: MOCK.clientSecret,
+  K2_API_KEY: MOCK.apiKey,
+  K2_BASE_URL: mock.baseUrl,
+  K2_CALLBACK_URL: `${receiver.url}/quickstart-results`,
 })
 
 /** Starts a receiver example; resolves to {url, lines, stop} once it printed its URL. */
@@ -106,7 +106,7 @@ it('quickstart.js runs against k2 mock', { timeout: 60_000 }, () => {
   assert.match(r.stdout, /STK push requested: http/)
   assert.match(r.stdout, /Payment \S+: Success \(KES 150(\.0+)?, ref \S+\)/)
   assert.match(r.stdout, /Payment link \S+: Active/)
-  assert.match(r.stdout, /Refused locally: field phone_number \(invalid_argument\)/)
+  assert.match(r.stdout, /Refused locally: field phoneNumber \(invalid_argument\): \S/)
   assert.ok(!r.stdout.includes(MOCK.clientSecret), 'the quickstart output shows no secret')
 })
 

@@ -211,6 +211,48 @@ function toJsShape(v, ty) {
   )
 }
 
+/** Every named field a value of schema type `ty` may have (a union: every variant's), flattened. */
+function fieldsOfType(ty) {
+  const def = ty?.ref ? TYPES.get(ty.ref) : undefined
+  if (!def) return []
+  if (def.kind === 'record') return schemaFields(def.fields)
+  return def.variants.flatMap((v) => schemaFields(v.fields))
+}
+
+/**
+ * A core error's field path (`phone_number`, `destinations[0].amount`,
+ * `metadata.order_id`) as this package names it, walking schema type
+ * `requestType` (a type name, or undefined) along the path: every field name
+ * camelCase, list indexes kept, and below a `metadata`/`json` field the
+ * caller's own keys kept as given. Written independently of the native
+ * conversion (from the same schema) so the tests check it.
+ */
+function jsFieldPath(path, requestType) {
+  let ty = requestType ? { ref: requestType } : undefined
+  let out = ''
+  let rest = path
+  while (rest !== '') {
+    if (ty === 'metadata' || ty === 'json') return out + rest
+    const index = /^\[\d+\]/.exec(rest)
+    if (index) {
+      out += index[0]
+      rest = rest.slice(index[0].length)
+      ty = ty?.list
+      continue
+    }
+    if (rest[0] === '.') {
+      out += '.'
+      rest = rest.slice(1)
+      continue
+    }
+    const name = /^[^.[]+/.exec(rest)[0]
+    rest = rest.slice(name.length)
+    ty = fieldsOfType(ty).find((f) => f.key === name)?.type
+    out += snakeToCamel(name)
+  }
+  return out
+}
+
 /** The vectors' subset comparison: every key of `expected` is in `actual` with a matching value (arrays: same length, elementwise). */
 function subsetMismatch(actual, expected, where = '$') {
   if (expected === null || typeof expected !== 'object') {
@@ -251,6 +293,7 @@ module.exports = {
   operationDef,
   walkSchema,
   toJsShape,
+  jsFieldPath,
   subsetMismatch,
   snakeToCamel,
   camelToSnake,

@@ -2,6 +2,9 @@
 // The package loads both ways (require and import, through "exports"), and
 // installs into another project with `npm install path/to/bindings-node`;
 // kopokopo/express and kopokopo/http load there without express installed.
+// The recommended local install (README.md, "Installation") works: `npm pack`
+// builds the addon and packs it, and the tarball installs into another project
+// as a copy of its own (no link to the checkout, no build there).
 
 const assert = require('node:assert/strict')
 const { spawnSync } = require('node:child_process')
@@ -82,6 +85,32 @@ it('`npm install <path>` from another project, then require and import by name',
     assert.equal(sub, 'function function')
     const subEsm = node(['--input-type=module', '-e', "import kopokopo from 'kopokopo/express'; import { createWebhookHandler } from 'kopokopo/http'; console.log(typeof kopokopo, typeof createWebhookHandler)"], dir)
     assert.equal(subEsm, 'function function')
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+it('`npm pack`, then the tarball installed into another project: a copy with the addon, nothing built', { timeout: 600_000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kopokopo-pack-'))
+  try {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+    const packed = spawnSync(npm, ['pack', '--json', '--pack-destination', dir], { cwd: PKG_DIR, encoding: 'utf8' })
+    assert.equal(packed.status, 0, `npm pack failed:\n${packed.stdout}\n${packed.stderr}`)
+    const [info] = JSON.parse(packed.stdout)
+    const version = require('../package.json').version
+    assert.equal(info.filename, `kopokopo-${version}.tgz`, 'the file name README.md gives')
+    const files = info.files.map((f) => f.path)
+    assert.ok(files.some((f) => /^kopokopo\..+\.node$/.test(f)), `the addon is packed: ${files.join(', ')}`)
+    const consumer = path.join(dir, 'consumer')
+    fs.mkdirSync(consumer)
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }))
+    // --ignore-scripts: the tarball must work without its install script (npm 11 may hold it back).
+    const r = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', path.join(dir, info.filename)], { cwd: consumer, encoding: 'utf8' })
+    assert.equal(r.status, 0, `npm install <tarball> failed:\n${r.stdout}\n${r.stderr}`)
+    const installed = path.join(consumer, 'node_modules', 'kopokopo')
+    assert.ok(!fs.lstatSync(installed).isSymbolicLink(), 'a copy, not a link to the checkout')
+    assert.equal(node(['-e', "const k = require('kopokopo'); console.log(typeof k.Client, k.sign('{}', 'key').length)"], consumer), 'function 64')
+    assert.equal(node(['-p', "require.resolve('kopokopo')"], consumer), fs.realpathSync(path.join(installed, 'lib', 'kopokopo.js')))
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }

@@ -175,10 +175,10 @@ describe('kopokopo/express', () => {
 
   it('refuses bad options when the middleware is created', () => {
     assert.throws(() => kx.kopokopo({}), k.InvalidArgumentError)
-    assert.throws(() => kx.kopokopo({ apiKey: '' }), /api_key/)
+    assert.throws(() => kx.kopokopo({ apiKey: '' }), /apiKey/)
     assert.throws(() => kx.kopokopo({ apiKey: 'k', kind: 'webhooks' }), /kind/)
     assert.throws(() => kx.kopokopo({ apiKey: 'k', limit: '1mb' }), /limit/)
-    assert.throws(() => kx.kopokopo({ apiKey: 'k', onError: 1 }), /on_error/)
+    assert.throws(() => kx.kopokopo({ apiKey: 'k', onError: 1 }), /onError/)
   })
 })
 
@@ -308,7 +308,7 @@ describe('kopokopo/http', () => {
     assert.ok(d.delete('e'))
     d.clear()
     assert.equal(d.size, 0)
-    assert.throws(() => new kh.InMemoryDedupe({ ttlMs: 0 }), /ttl_ms/)
+    assert.throws(() => new kh.InMemoryDedupe({ ttlMs: 0 }), /ttlMs/)
   })
 })
 

@@ -99,8 +99,8 @@ describe('client options', () => {
   const HOSTILE = [1e22, Infinity, -Infinity, NaN, -1, 7_200_000, 3_600_001, 1e300, Number.MAX_VALUE]
 
   for (const [option, field] of [
-    ['timeoutMs', 'timeout'],
-    ['connectTimeoutMs', 'connect_timeout'],
+    ['timeoutMs', 'timeoutMs'],
+    ['connectTimeoutMs', 'connectTimeoutMs'],
   ]) {
     it(`${option}: ${HOSTILE.map(String).join(', ')} each throw InvalidArgumentError (field "${field}")`, () => {
       for (const value of HOSTILE) {

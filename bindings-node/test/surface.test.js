@@ -83,11 +83,11 @@ describe('client options', () => {
     assert.match(new k.Client({ ...options, userAgentSuffix: '  ' }).userAgent, /\(node\/\S+; Node v[\d.]+\)$/)
     assert.throws(
       () => new k.Client({ ...options, userAgentSuffix: 42 }),
-      (e) => e instanceof k.InvalidArgumentError && e.field === 'user_agent_suffix',
+      (e) => e instanceof k.InvalidArgumentError && e.field === 'userAgentSuffix',
     )
     assert.throws(
       () => new k.Client({ ...options, userAgentSuffix: 'a\r\nX-Injected: 1' }),
-      (e) => e instanceof k.InvalidArgumentError && e.field === 'user_agent_suffix',
+      (e) => e instanceof k.InvalidArgumentError && e.field === 'userAgentSuffix',
     )
   })
 

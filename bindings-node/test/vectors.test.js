@@ -10,7 +10,7 @@ const path = require('node:path')
 const { describe, it } = require('node:test')
 
 const k = require('..')
-const { VECTORS_DIR, FIXTURES_DIR, operationDef, walkSchema, toJsShape, subsetMismatch, snakeToCamel, camelToSnake } = require('./helpers')
+const { VECTORS_DIR, FIXTURES_DIR, operationDef, walkSchema, toJsShape, jsFieldPath, subsetMismatch, snakeToCamel, camelToSnake } = require('./helpers')
 
 const TEST_KEY = 'node-vector-runner-key'
 
@@ -108,7 +108,15 @@ const RUNNERS = {
     assert.ok(err instanceof k.KopoKopoError, `not a KopoKopoError: ${err}`)
     assert.equal(err.code, c.expect.code, err.message)
     if (c.expect.code === 'invalid_argument') assert.ok(err instanceof k.InvalidArgumentError)
-    if ('field' in c.expect) assert.equal(err.field, c.expect.field, err.message)
+    // The vectors name fields as the core does; this package in camelCase, metadata keys as given.
+    if ('field' in c.expect) {
+      const field = jsFieldPath(c.expect.field, operationDef(c.operation)?.request ?? undefined)
+      assert.equal(err.field, field, err.message)
+      if (c.expect.code === 'invalid_argument') {
+        assert.ok(typeof err.reason === 'string' && err.reason !== '', 'InvalidArgumentError.reason')
+        assert.equal(err.message, `invalid argument \`${field}\`: ${err.reason}`)
+      }
+    }
   },
 
   response_error(c) {

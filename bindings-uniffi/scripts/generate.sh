@@ -40,6 +40,24 @@ out="$(cd "$out" && pwd)"
 # --no-format: the output must not depend on whether ktlint/swift-format are installed.
 "$bindgen" generate --library "$lib" --language "$lang" --no-format --out-dir "$out" >/dev/null
 
+if [ "$lang" = kotlin ]; then
+  # UniFFI gives each exception case a `message` listing its fields
+  # ("field=..., reason=..."); ours is the core's message, the same text in
+  # every language (the error's exported Display, i.e. its `toString()`).
+  # Fails loudly if a UniFFI upgrade changes the shape this rewrites.
+  python3 - "$out" <<'PY'
+import pathlib, re, sys
+path = next(pathlib.Path(sys.argv[1]).rglob("kopokopo_uniffi.kt"))
+text = path.read_text(encoding="utf-8")
+start = text.index("sealed class KopoKopoException")
+end = text.index("companion object ErrorHandler", start)
+block, n = re.subn(r'override val message\n(\s*)get\(\) = "[^\n]*"', r"override val message\n\1get() = toString()", text[start:end])
+if n != 9:
+    sys.exit(f"generate.sh: expected 9 KopoKopoException messages to rewrite, found {n}")
+path.write_text(text[:start] + block + text[end:], encoding="utf-8")
+PY
+fi
+
 if [ "$lang" = kotlin ] && [ -n "$native" ]; then
   case "$(uname -s)-$(uname -m)" in
     Linux-x86_64) prefix=linux-x86-64 ;;

@@ -11,6 +11,7 @@ use std::time::Duration;
 /// Every failure of the library. None of them ever carries the client
 /// secret, the API key or an access token.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
+#[uniffi::export(Display)]
 pub enum KopoKopoError {
     /// A parameter was missing or invalid; nothing was sent.
     InvalidArgument {
@@ -22,14 +23,14 @@ pub enum KopoKopoError {
     /// Credentials were refused.
     Authentication {
         /// HTTP status (401).
-        http_status: u16,
+        http_status: i32,
         /// What the server said.
         detail: String,
     },
     /// The API answered with an error status.
     Api {
         /// HTTP status.
-        http_status: u16,
+        http_status: i32,
         /// The API's `error_code`, when it sent one.
         error_code: Option<String>,
         /// The API's `error_message` (an array of messages joined with "; ").
@@ -39,10 +40,10 @@ pub enum KopoKopoError {
         /// when the response had no error body.
         error_messages: Vec<String>,
     },
-    /// HTTP 429; `retry_after_secs` from the `Retry-After` header, if any.
+    /// HTTP 429; `retry_after` from the `Retry-After` header, if any.
     RateLimited {
-        /// Seconds to wait before retrying, when the server said.
-        retry_after_secs: Option<u64>,
+        /// How long to wait before retrying, when the server said.
+        retry_after: Option<Duration>,
         /// What the server said.
         detail: String,
     },
@@ -75,18 +76,13 @@ pub enum KopoKopoError {
 }
 
 impl KopoKopoError {
-    /// The core's stable error code (`invalid_argument`, `api_error`...).
-    pub fn code(&self) -> &'static str {
-        self.to_core().code()
-    }
-
     /// The core error this one maps (the inverse of `From<kopokopo::Error>`).
     fn to_core(&self) -> kopokopo::Error {
         use kopokopo::Error as E;
         match self.clone() {
             KopoKopoError::InvalidArgument { field, reason } => E::invalid_argument(field, reason),
             KopoKopoError::Authentication { http_status, detail } => E::Authentication {
-                http_status,
+                http_status: status(http_status),
                 message: detail,
             },
             KopoKopoError::Api {
@@ -95,16 +91,13 @@ impl KopoKopoError {
                 error_message,
                 error_messages,
             } => E::Api {
-                http_status,
+                http_status: status(http_status),
                 error_code,
                 error_message,
                 error_messages,
             },
-            KopoKopoError::RateLimited {
-                retry_after_secs,
-                detail,
-            } => E::RateLimited {
-                retry_after: retry_after_secs.map(Duration::from_secs),
+            KopoKopoError::RateLimited { retry_after, detail } => E::RateLimited {
+                retry_after,
                 message: detail,
             },
             KopoKopoError::Transport { detail } => E::transport(detail),
@@ -112,6 +105,66 @@ impl KopoKopoError {
             KopoKopoError::SignatureInvalid { reason } => E::SignatureInvalid { reason },
             KopoKopoError::Decode { detail } => E::Decode { message: detail },
             KopoKopoError::Internal { detail } => E::internal(detail),
+        }
+    }
+}
+
+impl KopoKopoError {
+    /// The error with an invalid argument's field path in Kotlin's and
+    /// Swift's camelCase (`phoneNumber`, `destinations[0].accountNumber`,
+    /// `connectTimeout`), walking the schema of `request` (the operation's
+    /// request type); metadata keys stay as the caller wrote them. The
+    /// message, the core's, names the same path.
+    pub(crate) fn in_request(self, request: Option<&str>) -> Self {
+        match self {
+            KopoKopoError::InvalidArgument { field, reason } => KopoKopoError::InvalidArgument {
+                field: kopokopo::schema::field_path_as(&field, request, kopokopo::schema::push_camel),
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
+/// An HTTP status as the core keeps it (a status is 100..=599).
+fn status(s: i32) -> u16 {
+    u16::try_from(s).unwrap_or_default()
+}
+
+/// The properties every exception has (`e.code`, `e.httpStatus`, ... in
+/// Kotlin; `e.code()` ... in Swift and Java), read from the core's error.
+#[uniffi::export]
+impl KopoKopoError {
+    /// The stable error code (`invalid_argument`, `authentication_failed`,
+    /// `api_error`, `rate_limited`, `transport_error`, `timeout`,
+    /// `signature_invalid`, `decode_error`, `internal`): identical in every
+    /// language binding.
+    pub fn code(&self) -> String {
+        self.to_core().code().to_string()
+    }
+
+    /// The HTTP status of an API answer, when the error came from one.
+    pub fn http_status(&self) -> Option<i32> {
+        self.to_core().http_status().map(i32::from)
+    }
+
+    /// How long to wait before retrying (`Retry-After` of HTTP 429), when the server said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.to_core().retry_after()
+    }
+
+    /// The offending field of an invalid argument (`destinations[0].amount`).
+    pub fn field(&self) -> Option<String> {
+        self.to_core().field().map(str::to_string)
+    }
+
+    /// Why an argument or a signature was refused.
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            KopoKopoError::InvalidArgument { reason, .. } | KopoKopoError::SignatureInvalid { reason } => {
+                Some(reason.clone())
+            }
+            _ => None,
         }
     }
 }
@@ -128,17 +181,17 @@ impl From<kopokopo::Error> for KopoKopoError {
                 reason: detail,
             },
             K::Authentication => KopoKopoError::Authentication {
-                http_status: e.http_status().unwrap_or(401),
+                http_status: i32::from(e.http_status().unwrap_or(401)),
                 detail,
             },
             K::Api => KopoKopoError::Api {
-                http_status: e.http_status().unwrap_or_default(),
+                http_status: i32::from(e.http_status().unwrap_or_default()),
                 error_code: e.error_code().map(str::to_string),
                 error_message: detail,
                 error_messages: e.error_messages().to_vec(),
             },
             K::RateLimited => KopoKopoError::RateLimited {
-                retry_after_secs: e.retry_after().map(|d| d.as_secs()),
+                retry_after: e.retry_after(),
                 detail,
             },
             K::Transport => KopoKopoError::Transport { detail },
@@ -167,7 +220,7 @@ impl std::error::Error for KopoKopoError {}
 /// `decode_error`, `internal`): identical in every language binding.
 #[uniffi::export]
 pub fn error_code(error: KopoKopoError) -> String {
-    error.code().to_string()
+    error.code()
 }
 
 /// The core's message of an error, identical in every language binding

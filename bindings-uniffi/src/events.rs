@@ -1,191 +1,294 @@
-//! The two parse entry points' records: `WebhookEvent` (either webhook
-//! structure) and `CallbackResult` (any result kind), flattened over the
-//! generated records (`generated.rs`) into one record each, the shape the
-//! Kotlin and Swift packages have always had.
+//! What the parse entry points return: `WebhookEvent`, one case per webhook
+//! topic, and `CallbackResult`, one case per result type: sealed classes in
+//! Kotlin (`when` over them is exhaustive), enums in Swift. Each case carries
+//! its typed resource (the records of `generated.rs`); the paths are the
+//! core's (`event.resource.senderPhoneNumber`, `payment.event.resource`), as
+//! in every other language.
 
-use serde_json::Value;
+use kopokopo::webhooks::{self as kw, Topic};
 
-use kopokopo::webhooks as kw;
-
-use crate::convert::{amt, json};
+use crate::convert::{Timestamp, json, opt_timestamp};
 use crate::{
-    Customer, DarajaEvent, IncomingPayment, KopoKopoError, PaymentLink, Polling, Reversal, SendMoney,
+    Customer, DarajaEvent, IncomingPayment, KopoKopoError, Links, PaymentLink, Polling, Reversal, SendMoney,
     SettlementTransfer, SmsNotification, Transaction,
 };
 
-/// A verified, parsed webhook, in either payload structure.
-#[derive(uniffi::Record, Clone, Debug, PartialEq, Eq)]
-pub struct WebhookEvent {
-    /// `k2` (K2Connect structure) or `daraja`.
-    pub structure: String,
-    /// Topic, e.g. `buygoods_transaction_received` (unknown topics as sent).
-    pub topic: String,
-    /// Event id (K2Connect), or the M-PESA `TransID` (Daraja).
-    pub id: String,
-    /// Creation time (K2Connect).
-    pub created_at: Option<String>,
-    /// `event.type`, e.g. `Buygoods Transaction` (Daraja: `TransactionType`).
-    pub event_type: Option<String>,
-    /// `transaction`, `settlement_transfer`, `customer`, `unknown` or `daraja`.
-    pub resource_kind: String,
-    /// The transaction, for transaction topics in the K2Connect structure.
-    pub transaction: Option<Transaction>,
-    /// The settlement, for `settlement_transfer_completed`.
-    pub settlement_transfer: Option<SettlementTransfer>,
-    /// The customer, for `customer_created`.
-    pub customer: Option<Customer>,
-    /// The whole event, in the Daraja structure.
-    pub daraja: Option<DarajaEvent>,
-    /// Amount as decimal text, when the event carries one.
-    pub amount: Option<String>,
-    /// `_links.self` (K2Connect).
-    pub self_url: Option<String>,
-    /// `_links.resource` (K2Connect): the related resource's URL.
-    pub resource_url: Option<String>,
-    /// The normalised payload as JSON (the core's typed event).
-    pub json: String,
-}
+macro_rules! webhook_event {
+    (
+        $(
+            $(#[$doc:meta])* $variant:ident($topic:ident, $resource:ident)
+        ),* $(,)?
+    ) => {
+        /// A verified, parsed webhook: one case per topic, each with its
+        /// typed `resource`; `Daraja` for the Daraja payload structure,
+        /// `Unknown` for a topic this version does not know.
+        ///
+        /// ```kotlin
+        /// when (val event = client.parseWebhook(body, signature)) {
+        ///     is WebhookEvent.BuygoodsTransactionReceived -> println(event.resource.amount)
+        ///     else -> {}
+        /// }
+        /// ```
+        #[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq)]
+        pub enum WebhookEvent {
+            $(
+                $(#[$doc])*
+                $variant {
+                    /// Event id (use it as `webhook_event_reference` for SMS
+                    /// notifications, and to drop a redelivered event).
+                    id: String,
+                    /// When the event was created.
+                    created_at: Option<Timestamp>,
+                    /// `event.type`, e.g. `Buygoods Transaction`.
+                    event_type: Option<String>,
+                    /// `event.resource`.
+                    resource: $resource,
+                    /// `_links` (`self`, `resource`).
+                    links: Links,
+                },
+            )*
+            /// A webhook in the Daraja payload structure (`enable_daraja_payload`).
+            Daraja {
+                /// The topic its `TransactionType` implies (e.g.
+                /// `buygoods_transaction_received`).
+                topic: String,
+                /// The event.
+                event: DarajaEvent,
+            },
+            /// A webhook of a topic this version does not know.
+            Unknown {
+                /// The topic, as sent.
+                topic: String,
+                /// Event id.
+                id: String,
+                /// When the event was created.
+                created_at: Option<Timestamp>,
+                /// `event.type`.
+                event_type: Option<String>,
+                /// `event.resource`, as JSON text.
+                resource_json: String,
+                /// `_links` (`self`, `resource`).
+                links: Links,
+            },
+        }
 
-impl WebhookEvent {
-    pub(crate) fn from_core(w: kw::Webhook) -> Result<Self, KopoKopoError> {
-        let body = json(&w);
-        let topic = w.topic().as_str().to_string();
-        let mut out = WebhookEvent {
-            structure: w.structure().to_string(),
-            topic,
-            id: String::new(),
-            created_at: None,
-            event_type: None,
-            resource_kind: String::new(),
-            transaction: None,
-            settlement_transfer: None,
-            customer: None,
-            daraja: None,
-            amount: None,
-            self_url: None,
-            resource_url: None,
-            json: body,
-        };
-        match w {
-            kw::Webhook::K2(e) => {
-                out.id = e.id;
-                out.created_at = e.created_at;
-                out.event_type = e.event_type;
-                out.self_url = e.links.self_url;
-                out.resource_url = e.links.resource;
-                out.resource_kind = match e.resource {
-                    kw::WebhookResource::Transaction(t) => {
-                        out.amount = amt(t.amount);
-                        out.transaction = Some(t.into());
-                        "transaction"
+        impl WebhookEvent {
+            pub(crate) fn from_core(w: kw::Webhook) -> Result<Self, KopoKopoError> {
+                let e = match w {
+                    kw::Webhook::K2(e) => e,
+                    kw::Webhook::Daraja(d) => {
+                        return Ok(WebhookEvent::Daraja {
+                            topic: kw::Webhook::Daraja(d.clone()).topic().as_str().to_string(),
+                            event: d.into(),
+                        })
                     }
-                    kw::WebhookResource::SettlementTransfer(s) => {
-                        out.amount = amt(s.amount);
-                        out.settlement_transfer = Some(s.into());
-                        "settlement_transfer"
-                    }
-                    kw::WebhookResource::Customer(c) => {
-                        out.customer = Some(c);
-                        "customer"
-                    }
-                    _ => "unknown",
-                }
-                .to_string();
-            }
-            kw::Webhook::Daraja(d) => {
-                out.id = d.trans_id.clone();
-                out.event_type = Some(d.transaction_type.clone());
-                out.resource_kind = "daraja".into();
-                out.amount = amt(d.trans_amount);
-                out.daraja = Some(d.into());
+                };
+                let created_at = opt_timestamp(&e.created_at);
+                Ok(match (e.topic, e.resource) {
+                    $(
+                        (Topic::$topic, kw::WebhookResource::$resource(r)) => WebhookEvent::$variant {
+                            id: e.id,
+                            created_at,
+                            event_type: e.event_type,
+                            resource: r.into(),
+                            links: e.links,
+                        },
+                    )*
+                    (topic, resource) => WebhookEvent::Unknown {
+                        topic: topic.as_str().to_string(),
+                        id: e.id,
+                        created_at,
+                        event_type: e.event_type,
+                        resource_json: match resource {
+                            kw::WebhookResource::Unknown(v) => v.to_string(),
+                            other => json(&other),
+                        },
+                        links: e.links,
+                    },
+                })
             }
         }
-        Ok(out)
+
+        /// Every topic with a case of its own (a test checks it is the core's list).
+        #[cfg(test)]
+        pub(crate) const TYPED_TOPICS: &[Topic] = &[$(Topic::$topic),*];
+    };
+}
+
+webhook_event! {
+    /// `buygoods_transaction_received`: a buygoods (Lipa na M-PESA) payment.
+    BuygoodsTransactionReceived(BuygoodsTransactionReceived, Transaction),
+    /// `buygoods_transaction_reversed`.
+    BuygoodsTransactionReversed(BuygoodsTransactionReversed, Transaction),
+    /// `b2b_transaction_received`: a till-to-till payment.
+    B2bTransactionReceived(B2bTransactionReceived, Transaction),
+    /// `m2m_transaction_received`: a merchant-to-merchant payment.
+    M2mTransactionReceived(M2mTransactionReceived, Transaction),
+    /// `b2b_transaction_reversed`.
+    B2bTransactionReversed(B2bTransactionReversed, Transaction),
+    /// `settlement_transfer_completed`.
+    SettlementTransferCompleted(SettlementTransferCompleted, SettlementTransfer),
+    /// `customer_created`.
+    CustomerCreated(CustomerCreated, Customer),
+    /// `card_transaction_received`.
+    CardTransactionReceived(CardTransactionReceived, Transaction),
+    /// `card_transaction_voided`.
+    CardTransactionVoided(CardTransactionVoided, Transaction),
+    /// `card_transaction_reversed`.
+    CardTransactionReversed(CardTransactionReversed, Transaction),
+}
+
+/// Read on any case, without a `when`/`switch`.
+#[uniffi::export]
+impl WebhookEvent {
+    /// The topic, e.g. `buygoods_transaction_received`.
+    pub fn topic(&self) -> String {
+        macro_rules! topic_of {
+            ($($variant:ident),*) => {
+                match self {
+                    $(WebhookEvent::$variant { .. } => Topic::$variant.as_str().to_string(),)*
+                    WebhookEvent::Daraja { topic, .. } | WebhookEvent::Unknown { topic, .. } => topic.clone(),
+                }
+            };
+        }
+        topic_of!(
+            BuygoodsTransactionReceived,
+            BuygoodsTransactionReversed,
+            B2bTransactionReceived,
+            M2mTransactionReceived,
+            B2bTransactionReversed,
+            SettlementTransferCompleted,
+            CustomerCreated,
+            CardTransactionReceived,
+            CardTransactionVoided,
+            CardTransactionReversed
+        )
+    }
+
+    /// The event id (Daraja: the M-PESA `TransID`): the key to drop a
+    /// redelivered event.
+    pub fn id(&self) -> String {
+        match self {
+            WebhookEvent::BuygoodsTransactionReceived { id, .. }
+            | WebhookEvent::BuygoodsTransactionReversed { id, .. }
+            | WebhookEvent::B2bTransactionReceived { id, .. }
+            | WebhookEvent::M2mTransactionReceived { id, .. }
+            | WebhookEvent::B2bTransactionReversed { id, .. }
+            | WebhookEvent::SettlementTransferCompleted { id, .. }
+            | WebhookEvent::CustomerCreated { id, .. }
+            | WebhookEvent::CardTransactionReceived { id, .. }
+            | WebhookEvent::CardTransactionVoided { id, .. }
+            | WebhookEvent::CardTransactionReversed { id, .. }
+            | WebhookEvent::Unknown { id, .. } => id.clone(),
+            WebhookEvent::Daraja { event, .. } => event.trans_id.clone(),
+        }
     }
 }
 
-/// A verified, parsed asynchronous result (POSTed to a `callback_url`).
-/// `kind` says which of the typed fields is set; the typed record's own
-/// `kind` is `data.type` as received (e.g. `payment` or `settlement_transfer`
-/// for a version-1 send-money result, whose `kind` here is `send_money`).
-#[derive(uniffi::Record, Clone, Debug, PartialEq, Eq)]
-pub struct CallbackResult {
-    /// `incoming_payment`, `send_money`, `polling`, `transaction_sms_notification`,
-    /// `reversals`, `payment_link`, or the unknown `data.type` as sent.
-    pub kind: String,
-    /// `data.id`.
-    pub id: String,
-    /// The resource status.
-    pub status: String,
-    /// Set when `kind` is `incoming_payment`.
-    pub incoming_payment: Option<IncomingPayment>,
-    /// Set when `kind` is `send_money`.
-    pub send_money: Option<SendMoney>,
-    /// Set when `kind` is `polling`.
-    pub polling: Option<Polling>,
-    /// Set when `kind` is `transaction_sms_notification`.
-    pub sms_notification: Option<SmsNotification>,
-    /// Set when `kind` is `reversals`.
-    pub reversal: Option<Reversal>,
-    /// Set when `kind` is `payment_link`.
-    pub payment_link: Option<PaymentLink>,
-    /// The normalised payload as JSON (`{"kind": ..., "value": {...}}`).
-    pub json: String,
+/// A verified, parsed asynchronous result (POSTed to a `callback_url`): one
+/// case per result type, each with its typed `value`; `Unknown` for a
+/// `data.type` this version does not know.
+///
+/// ```kotlin
+/// when (val result = client.parseResult(body, signature)) {
+///     is CallbackResult.IncomingPaymentResult -> println(result.value.event.resource?.amount)
+///     else -> {}
+/// }
+/// ```
+#[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq)]
+pub enum CallbackResult {
+    /// `incoming_payment`: the outcome of an STK push.
+    IncomingPaymentResult {
+        /// The payment.
+        value: IncomingPayment,
+    },
+    /// `send_money` (also a version-1 `payment` or `settlement_transfer` result).
+    SendMoneyResult {
+        /// The send-money batch.
+        value: SendMoney,
+    },
+    /// `polling`.
+    PollingResult {
+        /// The polling request and the transactions it found.
+        value: Polling,
+    },
+    /// `transaction_sms_notification`.
+    SmsNotificationResult {
+        /// The notification.
+        value: SmsNotification,
+    },
+    /// `reversals`.
+    ReversalResult {
+        /// The reversal.
+        value: Reversal,
+    },
+    /// `payment_link`.
+    PaymentLinkResult {
+        /// The payment link.
+        value: PaymentLink,
+    },
+    /// A result type this version does not know.
+    Unknown {
+        /// `data.type`, as sent.
+        result_type: String,
+        /// `data.id` (empty when absent).
+        id: String,
+        /// `data.attributes.status` (empty when absent).
+        status: String,
+        /// The whole body, as JSON text.
+        json: String,
+    },
 }
 
 impl CallbackResult {
     pub(crate) fn from_core(r: kw::CallbackResult) -> Result<Self, KopoKopoError> {
-        // `kind` by the names this binding has always used (the documented
-        // `data.type` of each kind); the typed records keep `data.type` as received.
-        let kind = match &r {
-            kw::CallbackResult::IncomingPayment(_) => "incoming_payment",
-            kw::CallbackResult::SendMoney(_) => "send_money",
-            kw::CallbackResult::Polling(_) => "polling",
-            kw::CallbackResult::SmsNotification(_) => "transaction_sms_notification",
-            kw::CallbackResult::Reversal(_) => "reversals",
-            kw::CallbackResult::PaymentLink(_) => "payment_link",
-            _ => r.result_type(),
-        };
-        let mut out = CallbackResult {
-            kind: kind.to_string(),
-            id: String::new(),
-            status: String::new(),
-            incoming_payment: None,
-            send_money: None,
-            polling: None,
-            sms_notification: None,
-            reversal: None,
-            payment_link: None,
-            json: json(&r),
-        };
-        macro_rules! typed {
-            ($x:ident, $ty:ident, $field:ident) => {{
-                let x = $ty::from($x);
-                (out.id, out.status) = (x.id.clone(), x.status.clone());
-                out.$field = Some(x);
-            }};
+        let result_type = r.result_type().to_string();
+        Ok(match r {
+            kw::CallbackResult::IncomingPayment(x) => CallbackResult::IncomingPaymentResult { value: x.into() },
+            kw::CallbackResult::SendMoney(x) => CallbackResult::SendMoneyResult { value: x.into() },
+            kw::CallbackResult::Polling(x) => CallbackResult::PollingResult { value: x.into() },
+            kw::CallbackResult::SmsNotification(x) => CallbackResult::SmsNotificationResult { value: x },
+            kw::CallbackResult::Reversal(x) => CallbackResult::ReversalResult { value: x.into() },
+            kw::CallbackResult::PaymentLink(x) => CallbackResult::PaymentLinkResult { value: x.into() },
+            kw::CallbackResult::Unknown { .. } => CallbackResult::Unknown {
+                id: r.id(),
+                status: r.status(),
+                json: match &r {
+                    kw::CallbackResult::Unknown { raw, .. } => raw.to_string(),
+                    _ => unreachable!("matched Unknown"),
+                },
+                result_type,
+            },
+        })
+    }
+}
+
+/// Read on any case, without a `when`/`switch`.
+#[uniffi::export]
+impl CallbackResult {
+    /// `data.id` (empty when an unknown result has none).
+    pub fn id(&self) -> String {
+        match self {
+            CallbackResult::IncomingPaymentResult { value } => value.id.clone(),
+            CallbackResult::SendMoneyResult { value } => value.id.clone(),
+            CallbackResult::PollingResult { value } => value.id.clone(),
+            CallbackResult::SmsNotificationResult { value } => value.id.clone(),
+            CallbackResult::ReversalResult { value } => value.id.clone(),
+            CallbackResult::PaymentLinkResult { value } => value.id.clone(),
+            CallbackResult::Unknown { id, .. } => id.clone(),
         }
-        match r {
-            kw::CallbackResult::IncomingPayment(x) => typed!(x, IncomingPayment, incoming_payment),
-            kw::CallbackResult::SendMoney(x) => typed!(x, SendMoney, send_money),
-            kw::CallbackResult::Polling(x) => typed!(x, Polling, polling),
-            kw::CallbackResult::SmsNotification(x) => typed!(x, SmsNotification, sms_notification),
-            kw::CallbackResult::Reversal(x) => typed!(x, Reversal, reversal),
-            kw::CallbackResult::PaymentLink(x) => typed!(x, PaymentLink, payment_link),
-            kw::CallbackResult::Unknown { raw, .. } => {
-                let data = raw.get("data");
-                out.id = match data.and_then(|d| d.get("id")) {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(v @ Value::Number(_)) => v.to_string(),
-                    _ => String::new(),
-                };
-                out.status = data
-                    .and_then(|d| d.pointer("/attributes/status"))
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
-            }
+    }
+
+    /// The resource status, e.g. `Success`, `Failed`, `Processed`.
+    pub fn status(&self) -> String {
+        match self {
+            CallbackResult::IncomingPaymentResult { value } => value.status.clone(),
+            CallbackResult::SendMoneyResult { value } => value.status.clone(),
+            CallbackResult::PollingResult { value } => value.status.clone(),
+            CallbackResult::SmsNotificationResult { value } => value.status.clone(),
+            CallbackResult::ReversalResult { value } => value.status.clone(),
+            CallbackResult::PaymentLinkResult { value } => value.status.clone(),
+            CallbackResult::Unknown { status, .. } => status.clone(),
         }
-        Ok(out)
     }
 }

@@ -24,8 +24,8 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
+mod background;
 mod convert;
 mod error;
 mod events;
@@ -34,6 +34,7 @@ mod events;
 #[rustfmt::skip]
 mod generated;
 
+pub use convert::{JsonNumber, MetadataValue, Money, Timeout, Timestamp};
 pub use error::KopoKopoError;
 pub use events::{CallbackResult, WebhookEvent};
 pub use generated::*;
@@ -105,15 +106,15 @@ pub struct ClientConfig {
     /// API base URL; `None` for the sandbox. `http://` only for loopback hosts.
     #[uniffi(default = None)]
     pub base_url: Option<String>,
-    /// Whole-request timeout in milliseconds (default 30000).
+    /// Whole-request timeout (default 30 s, at most an hour).
     #[uniffi(default = None)]
-    pub timeout_ms: Option<u64>,
-    /// Connect timeout in milliseconds (default 10000).
+    pub timeout: Option<Timeout>,
+    /// Connect timeout (default 10 s, at most an hour).
     #[uniffi(default = None)]
-    pub connect_timeout_ms: Option<u64>,
-    /// Retries of GET and token requests (default 2; payments are never retried).
+    pub connect_timeout: Option<Timeout>,
+    /// Retries of GET and token requests (default 2, not negative; payments are never retried).
     #[uniffi(default = None)]
-    pub max_retries: Option<u32>,
+    pub max_retries: Option<i32>,
     /// Appended to the User-Agent in parentheses, e.g. `kotlin/0.1.0; JVM 17`.
     /// The Kotlin and Swift packages fill it in (`kotlin/<version>`, `swift/<version>`).
     #[uniffi(default = None)]
@@ -137,13 +138,13 @@ impl fmt::Display for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "ClientConfig(clientId={}, clientSecret=[REDACTED], apiKey={}, baseUrl={}, timeoutMs={}, \
-             connectTimeoutMs={}, maxRetries={}, userAgentSuffix={}, proxy={:?})",
+            "ClientConfig(clientId={}, clientSecret=[REDACTED], apiKey={}, baseUrl={}, timeout={}, \
+             connectTimeout={}, maxRetries={}, userAgentSuffix={}, proxy={:?})",
             self.client_id,
             redacted(&self.api_key),
             self.base_url.as_deref().unwrap_or("null"),
-            opt(&self.timeout_ms),
-            opt(&self.connect_timeout_ms),
+            opt(&self.timeout.map(|d| format!("{}ms", d.0))),
+            opt(&self.connect_timeout.map(|d| format!("{}ms", d.0))),
             opt(&self.max_retries),
             self.user_agent_suffix.as_deref().unwrap_or("null"),
             // The core's Debug hides credentials in a proxy URL.
@@ -165,13 +166,15 @@ impl ClientConfig {
         if let Some(u) = &self.base_url {
             b = b.base_url(u.clone());
         }
-        if let Some(t) = self.timeout_ms {
-            b = b.timeout(Duration::from_millis(t));
+        if let Some(t) = self.timeout {
+            b = b.timeout(t.to_duration());
         }
-        if let Some(t) = self.connect_timeout_ms {
-            b = b.connect_timeout(Duration::from_millis(t));
+        if let Some(t) = self.connect_timeout {
+            b = b.connect_timeout(t.to_duration());
         }
         if let Some(n) = self.max_retries {
+            let n = u32::try_from(n)
+                .map_err(|_| kopokopo::Error::invalid_argument("max_retries", "must not be negative"))?;
             b = b.max_retries(n);
         }
         // The Kotlin and Swift helpers pass `kotlin/<version>` / `swift/<version>`;
@@ -192,7 +195,7 @@ impl ClientConfig {
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
 pub struct KopoKopoClient {
-    inner: kopokopo::Client,
+    inner: Arc<kopokopo::Client>,
 }
 
 impl fmt::Display for KopoKopoClient {
@@ -225,9 +228,10 @@ impl KopoKopoClient {
     pub fn new(config: ClientConfig) -> R<Arc<Self>> {
         guarded(|| {
             Ok(Arc::new(KopoKopoClient {
-                inner: kopokopo::Client::new(config.to_core()?),
+                inner: Arc::new(kopokopo::Client::new(config.to_core()?)),
             }))
         })
+        .map_err(|e| e.in_request(None))
     }
 
     /// The User-Agent header this client sends.
@@ -241,8 +245,8 @@ impl KopoKopoClient {
     }
 
     /// How many token requests this client has made.
-    pub fn token_requests(&self) -> u64 {
-        self.inner.token_requests()
+    pub fn token_requests(&self) -> i64 {
+        convert::int(self.inner.token_requests())
     }
 
     // -------------------------------------- webhooks and results received
@@ -250,17 +254,19 @@ impl KopoKopoClient {
 
     /// Whether `signature` matches the raw `body` under the configured API key.
     pub fn verify_webhook_signature(&self, body: Vec<u8>, signature: Option<String>) -> R<bool> {
-        guarded(|| Ok(self.inner.webhooks().verify(&body, signature.as_deref())?))
+        guarded(|| Ok(self.inner.webhooks().verify(&body, signature.as_deref())?)).map_err(|e| e.in_request(None))
     }
 
     /// Verifies (configured API key) and parses a webhook.
     pub fn parse_webhook(&self, body: Vec<u8>, signature: Option<String>) -> R<WebhookEvent> {
         guarded(|| WebhookEvent::from_core(self.inner.webhooks().parse_webhook(&body, signature.as_deref())?))
+            .map_err(|e| e.in_request(None))
     }
 
     /// Verifies (configured API key) and parses an async result.
     pub fn parse_result(&self, body: Vec<u8>, signature: Option<String>) -> R<CallbackResult> {
         guarded(|| CallbackResult::from_core(self.inner.webhooks().parse_result(&body, signature.as_deref())?))
+            .map_err(|e| e.in_request(None))
     }
 }
 
@@ -298,6 +304,34 @@ pub fn parse_webhook(body: Vec<u8>, signature: Option<String>, api_key: String) 
             &api_key,
         )?)
     })
+    .map_err(|e| e.in_request(None))
+}
+
+/// `parse_webhook`, giving the core's normalised event as JSON text (the
+/// same JSON in every language: what the shared test vectors compare).
+#[uniffi::export]
+pub fn parse_webhook_json(body: Vec<u8>, signature: Option<String>, api_key: String) -> R<String> {
+    guarded(|| {
+        Ok(convert::json(&kopokopo::webhooks::parse_webhook(
+            &body,
+            signature.as_deref(),
+            &api_key,
+        )?))
+    })
+    .map_err(|e| e.in_request(None))
+}
+
+/// `parse_result`, giving the core's normalised result as JSON text.
+#[uniffi::export]
+pub fn parse_result_json(body: Vec<u8>, signature: Option<String>, api_key: String) -> R<String> {
+    guarded(|| {
+        Ok(convert::json(&kopokopo::webhooks::parse_result(
+            &body,
+            signature.as_deref(),
+            &api_key,
+        )?))
+    })
+    .map_err(|e| e.in_request(None))
 }
 
 /// Verifies the signature over the raw body, then parses an async result
@@ -305,6 +339,7 @@ pub fn parse_webhook(body: Vec<u8>, signature: Option<String>, api_key: String) 
 #[uniffi::export]
 pub fn parse_result(body: Vec<u8>, signature: Option<String>, api_key: String) -> R<CallbackResult> {
     guarded(|| CallbackResult::from_core(kopokopo::webhooks::parse_result(&body, signature.as_deref(), &api_key)?))
+        .map_err(|e| e.in_request(None))
 }
 
 /// **Test hook, not part of the API.** Panics inside the same guard as every
@@ -327,8 +362,8 @@ mod tests {
             client_secret: "SECRET".into(),
             api_key: Some("APIKEY".into()),
             base_url: None,
-            timeout_ms: None,
-            connect_timeout_ms: None,
+            timeout: None,
+            connect_timeout: None,
             max_retries: None,
             user_agent_suffix: None,
             proxy: None,
@@ -357,7 +392,7 @@ mod tests {
     #[test]
     fn config_errors_are_mapped() {
         let e = KopoKopoClient::new(ClientConfig {
-            timeout_ms: Some(0),
+            timeout: Some(Timeout(-5)),
             ..config()
         })
         .err()
@@ -378,7 +413,7 @@ mod tests {
             callback_url: "https://example.com/cb".into(),
             destinations: vec![Destination::Till {
                 till_number: "1".into(),
-                amount: "ten".into(),
+                amount: Money("ten".into()),
                 description: "x".into(),
                 nickname: None,
                 favourite: None,
@@ -422,7 +457,7 @@ mod tests {
             ),
             (
                 E::RateLimited {
-                    retry_after: Some(Duration::from_secs(3)),
+                    retry_after: Some(std::time::Duration::from_secs(3)),
                     message: "m".into(),
                 },
                 "rate_limited",
@@ -494,11 +529,28 @@ mod tests {
             ),
         ] {
             let r = CallbackResult::from_core(kopokopo::webhooks::decode_result(body).unwrap()).unwrap();
-            assert_eq!(r.kind, "send_money", "{data_type}");
-            let s = r.send_money.expect("send_money set");
-            assert_eq!(s.kind, data_type);
-            assert_eq!(r.id, s.id);
-            assert_eq!(r.status, s.status);
+            match &r {
+                CallbackResult::SendMoneyResult { value } => assert_eq!(value.kind, data_type),
+                other => panic!("{other:?}"),
+            }
+            assert!(!r.id().is_empty());
+        }
+    }
+
+    #[test]
+    fn every_known_topic_has_a_case() {
+        assert_eq!(events::TYPED_TOPICS, &kopokopo::webhooks::Topic::KNOWN[..]);
+    }
+
+    #[test]
+    fn negative_retries_are_refused() {
+        match KopoKopoClient::new(ClientConfig {
+            max_retries: Some(-1),
+            ..config()
+        }) {
+            // In Kotlin's and Swift's case, like the parameter.
+            Err(KopoKopoError::InvalidArgument { field, .. }) => assert_eq!(field, "maxRetries"),
+            other => panic!("{:?}", other.err()),
         }
     }
 
@@ -560,17 +612,17 @@ mod tests {
         for (cfg, field) in [
             (
                 ClientConfig {
-                    timeout_ms: Some(7_200_000),
+                    timeout: Some(Timeout(7_200_000)),
                     ..config()
                 },
                 "timeout",
             ),
             (
                 ClientConfig {
-                    connect_timeout_ms: Some(7_200_000),
+                    connect_timeout: Some(Timeout(7_200_000)),
                     ..config()
                 },
-                "connect_timeout",
+                "connectTimeout",
             ),
         ] {
             match KopoKopoClient::new(cfg) {

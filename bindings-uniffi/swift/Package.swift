@@ -11,6 +11,10 @@
 import Foundation
 import PackageDescription
 
+/// The package version: the workspace's (Cargo.toml), checked by scripts/check-version.py.
+/// A release tags the repository `v<version>` and publishes the XCFramework under it.
+let kopokopoVersion = "0.1.0"
+
 let packageDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
 let libDir = ProcessInfo.processInfo.environment["KOPOKOPO_LIB_DIR"] ?? "\(packageDir)/../../target/debug"
 

@@ -55,6 +55,12 @@ def read(path):
         return f.read()
 
 
+def uniffi_codegen_ops():
+    import json
+    with open(os.path.join(ROOT, "schema", "kopokopo.json"), encoding="utf-8") as fh:
+        return json.load(fh)["operations"]
+
+
 def generate(script_args, env_extra=None):
     env = dict(os.environ, KOPOKOPO_SKIP_CARGO_BUILD="1")
     subprocess.run(["bash", *script_args], check=True, env=env, cwd=ROOT)
@@ -114,6 +120,37 @@ def main():
         check(f"generated Swift source is {swift['module_name']}.swift and imports {swift['ffi_module_name']}",
               f"import {swift['ffi_module_name']}" in sw and f"canImport({swift['ffi_module_name']})" in sw)
         check("generated Swift loads symbols of the cdylib's namespace", "uniffi_kopokopo_uniffi_fn_" in sw)
+
+        # ---------------------------------------------------------- idioms
+        # Kotlin and Swift types an app developer expects (issue 16): exact
+        # decimals, native dates, durations, no unsigned types in a public
+        # signature, suspend/async twins, the core's message on exceptions.
+        check("Kotlin: amounts are java.math.BigDecimal",
+              "typealias Money = BigDecimal" in kt and re.search(r"val `amount`: Money\b", kt) is not None)
+        check("Kotlin: times are OffsetDateTime, timeouts java.time.Duration",
+              "typealias Timestamp = OffsetDateTime" in kt and "typealias Timeout = Duration" in kt
+              and re.search(r"`timeout`: Timeout\?", kt) is not None)
+        check("Swift: timeouts are TimeInterval, crossing as milliseconds (no converter can trap)",
+              "public typealias Timeout = TimeInterval" in sw and "kopokopoMillis(" in sw
+              and not re.search(r"timeout: TimeInterval\?", sw))
+        # Record fields, enum/exception fields and the parameters and returns
+        # of exported functions and methods (backquoted names in UniFFI's output).
+        api_lines = [l for l in kt.splitlines() if re.search(r"(\b(val|var) `\w+`\s*:|\bfun `\w+`\()", l)]
+        unsigned = sorted(set(re.findall(r"\b(?:kotlin\.)?(UByte|UShort|UInt|ULong)\b", "\n".join(api_lines))))
+        check(f"Kotlin: no unsigned type in a public signature ({len(api_lines)} declarations)",
+              not unsigned and len(api_lines) > 300, ", ".join(unsigned))
+        check("Kotlin: every operation has a suspend twin",
+              len(re.findall(r"override suspend fun `\w+Async`", kt)) == len(uniffi_codegen_ops()))
+        check("Kotlin: exception messages are the core's (generate.sh rewrote them)",
+              kt.count("get() = toString()") >= 9 and 'get() = "field=' not in kt)
+        check("Kotlin: records are immutable", re.search(r"data class IncomingPaymentRequest \(\s*(?:/\*\*.*?\*/\s*)?val ", kt, re.S) is not None
+              and not re.search(r"data class \w+ \(\s*(?:/\*\*.*?\*/\s*)?var ", kt, re.S))
+        check("Swift: amounts are Decimal, times Date",
+              "public typealias Money = Decimal" in sw and "public typealias Timestamp = Date" in sw)
+        check("Swift: every operation has an async twin",
+              len(re.findall(r"open func \w+Async\([^)]*\)\s*async throws", sw)) == len(uniffi_codegen_ops()))
+        check("Swift: group accessors are renamed, freeing the property names of Groups.swift",
+              "func incomingPaymentsGroup()" in sw and "func incomingPayments()" not in sw)
 
         # ---------------------------------------------------------- drift
         for rel in ("Sources/KopoKopo/KopoKopo.swift",

@@ -98,10 +98,10 @@ impl TokenCache {
             if let Some(t) = self.valid() {
                 return Ok(t);
             }
-            if let Some((at, e)) = &f.failure {
-                if at.elapsed() < TOKEN_FAILURE_HOLD {
-                    return Err(e.clone());
-                }
+            if let Some((at, e)) = &f.failure
+                && at.elapsed() < TOKEN_FAILURE_HOLD
+            {
+                return Err(e.clone());
             }
             if !f.fetching {
                 break;

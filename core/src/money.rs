@@ -5,7 +5,10 @@
 //! strings (`"100.0"`, `"313"`), JSON integers (`350`) and, in SDK samples,
 //! decimals. All of them parse to the same exact [`Amount`]. Requests send
 //! amounts as JSON numbers written from the exact decimal text (no float
-//! conversion anywhere).
+//! conversion anywhere). Results serialise amounts the same way, or, for
+//! consumers whose JSON parsers read every number as a double (the C
+//! binding), as JSON strings of the exact decimal text
+//! ([`crate::dynamic::AmountStyle::String`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -153,11 +156,37 @@ impl fmt::Debug for Amount {
     }
 }
 
+thread_local! {
+    /// Whether [`Amount`]s serialise as JSON strings on this thread (set only
+    /// for the duration of [`with_amounts_as_strings`]).
+    static AMOUNTS_AS_STRINGS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (a serialisation) with every [`Amount`] written as a JSON
+/// string of its exact decimal text (`"150.55"`) when `as_strings`, or as a
+/// JSON number written from that text (the default) otherwise. The setting
+/// is per thread and restored afterwards, also if `f` panics; it affects only
+/// what `f` serialises, never a request body built elsewhere.
+pub(crate) fn with_amounts_as_strings<R>(as_strings: bool, f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            AMOUNTS_AS_STRINGS.with(|c| c.set(self.0));
+        }
+    }
+    let _restore = Restore(AMOUNTS_AS_STRINGS.with(|c| c.replace(as_strings)));
+    f()
+}
+
 impl Serialize for Amount {
     /// Serialises as a JSON number written from the exact decimal text.
     /// (With serde_json this emits the digits verbatim; other serialisers get a string.)
+    /// With [`crate::dynamic::AmountStyle::String`] it is a JSON string of the same text.
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let text = self.to_canonical_string();
+        if AMOUNTS_AS_STRINGS.with(|c| c.get()) {
+            return serializer.serialize_str(&text);
+        }
         match serde_json::value::RawValue::from_string(text.clone()) {
             Ok(raw) => raw.serialize(serializer),
             Err(_) => serializer.serialize_str(&text),
@@ -383,6 +412,39 @@ mod tests {
         assert_eq!(serde_json::to_string(&a).unwrap(), "10.5");
         let a = Amount::parse("0.1").unwrap();
         assert_eq!(serde_json::to_string(&a).unwrap(), "0.1");
+    }
+
+    #[test]
+    fn serialises_as_exact_string_on_request() {
+        #[derive(Serialize)]
+        struct S {
+            a: Amount,
+            b: Option<Amount>,
+            c: Vec<Amount>,
+        }
+        let s = S {
+            a: Amount::parse("12345678901234567.89").unwrap(),
+            b: Some(Amount::parse("10.50").unwrap()),
+            c: vec![Amount::parse("99999999999999999999.99").unwrap(), Amount::from_units(7)],
+        };
+        let text = with_amounts_as_strings(true, || serde_json::to_string(&s).unwrap());
+        assert_eq!(
+            text,
+            r#"{"a":"12345678901234567.89","b":"10.5","c":["99999999999999999999.99","7"]}"#
+        );
+        // Restored afterwards (also after a panic), and nestable.
+        assert_eq!(serde_json::to_string(&s.a).unwrap(), "12345678901234567.89");
+        let inner = with_amounts_as_strings(true, || {
+            with_amounts_as_strings(false, || serde_json::to_string(&s.a).unwrap())
+                + &serde_json::to_string(&s.a).unwrap()
+        });
+        assert_eq!(inner, "12345678901234567.89\"12345678901234567.89\"");
+        let caught = std::panic::catch_unwind(|| with_amounts_as_strings(true, || panic!("x")));
+        assert!(caught.is_err());
+        assert_eq!(serde_json::to_string(&s.a).unwrap(), "12345678901234567.89");
+        // The string reads back to the same amount.
+        let back: Amount = serde_json::from_str("\"12345678901234567.89\"").unwrap();
+        assert_eq!(back, s.a);
     }
 
     #[test]

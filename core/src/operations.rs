@@ -253,7 +253,8 @@ macro_rules! operations {
             )+)+
         ];
 
-        const GROUPS: &[(&str, &str)] = &[
+        /// Every operation group, in table order, with its documentation.
+        pub const GROUPS: &[(&str, &str)] = &[
             $( (stringify!($group), $gdoc), )+
         ];
 

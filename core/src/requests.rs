@@ -738,10 +738,9 @@ impl ExternalRecipientRequest {
     pub fn to_wire(&self) -> Vec<u8> {
         let mut inner = serde_json::to_value(self).unwrap_or(Value::Null);
         if let (ExternalRecipientRequest::MobileWallet { phone_number, .. }, Some(obj)) = (self, inner.as_object_mut())
+            && let Ok(p) = validate::normalize_phone("phone_number", phone_number)
         {
-            if let Ok(p) = validate::normalize_phone("phone_number", phone_number) {
-                obj.insert("phone_number".into(), Value::String(p));
-            }
+            obj.insert("phone_number".into(), Value::String(p));
         }
         if let Some(obj) = inner.as_object_mut() {
             obj.remove("type");
@@ -1061,10 +1060,10 @@ impl SendMoneyRequest {
             .map(|d| {
                 let mut d = d.clone();
                 // `254…` without a plus, as the documentation's example (docs/api-notes.md).
-                if let Destination::MobileWallet { phone_number, .. } = &mut d {
-                    if let Ok(p) = validate::normalize_phone_254("phone_number", phone_number) {
-                        *phone_number = p;
-                    }
+                if let Destination::MobileWallet { phone_number, .. } = &mut d
+                    && let Ok(p) = validate::normalize_phone_254("phone_number", phone_number)
+                {
+                    *phone_number = p;
                 }
                 d
             })

@@ -174,6 +174,124 @@ pub fn type_def(name: &str) -> Option<&'static TypeDef> {
     types().iter().find(|t| t.name == name)
 }
 
+/// Appends `phone_number` as `phoneNumber` (the camelCase every binding but
+/// Python and C uses); leading underscores (`_links`) are kept, a trailing
+/// one too.
+pub fn push_camel(key: &str, out: &mut String) {
+    let lead = key.len() - key.trim_start_matches('_').len();
+    out.push_str(&key[..lead]);
+    let mut upper = false;
+    for c in key[lead..].chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    if upper {
+        out.push('_');
+    }
+}
+
+/// Where a field path walk stands in the schema.
+#[derive(Clone, Copy)]
+enum PathCtx {
+    /// The fields of a record or a union (the path does not say which variant).
+    Type(&'static TypeDef),
+    /// A field's type.
+    Ty(&'static Ty),
+    /// Unknown to the schema.
+    Generic,
+}
+
+fn path_ctx_of(ty: &'static Ty) -> PathCtx {
+    match ty {
+        Ty::Ref(name) => type_def(name).map_or(PathCtx::Generic, PathCtx::Type),
+        ty => PathCtx::Ty(ty),
+    }
+}
+
+/// The field with JSON key `key` among `fields`, looking into flattened
+/// (unnamed) references too.
+fn path_field_in(fields: &'static [Field], key: &str) -> Option<&'static Field> {
+    fields.iter().find_map(|f| {
+        if f.name.is_empty() {
+            match &f.ty {
+                Ty::Ref(name) => type_def(name).and_then(|d| path_field(d, key)),
+                _ => None,
+            }
+        } else if f.key == key {
+            Some(f)
+        } else {
+            None
+        }
+    })
+}
+
+fn path_field(def: &'static TypeDef, key: &str) -> Option<&'static Field> {
+    match def.shape {
+        Shape::Record(fields) => path_field_in(fields, key),
+        Shape::Union { variants, .. } => variants.iter().find_map(|v| path_field_in(v.fields, key)),
+    }
+}
+
+/// An invalid-argument error's field path (`phone_number`,
+/// `destinations[0].amount`, `metadata.order_id`) as a binding names it,
+/// walking the schema of `request` (the operation's request type; `None`:
+/// no schema) along the path: each field's JSON key is written by `name`
+/// (e.g. [`push_camel`] for `phoneNumber`); below a field the schema types as
+/// `metadata` or `json` the path is the caller's own keys and is kept as
+/// given (`metadata.order_id`); a name the schema does not describe (a client
+/// option such as `connect_timeout`, a function argument) goes through `name`
+/// too. List indexes (`[0]`) and separators are kept.
+pub fn field_path_as(path: &str, request: Option<&str>, name: fn(&str, &mut String)) -> String {
+    let mut out = String::with_capacity(path.len() + 4);
+    let mut ctx = request.and_then(type_def).map_or(PathCtx::Generic, PathCtx::Type);
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let PathCtx::Ty(Ty::Json | Ty::Metadata) = ctx {
+            out.push_str(rest);
+            break;
+        }
+        if rest.starts_with('[') {
+            let end = rest.find(']').map_or(rest.len(), |i| i + 1);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            ctx = match ctx {
+                PathCtx::Ty(Ty::List(inner)) => path_ctx_of(inner),
+                _ => PathCtx::Generic,
+            };
+            continue;
+        }
+        if let Some(r) = rest.strip_prefix('.') {
+            out.push('.');
+            rest = r;
+            continue;
+        }
+        let end = rest.find(['.', '[']).unwrap_or(rest.len());
+        let key = &rest[..end];
+        rest = &rest[end..];
+        let field = match ctx {
+            PathCtx::Type(def) => path_field(def, key),
+            _ => None,
+        };
+        match field {
+            Some(f) => {
+                name(f.key, &mut out);
+                ctx = path_ctx_of(&f.ty);
+            }
+            None => {
+                name(key, &mut out);
+                ctx = PathCtx::Generic;
+            }
+        }
+    }
+    out
+}
+
 fn ty_json(ty: &Ty) -> Value {
     match ty {
         Ty::Str => json!("string"),
@@ -247,6 +365,10 @@ pub fn manifest() -> Value {
     json!({
         "version": crate::VERSION,
         "operations": crate::operations::OPERATIONS.iter().map(|o| o.to_json()).collect::<Vec<_>>(),
+        "groups": crate::operations::GROUPS
+            .iter()
+            .map(|(g, d)| (g.to_string(), Value::String(d.to_string())))
+            .collect::<serde_json::Map<_, _>>(),
         "types": types().iter().map(type_json).collect::<Vec<_>>(),
     })
 }
@@ -268,6 +390,30 @@ mod tests {
             Ty::List(inner) => check_ty(owner, inner),
             _ => {}
         }
+    }
+
+    #[test]
+    fn field_paths_in_camel_case() {
+        let camel = |p: &str, r: Option<&str>| field_path_as(p, r, push_camel);
+        let ip = Some("IncomingPaymentRequest");
+        assert_eq!(camel("phone_number", ip), "phoneNumber");
+        assert_eq!(camel("callback_url", ip), "callbackUrl");
+        assert_eq!(camel("amount", ip), "amount");
+        // The caller's own metadata keys are kept.
+        assert_eq!(camel("metadata.order_id", ip), "metadata.order_id");
+        assert_eq!(camel("metadata.a.b_c[0]", ip), "metadata.a.b_c[0]");
+        let sm = Some("SendMoneyRequest");
+        assert_eq!(camel("destinations[0].amount", sm), "destinations[0].amount");
+        assert_eq!(camel("destinations[12].phone_number", sm), "destinations[12].phoneNumber");
+        assert_eq!(camel("destinations[1].account_number", sm), "destinations[1].accountNumber");
+        // Names outside the schema go through the same conversion.
+        assert_eq!(camel("phone_numbr", ip), "phoneNumbr");
+        assert_eq!(camel("connect_timeout", None), "connectTimeout");
+        assert_eq!(camel("_links", None), "_links");
+        assert_eq!(camel("", None), "");
+        // The identity keeps every path as the core wrote it.
+        let same = |p: &str| field_path_as(p, sm, |k, out| out.push_str(k));
+        assert_eq!(same("destinations[12].phone_number"), "destinations[12].phone_number");
     }
 
     #[test]

@@ -149,6 +149,27 @@ impl Timestamp {
         }
     }
 
+    /// RFC 3339 text in the timestamp's own offset, for the bindings' native
+    /// date types (`java.time.OffsetDateTime`, Foundation's `Date`):
+    /// `2021-03-29T13:35:28+03:00`, with the fraction when there is one
+    /// (`.123456789`, trailing zeros dropped) and the offset always as `±hh:mm`.
+    pub fn to_rfc3339(&self) -> String {
+        let c = self.local();
+        let mut out = format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            c.year, c.month, c.day, c.hour, c.minute, c.second
+        );
+        if self.nanos > 0 {
+            let frac = format!("{:09}", self.nanos);
+            out.push('.');
+            out.push_str(frac.trim_end_matches('0'));
+        }
+        let off = self.offset_seconds.unsigned_abs();
+        let sign = if self.offset_seconds < 0 { '-' } else { '+' };
+        out.push_str(&format!("{sign}{:02}:{:02}", off / 3600, (off / 60) % 60));
+        out
+    }
+
     /// Reads ISO 8601 (`YYYY-MM-DD[T ]hh:mm[:ss[.fraction]][offset]`),
     /// Daraja's `YYYYMMDDhhmmss`, or epoch seconds (up to 11 digits). `None`
     /// for anything else: the text itself is always kept.
@@ -273,6 +294,29 @@ mod tests {
         }
         let c = Timestamp::at(0, 3 * 3600).local();
         assert_eq!((c.year, c.month, c.day, c.hour), (1970, 1, 1, 3));
+    }
+
+    #[test]
+    fn rfc3339_text() {
+        for (text, want) in [
+            ("2021-03-29T13:35:28.000+03:00", "2021-03-29T13:35:28+03:00"),
+            ("2020-10-22T10:43:20.123456789Z", "2020-10-22T10:43:20.123456789+00:00"),
+            ("2020-10-22T10:43:20.1200Z", "2020-10-22T10:43:20.12+00:00"),
+            ("2021-04-12T08:50", "2021-04-12T08:50:00+03:00"),
+            ("2021-04-12T08:50:00-05:30", "2021-04-12T08:50:00-05:30"),
+            ("20210412085000", "2021-04-12T08:50:00+03:00"),
+            ("1613376955", "2021-02-15T08:15:55+00:00"),
+            ("1969-12-31T23:59:59Z", "1969-12-31T23:59:59+00:00"),
+        ] {
+            let t = Timestamp::parse(text).unwrap();
+            assert_eq!(t.to_rfc3339(), want, "{text}");
+            // The text reads back as the same instant and offset.
+            let back = Timestamp::parse(&t.to_rfc3339()).unwrap();
+            assert_eq!(
+                (back.unix_seconds, back.nanos, back.offset_seconds),
+                (t.unix_seconds, t.nanos, t.offset_seconds)
+            );
+        }
     }
 
     #[test]

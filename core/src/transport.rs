@@ -259,10 +259,10 @@ impl<R: Resolver> Resolver for CachingResolver<R> {
             return Ok(addrs);
         }
         let now = Instant::now();
-        if let Some((at, addrs)) = lock(&self.cache).get(&key) {
-            if now.duration_since(*at) < self.ttl {
-                return Ok(addrs.clone());
-            }
+        if let Some((at, addrs)) = lock(&self.cache).get(&key)
+            && now.duration_since(*at) < self.ttl
+        {
+            return Ok(addrs.clone());
         }
         let addrs = self.lookup.resolve(uri, config, timeout)?;
         let mut cache = lock(&self.cache);

@@ -345,15 +345,15 @@ pub fn location_id(field: &str, id_or_location: &str, collection: Option<&str>) 
         Some(path) => {
             let path = path.split(['?', '#']).next().unwrap_or("").trim_end_matches('/');
             let (parent, id) = path.rsplit_once('/').unwrap_or(("", path));
-            if let Some(c) = collection {
-                if !parent.ends_with(c) {
-                    return Err(Error::invalid(
-                        field,
-                        format!(
-                            "is a Location outside {c}: pass the id or the Location this kind of resource was created with"
-                        ),
-                    ));
-                }
+            if let Some(c) = collection
+                && !parent.ends_with(c)
+            {
+                return Err(Error::invalid(
+                    field,
+                    format!(
+                        "is a Location outside {c}: pass the id or the Location this kind of resource was created with"
+                    ),
+                ));
             }
             id
         }

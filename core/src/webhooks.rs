@@ -650,6 +650,41 @@ impl CallbackResult {
         }
     }
 
+    /// `data.id` (a number is given as its text; empty when an unknown
+    /// result has none).
+    pub fn id(&self) -> String {
+        match self {
+            CallbackResult::IncomingPayment(r) => r.id.clone(),
+            CallbackResult::SendMoney(r) => r.id.clone(),
+            CallbackResult::Polling(r) => r.id.clone(),
+            CallbackResult::SmsNotification(r) => r.id.clone(),
+            CallbackResult::Reversal(r) => r.id.clone(),
+            CallbackResult::PaymentLink(r) => r.id.clone(),
+            CallbackResult::Unknown { raw, .. } => match raw.pointer("/data/id") {
+                Some(Value::String(s)) => s.clone(),
+                Some(v @ Value::Number(_)) => v.to_string(),
+                _ => String::new(),
+            },
+        }
+    }
+
+    /// `data.attributes.status` (empty when an unknown result has none).
+    pub fn status(&self) -> String {
+        match self {
+            CallbackResult::IncomingPayment(r) => r.status.clone(),
+            CallbackResult::SendMoney(r) => r.status.clone(),
+            CallbackResult::Polling(r) => r.status.clone(),
+            CallbackResult::SmsNotification(r) => r.status.clone(),
+            CallbackResult::Reversal(r) => r.status.clone(),
+            CallbackResult::PaymentLink(r) => r.status.clone(),
+            CallbackResult::Unknown { raw, .. } => raw
+                .pointer("/data/attributes/status")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+        }
+    }
+
     /// `data.type` as received (`payment` or `settlement_transfer` for a
     /// version-1 send-money result); the documented name when it was absent.
     pub fn result_type(&self) -> &str {
@@ -784,6 +819,55 @@ mod tests {
         let multibyte = "é".repeat(32);
         assert!(!verify_signature(body, Some(&multibyte), KEY));
         assert_eq!(verify(body, None, KEY).unwrap_err().code(), "signature_invalid");
+    }
+
+    #[test]
+    fn result_id_and_status_of_every_kind() {
+        for (fixture, id, status) in [
+            (
+                &include_bytes!("../../tests/fixtures/result.incoming_payment.success.json")[..],
+                "a652f86f-f2aa-4d70-baa2-ccfe4b78f4fc",
+                "Success",
+            ),
+            (
+                &include_bytes!("../../tests/fixtures/result.send_money.success.json")[..],
+                "716481bc-635c-4d35-92c9-65bb0797196a",
+                "Processed",
+            ),
+            (
+                &include_bytes!("../../tests/fixtures/result.polling.success.json")[..],
+                "d4849121-d7d4-49f8-881f-b41601a7fe43",
+                "Success",
+            ),
+            (
+                &include_bytes!("../../tests/fixtures/result.transaction_sms_notification.success.json")[..],
+                "a48ad0a7-b43b-48c5-9ff8-509552d603af",
+                "Success",
+            ),
+            (
+                &include_bytes!("../../tests/fixtures/result.reversal.success.json")[..],
+                "67b1bb87-b89b-4366-93c9-a2bb6944ec99",
+                "Processed",
+            ),
+            (
+                &include_bytes!("../../tests/fixtures/result.payment_link.success.json")[..],
+                "55f74f06-5dea-4f1a-afba-e3decea28e03",
+                "Processed",
+            ),
+        ] {
+            let r = decode_result(fixture).unwrap();
+            assert_ne!(r.kind(), "unknown");
+            assert_eq!((r.id().as_str(), r.status().as_str()), (id, status));
+        }
+        let r = decode_result(br#"{"data":{"id":7,"type":"brand_new","attributes":{"status":"Done"}}}"#).unwrap();
+        assert_eq!(
+            (r.id(), r.status(), r.result_type()),
+            ("7".to_string(), "Done".to_string(), "brand_new")
+        );
+        let r = decode_result(br#"{"data":{"id":"x","type":"brand_new","attributes":{}}}"#).unwrap();
+        assert_eq!((r.id(), r.status()), ("x".to_string(), String::new()));
+        let r = decode_result(br#"{"data":{"type":"brand_new"}}"#).unwrap();
+        assert_eq!(r.id(), "");
     }
 
     #[test]

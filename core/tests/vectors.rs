@@ -383,10 +383,10 @@ fn run_event(case: &Value, webhook: bool) -> Outcome {
 }
 
 fn run_case(case: &Value) -> Outcome {
-    if let Some(op) = case.get("operation").and_then(Value::as_str) {
-        if kopokopo::operations::find(op).is_none() {
-            return Err(format!("unknown operation {op}"));
-        }
+    if let Some(op) = case.get("operation").and_then(Value::as_str)
+        && kopokopo::operations::find(op).is_none()
+    {
+        return Err(format!("unknown operation {op}"));
     }
     match s(case, "kind")? {
         "signature" => run_signature(case),
@@ -425,14 +425,13 @@ fn shared_vectors() {
             let name = case.get("name").and_then(Value::as_str).unwrap_or("<unnamed>");
             let kind = case.get("kind").and_then(Value::as_str).unwrap_or("<no kind>");
             *counts.entry(kind.to_string()).or_default() += 1;
-            if kind == "request" {
-                if let Some(op) = case
+            if kind == "request"
+                && let Some(op) = case
                     .get("operation")
                     .and_then(Value::as_str)
                     .and_then(kopokopo::operations::find)
-                {
-                    operations_covered.insert(op.name.to_string());
-                }
+            {
+                operations_covered.insert(op.name.to_string());
             }
             if let Err(e) = run_case(case) {
                 failures.push(format!("{file} [{kind}] {name}: {e}"));

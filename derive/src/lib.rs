@@ -26,12 +26,11 @@ fn doc_of(attrs: &[Attribute]) -> String {
         if !a.path().is_ident("doc") {
             continue;
         }
-        if let Meta::NameValue(nv) = &a.meta {
-            if let Expr::Lit(l) = &nv.value {
-                if let Lit::Str(s) = &l.lit {
-                    lines.push(s.value().trim().to_string());
-                }
-            }
+        if let Meta::NameValue(nv) = &a.meta
+            && let Expr::Lit(l) = &nv.value
+            && let Lit::Str(s) = &l.lit
+        {
+            lines.push(s.value().trim().to_string());
         }
     }
     lines.join("\n").trim().to_string()

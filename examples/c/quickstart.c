@@ -34,38 +34,14 @@ static int fail(const char *what, k2_status status, k2_error *err) {
     return 1;
 }
 
-/* Extracts the string value of a top-level "key" of compact JSON (the
- * library's results are compact), skipping nested objects. A real program
- * would use a JSON library (one that keeps amounts as decimal text). */
-static void json_get(const char *json, const char *key, char *out, size_t size) {
-    size_t klen = strlen(key);
-    int depth = 0;
+/* Copies field `path` of a result (k2_json_get: `status`, `event.resource.amount`, ...) into
+ * `out`; "" when the field is absent or null. Amounts are strings of their exact digits. */
+static void json_get(const char *json, const char *path, char *out, size_t size) {
+    char *value = NULL;
     out[0] = 0;
-    for (const char *p = json; *p; p++) {
-        if (*p == '{' || *p == '[') {
-            depth++;
-        } else if (*p == '}' || *p == ']') {
-            depth--;
-        } else if (*p == '"') {
-            const char *start = p + 1;
-            for (p++; *p && *p != '"'; p++)
-                if (*p == '\\' && p[1])
-                    p++;
-            if (!*p)
-                return;
-            /* A key at depth 1 followed by a string value. */
-            if (depth == 1 && (size_t)(p - start) == klen && strncmp(start, key, klen) == 0 && p[1] == ':' &&
-                p[2] == '"') {
-                const char *v = p + 3;
-                size_t n = strcspn(v, "\"");
-                if (n >= size)
-                    n = size - 1;
-                memcpy(out, v, n);
-                out[n] = 0;
-                return;
-            }
-        }
-    }
+    if (k2_json_get(json, path, &value, NULL) == K2_STATUS_OK && value)
+        snprintf(out, size, "%s", value);
+    k2_string_free(value);
 }
 
 int main(void) {
@@ -143,6 +119,13 @@ int main(void) {
             return fail("k2_incoming_payments_status", st, err);
         }
         json_get(payment, "status", status, sizeof status);
+        if (strcmp(status, "Success") == 0) {
+            /* The payer and the amount, exactly ("150": a string of the exact digits, never a double). */
+            char payer[128], amount[64];
+            json_get(payment, "event.resource.sender_first_name", payer, sizeof payer);
+            json_get(payment, "event.resource.amount", amount, sizeof amount);
+            printf("paid by %s: %s KES\n", payer, amount);
+        }
         k2_string_free(payment);
         if (strcmp(status, "Pending") == 0) {
             struct timespec ts = {0, 250 * 1000000L};

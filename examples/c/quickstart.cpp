@@ -133,31 +133,15 @@ class Client {
 
 }  // namespace k2
 
-// The string value of a top-level "key" of compact JSON, skipping nested
-// objects. A real program would use a JSON library (one that keeps amounts
-// as decimal text).
-static std::string json_get(const std::string &json, const std::string &key) {
-    int depth = 0;
-    for (size_t i = 0; i < json.size(); i++) {
-        char c = json[i];
-        if (c == '{' || c == '[') {
-            depth++;
-        } else if (c == '}' || c == ']') {
-            depth--;
-        } else if (c == '"') {
-            size_t start = ++i;
-            while (i < json.size() && json[i] != '"')
-                i += json[i] == '\\' ? 2 : 1;
-            if (i >= json.size())
-                return "";
-            if (depth == 1 && json.compare(start, i - start, key) == 0 && i - start == key.size() &&
-                json.compare(i + 1, 2, ":\"") == 0) {
-                size_t v = i + 3;
-                return json.substr(v, json.find('"', v) - v);
-            }
-        }
-    }
-    return "";
+// Field `path` of a result (k2_json_get: "status", "event.resource.amount", ...); "" when
+// absent or null. Amounts are strings of their exact digits, never doubles.
+static std::string json_get(const std::string &json, const char *path) {
+    char *value = nullptr;
+    std::string out;
+    if (k2_json_get(json.c_str(), path, &value, nullptr) == K2_STATUS_OK && value)
+        out = value;
+    k2_string_free(value);
+    return out;
 }
 
 static const char *env(const char *name, const char *fallback) {

@@ -1,6 +1,6 @@
 // Receive Kopo Kopo webhooks and results with Express, without losing one.
 //
-//   KOPOKOPO_API_KEY=... PORT=3000 node express-webhooks.js
+//   K2_API_KEY=... PORT=3000 node express-webhooks.js
 //
 // The kopokopo() middleware (require('kopokopo/express')) reads the RAW body
 // itself, capped at `limit` (default 1 MiB: bigger is answered 413 before it
@@ -21,7 +21,7 @@
 const express = require('express')
 const { kopokopo, eventId, InMemoryDedupe } = require('kopokopo/express')
 
-const apiKey = process.env.KOPOKOPO_API_KEY
+const apiKey = process.env.K2_API_KEY
 const app = express()
 const seen = new InMemoryDedupe({ ttlMs: 24 * 60 * 60 * 1000 })
 

@@ -1,6 +1,6 @@
 // Receive Kopo Kopo webhooks and results with plain node:http, without losing one.
 //
-//   KOPOKOPO_API_KEY=... PORT=3000 node http-webhooks.js
+//   K2_API_KEY=... PORT=3000 node http-webhooks.js
 //
 // createWebhookHandler (require('kopokopo/http')) reads the raw body with a
 // cap (default 1 MiB: bigger is answered 413 before it is buffered), verifies
@@ -19,7 +19,7 @@
 const http = require('node:http')
 const { createWebhookHandler, InMemoryDedupe } = require('kopokopo/http')
 
-const apiKey = process.env.KOPOKOPO_API_KEY
+const apiKey = process.env.K2_API_KEY
 const dedupe = new InMemoryDedupe({ ttlMs: 24 * 60 * 60 * 1000 })
 
 // Stand-in for your database: save() resolves once the event is durable.

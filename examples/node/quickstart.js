@@ -1,22 +1,22 @@
 // Quickstart: request an M-PESA STK push, follow its status, create a payment link.
 //
-//   KOPOKOPO_CLIENT_ID=... KOPOKOPO_CLIENT_SECRET=... node quickstart.js
+//   K2_CLIENT_ID=... K2_CLIENT_SECRET=... node quickstart.js
 //
-// Optional: KOPOKOPO_BASE_URL (default: the sandbox), KOPOKOPO_TILL_NUMBER,
-// KOPOKOPO_PHONE_NUMBER, KOPOKOPO_CALLBACK_URL (where Kopo Kopo POSTs results).
+// Optional: K2_BASE_URL (default: the sandbox), K2_TILL_NUMBER,
+// K2_PHONE_NUMBER, K2_CALLBACK_URL (where Kopo Kopo POSTs results).
 'use strict'
 
 const { Client, KopoKopoError, InvalidArgumentError, SANDBOX_URL } = require('kopokopo')
 
 const env = process.env
 const client = new Client({
-  clientId: env.KOPOKOPO_CLIENT_ID,
-  clientSecret: env.KOPOKOPO_CLIENT_SECRET,
-  apiKey: env.KOPOKOPO_API_KEY,
-  baseUrl: env.KOPOKOPO_BASE_URL || SANDBOX_URL,
+  clientId: env.K2_CLIENT_ID,
+  clientSecret: env.K2_CLIENT_SECRET,
+  apiKey: env.K2_API_KEY,
+  baseUrl: env.K2_BASE_URL || SANDBOX_URL,
   timeoutMs: 20_000,
 })
-const callbackUrl = env.KOPOKOPO_CALLBACK_URL || 'https://example.com/k2/results'
+const callbackUrl = env.K2_CALLBACK_URL || 'https://example.com/k2/results'
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function main() {
@@ -24,8 +24,8 @@ async function main() {
 
   // 1. STK push: the customer gets a prompt on their phone. Amounts are strings.
   const created = await client.incomingPayments.create({
-    tillNumber: env.KOPOKOPO_TILL_NUMBER || 'K000000',
-    phoneNumber: env.KOPOKOPO_PHONE_NUMBER || '0712345678',
+    tillNumber: env.K2_TILL_NUMBER || 'K000000',
+    phoneNumber: env.K2_PHONE_NUMBER || '0712345678',
     firstName: 'Jane',
     amount: '150.00',
     callbackUrl,
@@ -53,7 +53,7 @@ async function main() {
     await client.incomingPayments.create({ tillNumber: 'K000000', phoneNumber: 'not-a-phone', amount: '1', callbackUrl })
   } catch (e) {
     if (!(e instanceof InvalidArgumentError)) throw e
-    console.log(`Refused locally: field ${e.field} (${e.code})`)
+    console.log(`Refused locally: field ${e.field} (${e.code}): ${e.reason}`) // field phoneNumber
   }
 }
 

@@ -14,10 +14,10 @@ import {
 } from 'kopokopo'
 
 const client = new Client({
-  clientId: process.env.KOPOKOPO_CLIENT_ID ?? '',
-  clientSecret: process.env.KOPOKOPO_CLIENT_SECRET ?? '',
-  apiKey: process.env.KOPOKOPO_API_KEY,
-  baseUrl: process.env.KOPOKOPO_BASE_URL ?? SANDBOX_URL,
+  clientId: process.env.K2_CLIENT_ID ?? '',
+  clientSecret: process.env.K2_CLIENT_SECRET ?? '',
+  apiKey: process.env.K2_API_KEY,
+  baseUrl: process.env.K2_BASE_URL ?? SANDBOX_URL,
   timeoutMs: 20_000,
 })
 

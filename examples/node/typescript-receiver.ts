@@ -5,7 +5,7 @@ import { InMemoryDedupe, eventId, kopokopo } from 'kopokopo/express'
 import { createWebhookHandler } from 'kopokopo/http'
 import type { CallbackResult, Webhook } from 'kopokopo'
 
-const apiKey = process.env.KOPOKOPO_API_KEY ?? ''
+const apiKey = process.env.K2_API_KEY ?? ''
 const seen = new InMemoryDedupe({ ttlMs: 24 * 60 * 60 * 1000 })
 
 /** Your durable store: resolve only once the event is saved. */

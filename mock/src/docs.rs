@@ -165,23 +165,20 @@ pub const RESULT_KINDS: &[&str] = &[
 /// or the Daraja structure. Daraja samples exist only for the two topics the
 /// documentation shows; other topics fall back to K2Connect.
 pub fn sample_event(topic: &str, daraja: bool) -> Option<Value> {
-    if daraja {
-        if let Some(mut v) = sample(&format!("webhook.{topic}.daraja.json")) {
-            v["TransID"] = json!(mpesa_reference());
-            v["TransTime"] = json!(daraja_time());
-            return Some(v);
-        }
+    if daraja && let Some(mut v) = sample(&format!("webhook.{topic}.daraja.json")) {
+        v["TransID"] = json!(mpesa_reference());
+        v["TransTime"] = json!(daraja_time());
+        return Some(v);
     }
     if let Some(mut v) = sample(&format!("webhook.{topic}.k2.json")) {
         let id = uuid();
         v["id"] = json!(id);
         v["created_at"] = json!(iso_now());
-        if let Some(links) = v.get_mut("_links").and_then(Value::as_object_mut) {
-            if let Some(Value::String(s)) = links.get_mut("self") {
-                if let Some(i) = s.rfind('/') {
-                    s.replace_range(i + 1.., &id);
-                }
-            }
+        if let Some(links) = v.get_mut("_links").and_then(Value::as_object_mut)
+            && let Some(Value::String(s)) = links.get_mut("self")
+            && let Some(i) = s.rfind('/')
+        {
+            s.replace_range(i + 1.., &id);
         }
         return Some(v);
     }

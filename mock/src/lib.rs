@@ -375,10 +375,10 @@ fn canonical_path(path: &str) -> String {
     if let Some(rest) = p.strip_prefix("/api/v2/transaction_sms_notifications") {
         return format!("/api/v1/transaction_sms_notifications{rest}");
     }
-    if let Some(rest) = p.strip_prefix("/api/v1/") {
-        if !rest.starts_with("transaction_sms_notifications") {
-            return format!("/api/v2/{rest}");
-        }
+    if let Some(rest) = p.strip_prefix("/api/v1/")
+        && !rest.starts_with("transaction_sms_notifications")
+    {
+        return format!("/api/v2/{rest}");
     }
     p.to_string()
 }
@@ -784,10 +784,10 @@ async fn handle_oauth(s: &Shared, method: &Method, path: &str, req: Request) -> 
             if !credentials_ok(s, &f) {
                 return invalid_client();
             }
-            if let Some(t) = f.get("token") {
-                if let Some(rec) = s.lock().tokens.get_mut(t) {
-                    rec.revoked = true;
-                }
+            if let Some(t) = f.get("token")
+                && let Some(rec) = s.lock().tokens.get_mut(t)
+            {
+                rec.revoked = true;
             }
             json_response(StatusCode::OK, &json!({}))
         }

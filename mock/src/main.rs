@@ -80,7 +80,58 @@ enum Command {
     /// Print the API's shape (every operation and type, as the core declares
     /// them) as JSON: the document `schema/kopokopo.json` holds and the
     /// bindings' generated code is made from (`scripts/codegen.sh`).
-    Schema,
+    Schema {
+        /// Instead, print the normalised JSON the core makes of every
+        /// webhook and result example in DIR (`webhook.*.json`,
+        /// `result.*.json`, recursively): `schema/examples.json`, from which
+        /// the field reference (`docs/fields.md`) takes one example per field.
+        #[arg(long, value_name = "DIR")]
+        examples: Option<std::path::PathBuf>,
+    },
+}
+
+/// `{"<file>": {"kind": "webhook"|"result", "value": <the core's JSON>}}` of
+/// every `webhook.*.json` and `result.*.json` under `dir`, by file name.
+fn examples(dir: &std::path::Path) -> Result<String, String> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(&path, out)?;
+            } else {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(dir, &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut out = serde_json::Map::new();
+    for path in files {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if !name.ends_with(".json") {
+            continue;
+        }
+        let body = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (kind, value) = if name.starts_with("webhook.") {
+            let w = kopokopo::webhooks::decode_webhook(&body).map_err(|e| format!("{name}: {e}"))?;
+            ("webhook", serde_json::to_value(&w))
+        } else if name.starts_with("result.") {
+            let r = kopokopo::webhooks::decode_result(&body).map_err(|e| format!("{name}: {e}"))?;
+            ("result", serde_json::to_value(&r))
+        } else {
+            continue;
+        };
+        let value = value.map_err(|e| format!("{name}: {e}"))?;
+        out.insert(name, serde_json::json!({"kind": kind, "value": value}));
+    }
+    let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(out)).map_err(|e| e.to_string())?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// Environment variable `k2 sign` and `k2 verify` read the API key from when
@@ -213,10 +264,20 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Schema => {
+        Command::Schema { examples: None } => {
             print!("{}", kopokopo::schema::manifest_text());
             ExitCode::SUCCESS
         }
+        Command::Schema { examples: Some(dir) } => match examples(&dir) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("k2 schema --examples: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Sign { api_key } => match key_and_body(api_key) {
             Ok((api_key, body)) => {
                 println!("{}", kopokopo::webhooks::sign(&body, &api_key));

@@ -20,7 +20,7 @@ OUT = "bindings-c/src/operations.rs"
 # How each schema type reads in the C documentation.
 SCALARS = {
     "string": "string",
-    "money": "amount",
+    "money": "decimal string",
     "timestamp": "timestamp",
     "int": "integer",
     "bool": "boolean",
@@ -105,8 +105,9 @@ class Doc:
 
 
 MONEY_REQUEST = ("Amounts are decimal strings (`\"150.00\"`); the request carries exactly those digits.")
-MONEY_RESULT = ("Amounts in the result are JSON numbers written with the exact decimal digits "
-                "(`12345678901234567.89`): read them as decimal text, never as `double`.")
+MONEY_RESULT = ("Amounts in the result are JSON strings of the exact decimal digits "
+                "(`\"amount\":\"12345678901234567.89\"`), never numbers: read them with `k2_json_get()` "
+                "and keep them as text or a decimal type, never `double`.")
 
 
 def _has_money(types: dict, name, seen=None) -> bool:

@@ -20,7 +20,9 @@ Naming: properties are the camelCase form of each field's JSON key
 Money is ``Amount`` (a decimal string) in results and ``AmountInput``
 (string or integer number) in requests; timestamps are ``Timestamp``
 (ISO 8601 text, as the API sent it). In results an optional field is
-``T | null``. In requests a field may be left out when it is optional or
+``T | null`` and its JSDoc says when it is null (whenever the received JSON
+lacks it: the core's parsing is tolerant, so e.g. a webhook's ``createdAt``
+is null for a payload without ``created_at``). In requests a field may be left out when it is optional or
 the core fills it in when absent (``has_default`` in the schema).
 """
 
@@ -41,6 +43,48 @@ VARIANT_NAMES = {
     "Webhook.Daraja": "DarajaWebhook",
     "CallbackResult.Unknown": "UnknownResult",
 }
+
+
+# Appended to the JSDoc of every optional result field: why its type admits null.
+NULL_NOTE = "`null` when the received JSON lacks it (parsing is tolerant)."
+NULL_NOTE_OMITTED = "Absent or `null` when the received JSON lacks it (parsing is tolerant)."
+
+
+# The JSDoc of a union's discriminant, per union: `{tag}` is the variant's tag
+# literal, `{doc}` the variant's doc (first letter lowercased after an article).
+TAG_DOCS = {
+    "ExternalRecipientRequest": "The recipient type, sent as the JSON `type` field: `{tag}` for {doc}",
+    "Destination": "The destination type, sent as the JSON `type` field: `{tag}` for {doc}",
+    "Webhook": (
+        "The payload structure the event arrived in, added by the parser (the received JSON "
+        "has no such field): `{tag}` for the {doc}"
+    ),
+    "WebhookResource": "The resource type (`{tag}`), chosen by the event's `topic`: {doc}",
+    "CallbackResult": "The result type (`{tag}`), from the body's `data.type`: {doc}",
+}
+TAG_DOC_DEFAULT = "The variant of `{union}`: always `{tag}` here ({doc})."
+# The JSDoc of the content (`value`) of a union, per union: `{what}` is what
+# the variant holds ("parsed into `Transaction`", "as raw JSON ...").
+CONTENT_DOCS = {
+    "WebhookResource": "The event's `resource`, {what}.",
+    "CallbackResult": "The result, {what}.",
+}
+CONTENT_DOC_DEFAULT = "The variant's value, {what}."
+
+
+def lower_first(doc: str) -> str:
+    """`A mobile wallet.` → `a mobile wallet.` (only after an article: names keep their case)."""
+    first = doc.split(" ", 1)[0]
+    if first in ("A", "An", "Another", "One"):
+        return doc[:1].lower() + doc[1:]
+    return doc
+
+
+def content_what(ty: str) -> str:
+    """What a union's content holds: `parsed into `Transaction``; `unknown` is raw JSON."""
+    if ty == "unknown":
+        return "as raw JSON (`unknown`: check its shape before use)"
+    return f"parsed into `{ty}`"
 
 
 def camel(key: str) -> str:
@@ -153,6 +197,13 @@ class Gen:
         else:
             null = " | null" if f["optional"] else ""
             opt = "?" if self.omitted(owner, f) else ""
+            if f["optional"]:
+                # Why the type admits null: the runtime gives it whenever the
+                # received JSON lacks the field (the core's parsing is tolerant).
+                note = NULL_NOTE_OMITTED if opt else NULL_NOTE
+                doc = doc_text(f.get("doc", ""))
+                sep = "\n" if "\n" in doc else " "
+                out = jsdoc(f"{doc}{sep}{note}" if doc else note, indent)
             out.append(f"{indent}{name}{opt}: {ty}{null}")
         return out
 
@@ -175,6 +226,10 @@ class Gen:
         extra: List[str] = []
         for v in t["variants"]:
             tag_lit = json.dumps(v["tag"]).replace('"', "'")
+            vdoc = doc_text(v.get("doc", "")) or f"the `{v['name']}` variant."
+            tag_doc = TAG_DOCS.get(name, TAG_DOC_DEFAULT).format(
+                tag=tag_lit, doc=lower_first(vdoc), union=name
+            )
             named = [f for f in v["fields"] if f["name"]]
             flat = [f for f in v["fields"] if not f["name"]]
             if content is not None:
@@ -189,16 +244,22 @@ class Gen:
                     extra.append("}")
                     extra.append("")
                 alt_doc = doc_text(v.get("doc", ""))
-                alts.append(
-                    (f"  /** {alt_doc} */\n" if alt_doc and "\n" not in alt_doc else "")
-                    + f"  | {{ {prop(tag)}: {tag_lit}; {prop(content)}: {value} }}"
-                )
+                value_doc = CONTENT_DOCS.get(name, CONTENT_DOC_DEFAULT).format(what=content_what(value))
+                if alt_doc and "\n" not in alt_doc:
+                    alts.append(f"  /** {alt_doc} */")
+                alts.append("  | {")
+                alts.extend(jsdoc(tag_doc, "      "))
+                alts.append(f"      {prop(tag)}: {tag_lit}")
+                alts.extend(jsdoc(value_doc, "      "))
+                alts.append(f"      {prop(content)}: {value}")
+                alts.append("    }")
             else:
                 vname = self.variant_name(name, v)
                 bases = [self.ts(f["type"], inp) for f in flat]
                 ext = f" extends {', '.join(bases)}" if bases else ""
                 extra.extend(jsdoc(v.get("doc", "")))
                 extra.append(f"export interface {vname}{ext} {{")
+                extra.extend(jsdoc(tag_doc, "  "))
                 extra.append(f"  {prop(tag)}: {tag_lit}")
                 for f in named:
                     extra.extend(self.member(f, inp))
@@ -221,13 +282,47 @@ class Gen:
         result = o["result"] or "null"
         return f"{camel(o['method'])}({params}): Promise<{result}>"
 
-    def op_params_type(self, o: Dict[str, Any]) -> str:
+    def op_params_type(self, o: Dict[str, Any], indent: str = "  ") -> str:
+        """The parameter type of `client.execute(name, params)`; an inline object
+        is written over several lines, its property documented."""
+        inline = {
+            "token": ("token", f"The access token to {o['method']}."),
+            "id": (
+                "id",
+                "The resource's id, or the whole `Location` URL its create call returned "
+                "(`Created.location`).",
+            ),
+        }.get(o["params"])
+        if inline is not None:
+            key, doc = inline
+            inner = indent + "  "
+            return "\n".join(["{", *jsdoc(doc, inner), f"{inner}{key}: string", indent + "}"])
         return {
             "none": "Record<string, never>",
-            "token": "{ token: string }",
-            "id": "{ id: string }",
             "body": o["request"] or "Record<string, unknown>",
         }[o["params"]]
+
+    def op_params_doc(self, o: Dict[str, Any]) -> str:
+        what = {
+            "none": "none (pass `{}` or leave them out)",
+            "token": "`{ token }`",
+            "id": "`{ id }`",
+            "body": f"`{o['request']}`",
+        }[o["params"]]
+        return f"{doc_text(o['doc'])} Parameters: {what}."
+
+    def op_result_doc(self, o: Dict[str, Any]) -> str:
+        result = o["result"]
+        if result is None:
+            what = "`null` (the API answers without content)"
+        elif result == "Created":
+            what = "`Created`: the new resource's `Location` URL and id"
+        else:
+            what = f"`{result}`"
+        return f"{doc_text(o['doc'])} Resolves to {what}."
+
+    def group_doc(self, g: str) -> str:
+        return doc_text(self.schema.get("groups", {}).get(g, "")) or f"The `{g}` operations."
 
     def groups(self) -> List[str]:
         order: List[str] = []
@@ -236,7 +331,7 @@ class Gen:
                 order.append(o["group"])
         out: List[str] = []
         for g in order:
-            out.append(f"/** `client.{camel(g)}`: the `{g}` operations. */")
+            out.extend(jsdoc(f"`client.{camel(g)}`: the `{g}` operations. {self.group_doc(g)}"))
             out.append(f"export interface {pascal(g)}Api {{")
             for o in self.ops:
                 if o["group"] != g:
@@ -249,6 +344,7 @@ class Gen:
         out.append("/** The operation groups of `Client`, one per group of the core's operation table. */")
         out.append("export interface ClientGroups {")
         for g in order:
+            out.extend(jsdoc(self.group_doc(g), "  "))
             out.append(f"  readonly {camel(g)}: {pascal(g)}Api")
         out.append("}")
         out.append("")
@@ -262,6 +358,7 @@ class Gen:
         out.append("/** The parameters of each operation for `client.execute`. */")
         out.append("export interface OperationParams {")
         for o in self.ops:
+            out.extend(jsdoc(self.op_params_doc(o), "  "))
             out.append(f"  '{o['name']}': {self.op_params_type(o)}")
         for o in self.ops:
             out.append(f"  /** @deprecated Use '{o['name']}'. */")
@@ -271,6 +368,7 @@ class Gen:
         out.append("/** The result of each operation. */")
         out.append("export interface OperationResults {")
         for o in self.ops:
+            out.extend(jsdoc(self.op_result_doc(o), "  "))
             out.append(f"  '{o['name']}': {o['result'] or 'null'}")
         for o in self.ops:
             out.append(f"  /** @deprecated Use '{o['name']}'. */")

@@ -1,24 +1,28 @@
 """UniFFI (Kotlin, Swift) surface generated from schema/kopokopo.json.
 
-Writes bindings-uniffi/src/generated.rs:
+Writes:
 
-* one UniFFI record (or enum, for a tagged union) per request type, with a
-  conversion to the core's request type (`into_core`); amounts are exact
-  decimal text parsed by the core (`Amount::parse_field`, naming the field:
-  `destinations[0].amount`), metadata a string map;
-* one UniFFI record per result type, with `From<core type>`; amounts are the
-  core's canonical decimal text (never a float), metadata a string map,
-  free-form JSON as JSON text, `_links` flattened (`callback_url`,
-  `self_url`); operation results other than `Created` and `AccessToken`
-  also carry `raw_json` (the core's normalised result);
-* one `KopoKopoClient` method per operation of the operation table.
+* bindings-uniffi/src/generated.rs:
+  - one UniFFI record (or enum, for a tagged union) per request type, with a
+    conversion to the core's request type (`into_core`); amounts are `Money`
+    (BigDecimal / Decimal, exact decimal text parsed by the core, naming the
+    field: `destinations[0].amount`), times `Timestamp` (OffsetDateTime /
+    Date), metadata a map of `MetadataValue`;
+  - one UniFFI record per result type, field for field the core's (the same
+    paths as every other language), with `From<core type>`; records with
+    nothing to convert are the core's own type (`#[uniffi::remote(Record)]`);
+  - one object per operation group (`IncomingPaymentsApi`...) with a blocking
+    method and an `…Async` twin (Kotlin `suspend`, Swift `async`) per
+    operation, and the `KopoKopoClient` accessors of the groups;
+* bindings-uniffi/kotlin/src/main/kotlin/com/kopokopo/sdk/Groups.kt and
+  bindings-uniffi/swift/Sources/KopoKopo/Groups.swift: the groups as
+  properties (`client.incomingPayments.create(...)`);
+* the `[bindings.swift.rename...]` block of uniffi.toml, which frees the
+  property names in Swift (the accessor methods become `…Group()` there).
 
-Every record, field and method carries the schema's documentation. The
-tables below (`LEGACY_*`) only keep the names and shapes the Kotlin and Swift
-packages had before the schema existed; a new type or operation needs no entry
-(a new operation's method is `<group>_<method>`). The rest of the crate
-(client construction, webhook/result parsing entry points, errors) is
-hand-written in bindings-uniffi/src/.
+Every record, field and method carries the schema's documentation. The rest
+of the crate (client construction, webhook/result parsing, errors, custom
+types) is hand-written in bindings-uniffi/src/.
 """
 
 from __future__ import annotations
@@ -27,69 +31,16 @@ import re
 
 OUT = "bindings-uniffi/src/generated.rs"
 
-# Method names of the operations in the Kotlin/Swift API (kept from before the
-# operation table); an operation missing here is `<group>_<method>`.
-LEGACY_METHODS = {
-    "tokens.request": "request_token",
-    "tokens.revoke": "revoke_token",
-    "tokens.introspect": "introspect_token",
-    "tokens.info": "token_info",
-    "webhooks.subscribe": "subscribe_webhook",
-    "incoming_payments.create": "create_incoming_payment",
-    "incoming_payments.status": "incoming_payment_status",
-    "merchant_wallets.create": "create_merchant_wallet",
-    "merchant_bank_accounts.create": "create_merchant_bank_account",
-    "external_recipients.create": "create_external_recipient",
-    "send_money.create": "send_money",
-    "send_money.status": "send_money_status",
-    "polling.create": "create_polling",
-    "polling.status": "polling_status",
-    "sms_notifications.create": "create_sms_notification",
-    "sms_notifications.status": "sms_notification_status",
-    "reversals.create": "create_reversal",
-    "reversals.status": "reversal_status",
-    "payment_links.create": "create_payment_link",
-    "payment_links.status": "payment_link_status",
-    "payment_links.cancel": "cancel_payment_link",
-}
-
 # Text request fields the core fills in when absent (`has_default` in the
 # schema): optional here, the core's default when absent. Read from the
 # schema by `generate`.
 DEFAULTED: set = set()
 
-# Argument order of request records and variants (Swift labels are ordered):
-# required fields first, then optional ones, each in schema order, unless the
-# type had another order before.
-LEGACY_ORDER = {
-    "IncomingPaymentRequest": [
-        "till_number", "phone_number", "amount", "callback_url", "first_name",
-        "last_name", "email", "currency", "payment_channel", "metadata",
-    ],
-    "MerchantWalletRequest": ["first_name", "last_name", "phone_number", "network", "nickname"],
-    "MerchantBankAccountRequest": [
-        "account_name", "bank_branch_ref", "account_number", "settlement_method", "nickname",
-    ],
-    "SendMoneyRequest": ["callback_url", "destinations", "source_identifier", "currency", "metadata"],
-    "PollingRequest": ["scope", "from_time", "to_time", "callback_url", "scope_reference"],
-    "PaymentLinkRequest": [
-        "till_number", "amount", "callback_url", "payment_reference", "note", "currency", "metadata",
-    ],
-}
-
-# Result fields under another name in this binding.
-LEGACY_RENAMES = {
-    ("SmsNotification", "message"): "sms_text",
-    ("Reversal", "reversal_bulk_payment"): "reversal_payment",
-    ("PolledTransaction", "resource"): "transaction",
-}
-
-# Nested objects flattened into their parent: field -> {sub-field: name here}.
-FLATTEN_TYPES = {"Links": {"callback_url": "callback_url", "self_url": "self_url"}}
-LEGACY_FLATTEN = {
-    ("IncomingPayment", "event"): {"event_type": "event_type", "resource": "transaction", "errors": "errors"},
-    ("TokenInfo", "application"): {"uid": "application_uid"},
-}
+GROUPS_KT = "bindings-uniffi/kotlin/src/main/kotlin/com/kopokopo/sdk/Groups.kt"
+GROUPS_SWIFT = "bindings-uniffi/swift/Sources/KopoKopo/Groups.swift"
+UNIFFI_TOML = "uniffi.toml"
+RENAME_BEGIN = "# BEGIN generated by scripts/codegen/uniffi.py: Swift names of the group accessors"
+RENAME_END = "# END generated"
 
 # Integer fields whose core type is not i64.
 INT_TYPES = {("AccessToken", "expires_in"): "u64"}
@@ -97,14 +48,6 @@ INT_TYPES = {("AccessToken", "expires_in"): "u64"}
 # Fields computed from the core value (name, Rust type, expression over `x`, doc).
 COMPUTED = {
     "Reversal": [("is_reversed", "bool", "x.is_reversed()", "Whether the money was actually reversed.")],
-    "SendMoney": [
-        (
-            "destination_count",
-            "u32",
-            "u32::try_from(x.destinations.len()).unwrap_or(u32::MAX)",
-            "Number of destinations echoed back (`destinations`).",
-        )
-    ],
 }
 
 # Secret fields: the record's `toString()` / `description` shows `[REDACTED]`.
@@ -158,10 +101,15 @@ def reachable(types: dict, roots: list[str]) -> list[str]:
     return seen
 
 
+def pascal(name: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for p in name.split("_"))
+
+
 class Gen:
     def __init__(self, schema: dict):
         self.types = {t["name"]: t for t in schema["types"]}
         self.ops = schema["operations"]
+        self.groups = schema.get("groups") or {}
         req_roots = [o["request"] for o in self.ops if o.get("request")]
         self.requests = reachable(self.types, req_roots)
         res_roots = [o["result"] for o in self.ops if o.get("result")]
@@ -173,31 +121,28 @@ class Gen:
         self.module.update({n: "results" for n in self.results})
         self.module.update({n: "webhooks" for n in hook})
         self.results += hook
-        self.with_raw = {o["result"] for o in self.ops if o.get("result")} - {"Created", "AccessToken"}
         self.remote = self.remote_types()
         self.out: list[str] = []
 
     def remote_types(self) -> set[str]:
         """Result records UniFFI exports as the core's own type (`#[uniffi::remote(Record)]`,
-        compiler-checked against it): no field this binding converts, renames or adds."""
-        touched = {owner for owner, _ in LEGACY_RENAMES} | {owner for owner, _ in LEGACY_FLATTEN}
-        touched |= set(COMPUTED) | set(REDACTED) | {o for o, _ in INT_TYPES}
+        compiler-checked against it): no field this binding converts or adds."""
+        touched = set(COMPUTED) | set(REDACTED) | {o for o, _ in INT_TYPES}
         out: set[str] = set()
         changed = True
         while changed:
             changed = False
             for n in self.results:
                 t = self.types[n]
-                if n in out or t["kind"] != "record" or n in touched or n in self.with_raw or n in FLATTEN_TYPES:
-                    continue
-                if n in HAND_WRITTEN:
+                if n in out or t["kind"] != "record" or n in touched or n in HAND_WRITTEN:
                     continue
                 ok = True
                 for f in t["fields"]:
                     ty = f["type"]
-                    if isinstance(ty, dict) and "ref" in ty:
-                        ok = ok and ty["ref"] in out
-                    elif ty not in ("string", "bool", "timestamp"):
+                    inner = ty.get("list") if isinstance(ty, dict) and "list" in ty else ty
+                    if isinstance(inner, dict) and "ref" in inner:
+                        ok = ok and inner["ref"] in out
+                    elif inner not in ("string", "bool"):
                         ok = False
                 if ok:
                     out.add(n)
@@ -226,11 +171,11 @@ class Gen:
             return f"Vec<{self.req_base(ty['list'])}>"
         return {
             "string": "String",
-            "money": "String",
-            "timestamp": "String",
+            "money": "Money",
+            "timestamp": "Timestamp",
             "bool": "bool",
             "int": "i64",
-            "metadata": "HashMap<String, String>",
+            "metadata": "HashMap<String, MetadataValue>",
         }[ty]
 
     def req_default(self, owner: str, f: dict) -> str | None:
@@ -241,11 +186,7 @@ class Gen:
         return None
 
     def ordered(self, owner: str, fields: list[dict]) -> list[dict]:
-        if owner in LEGACY_ORDER:
-            order = LEGACY_ORDER[owner]
-            by = {f["name"]: f for f in fields}
-            assert sorted(order) == sorted(by), f"LEGACY_ORDER of {owner} is stale"
-            return [by[n] for n in order]
+        """Required fields first (Java and Swift pass arguments in order), then optional ones."""
         req = [f for f in fields if self.req_default(owner, f) is None]
         return req + [f for f in fields if self.req_default(owner, f) is not None]
 
@@ -259,8 +200,12 @@ class Gen:
             if f["optional"]:
                 return f"{var}.map(|a| convert::amount({path}, &a)).transpose()?"
             return f"convert::amount({path}, &{var})?"
+        if ty == "timestamp":
+            return f"{var}.map(|t| t.0)" if f["optional"] else f"{var}.0"
         if ty == "metadata":
-            return f"convert::metadata({var})" if f["optional"] else f"convert::metadata(Some({var})).unwrap_or_default()"
+            m = var if f["optional"] else f"Some({var})"
+            out = f"convert::metadata(path, {m})?"
+            return out if f["optional"] else f"{out}.unwrap_or_default()"
         if isinstance(ty, dict) and "ref" in ty:
             if f["optional"]:
                 return f"{var}.map(|v| v.into_core({path})).transpose()?"
@@ -333,21 +278,24 @@ class Gen:
             if "ref" in ty:
                 return ty["ref"]
             return f"Vec<{self.res_base(owner, name, ty['list'])}>"
-        if ty == "int":
-            return INT_TYPES.get((owner, name), "i64")
         return {
             "string": "String",
-            "money": "String",
-            "timestamp": "String",
+            "money": "Money",
+            "timestamp": "Timestamp",
             "bool": "bool",
+            "int": "i64",
             "json": "String",
-            "metadata": "HashMap<String, String>",
+            "metadata": "HashMap<String, MetadataValue>",
         }[ty]
 
-    def res_value(self, f: dict, var: str) -> str:
+    def res_value(self, owner: str, f: dict, var: str) -> str:
         ty, opt = f["type"], f["optional"]
         if ty == "money":
-            return f"amt({var})" if opt else f"{var}.to_canonical_string()"
+            return f"{var}.map(convert::money)" if opt else f"convert::money({var})"
+        if ty == "timestamp":
+            return f"convert::opt_timestamp(&{var})" if opt else f"convert::timestamp(&{var})"
+        if ty == "int" and (owner, f["name"]) in INT_TYPES:
+            return f"{var}.map(convert::int)" if opt else f"convert::int({var})"
         if ty == "metadata":
             return f"meta(&{var})" if not opt else f"{var}.as_ref().map(meta).unwrap_or_default()"
         if ty == "json":
@@ -365,49 +313,24 @@ class Gen:
         out = []
         for f in self.types[name]["fields"]:
             ty = f["type"]
-            sub = None
-            if isinstance(ty, dict) and ty.get("ref") in FLATTEN_TYPES:
-                sub = FLATTEN_TYPES[ty["ref"]]
-            if (name, f["name"]) in LEGACY_FLATTEN:
-                sub = LEGACY_FLATTEN[(name, f["name"])]
-            if sub is not None:
-                inner = self.types[ty["ref"]]
-                for g in inner["fields"]:
-                    if g["name"] not in sub:
-                        continue
-                    if f["optional"]:
-                        # x.application.and_then(|a| a.uid)
-                        assert g["optional"] and not isinstance(g["type"], dict), (name, g)
-                        val = f"x.{f['name']}.and_then(|v| v.{g['name']})"
-                        rty = f"Option<{self.res_base(inner['name'], g['name'], g['type'])}>"
-                    else:
-                        gty = self.res_base(inner["name"], g["name"], g["type"])
-                        rty = f"Option<{gty}>" if g["optional"] else gty
-                        val = self.res_value(g, f"x.{f['name']}.{g['name']}")
-                    out.append((sub[g["name"]], rty, val, f"{g['doc']}\n\n(`{f['key']}.{g['key']}`)"))
-                continue
-            here = LEGACY_RENAMES.get((name, f["name"]), f["name"])
             base = self.res_base(name, f["name"], ty)
-            rty = f"Option<{base}>" if f["optional"] and ty != "metadata" else base
-            if ty == "metadata" and f["optional"]:
-                rty = base
-            out.append((here, rty, self.res_value(f, f"x.{f['name']}"), f["doc"]))
+            # A time the core cannot read is absent here (its text stays in the JSON).
+            optional = (f["optional"] and ty != "metadata") or ty == "timestamp"
+            rty = f"Option<{base}>" if optional else base
+            out.append((f["name"], rty, self.res_value(name, f, f"x.{f['name']}"), f["doc"]))
         for c in COMPUTED.get(name, []):
             out.append((c[0], c[1], c[2], c[3]))
-        if name in self.with_raw:
-            out.append(("raw_json", "String", "json(&x)", "The core's normalised result as JSON."))
         return out
 
     def remote_result(self, name: str):
         t = self.types[name]
         core = self.core(name)
-        self.emit(*doc_lines(t["doc"], ""))
         self.emit(
-            "///",
-            f"/// The core's own `{core}`: `#[uniffi::remote(Record)]`",
-            "/// exports it field for field (the compiler checks that they match).",
+            f"// The core's own `{core}`: `#[uniffi::remote(Record)]`",
+            "// exports it field for field (the compiler checks that they match).",
             f"pub use {core};",
             "",
+            *doc_lines(t["doc"], ""),
             "#[uniffi::remote(Record)]",
             f"pub struct {name} {{",
         )
@@ -440,8 +363,8 @@ class Gen:
         for fname, rty, _, doc in fields:
             self.emit(*doc_lines(doc, "    "), f"    pub {fname}: {rty},")
         self.emit("}", "")
-        # Whole-value expressions (computed fields, raw_json) before any field moves.
-        early = [fl for fl in fields if "(&x)" in fl[2] or fl[2].startswith("x.is_") or "x.destinations.len()" in fl[2]]
+        # Whole-value expressions (computed fields) before any field moves.
+        early = [fl for fl in fields if fl[2].startswith("x.is_")]
         self.emit(f"impl From<{self.core(name)}> for {name} {{", f"    fn from(x: {self.core(name)}) -> Self {{")
         for fname, _, val, _ in early:
             self.emit(f"        let {fname} = {val};")
@@ -460,7 +383,9 @@ class Gen:
                     parts.append(f"{camel(fname)}=[REDACTED]")
                 elif rty.startswith("Option<"):
                     parts.append(f"{camel(fname)}={{}}")
-                    args.append(f'self.{fname}.as_ref().map_or_else(|| "null".to_string(), |v| v.to_string())')
+                    args.append(f'self.{fname}.as_ref().map_or_else(|| "null".to_string(), |v| v.0.clone())'
+                                if "Timestamp" in rty else
+                                f'self.{fname}.as_ref().map_or_else(|| "null".to_string(), |v| v.to_string())')
                 else:
                     parts.append(f"{camel(fname)}={{}}")
                     args.append(f"self.{fname}")
@@ -485,35 +410,82 @@ class Gen:
 
     # ---------------------------------------------------------- operations
 
-    def operations(self):
-        self.emit(
-            "#[uniffi::export]",
-            "impl KopoKopoClient {",
-        )
+    def group_names(self) -> list[str]:
+        seen: list[str] = []
         for o in self.ops:
-            method = LEGACY_METHODS.get(o["name"], f"{o['group']}_{o['method']}")
-            result = o["result"]
-            ret = f"R<{result}>" if result else "R<()>"
-            params = o["params"]
-            args, call = "", ""
-            if params == "token":
-                args, call = ", token: String", "&token"
-            elif params == "id":
-                args, call = ", id_or_location: String", "&id_or_location"
-            elif params == "body":
-                args, call = f", request: {o['request']}", 'request.into_core("")?'
-                call = f"&{call}"
-            elif params != "none":
-                raise SystemExit(f"codegen/uniffi: unknown params kind {params!r}")
-            inner = f"self.inner.{o['group']}().{o['method']}({call})?"
-            # A remote record is the core's type itself: no conversion.
-            body = f"Ok({inner}.into())" if result and result not in self.remote else f"Ok({inner})"
-            self.emit(f"    /// {o['doc']}", "    ///", f"    /// `{o['http_method']} {o['path']}` (`{o['name']}`).")
-            if params == "id":
-                self.emit("    /// `id_or_location`: the resource id or the `Location` URL returned at creation.")
+            if o["group"] not in seen:
+                seen.append(o["group"])
+        return seen
+
+    def op_signature(self, o: dict) -> tuple[str, str, str]:
+        """(parameters after self, the core call's argument, return type)."""
+        result = o["result"]
+        ret = f"R<{result}>" if result else "R<()>"
+        params = o["params"]
+        if params == "token":
+            return ", token: String", "&token", ret
+        if params == "id":
+            return ", id_or_location: String", "&id_or_location", ret
+        if params == "body":
+            return f", request: {o['request']}", '&request.into_core("")?', ret
+        if params == "none":
+            return "", "", ret
+        raise SystemExit(f"codegen/uniffi: unknown params kind {params!r}")
+
+    def operations(self):
+        for g in self.group_names():
+            api = f"{pascal(g)}Api"
+            ops = [o for o in self.ops if o["group"] == g]
             self.emit(
-                f"    pub fn {method}(&self{args}) -> {ret} {{",
-                f"        guarded(|| {body})",
+                *doc_lines(self.groups.get(g, ""), ""),
+                "///",
+                f"/// `client.{camel(g)}` in Kotlin and Swift (`client.{camel(g)}()` from Java). Every",
+                "/// method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`",
+                "/// function that runs the call off the caller's thread.",
+                "#[derive(uniffi::Object)]",
+                f"pub struct {api} {{",
+                "    client: Arc<kopokopo::Client>,",
+                "}",
+                "",
+                "#[uniffi::export]",
+                f"impl {api} {{",
+            )
+            for o in ops:
+                args, call, ret = self.op_signature(o)
+                result = o["result"]
+                inner = f"client.{o['group']}().{o['method']}({call})?"
+                body = f"Ok({inner}.into())" if result and result not in self.remote else f"Ok({inner})"
+                docs = [f"    /// {o['doc']}", "    ///", f"    /// `{o['http_method']} {o['path']}`."]
+                if o["params"] == "id":
+                    docs.append("    /// `id_or_location`: the resource id or the `Location` URL returned at creation.")
+                # Field paths of invalid arguments in Kotlin's and Swift's camelCase.
+                req = f'Some("{o["request"]}")' if o["params"] == "body" else "None"
+                self.emit(
+                    *docs,
+                    f"    pub fn {o['method']}(&self{args}) -> {ret} {{",
+                    "        let client = &self.client;",
+                    f"        guarded(|| {body}).map_err(|e| e.in_request({req}))",
+                    "    }",
+                    "",
+                    *docs,
+                    "    ///",
+                    "    /// Runs off the caller's thread (Kotlin `suspend`, Swift `async`).",
+                    f"    pub async fn {o['method']}_async(&self{args}) -> {ret} {{",
+                    "        let client = Arc::clone(&self.client);",
+                    f"        background::spawn(move || {body}).await.map_err(|e| e.in_request({req}))",
+                    "    }",
+                    "",
+                )
+            if self.out[-1] == "":
+                self.out.pop()
+            self.emit("}", "")
+        self.emit("#[uniffi::export]", "impl KopoKopoClient {")
+        for g in self.group_names():
+            api = f"{pascal(g)}Api"
+            self.emit(
+                f"    /// The `{g}` operations (`client.{camel(g)}` in Kotlin and Swift).",
+                f"    pub fn {g}(&self) -> Arc<{api}> {{",
+                f"        Arc::new({api} {{ client: Arc::clone(&self.inner) }})",
                 "    }",
                 "",
             )
@@ -524,15 +496,17 @@ class Gen:
     def render(self) -> str:
         self.emit(
             "// generated by scripts/codegen.py (scripts/codegen/uniffi.py) from schema/kopokopo.json: do not edit.",
-            "//! Request and result records of the UniFFI bindings and one client method",
-            "//! per operation, generated from the core's schema (`schema/kopokopo.json`).",
+            "//! Request and result records of the UniFFI bindings and one object per",
+            "//! operation group, generated from the core's schema (`schema/kopokopo.json`).",
             "",
             "#![allow(clippy::redundant_closure, clippy::needless_update)]",
             "",
             "use std::collections::HashMap;",
             "use std::fmt;",
+            "use std::sync::Arc;",
             "",
-            "use crate::convert::{self, amt, json, meta};",
+            "use crate::background;",
+            "use crate::convert::{self, meta, MetadataValue, Money, Timestamp};",
             "use crate::{KopoKopoClient, KopoKopoError, R, guarded};",
             "",
             "// ------------------------------------------------------------ requests",
@@ -542,9 +516,7 @@ class Gen:
             self.request(n)
         self.emit("// ------------------------------------------------------------- results", "")
         for n in self.results:
-            if n in HAND_WRITTEN or n in FLATTEN_TYPES or any(
-                (p, f) for (p, f) in LEGACY_FLATTEN if self.ref_of(p, f) == n
-            ):
+            if n in HAND_WRITTEN:
                 continue
             self.result(n)
         self.emit("// ---------------------------------------------------------- operations", "")
@@ -552,14 +524,66 @@ class Gen:
         text = "\n".join(self.out)
         return text.rstrip("\n") + "\n"
 
-    def ref_of(self, owner: str, field: str) -> str | None:
-        for f in self.types[owner]["fields"]:
-            if f["name"] == field:
-                return refs(f["type"])[0]
-        return None
+    # ------------------------------------------- Kotlin and Swift properties
+
+    def kotlin_groups(self) -> str:
+        lines = [
+            "// generated by scripts/codegen.py (scripts/codegen/uniffi.py) from schema/kopokopo.json: do not edit.",
+            "@file:JvmName(\"KopoKopoGroups\")",
+            "",
+            "package com.kopokopo.sdk",
+            "",
+        ]
+        for g in self.group_names():
+            api = f"{pascal(g)}Api"
+            lines += [
+                f"/** The `{g}` operations: `client.{camel(g)}.{self.first_method(g)}(...)` (from Java: `client.{camel(g)}()`). */",
+                f"val KopoKopoClient.{camel(g)}: {api}",
+                f"    get() = {camel(g)}()",
+                "",
+            ]
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+    def swift_groups(self) -> str:
+        lines = [
+            "// generated by scripts/codegen.py (scripts/codegen/uniffi.py) from schema/kopokopo.json: do not edit.",
+            "",
+            "public extension KopoKopoClient {",
+        ]
+        for g in self.group_names():
+            api = f"{pascal(g)}Api"
+            lines += [
+                f"    /// The `{g}` operations: `client.{camel(g)}.{self.first_method(g)}(...)`.",
+                f"    var {camel(g)}: {api} {{ {camel(g)}Group() }}",
+                "",
+            ]
+        if lines[-1] == "":
+            lines.pop()
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def swift_renames(self) -> str:
+        lines = [RENAME_BEGIN, "[bindings.swift.rename]"]
+        for g in self.group_names():
+            lines.append(f'"KopoKopoClient.{g}" = "{g}_group"')
+        lines.append(RENAME_END)
+        return "\n".join(lines)
+
+    def first_method(self, g: str) -> str:
+        return camel(next(o["method"] for o in self.ops if o["group"] == g))
+
+
+def with_renames(toml_text: str, block: str) -> str:
+    if RENAME_BEGIN in toml_text:
+        a = toml_text.index(RENAME_BEGIN)
+        b = toml_text.index(RENAME_END, a) + len(RENAME_END)
+        return toml_text[:a] + block + toml_text[b:]
+    return toml_text.rstrip("\n") + "\n\n" + block + "\n"
 
 
 def generate(schema: dict) -> dict[str, str]:
+    import os
+
     DEFAULTED.clear()
     DEFAULTED.update(
         (t["name"], f["name"])
@@ -567,4 +591,13 @@ def generate(schema: dict) -> dict[str, str]:
         for f in t.get("fields", [])
         if f["has_default"] and f["type"] == "string"
     )
-    return {OUT: Gen(schema).render()}
+    g = Gen(schema)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, UNIFFI_TOML), encoding="utf-8") as fh:
+        toml_text = fh.read()
+    return {
+        OUT: g.render(),
+        GROUPS_KT: g.kotlin_groups(),
+        GROUPS_SWIFT: g.swift_groups(),
+        UNIFFI_TOML: with_renames(toml_text, g.swift_renames()),
+    }

@@ -88,10 +88,12 @@ class AsyncClient(_AsyncGroups):
 
     @property
     def client_id(self) -> str:
+        """The OAuth client id this client authenticates with."""
         return self._native.client_id
 
     @property
     def base_url(self) -> str:
+        """The API base URL in use (the sandbox unless configured)."""
         return self._native.base_url
 
     @property
@@ -111,6 +113,7 @@ class AsyncClient(_AsyncGroups):
 
     @property
     def max_retries(self) -> int:
+        """Retries of GET and token requests (payments are never retried)."""
         return self._native.max_retries
 
     @property
@@ -120,6 +123,7 @@ class AsyncClient(_AsyncGroups):
 
     @property
     def closed(self) -> bool:
+        """Whether :meth:`close` (or leaving ``async with``) has shut the client down."""
         return self._runner.closed
 
     async def execute(self, operation: str, **params: Any) -> Any:

@@ -138,10 +138,12 @@ class Client(_Groups):
 
     @property
     def client_id(self) -> str:
+        """The OAuth client id this client authenticates with."""
         return self._native.client_id
 
     @property
     def base_url(self) -> str:
+        """The API base URL in use (the sandbox unless configured)."""
         return self._native.base_url
 
     @property
@@ -161,6 +163,7 @@ class Client(_Groups):
 
     @property
     def max_retries(self) -> int:
+        """Retries of GET and token requests (payments are never retried)."""
         return self._native.max_retries
 
     def execute(self, operation: str, **params: Any) -> Any:

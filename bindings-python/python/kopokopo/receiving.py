@@ -229,6 +229,7 @@ class InMemoryDedupe:
             self._entries.pop(key, None)
 
     def clear(self) -> None:
+        """Forgets every event seen so far."""
         with self._lock:
             self._entries.clear()
 

@@ -3,6 +3,7 @@
 
 // swiftlint:disable all
 import Foundation
+import Foundation
 
 // Depending on the consumer's build setup, the low-level FFI code
 // might be in a separate module, or it might be compiled inline into
@@ -465,47 +466,15 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
-    typealias FfiType = UInt16
-    typealias SwiftType = UInt16
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
         return try lift(readInt(&buf))
     }
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
-    typealias FfiType = UInt64
-    typealias SwiftType = UInt64
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -614,6 +583,440 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
+    typealias SwiftType = TimeInterval
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeInterval {
+        let seconds: UInt64 = try readInt(&buf)
+        let nanoseconds: UInt32 = try readInt(&buf)
+        return Double(seconds) + (Double(nanoseconds) / 1.0e9)
+    }
+
+    public static func write(_ value: TimeInterval, into buf: inout [UInt8]) {
+        if value.rounded(.down) > Double(Int64.max) {
+            fatalError("Duration overflow, exceeds max bounds supported by Uniffi")
+        }
+
+        if value < 0 {
+            fatalError("Invalid duration, must be non-negative")
+        }
+
+        let seconds = UInt64(value)
+        let nanoseconds = UInt32((value - Double(seconds)) * 1.0e9)
+        writeInt(&buf, seconds)
+        writeInt(&buf, nanoseconds)
+    }
+}
+
+
+
+
+/**
+ * Third parties you pay: mobile wallets, bank accounts, tills, paybills.
+ *
+ * `client.externalRecipients` in Kotlin and Swift (`client.externalRecipients()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+public protocol ExternalRecipientsApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds a recipient.
+     *
+     * `POST /api/v2/external_recipients`.
+     */
+    func create(request: ExternalRecipientRequest) throws  -> Created
+    
+    /**
+     * Adds a recipient.
+     *
+     * `POST /api/v2/external_recipients`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func createAsync(request: ExternalRecipientRequest) async throws  -> Created
+    
+}
+/**
+ * Third parties you pay: mobile wallets, bank accounts, tills, paybills.
+ *
+ * `client.externalRecipients` in Kotlin and Swift (`client.externalRecipients()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+open class ExternalRecipientsApi: ExternalRecipientsApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_kopokopo_uniffi_fn_clone_externalrecipientsapi(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_kopokopo_uniffi_fn_free_externalrecipientsapi(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Adds a recipient.
+     *
+     * `POST /api/v2/external_recipients`.
+     */
+open func create(request: ExternalRecipientRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_externalrecipientsapi_create(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeExternalRecipientRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds a recipient.
+     *
+     * `POST /api/v2/external_recipients`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func createAsync(request: ExternalRecipientRequest)async throws  -> Created  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_externalrecipientsapi_create_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeExternalRecipientRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreated_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExternalRecipientsApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ExternalRecipientsApi
+
+    public static func lift(_ handle: UInt64) throws -> ExternalRecipientsApi {
+        return ExternalRecipientsApi(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ExternalRecipientsApi) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExternalRecipientsApi {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ExternalRecipientsApi, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExternalRecipientsApi_lift(_ handle: UInt64) throws -> ExternalRecipientsApi {
+    return try FfiConverterTypeExternalRecipientsApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExternalRecipientsApi_lower(_ value: ExternalRecipientsApi) -> UInt64 {
+    return FfiConverterTypeExternalRecipientsApi.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Incoming payments (M-PESA STK push).
+ *
+ * `client.incomingPayments` in Kotlin and Swift (`client.incomingPayments()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+public protocol IncomingPaymentsApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Starts an STK push.
+     *
+     * `POST /api/v2/incoming_payments`.
+     */
+    func create(request: IncomingPaymentRequest) throws  -> Created
+    
+    /**
+     * Starts an STK push.
+     *
+     * `POST /api/v2/incoming_payments`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func createAsync(request: IncomingPaymentRequest) async throws  -> Created
+    
+    /**
+     * Queries an incoming payment.
+     *
+     * `GET /api/v2/incoming_payments/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func status(idOrLocation: String) throws  -> IncomingPayment
+    
+    /**
+     * Queries an incoming payment.
+     *
+     * `GET /api/v2/incoming_payments/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func statusAsync(idOrLocation: String) async throws  -> IncomingPayment
+    
+}
+/**
+ * Incoming payments (M-PESA STK push).
+ *
+ * `client.incomingPayments` in Kotlin and Swift (`client.incomingPayments()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+open class IncomingPaymentsApi: IncomingPaymentsApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_kopokopo_uniffi_fn_clone_incomingpaymentsapi(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_kopokopo_uniffi_fn_free_incomingpaymentsapi(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Starts an STK push.
+     *
+     * `POST /api/v2/incoming_payments`.
+     */
+open func create(request: IncomingPaymentRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_incomingpaymentsapi_create(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeIncomingPaymentRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Starts an STK push.
+     *
+     * `POST /api/v2/incoming_payments`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func createAsync(request: IncomingPaymentRequest)async throws  -> Created  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_incomingpaymentsapi_create_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeIncomingPaymentRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreated_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+    /**
+     * Queries an incoming payment.
+     *
+     * `GET /api/v2/incoming_payments/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func status(idOrLocation: String)throws  -> IncomingPayment  {
+    return try  FfiConverterTypeIncomingPayment_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_incomingpaymentsapi_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries an incoming payment.
+     *
+     * `GET /api/v2/incoming_payments/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func statusAsync(idOrLocation: String)async throws  -> IncomingPayment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_incomingpaymentsapi_status_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(idOrLocation)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeIncomingPayment_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIncomingPaymentsApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = IncomingPaymentsApi
+
+    public static func lift(_ handle: UInt64) throws -> IncomingPaymentsApi {
+        return IncomingPaymentsApi(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: IncomingPaymentsApi) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IncomingPaymentsApi {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: IncomingPaymentsApi, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIncomingPaymentsApi_lift(_ handle: UInt64) throws -> IncomingPaymentsApi {
+    return try FfiConverterTypeIncomingPaymentsApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIncomingPaymentsApi_lower(_ value: IncomingPaymentsApi) -> UInt64 {
+    return FfiConverterTypeIncomingPaymentsApi.lower(value)
+}
+
+
+
 
 
 
@@ -642,7 +1045,7 @@ public protocol KopoKopoClientProtocol: AnyObject, Sendable {
     /**
      * How many token requests this client has made.
      */
-    func tokenRequests()  -> UInt64
+    func tokenRequests()  -> Int64
     
     /**
      * The User-Agent header this client sends.
@@ -655,158 +1058,59 @@ public protocol KopoKopoClientProtocol: AnyObject, Sendable {
     func verifyWebhookSignature(body: Data, signature: String?) throws  -> Bool
     
     /**
-     * Cancels an active payment link.
-     *
-     * `POST /api/v2/payment_links/{id}/cancel` (`payment_links.cancel`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     * The `external_recipients` operations (`client.externalRecipients` in Kotlin and Swift).
      */
-    func cancelPaymentLink(idOrLocation: String) throws  -> CancelledPaymentLink
+    func externalRecipientsGroup()  -> ExternalRecipientsApi
     
     /**
-     * Adds a recipient.
-     *
-     * `POST /api/v2/external_recipients` (`external_recipients.create`).
+     * The `incoming_payments` operations (`client.incomingPayments` in Kotlin and Swift).
      */
-    func createExternalRecipient(request: ExternalRecipientRequest) throws  -> Created
+    func incomingPaymentsGroup()  -> IncomingPaymentsApi
     
     /**
-     * Starts an STK push.
-     *
-     * `POST /api/v2/incoming_payments` (`incoming_payments.create`).
+     * The `merchant_bank_accounts` operations (`client.merchantBankAccounts` in Kotlin and Swift).
      */
-    func createIncomingPayment(request: IncomingPaymentRequest) throws  -> Created
+    func merchantBankAccountsGroup()  -> MerchantBankAccountsApi
     
     /**
-     * Adds one of your bank accounts.
-     *
-     * `POST /api/v2/merchant_bank_accounts` (`merchant_bank_accounts.create`).
+     * The `merchant_wallets` operations (`client.merchantWallets` in Kotlin and Swift).
      */
-    func createMerchantBankAccount(request: MerchantBankAccountRequest) throws  -> Created
+    func merchantWalletsGroup()  -> MerchantWalletsApi
     
     /**
-     * Adds one of your mobile wallets.
-     *
-     * `POST /api/v2/merchant_wallets` (`merchant_wallets.create`).
+     * The `payment_links` operations (`client.paymentLinks` in Kotlin and Swift).
      */
-    func createMerchantWallet(request: MerchantWalletRequest) throws  -> Created
+    func paymentLinksGroup()  -> PaymentLinksApi
     
     /**
-     * Creates a payment link.
-     *
-     * `POST /api/v2/payment_links` (`payment_links.create`).
+     * The `polling` operations (`client.polling` in Kotlin and Swift).
      */
-    func createPaymentLink(request: PaymentLinkRequest) throws  -> Created
+    func pollingGroup()  -> PollingApi
     
     /**
-     * Starts a polling request.
-     *
-     * `POST /api/v2/polling` (`polling.create`).
+     * The `reversals` operations (`client.reversals` in Kotlin and Swift).
      */
-    func createPolling(request: PollingRequest) throws  -> Created
+    func reversalsGroup()  -> ReversalsApi
     
     /**
-     * Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".)
-     *
-     * `POST /api/v2/reversals` (`reversals.create`).
+     * The `send_money` operations (`client.sendMoney` in Kotlin and Swift).
      */
-    func createReversal(request: ReversalRequest) throws  -> Created
+    func sendMoneyGroup()  -> SendMoneyApi
     
     /**
-     * Sends an SMS for a received payment.
-     *
-     * `POST /api/v1/transaction_sms_notifications` (`sms_notifications.create`).
+     * The `sms_notifications` operations (`client.smsNotifications` in Kotlin and Swift).
      */
-    func createSmsNotification(request: SmsNotificationRequest) throws  -> Created
+    func smsNotificationsGroup()  -> SmsNotificationsApi
     
     /**
-     * Queries an incoming payment.
-     *
-     * `GET /api/v2/incoming_payments/{id}` (`incoming_payments.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     * The `tokens` operations (`client.tokens` in Kotlin and Swift).
      */
-    func incomingPaymentStatus(idOrLocation: String) throws  -> IncomingPayment
+    func tokensGroup()  -> TokensApi
     
     /**
-     * Introspects a token.
-     *
-     * `POST /oauth/introspect` (`tokens.introspect`).
+     * The `webhooks` operations (`client.webhooks` in Kotlin and Swift).
      */
-    func introspectToken(token: String) throws  -> TokenIntrospection
-    
-    /**
-     * Queries a payment link.
-     *
-     * `GET /api/v2/payment_links/{id}` (`payment_links.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
-     */
-    func paymentLinkStatus(idOrLocation: String) throws  -> PaymentLink
-    
-    /**
-     * Queries a polling request.
-     *
-     * `GET /api/v2/polling/{id}` (`polling.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
-     */
-    func pollingStatus(idOrLocation: String) throws  -> Polling
-    
-    /**
-     * Requests a new access token and caches it.
-     *
-     * `POST /oauth/token` (`tokens.request`).
-     */
-    func requestToken() throws  -> AccessToken
-    
-    /**
-     * Queries a reversal.
-     *
-     * `GET /api/v2/reversals/{id}` (`reversals.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
-     */
-    func reversalStatus(idOrLocation: String) throws  -> Reversal
-    
-    /**
-     * Revokes a token; the cache forgets it.
-     *
-     * `POST /oauth/revoke` (`tokens.revoke`).
-     */
-    func revokeToken(token: String) throws 
-    
-    /**
-     * Sends money to one or more destinations.
-     *
-     * `POST /api/v2/send_money` (`send_money.create`).
-     */
-    func sendMoney(request: SendMoneyRequest) throws  -> Created
-    
-    /**
-     * Queries a send-money request.
-     *
-     * `GET /api/v2/send_money/{id}` (`send_money.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
-     */
-    func sendMoneyStatus(idOrLocation: String) throws  -> SendMoney
-    
-    /**
-     * Queries an SMS notification.
-     *
-     * `GET /api/v1/transaction_sms_notifications/{id}` (`sms_notifications.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
-     */
-    func smsNotificationStatus(idOrLocation: String) throws  -> SmsNotification
-    
-    /**
-     * Subscribes a URL to a webhook topic.
-     *
-     * `POST /api/v2/webhook_subscriptions` (`webhooks.subscribe`).
-     */
-    func subscribeWebhook(request: WebhookSubscriptionRequest) throws  -> Created
-    
-    /**
-     * Information about the client's current token.
-     *
-     * `GET /oauth/token/info` (`tokens.info`).
-     */
-    func tokenInfo() throws  -> TokenInfo
+    func webhooksGroup()  -> WebhooksApi
     
 }
 /**
@@ -922,8 +1226,8 @@ open func parseWebhook(body: Data, signature: String?)throws  -> WebhookEvent  {
     /**
      * How many token requests this client has made.
      */
-open func tokenRequests() -> UInt64  {
-    return try!  FfiConverterUInt64.lift(try! rustCall() {
+open func tokenRequests() -> Int64  {
+    return try!  FfiConverterInt64.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_kopokopo_uniffi_fn_method_kopokopoclient_token_requests(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -958,319 +1262,132 @@ open func verifyWebhookSignature(body: Data, signature: String?)throws  -> Bool 
 }
     
     /**
-     * Cancels an active payment link.
-     *
-     * `POST /api/v2/payment_links/{id}/cancel` (`payment_links.cancel`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     * The `external_recipients` operations (`client.externalRecipients` in Kotlin and Swift).
      */
-open func cancelPaymentLink(idOrLocation: String)throws  -> CancelledPaymentLink  {
-    return try  FfiConverterTypeCancelledPaymentLink_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+open func externalRecipientsGroup() -> ExternalRecipientsApi  {
+    return try!  FfiConverterTypeExternalRecipientsApi_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_cancel_payment_link(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Adds a recipient.
-     *
-     * `POST /api/v2/external_recipients` (`external_recipients.create`).
-     */
-open func createExternalRecipient(request: ExternalRecipientRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_external_recipient(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeExternalRecipientRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Starts an STK push.
-     *
-     * `POST /api/v2/incoming_payments` (`incoming_payments.create`).
-     */
-open func createIncomingPayment(request: IncomingPaymentRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_incoming_payment(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeIncomingPaymentRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Adds one of your bank accounts.
-     *
-     * `POST /api/v2/merchant_bank_accounts` (`merchant_bank_accounts.create`).
-     */
-open func createMerchantBankAccount(request: MerchantBankAccountRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_merchant_bank_account(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeMerchantBankAccountRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Adds one of your mobile wallets.
-     *
-     * `POST /api/v2/merchant_wallets` (`merchant_wallets.create`).
-     */
-open func createMerchantWallet(request: MerchantWalletRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_merchant_wallet(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeMerchantWalletRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Creates a payment link.
-     *
-     * `POST /api/v2/payment_links` (`payment_links.create`).
-     */
-open func createPaymentLink(request: PaymentLinkRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_payment_link(
-            self.uniffiCloneHandle(),
-        FfiConverterTypePaymentLinkRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Starts a polling request.
-     *
-     * `POST /api/v2/polling` (`polling.create`).
-     */
-open func createPolling(request: PollingRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_polling(
-            self.uniffiCloneHandle(),
-        FfiConverterTypePollingRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".)
-     *
-     * `POST /api/v2/reversals` (`reversals.create`).
-     */
-open func createReversal(request: ReversalRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_reversal(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeReversalRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Sends an SMS for a received payment.
-     *
-     * `POST /api/v1/transaction_sms_notifications` (`sms_notifications.create`).
-     */
-open func createSmsNotification(request: SmsNotificationRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_create_sms_notification(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSmsNotificationRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Queries an incoming payment.
-     *
-     * `GET /api/v2/incoming_payments/{id}` (`incoming_payments.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
-     */
-open func incomingPaymentStatus(idOrLocation: String)throws  -> IncomingPayment  {
-    return try  FfiConverterTypeIncomingPayment_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_incoming_payment_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Introspects a token.
-     *
-     * `POST /oauth/introspect` (`tokens.introspect`).
-     */
-open func introspectToken(token: String)throws  -> TokenIntrospection  {
-    return try  FfiConverterTypeTokenIntrospection_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_introspect_token(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(token),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Queries a payment link.
-     *
-     * `GET /api/v2/payment_links/{id}` (`payment_links.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
-     */
-open func paymentLinkStatus(idOrLocation: String)throws  -> PaymentLink  {
-    return try  FfiConverterTypePaymentLink_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_payment_link_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Queries a polling request.
-     *
-     * `GET /api/v2/polling/{id}` (`polling.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
-     */
-open func pollingStatus(idOrLocation: String)throws  -> Polling  {
-    return try  FfiConverterTypePolling_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_polling_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Requests a new access token and caches it.
-     *
-     * `POST /oauth/token` (`tokens.request`).
-     */
-open func requestToken()throws  -> AccessToken  {
-    return try  FfiConverterTypeAccessToken_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_request_token(
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_external_recipients(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Queries a reversal.
-     *
-     * `GET /api/v2/reversals/{id}` (`reversals.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     * The `incoming_payments` operations (`client.incomingPayments` in Kotlin and Swift).
      */
-open func reversalStatus(idOrLocation: String)throws  -> Reversal  {
-    return try  FfiConverterTypeReversal_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+open func incomingPaymentsGroup() -> IncomingPaymentsApi  {
+    return try!  FfiConverterTypeIncomingPaymentsApi_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_reversal_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_incoming_payments(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Revokes a token; the cache forgets it.
-     *
-     * `POST /oauth/revoke` (`tokens.revoke`).
+     * The `merchant_bank_accounts` operations (`client.merchantBankAccounts` in Kotlin and Swift).
      */
-open func revokeToken(token: String)throws   {try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+open func merchantBankAccountsGroup() -> MerchantBankAccountsApi  {
+    return try!  FfiConverterTypeMerchantBankAccountsApi_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_revoke_token(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(token),uniffiCallStatus
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_merchant_bank_accounts(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
-}
+})
 }
     
     /**
-     * Sends money to one or more destinations.
-     *
-     * `POST /api/v2/send_money` (`send_money.create`).
+     * The `merchant_wallets` operations (`client.merchantWallets` in Kotlin and Swift).
      */
-open func sendMoney(request: SendMoneyRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+open func merchantWalletsGroup() -> MerchantWalletsApi  {
+    return try!  FfiConverterTypeMerchantWalletsApi_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_merchant_wallets(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The `payment_links` operations (`client.paymentLinks` in Kotlin and Swift).
+     */
+open func paymentLinksGroup() -> PaymentLinksApi  {
+    return try!  FfiConverterTypePaymentLinksApi_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_payment_links(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The `polling` operations (`client.polling` in Kotlin and Swift).
+     */
+open func pollingGroup() -> PollingApi  {
+    return try!  FfiConverterTypePollingApi_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_polling(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The `reversals` operations (`client.reversals` in Kotlin and Swift).
+     */
+open func reversalsGroup() -> ReversalsApi  {
+    return try!  FfiConverterTypeReversalsApi_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_reversals(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The `send_money` operations (`client.sendMoney` in Kotlin and Swift).
+     */
+open func sendMoneyGroup() -> SendMoneyApi  {
+    return try!  FfiConverterTypeSendMoneyApi_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_kopokopo_uniffi_fn_method_kopokopoclient_send_money(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSendMoneyRequest_lower(request),uniffiCallStatus
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Queries a send-money request.
-     *
-     * `GET /api/v2/send_money/{id}` (`send_money.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     * The `sms_notifications` operations (`client.smsNotifications` in Kotlin and Swift).
      */
-open func sendMoneyStatus(idOrLocation: String)throws  -> SendMoney  {
-    return try  FfiConverterTypeSendMoney_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+open func smsNotificationsGroup() -> SmsNotificationsApi  {
+    return try!  FfiConverterTypeSmsNotificationsApi_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_send_money_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_sms_notifications(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Queries an SMS notification.
-     *
-     * `GET /api/v1/transaction_sms_notifications/{id}` (`sms_notifications.status`).
-     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     * The `tokens` operations (`client.tokens` in Kotlin and Swift).
      */
-open func smsNotificationStatus(idOrLocation: String)throws  -> SmsNotification  {
-    return try  FfiConverterTypeSmsNotification_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+open func tokensGroup() -> TokensApi  {
+    return try!  FfiConverterTypeTokensApi_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_sms_notification_status(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_tokens(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Subscribes a URL to a webhook topic.
-     *
-     * `POST /api/v2/webhook_subscriptions` (`webhooks.subscribe`).
+     * The `webhooks` operations (`client.webhooks` in Kotlin and Swift).
      */
-open func subscribeWebhook(request: WebhookSubscriptionRequest)throws  -> Created  {
-    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+open func webhooksGroup() -> WebhooksApi  {
+    return try!  FfiConverterTypeWebhooksApi_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_subscribe_webhook(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeWebhookSubscriptionRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Information about the client's current token.
-     *
-     * `GET /oauth/token/info` (`tokens.info`).
-     */
-open func tokenInfo()throws  -> TokenInfo  {
-    return try  FfiConverterTypeTokenInfo_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
-        uniffiCallStatus in
-    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_token_info(
+    uniffi_kopokopo_uniffi_fn_method_kopokopoclient_webhooks(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1335,6 +1452,2079 @@ public func FfiConverterTypeKopoKopoClient_lower(_ value: KopoKopoClient) -> UIn
 
 
 
+
+
+/**
+ * Your own bank accounts (send-money destinations).
+ *
+ * `client.merchantBankAccounts` in Kotlin and Swift (`client.merchantBankAccounts()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+public protocol MerchantBankAccountsApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds one of your bank accounts.
+     *
+     * `POST /api/v2/merchant_bank_accounts`.
+     */
+    func create(request: MerchantBankAccountRequest) throws  -> Created
+    
+    /**
+     * Adds one of your bank accounts.
+     *
+     * `POST /api/v2/merchant_bank_accounts`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func createAsync(request: MerchantBankAccountRequest) async throws  -> Created
+    
+}
+/**
+ * Your own bank accounts (send-money destinations).
+ *
+ * `client.merchantBankAccounts` in Kotlin and Swift (`client.merchantBankAccounts()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+open class MerchantBankAccountsApi: MerchantBankAccountsApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_kopokopo_uniffi_fn_clone_merchantbankaccountsapi(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_kopokopo_uniffi_fn_free_merchantbankaccountsapi(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Adds one of your bank accounts.
+     *
+     * `POST /api/v2/merchant_bank_accounts`.
+     */
+open func create(request: MerchantBankAccountRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_merchantbankaccountsapi_create(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMerchantBankAccountRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds one of your bank accounts.
+     *
+     * `POST /api/v2/merchant_bank_accounts`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func createAsync(request: MerchantBankAccountRequest)async throws  -> Created  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_merchantbankaccountsapi_create_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeMerchantBankAccountRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreated_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMerchantBankAccountsApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = MerchantBankAccountsApi
+
+    public static func lift(_ handle: UInt64) throws -> MerchantBankAccountsApi {
+        return MerchantBankAccountsApi(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: MerchantBankAccountsApi) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MerchantBankAccountsApi {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MerchantBankAccountsApi, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMerchantBankAccountsApi_lift(_ handle: UInt64) throws -> MerchantBankAccountsApi {
+    return try FfiConverterTypeMerchantBankAccountsApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMerchantBankAccountsApi_lower(_ value: MerchantBankAccountsApi) -> UInt64 {
+    return FfiConverterTypeMerchantBankAccountsApi.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Your own mobile wallets (send-money destinations).
+ *
+ * `client.merchantWallets` in Kotlin and Swift (`client.merchantWallets()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+public protocol MerchantWalletsApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds one of your mobile wallets.
+     *
+     * `POST /api/v2/merchant_wallets`.
+     */
+    func create(request: MerchantWalletRequest) throws  -> Created
+    
+    /**
+     * Adds one of your mobile wallets.
+     *
+     * `POST /api/v2/merchant_wallets`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func createAsync(request: MerchantWalletRequest) async throws  -> Created
+    
+}
+/**
+ * Your own mobile wallets (send-money destinations).
+ *
+ * `client.merchantWallets` in Kotlin and Swift (`client.merchantWallets()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+open class MerchantWalletsApi: MerchantWalletsApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_kopokopo_uniffi_fn_clone_merchantwalletsapi(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_kopokopo_uniffi_fn_free_merchantwalletsapi(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Adds one of your mobile wallets.
+     *
+     * `POST /api/v2/merchant_wallets`.
+     */
+open func create(request: MerchantWalletRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_merchantwalletsapi_create(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMerchantWalletRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds one of your mobile wallets.
+     *
+     * `POST /api/v2/merchant_wallets`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func createAsync(request: MerchantWalletRequest)async throws  -> Created  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_merchantwalletsapi_create_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeMerchantWalletRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreated_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMerchantWalletsApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = MerchantWalletsApi
+
+    public static func lift(_ handle: UInt64) throws -> MerchantWalletsApi {
+        return MerchantWalletsApi(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: MerchantWalletsApi) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MerchantWalletsApi {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MerchantWalletsApi, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMerchantWalletsApi_lift(_ handle: UInt64) throws -> MerchantWalletsApi {
+    return try FfiConverterTypeMerchantWalletsApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMerchantWalletsApi_lower(_ value: MerchantWalletsApi) -> UInt64 {
+    return FfiConverterTypeMerchantWalletsApi.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Payment links.
+ *
+ * `client.paymentLinks` in Kotlin and Swift (`client.paymentLinks()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+public protocol PaymentLinksApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Cancels an active payment link.
+     *
+     * `POST /api/v2/payment_links/{id}/cancel`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func cancel(idOrLocation: String) throws  -> CancelledPaymentLink
+    
+    /**
+     * Cancels an active payment link.
+     *
+     * `POST /api/v2/payment_links/{id}/cancel`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func cancelAsync(idOrLocation: String) async throws  -> CancelledPaymentLink
+    
+    /**
+     * Creates a payment link.
+     *
+     * `POST /api/v2/payment_links`.
+     */
+    func create(request: PaymentLinkRequest) throws  -> Created
+    
+    /**
+     * Creates a payment link.
+     *
+     * `POST /api/v2/payment_links`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func createAsync(request: PaymentLinkRequest) async throws  -> Created
+    
+    /**
+     * Queries a payment link.
+     *
+     * `GET /api/v2/payment_links/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func status(idOrLocation: String) throws  -> PaymentLink
+    
+    /**
+     * Queries a payment link.
+     *
+     * `GET /api/v2/payment_links/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func statusAsync(idOrLocation: String) async throws  -> PaymentLink
+    
+}
+/**
+ * Payment links.
+ *
+ * `client.paymentLinks` in Kotlin and Swift (`client.paymentLinks()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+open class PaymentLinksApi: PaymentLinksApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_kopokopo_uniffi_fn_clone_paymentlinksapi(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_kopokopo_uniffi_fn_free_paymentlinksapi(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Cancels an active payment link.
+     *
+     * `POST /api/v2/payment_links/{id}/cancel`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func cancel(idOrLocation: String)throws  -> CancelledPaymentLink  {
+    return try  FfiConverterTypeCancelledPaymentLink_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_paymentlinksapi_cancel(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Cancels an active payment link.
+     *
+     * `POST /api/v2/payment_links/{id}/cancel`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func cancelAsync(idOrLocation: String)async throws  -> CancelledPaymentLink  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_paymentlinksapi_cancel_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(idOrLocation)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCancelledPaymentLink_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+    /**
+     * Creates a payment link.
+     *
+     * `POST /api/v2/payment_links`.
+     */
+open func create(request: PaymentLinkRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_paymentlinksapi_create(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePaymentLinkRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a payment link.
+     *
+     * `POST /api/v2/payment_links`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func createAsync(request: PaymentLinkRequest)async throws  -> Created  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_paymentlinksapi_create_async(
+                        self.uniffiCloneHandle(),FfiConverterTypePaymentLinkRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreated_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+    /**
+     * Queries a payment link.
+     *
+     * `GET /api/v2/payment_links/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func status(idOrLocation: String)throws  -> PaymentLink  {
+    return try  FfiConverterTypePaymentLink_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_paymentlinksapi_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries a payment link.
+     *
+     * `GET /api/v2/payment_links/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func statusAsync(idOrLocation: String)async throws  -> PaymentLink  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_paymentlinksapi_status_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(idOrLocation)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePaymentLink_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePaymentLinksApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PaymentLinksApi
+
+    public static func lift(_ handle: UInt64) throws -> PaymentLinksApi {
+        return PaymentLinksApi(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PaymentLinksApi) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PaymentLinksApi {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PaymentLinksApi, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentLinksApi_lift(_ handle: UInt64) throws -> PaymentLinksApi {
+    return try FfiConverterTypePaymentLinksApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentLinksApi_lower(_ value: PaymentLinksApi) -> UInt64 {
+    return FfiConverterTypePaymentLinksApi.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Polling for transactions a till received.
+ *
+ * `client.polling` in Kotlin and Swift (`client.polling()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+public protocol PollingApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Starts a polling request.
+     *
+     * `POST /api/v2/polling`.
+     */
+    func create(request: PollingRequest) throws  -> Created
+    
+    /**
+     * Starts a polling request.
+     *
+     * `POST /api/v2/polling`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func createAsync(request: PollingRequest) async throws  -> Created
+    
+    /**
+     * Queries a polling request.
+     *
+     * `GET /api/v2/polling/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func status(idOrLocation: String) throws  -> Polling
+    
+    /**
+     * Queries a polling request.
+     *
+     * `GET /api/v2/polling/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func statusAsync(idOrLocation: String) async throws  -> Polling
+    
+}
+/**
+ * Polling for transactions a till received.
+ *
+ * `client.polling` in Kotlin and Swift (`client.polling()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+open class PollingApi: PollingApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_kopokopo_uniffi_fn_clone_pollingapi(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_kopokopo_uniffi_fn_free_pollingapi(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Starts a polling request.
+     *
+     * `POST /api/v2/polling`.
+     */
+open func create(request: PollingRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_pollingapi_create(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePollingRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Starts a polling request.
+     *
+     * `POST /api/v2/polling`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func createAsync(request: PollingRequest)async throws  -> Created  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_pollingapi_create_async(
+                        self.uniffiCloneHandle(),FfiConverterTypePollingRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreated_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+    /**
+     * Queries a polling request.
+     *
+     * `GET /api/v2/polling/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func status(idOrLocation: String)throws  -> Polling  {
+    return try  FfiConverterTypePolling_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_pollingapi_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries a polling request.
+     *
+     * `GET /api/v2/polling/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func statusAsync(idOrLocation: String)async throws  -> Polling  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_pollingapi_status_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(idOrLocation)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePolling_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePollingApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PollingApi
+
+    public static func lift(_ handle: UInt64) throws -> PollingApi {
+        return PollingApi(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PollingApi) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PollingApi {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PollingApi, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePollingApi_lift(_ handle: UInt64) throws -> PollingApi {
+    return try FfiConverterTypePollingApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePollingApi_lower(_ value: PollingApi) -> UInt64 {
+    return FfiConverterTypePollingApi.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Reversals of incoming transactions.
+ *
+ * `client.reversals` in Kotlin and Swift (`client.reversals()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+public protocol ReversalsApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".)
+     *
+     * `POST /api/v2/reversals`.
+     */
+    func create(request: ReversalRequest) throws  -> Created
+    
+    /**
+     * Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".)
+     *
+     * `POST /api/v2/reversals`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func createAsync(request: ReversalRequest) async throws  -> Created
+    
+    /**
+     * Queries a reversal.
+     *
+     * `GET /api/v2/reversals/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func status(idOrLocation: String) throws  -> Reversal
+    
+    /**
+     * Queries a reversal.
+     *
+     * `GET /api/v2/reversals/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func statusAsync(idOrLocation: String) async throws  -> Reversal
+    
+}
+/**
+ * Reversals of incoming transactions.
+ *
+ * `client.reversals` in Kotlin and Swift (`client.reversals()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+open class ReversalsApi: ReversalsApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_kopokopo_uniffi_fn_clone_reversalsapi(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_kopokopo_uniffi_fn_free_reversalsapi(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".)
+     *
+     * `POST /api/v2/reversals`.
+     */
+open func create(request: ReversalRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_reversalsapi_create(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReversalRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reverses an incoming transaction. (The documentation's `/api/api/v2/reversals` is a typo: see docs/api-notes.md, "Reversal path".)
+     *
+     * `POST /api/v2/reversals`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func createAsync(request: ReversalRequest)async throws  -> Created  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_reversalsapi_create_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeReversalRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreated_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+    /**
+     * Queries a reversal.
+     *
+     * `GET /api/v2/reversals/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func status(idOrLocation: String)throws  -> Reversal  {
+    return try  FfiConverterTypeReversal_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_reversalsapi_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries a reversal.
+     *
+     * `GET /api/v2/reversals/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func statusAsync(idOrLocation: String)async throws  -> Reversal  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_reversalsapi_status_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(idOrLocation)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeReversal_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReversalsApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ReversalsApi
+
+    public static func lift(_ handle: UInt64) throws -> ReversalsApi {
+        return ReversalsApi(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ReversalsApi) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReversalsApi {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ReversalsApi, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReversalsApi_lift(_ handle: UInt64) throws -> ReversalsApi {
+    return try FfiConverterTypeReversalsApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReversalsApi_lower(_ value: ReversalsApi) -> UInt64 {
+    return FfiConverterTypeReversalsApi.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Sending money (never retried by the library).
+ *
+ * `client.sendMoney` in Kotlin and Swift (`client.sendMoney()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+public protocol SendMoneyApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Sends money to one or more destinations.
+     *
+     * `POST /api/v2/send_money`.
+     */
+    func create(request: SendMoneyRequest) throws  -> Created
+    
+    /**
+     * Sends money to one or more destinations.
+     *
+     * `POST /api/v2/send_money`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func createAsync(request: SendMoneyRequest) async throws  -> Created
+    
+    /**
+     * Queries a send-money request.
+     *
+     * `GET /api/v2/send_money/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func status(idOrLocation: String) throws  -> SendMoney
+    
+    /**
+     * Queries a send-money request.
+     *
+     * `GET /api/v2/send_money/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func statusAsync(idOrLocation: String) async throws  -> SendMoney
+    
+}
+/**
+ * Sending money (never retried by the library).
+ *
+ * `client.sendMoney` in Kotlin and Swift (`client.sendMoney()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+open class SendMoneyApi: SendMoneyApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_kopokopo_uniffi_fn_clone_sendmoneyapi(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_kopokopo_uniffi_fn_free_sendmoneyapi(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Sends money to one or more destinations.
+     *
+     * `POST /api/v2/send_money`.
+     */
+open func create(request: SendMoneyRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_sendmoneyapi_create(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSendMoneyRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sends money to one or more destinations.
+     *
+     * `POST /api/v2/send_money`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func createAsync(request: SendMoneyRequest)async throws  -> Created  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_sendmoneyapi_create_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeSendMoneyRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreated_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+    /**
+     * Queries a send-money request.
+     *
+     * `GET /api/v2/send_money/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func status(idOrLocation: String)throws  -> SendMoney  {
+    return try  FfiConverterTypeSendMoney_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_sendmoneyapi_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries a send-money request.
+     *
+     * `GET /api/v2/send_money/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func statusAsync(idOrLocation: String)async throws  -> SendMoney  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_sendmoneyapi_status_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(idOrLocation)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSendMoney_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendMoneyApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SendMoneyApi
+
+    public static func lift(_ handle: UInt64) throws -> SendMoneyApi {
+        return SendMoneyApi(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SendMoneyApi) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendMoneyApi {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SendMoneyApi, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendMoneyApi_lift(_ handle: UInt64) throws -> SendMoneyApi {
+    return try FfiConverterTypeSendMoneyApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendMoneyApi_lower(_ value: SendMoneyApi) -> UInt64 {
+    return FfiConverterTypeSendMoneyApi.lower(value)
+}
+
+
+
+
+
+
+/**
+ * SMS notifications to customers for received payments.
+ *
+ * `client.smsNotifications` in Kotlin and Swift (`client.smsNotifications()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+public protocol SmsNotificationsApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Sends an SMS for a received payment.
+     *
+     * `POST /api/v1/transaction_sms_notifications`.
+     */
+    func create(request: SmsNotificationRequest) throws  -> Created
+    
+    /**
+     * Sends an SMS for a received payment.
+     *
+     * `POST /api/v1/transaction_sms_notifications`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func createAsync(request: SmsNotificationRequest) async throws  -> Created
+    
+    /**
+     * Queries an SMS notification.
+     *
+     * `GET /api/v1/transaction_sms_notifications/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+    func status(idOrLocation: String) throws  -> SmsNotification
+    
+    /**
+     * Queries an SMS notification.
+     *
+     * `GET /api/v1/transaction_sms_notifications/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func statusAsync(idOrLocation: String) async throws  -> SmsNotification
+    
+}
+/**
+ * SMS notifications to customers for received payments.
+ *
+ * `client.smsNotifications` in Kotlin and Swift (`client.smsNotifications()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+open class SmsNotificationsApi: SmsNotificationsApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_kopokopo_uniffi_fn_clone_smsnotificationsapi(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_kopokopo_uniffi_fn_free_smsnotificationsapi(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Sends an SMS for a received payment.
+     *
+     * `POST /api/v1/transaction_sms_notifications`.
+     */
+open func create(request: SmsNotificationRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_smsnotificationsapi_create(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSmsNotificationRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sends an SMS for a received payment.
+     *
+     * `POST /api/v1/transaction_sms_notifications`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func createAsync(request: SmsNotificationRequest)async throws  -> Created  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_smsnotificationsapi_create_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeSmsNotificationRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreated_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+    /**
+     * Queries an SMS notification.
+     *
+     * `GET /api/v1/transaction_sms_notifications/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     */
+open func status(idOrLocation: String)throws  -> SmsNotification  {
+    return try  FfiConverterTypeSmsNotification_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_smsnotificationsapi_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(idOrLocation),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Queries an SMS notification.
+     *
+     * `GET /api/v1/transaction_sms_notifications/{id}`.
+     * `id_or_location`: the resource id or the `Location` URL returned at creation.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func statusAsync(idOrLocation: String)async throws  -> SmsNotification  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_smsnotificationsapi_status_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(idOrLocation)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSmsNotification_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSmsNotificationsApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SmsNotificationsApi
+
+    public static func lift(_ handle: UInt64) throws -> SmsNotificationsApi {
+        return SmsNotificationsApi(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SmsNotificationsApi) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SmsNotificationsApi {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SmsNotificationsApi, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSmsNotificationsApi_lift(_ handle: UInt64) throws -> SmsNotificationsApi {
+    return try FfiConverterTypeSmsNotificationsApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSmsNotificationsApi_lower(_ value: SmsNotificationsApi) -> UInt64 {
+    return FfiConverterTypeSmsNotificationsApi.lower(value)
+}
+
+
+
+
+
+
+/**
+ * OAuth access tokens. The client fetches and caches its token by itself; these are for explicit control.
+ *
+ * `client.tokens` in Kotlin and Swift (`client.tokens()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+public protocol TokensApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Information about the client's current token.
+     *
+     * `GET /oauth/token/info`.
+     */
+    func info() throws  -> TokenInfo
+    
+    /**
+     * Information about the client's current token.
+     *
+     * `GET /oauth/token/info`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func infoAsync() async throws  -> TokenInfo
+    
+    /**
+     * Introspects a token.
+     *
+     * `POST /oauth/introspect`.
+     */
+    func introspect(token: String) throws  -> TokenIntrospection
+    
+    /**
+     * Introspects a token.
+     *
+     * `POST /oauth/introspect`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func introspectAsync(token: String) async throws  -> TokenIntrospection
+    
+    /**
+     * Requests a new access token and caches it.
+     *
+     * `POST /oauth/token`.
+     */
+    func request() throws  -> AccessToken
+    
+    /**
+     * Requests a new access token and caches it.
+     *
+     * `POST /oauth/token`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func requestAsync() async throws  -> AccessToken
+    
+    /**
+     * Revokes a token; the cache forgets it.
+     *
+     * `POST /oauth/revoke`.
+     */
+    func revoke(token: String) throws 
+    
+    /**
+     * Revokes a token; the cache forgets it.
+     *
+     * `POST /oauth/revoke`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func revokeAsync(token: String) async throws 
+    
+}
+/**
+ * OAuth access tokens. The client fetches and caches its token by itself; these are for explicit control.
+ *
+ * `client.tokens` in Kotlin and Swift (`client.tokens()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+open class TokensApi: TokensApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_kopokopo_uniffi_fn_clone_tokensapi(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_kopokopo_uniffi_fn_free_tokensapi(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Information about the client's current token.
+     *
+     * `GET /oauth/token/info`.
+     */
+open func info()throws  -> TokenInfo  {
+    return try  FfiConverterTypeTokenInfo_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_tokensapi_info(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Information about the client's current token.
+     *
+     * `GET /oauth/token/info`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func infoAsync()async throws  -> TokenInfo  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_tokensapi_info_async(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTokenInfo_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+    /**
+     * Introspects a token.
+     *
+     * `POST /oauth/introspect`.
+     */
+open func introspect(token: String)throws  -> TokenIntrospection  {
+    return try  FfiConverterTypeTokenIntrospection_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_tokensapi_introspect(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(token),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Introspects a token.
+     *
+     * `POST /oauth/introspect`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func introspectAsync(token: String)async throws  -> TokenIntrospection  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_tokensapi_introspect_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(token)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTokenIntrospection_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+    /**
+     * Requests a new access token and caches it.
+     *
+     * `POST /oauth/token`.
+     */
+open func request()throws  -> AccessToken  {
+    return try  FfiConverterTypeAccessToken_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_tokensapi_request(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Requests a new access token and caches it.
+     *
+     * `POST /oauth/token`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func requestAsync()async throws  -> AccessToken  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_tokensapi_request_async(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAccessToken_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+    /**
+     * Revokes a token; the cache forgets it.
+     *
+     * `POST /oauth/revoke`.
+     */
+open func revoke(token: String)throws   {try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_tokensapi_revoke(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(token),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Revokes a token; the cache forgets it.
+     *
+     * `POST /oauth/revoke`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func revokeAsync(token: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_tokensapi_revoke_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(token)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_void,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_void,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokensApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TokensApi
+
+    public static func lift(_ handle: UInt64) throws -> TokensApi {
+        return TokensApi(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TokensApi) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokensApi {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TokensApi, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokensApi_lift(_ handle: UInt64) throws -> TokensApi {
+    return try FfiConverterTypeTokensApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokensApi_lower(_ value: TokensApi) -> UInt64 {
+    return FfiConverterTypeTokensApi.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Webhook subscriptions (verification and parsing of received webhooks are on the same group).
+ *
+ * `client.webhooks` in Kotlin and Swift (`client.webhooks()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+public protocol WebhooksApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Subscribes a URL to a webhook topic.
+     *
+     * `POST /api/v2/webhook_subscriptions`.
+     */
+    func subscribe(request: WebhookSubscriptionRequest) throws  -> Created
+    
+    /**
+     * Subscribes a URL to a webhook topic.
+     *
+     * `POST /api/v2/webhook_subscriptions`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+    func subscribeAsync(request: WebhookSubscriptionRequest) async throws  -> Created
+    
+}
+/**
+ * Webhook subscriptions (verification and parsing of received webhooks are on the same group).
+ *
+ * `client.webhooks` in Kotlin and Swift (`client.webhooks()` from Java). Every
+ * method blocks; its `…Async` twin is a Kotlin `suspend` / Swift `async`
+ * function that runs the call off the caller's thread.
+ */
+open class WebhooksApi: WebhooksApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_kopokopo_uniffi_fn_clone_webhooksapi(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_kopokopo_uniffi_fn_free_webhooksapi(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Subscribes a URL to a webhook topic.
+     *
+     * `POST /api/v2/webhook_subscriptions`.
+     */
+open func subscribe(request: WebhookSubscriptionRequest)throws  -> Created  {
+    return try  FfiConverterTypeCreated_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_webhooksapi_subscribe(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeWebhookSubscriptionRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Subscribes a URL to a webhook topic.
+     *
+     * `POST /api/v2/webhook_subscriptions`.
+     *
+     * Runs off the caller's thread (Kotlin `suspend`, Swift `async`).
+     */
+open func subscribeAsync(request: WebhookSubscriptionRequest)async throws  -> Created  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_kopokopo_uniffi_fn_method_webhooksapi_subscribe_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeWebhookSubscriptionRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_kopokopo_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_kopokopo_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_kopokopo_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreated_lift,
+            errorHandler: FfiConverterTypeKopoKopoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWebhooksApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = WebhooksApi
+
+    public static func lift(_ handle: UInt64) throws -> WebhooksApi {
+        return WebhooksApi(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: WebhooksApi) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WebhooksApi {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: WebhooksApi, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhooksApi_lift(_ handle: UInt64) throws -> WebhooksApi {
+    return try FfiConverterTypeWebhooksApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhooksApi_lower(_ value: WebhooksApi) -> UInt64 {
+    return FfiConverterTypeWebhooksApi.lower(value)
+}
+
+
+
+
 /**
  * `POST /oauth/token` response.
  *
@@ -1352,12 +3542,12 @@ public struct AccessToken: Equatable, Hashable, CustomStringConvertible {
     /**
      * Lifetime in seconds.
      */
-    public var expiresIn: UInt64
+    public var expiresIn: Int64
     /**
      * Creation time: an ISO 8601 string here, an integer in token info; both
      * are kept as text (docs/api-notes.md, "Token creation time").
      */
-    public var createdAt: String?
+    public var createdAt: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1370,11 +3560,11 @@ public struct AccessToken: Equatable, Hashable, CustomStringConvertible {
          */tokenType: String, 
         /**
          * Lifetime in seconds.
-         */expiresIn: UInt64, 
+         */expiresIn: Int64, 
         /**
          * Creation time: an ISO 8601 string here, an integer in token info; both
          * are kept as text (docs/api-notes.md, "Token creation time").
-         */createdAt: String?) {
+         */createdAt: Timestamp?) {
         self.accessToken = accessToken
         self.tokenType = tokenType
         self.expiresIn = expiresIn
@@ -1410,16 +3600,16 @@ public struct FfiConverterTypeAccessToken: FfiConverterRustBuffer {
             try AccessToken(
                 accessToken: FfiConverterString.read(from: &buf), 
                 tokenType: FfiConverterString.read(from: &buf), 
-                expiresIn: FfiConverterUInt64.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf)
+                expiresIn: FfiConverterInt64.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
     public static func write(_ value: AccessToken, into buf: inout [UInt8]) {
         FfiConverterString.write(value.accessToken, into: &buf)
         FfiConverterString.write(value.tokenType, into: &buf)
-        FfiConverterUInt64.write(value.expiresIn, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterInt64.write(value.expiresIn, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.createdAt, into: &buf)
     }
 }
 
@@ -1440,160 +3630,6 @@ public func FfiConverterTypeAccessToken_lower(_ value: AccessToken) -> RustBuffe
 
 
 /**
- * A verified, parsed asynchronous result (POSTed to a `callback_url`).
- * `kind` says which of the typed fields is set; the typed record's own
- * `kind` is `data.type` as received (e.g. `payment` or `settlement_transfer`
- * for a version-1 send-money result, whose `kind` here is `send_money`).
- */
-public struct CallbackResult: Equatable, Hashable {
-    /**
-     * `incoming_payment`, `send_money`, `polling`, `transaction_sms_notification`,
-     * `reversals`, `payment_link`, or the unknown `data.type` as sent.
-     */
-    public var kind: String
-    /**
-     * `data.id`.
-     */
-    public var id: String
-    /**
-     * The resource status.
-     */
-    public var status: String
-    /**
-     * Set when `kind` is `incoming_payment`.
-     */
-    public var incomingPayment: IncomingPayment?
-    /**
-     * Set when `kind` is `send_money`.
-     */
-    public var sendMoney: SendMoney?
-    /**
-     * Set when `kind` is `polling`.
-     */
-    public var polling: Polling?
-    /**
-     * Set when `kind` is `transaction_sms_notification`.
-     */
-    public var smsNotification: SmsNotification?
-    /**
-     * Set when `kind` is `reversals`.
-     */
-    public var reversal: Reversal?
-    /**
-     * Set when `kind` is `payment_link`.
-     */
-    public var paymentLink: PaymentLink?
-    /**
-     * The normalised payload as JSON (`{"kind": ..., "value": {...}}`).
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `incoming_payment`, `send_money`, `polling`, `transaction_sms_notification`,
-         * `reversals`, `payment_link`, or the unknown `data.type` as sent.
-         */kind: String, 
-        /**
-         * `data.id`.
-         */id: String, 
-        /**
-         * The resource status.
-         */status: String, 
-        /**
-         * Set when `kind` is `incoming_payment`.
-         */incomingPayment: IncomingPayment?, 
-        /**
-         * Set when `kind` is `send_money`.
-         */sendMoney: SendMoney?, 
-        /**
-         * Set when `kind` is `polling`.
-         */polling: Polling?, 
-        /**
-         * Set when `kind` is `transaction_sms_notification`.
-         */smsNotification: SmsNotification?, 
-        /**
-         * Set when `kind` is `reversals`.
-         */reversal: Reversal?, 
-        /**
-         * Set when `kind` is `payment_link`.
-         */paymentLink: PaymentLink?, 
-        /**
-         * The normalised payload as JSON (`{"kind": ..., "value": {...}}`).
-         */json: String) {
-        self.kind = kind
-        self.id = id
-        self.status = status
-        self.incomingPayment = incomingPayment
-        self.sendMoney = sendMoney
-        self.polling = polling
-        self.smsNotification = smsNotification
-        self.reversal = reversal
-        self.paymentLink = paymentLink
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CallbackResult: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCallbackResult: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CallbackResult {
-        return
-            try CallbackResult(
-                kind: FfiConverterString.read(from: &buf), 
-                id: FfiConverterString.read(from: &buf), 
-                status: FfiConverterString.read(from: &buf), 
-                incomingPayment: FfiConverterOptionTypeIncomingPayment.read(from: &buf), 
-                sendMoney: FfiConverterOptionTypeSendMoney.read(from: &buf), 
-                polling: FfiConverterOptionTypePolling.read(from: &buf), 
-                smsNotification: FfiConverterOptionTypeSmsNotification.read(from: &buf), 
-                reversal: FfiConverterOptionTypeReversal.read(from: &buf), 
-                paymentLink: FfiConverterOptionTypePaymentLink.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CallbackResult, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.kind, into: &buf)
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.status, into: &buf)
-        FfiConverterOptionTypeIncomingPayment.write(value.incomingPayment, into: &buf)
-        FfiConverterOptionTypeSendMoney.write(value.sendMoney, into: &buf)
-        FfiConverterOptionTypePolling.write(value.polling, into: &buf)
-        FfiConverterOptionTypeSmsNotification.write(value.smsNotification, into: &buf)
-        FfiConverterOptionTypeReversal.write(value.reversal, into: &buf)
-        FfiConverterOptionTypePaymentLink.write(value.paymentLink, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCallbackResult_lift(_ buf: RustBuffer) throws -> CallbackResult {
-    return try FfiConverterTypeCallbackResult.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCallbackResult_lower(_ value: CallbackResult) -> RustBuffer {
-    return FfiConverterTypeCallbackResult.lower(value)
-}
-
-
-/**
  * `POST /api/v2/payment_links/{ref}/cancel` response: `{"message": ...}` in
  * the example; the text says the link's details come back too, so a `data`
  * document, when present, is typed as the link (docs/api-notes.md, "Payment
@@ -1608,10 +3644,6 @@ public struct CancelledPaymentLink: Equatable, Hashable {
      * The cancelled link, when the response carries it.
      */
     public var paymentLink: PaymentLink?
-    /**
-     * The core's normalised result as JSON.
-     */
-    public var rawJson: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1621,13 +3653,9 @@ public struct CancelledPaymentLink: Equatable, Hashable {
          */message: String?, 
         /**
          * The cancelled link, when the response carries it.
-         */paymentLink: PaymentLink?, 
-        /**
-         * The core's normalised result as JSON.
-         */rawJson: String) {
+         */paymentLink: PaymentLink?) {
         self.message = message
         self.paymentLink = paymentLink
-        self.rawJson = rawJson
     }
 
     
@@ -1647,15 +3675,13 @@ public struct FfiConverterTypeCancelledPaymentLink: FfiConverterRustBuffer {
         return
             try CancelledPaymentLink(
                 message: FfiConverterOptionString.read(from: &buf), 
-                paymentLink: FfiConverterOptionTypePaymentLink.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                paymentLink: FfiConverterOptionTypePaymentLink.read(from: &buf)
         )
     }
 
     public static func write(_ value: CancelledPaymentLink, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.message, into: &buf)
         FfiConverterOptionTypePaymentLink.write(value.paymentLink, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
     }
 }
 
@@ -1697,17 +3723,17 @@ public struct ClientConfig: Equatable, Hashable, CustomStringConvertible {
      */
     public var baseUrl: String?
     /**
-     * Whole-request timeout in milliseconds (default 30000).
+     * Whole-request timeout (default 30 s, at most an hour).
      */
-    public var timeoutMs: UInt64?
+    public var timeout: Timeout?
     /**
-     * Connect timeout in milliseconds (default 10000).
+     * Connect timeout (default 10 s, at most an hour).
      */
-    public var connectTimeoutMs: UInt64?
+    public var connectTimeout: Timeout?
     /**
-     * Retries of GET and token requests (default 2; payments are never retried).
+     * Retries of GET and token requests (default 2, not negative; payments are never retried).
      */
-    public var maxRetries: UInt32?
+    public var maxRetries: Int32?
     /**
      * Appended to the User-Agent in parentheses, e.g. `kotlin/0.1.0; JVM 17`.
      * The Kotlin and Swift packages fill it in (`kotlin/<version>`, `swift/<version>`).
@@ -1737,14 +3763,14 @@ public struct ClientConfig: Equatable, Hashable, CustomStringConvertible {
          * API base URL; `None` for the sandbox. `http://` only for loopback hosts.
          */baseUrl: String? = nil, 
         /**
-         * Whole-request timeout in milliseconds (default 30000).
-         */timeoutMs: UInt64? = nil, 
+         * Whole-request timeout (default 30 s, at most an hour).
+         */timeout: Timeout? = nil, 
         /**
-         * Connect timeout in milliseconds (default 10000).
-         */connectTimeoutMs: UInt64? = nil, 
+         * Connect timeout (default 10 s, at most an hour).
+         */connectTimeout: Timeout? = nil, 
         /**
-         * Retries of GET and token requests (default 2; payments are never retried).
-         */maxRetries: UInt32? = nil, 
+         * Retries of GET and token requests (default 2, not negative; payments are never retried).
+         */maxRetries: Int32? = nil, 
         /**
          * Appended to the User-Agent in parentheses, e.g. `kotlin/0.1.0; JVM 17`.
          * The Kotlin and Swift packages fill it in (`kotlin/<version>`, `swift/<version>`).
@@ -1759,8 +3785,8 @@ public struct ClientConfig: Equatable, Hashable, CustomStringConvertible {
         self.clientSecret = clientSecret
         self.apiKey = apiKey
         self.baseUrl = baseUrl
-        self.timeoutMs = timeoutMs
-        self.connectTimeoutMs = connectTimeoutMs
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
         self.maxRetries = maxRetries
         self.userAgentSuffix = userAgentSuffix
         self.proxy = proxy
@@ -1797,9 +3823,9 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 clientSecret: FfiConverterString.read(from: &buf), 
                 apiKey: FfiConverterOptionString.read(from: &buf), 
                 baseUrl: FfiConverterOptionString.read(from: &buf), 
-                timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
-                connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
-                maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
+                timeout: FfiConverterOptionTypeTimeout.read(from: &buf), 
+                connectTimeout: FfiConverterOptionTypeTimeout.read(from: &buf), 
+                maxRetries: FfiConverterOptionInt32.read(from: &buf), 
                 userAgentSuffix: FfiConverterOptionString.read(from: &buf), 
                 proxy: FfiConverterOptionString.read(from: &buf)
         )
@@ -1810,9 +3836,9 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterString.write(value.clientSecret, into: &buf)
         FfiConverterOptionString.write(value.apiKey, into: &buf)
         FfiConverterOptionString.write(value.baseUrl, into: &buf)
-        FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
-        FfiConverterOptionUInt64.write(value.connectTimeoutMs, into: &buf)
-        FfiConverterOptionUInt32.write(value.maxRetries, into: &buf)
+        FfiConverterOptionTypeTimeout.write(value.timeout, into: &buf)
+        FfiConverterOptionTypeTimeout.write(value.connectTimeout, into: &buf)
+        FfiConverterOptionInt32.write(value.maxRetries, into: &buf)
         FfiConverterOptionString.write(value.userAgentSuffix, into: &buf)
         FfiConverterOptionString.write(value.proxy, into: &buf)
     }
@@ -1834,6 +3860,9 @@ public func FfiConverterTypeClientConfig_lower(_ value: ClientConfig) -> RustBuf
 }
 
 
+/**
+ * The answer to a create call: `201 Created` with a `Location` header.
+ */
 public struct Created: Equatable, Hashable {
     /**
      * The URL of the new resource (query it for the status).
@@ -1900,6 +3929,9 @@ public func FfiConverterTypeCreated_lower(_ value: Created) -> RustBuffer {
 }
 
 
+/**
+ * `customer_created` resource.
+ */
 public struct Customer: Equatable, Hashable {
     /**
      * First name.
@@ -2001,11 +4033,11 @@ public struct DarajaEvent: Equatable, Hashable {
     /**
      * `YYYYMMDDhhmmss`.
      */
-    public var transTime: String
+    public var transTime: Timestamp?
     /**
      * Amount (string or number).
      */
-    public var transAmount: String?
+    public var transAmount: Money?
     /**
      * Till paid to.
      */
@@ -2054,10 +4086,10 @@ public struct DarajaEvent: Equatable, Hashable {
          */transId: String, 
         /**
          * `YYYYMMDDhhmmss`.
-         */transTime: String, 
+         */transTime: Timestamp?, 
         /**
          * Amount (string or number).
-         */transAmount: String?, 
+         */transAmount: Money?, 
         /**
          * Till paid to.
          */businessShortCode: String?, 
@@ -2118,8 +4150,8 @@ public struct FfiConverterTypeDarajaEvent: FfiConverterRustBuffer {
             try DarajaEvent(
                 transactionType: FfiConverterString.read(from: &buf), 
                 transId: FfiConverterString.read(from: &buf), 
-                transTime: FfiConverterString.read(from: &buf), 
-                transAmount: FfiConverterOptionString.read(from: &buf), 
+                transTime: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                transAmount: FfiConverterOptionTypeMoney.read(from: &buf), 
                 businessShortCode: FfiConverterOptionString.read(from: &buf), 
                 billRefNumber: FfiConverterOptionString.read(from: &buf), 
                 invoiceNumber: FfiConverterOptionString.read(from: &buf), 
@@ -2135,8 +4167,8 @@ public struct FfiConverterTypeDarajaEvent: FfiConverterRustBuffer {
     public static func write(_ value: DarajaEvent, into buf: inout [UInt8]) {
         FfiConverterString.write(value.transactionType, into: &buf)
         FfiConverterString.write(value.transId, into: &buf)
-        FfiConverterString.write(value.transTime, into: &buf)
-        FfiConverterOptionString.write(value.transAmount, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.transTime, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.transAmount, into: &buf)
         FfiConverterOptionString.write(value.businessShortCode, into: &buf)
         FfiConverterOptionString.write(value.billRefNumber, into: &buf)
         FfiConverterOptionString.write(value.invoiceNumber, into: &buf)
@@ -2212,7 +4244,7 @@ public struct DestinationInfo: Equatable, Hashable {
     /**
      * Amount.
      */
-    public var amount: String?
+    public var amount: Money?
     /**
      * Description.
      */
@@ -2261,7 +4293,7 @@ public struct DestinationInfo: Equatable, Hashable {
          */accountNumber: String?, 
         /**
          * Amount.
-         */amount: String?, 
+         */amount: Money?, 
         /**
          * Description.
          */description: String?, 
@@ -2313,7 +4345,7 @@ public struct FfiConverterTypeDestinationInfo: FfiConverterRustBuffer {
                 bankBranchRef: FfiConverterOptionString.read(from: &buf), 
                 accountName: FfiConverterOptionString.read(from: &buf), 
                 accountNumber: FfiConverterOptionString.read(from: &buf), 
-                amount: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
                 description: FfiConverterOptionString.read(from: &buf), 
                 nickname: FfiConverterOptionString.read(from: &buf), 
                 favourite: FfiConverterOptionBool.read(from: &buf)
@@ -2331,7 +4363,7 @@ public struct FfiConverterTypeDestinationInfo: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.bankBranchRef, into: &buf)
         FfiConverterOptionString.write(value.accountName, into: &buf)
         FfiConverterOptionString.write(value.accountNumber, into: &buf)
-        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
         FfiConverterOptionString.write(value.description, into: &buf)
         FfiConverterOptionString.write(value.nickname, into: &buf)
         FfiConverterOptionBool.write(value.favourite, into: &buf)
@@ -2365,7 +4397,7 @@ public struct Disbursement: Equatable, Hashable {
     /**
      * Amount.
      */
-    public var amount: String?
+    public var amount: Money?
     /**
      * Error messages.
      */
@@ -2373,7 +4405,7 @@ public struct Disbursement: Equatable, Hashable {
     /**
      * When it happened.
      */
-    public var originationTime: String?
+    public var originationTime: Timestamp?
     /**
      * Destination type.
      */
@@ -2407,13 +4439,13 @@ public struct Disbursement: Equatable, Hashable {
          */status: String?, 
         /**
          * Amount.
-         */amount: String?, 
+         */amount: Money?, 
         /**
          * Error messages.
          */errors: [String], 
         /**
          * When it happened.
-         */originationTime: String?, 
+         */originationTime: Timestamp?, 
         /**
          * Destination type.
          */destinationType: String?, 
@@ -2461,9 +4493,9 @@ public struct FfiConverterTypeDisbursement: FfiConverterRustBuffer {
         return
             try Disbursement(
                 status: FfiConverterOptionString.read(from: &buf), 
-                amount: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
                 errors: FfiConverterSequenceString.read(from: &buf), 
-                originationTime: FfiConverterOptionString.read(from: &buf), 
+                originationTime: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 destinationType: FfiConverterOptionString.read(from: &buf), 
                 destinationReference: FfiConverterOptionString.read(from: &buf), 
                 transactionReference: FfiConverterOptionString.read(from: &buf), 
@@ -2475,9 +4507,9 @@ public struct FfiConverterTypeDisbursement: FfiConverterRustBuffer {
 
     public static func write(_ value: Disbursement, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
         FfiConverterSequenceString.write(value.errors, into: &buf)
-        FfiConverterOptionString.write(value.originationTime, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.originationTime, into: &buf)
         FfiConverterOptionString.write(value.destinationType, into: &buf)
         FfiConverterOptionString.write(value.destinationReference, into: &buf)
         FfiConverterOptionString.write(value.transactionReference, into: &buf)
@@ -2518,49 +4550,23 @@ public struct IncomingPayment: Equatable, Hashable {
     /**
      * When it was initiated.
      */
-    public var initiationTime: String?
+    public var initiationTime: Timestamp?
     /**
      * `Pending`, `Success` or `Failed`.
      */
     public var status: String
     /**
-     * `Incoming Payment Request`.
-     *
-     * (`event.type`)
+     * What happened.
      */
-    public var eventType: String?
-    /**
-     * The payment, once received.
-     *
-     * (`event.resource`)
-     */
-    public var transaction: Transaction?
-    /**
-     * Error messages (empty on success).
-     *
-     * (`event.errors`)
-     */
-    public var errors: [String]
+    public var event: IncomingPaymentEvent
     /**
      * Metadata sent at creation.
      */
-    public var metadata: [String: String]
+    public var metadata: [String: MetadataValue]
     /**
-     * The callback URL given at creation.
-     *
-     * (`_links.callback_url`)
+     * Links.
      */
-    public var callbackUrl: String?
-    /**
-     * The resource's own URL.
-     *
-     * (`_links.self`)
-     */
-    public var selfUrl: String?
-    /**
-     * The core's normalised result as JSON.
-     */
-    public var rawJson: String
+    public var links: Links
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2573,52 +4579,26 @@ public struct IncomingPayment: Equatable, Hashable {
          */kind: String, 
         /**
          * When it was initiated.
-         */initiationTime: String?, 
+         */initiationTime: Timestamp?, 
         /**
          * `Pending`, `Success` or `Failed`.
          */status: String, 
         /**
-         * `Incoming Payment Request`.
-         *
-         * (`event.type`)
-         */eventType: String?, 
-        /**
-         * The payment, once received.
-         *
-         * (`event.resource`)
-         */transaction: Transaction?, 
-        /**
-         * Error messages (empty on success).
-         *
-         * (`event.errors`)
-         */errors: [String], 
+         * What happened.
+         */event: IncomingPaymentEvent, 
         /**
          * Metadata sent at creation.
-         */metadata: [String: String], 
+         */metadata: [String: MetadataValue], 
         /**
-         * The callback URL given at creation.
-         *
-         * (`_links.callback_url`)
-         */callbackUrl: String?, 
-        /**
-         * The resource's own URL.
-         *
-         * (`_links.self`)
-         */selfUrl: String?, 
-        /**
-         * The core's normalised result as JSON.
-         */rawJson: String) {
+         * Links.
+         */links: Links) {
         self.id = id
         self.kind = kind
         self.initiationTime = initiationTime
         self.status = status
-        self.eventType = eventType
-        self.transaction = transaction
-        self.errors = errors
+        self.event = event
         self.metadata = metadata
-        self.callbackUrl = callbackUrl
-        self.selfUrl = selfUrl
-        self.rawJson = rawJson
+        self.links = links
     }
 
     
@@ -2639,30 +4619,22 @@ public struct FfiConverterTypeIncomingPayment: FfiConverterRustBuffer {
             try IncomingPayment(
                 id: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterString.read(from: &buf), 
-                initiationTime: FfiConverterOptionString.read(from: &buf), 
+                initiationTime: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 status: FfiConverterString.read(from: &buf), 
-                eventType: FfiConverterOptionString.read(from: &buf), 
-                transaction: FfiConverterOptionTypeTransaction.read(from: &buf), 
-                errors: FfiConverterSequenceString.read(from: &buf), 
-                metadata: FfiConverterDictionaryStringString.read(from: &buf), 
-                callbackUrl: FfiConverterOptionString.read(from: &buf), 
-                selfUrl: FfiConverterOptionString.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                event: FfiConverterTypeIncomingPaymentEvent.read(from: &buf), 
+                metadata: FfiConverterDictionaryStringTypeMetadataValue.read(from: &buf), 
+                links: FfiConverterTypeLinks.read(from: &buf)
         )
     }
 
     public static func write(_ value: IncomingPayment, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.kind, into: &buf)
-        FfiConverterOptionString.write(value.initiationTime, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.initiationTime, into: &buf)
         FfiConverterString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.eventType, into: &buf)
-        FfiConverterOptionTypeTransaction.write(value.transaction, into: &buf)
-        FfiConverterSequenceString.write(value.errors, into: &buf)
-        FfiConverterDictionaryStringString.write(value.metadata, into: &buf)
-        FfiConverterOptionString.write(value.callbackUrl, into: &buf)
-        FfiConverterOptionString.write(value.selfUrl, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
+        FfiConverterTypeIncomingPaymentEvent.write(value.event, into: &buf)
+        FfiConverterDictionaryStringTypeMetadataValue.write(value.metadata, into: &buf)
+        FfiConverterTypeLinks.write(value.links, into: &buf)
     }
 }
 
@@ -2683,6 +4655,85 @@ public func FfiConverterTypeIncomingPayment_lower(_ value: IncomingPayment) -> R
 
 
 /**
+ * The `event` of an incoming payment.
+ */
+public struct IncomingPaymentEvent: Equatable, Hashable {
+    /**
+     * `Incoming Payment Request`.
+     */
+    public var eventType: String?
+    /**
+     * The payment, once received.
+     */
+    public var resource: Transaction?
+    /**
+     * Error messages (empty on success).
+     */
+    public var errors: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `Incoming Payment Request`.
+         */eventType: String?, 
+        /**
+         * The payment, once received.
+         */resource: Transaction?, 
+        /**
+         * Error messages (empty on success).
+         */errors: [String]) {
+        self.eventType = eventType
+        self.resource = resource
+        self.errors = errors
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IncomingPaymentEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIncomingPaymentEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IncomingPaymentEvent {
+        return
+            try IncomingPaymentEvent(
+                eventType: FfiConverterOptionString.read(from: &buf), 
+                resource: FfiConverterOptionTypeTransaction.read(from: &buf), 
+                errors: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IncomingPaymentEvent, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.eventType, into: &buf)
+        FfiConverterOptionTypeTransaction.write(value.resource, into: &buf)
+        FfiConverterSequenceString.write(value.errors, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIncomingPaymentEvent_lift(_ buf: RustBuffer) throws -> IncomingPaymentEvent {
+    return try FfiConverterTypeIncomingPaymentEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIncomingPaymentEvent_lower(_ value: IncomingPaymentEvent) -> RustBuffer {
+    return FfiConverterTypeIncomingPaymentEvent.lower(value)
+}
+
+
+/**
  * `POST /api/v2/incoming_payments`: an M-PESA STK push.
  */
 public struct IncomingPaymentRequest: Equatable, Hashable {
@@ -2697,11 +4748,15 @@ public struct IncomingPaymentRequest: Equatable, Hashable {
     /**
      * Amount to charge.
      */
-    public var amount: String
+    public var amount: Money
     /**
      * Where the result is POSTed.
      */
     public var callbackUrl: String
+    /**
+     * Payment channel; defaults to `M-PESA STK Push`.
+     */
+    public var paymentChannel: String?
     /**
      * Subscriber's first name.
      */
@@ -2719,13 +4774,9 @@ public struct IncomingPaymentRequest: Equatable, Hashable {
      */
     public var currency: String?
     /**
-     * Payment channel; defaults to `M-PESA STK Push`.
-     */
-    public var paymentChannel: String?
-    /**
      * Up to 5 primitive key-value pairs.
      */
-    public var metadata: [String: String]?
+    public var metadata: [String: MetadataValue]?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2738,10 +4789,13 @@ public struct IncomingPaymentRequest: Equatable, Hashable {
          */phoneNumber: String, 
         /**
          * Amount to charge.
-         */amount: String, 
+         */amount: Money, 
         /**
          * Where the result is POSTed.
          */callbackUrl: String, 
+        /**
+         * Payment channel; defaults to `M-PESA STK Push`.
+         */paymentChannel: String? = nil, 
         /**
          * Subscriber's first name.
          */firstName: String? = nil, 
@@ -2755,20 +4809,17 @@ public struct IncomingPaymentRequest: Equatable, Hashable {
          * Currency; defaults to `KES`.
          */currency: String? = nil, 
         /**
-         * Payment channel; defaults to `M-PESA STK Push`.
-         */paymentChannel: String? = nil, 
-        /**
          * Up to 5 primitive key-value pairs.
-         */metadata: [String: String]? = nil) {
+         */metadata: [String: MetadataValue]? = nil) {
         self.tillNumber = tillNumber
         self.phoneNumber = phoneNumber
         self.amount = amount
         self.callbackUrl = callbackUrl
+        self.paymentChannel = paymentChannel
         self.firstName = firstName
         self.lastName = lastName
         self.email = email
         self.currency = currency
-        self.paymentChannel = paymentChannel
         self.metadata = metadata
     }
 
@@ -2790,28 +4841,28 @@ public struct FfiConverterTypeIncomingPaymentRequest: FfiConverterRustBuffer {
             try IncomingPaymentRequest(
                 tillNumber: FfiConverterString.read(from: &buf), 
                 phoneNumber: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterTypeMoney.read(from: &buf), 
                 callbackUrl: FfiConverterString.read(from: &buf), 
+                paymentChannel: FfiConverterOptionString.read(from: &buf), 
                 firstName: FfiConverterOptionString.read(from: &buf), 
                 lastName: FfiConverterOptionString.read(from: &buf), 
                 email: FfiConverterOptionString.read(from: &buf), 
                 currency: FfiConverterOptionString.read(from: &buf), 
-                paymentChannel: FfiConverterOptionString.read(from: &buf), 
-                metadata: FfiConverterOptionDictionaryStringString.read(from: &buf)
+                metadata: FfiConverterOptionDictionaryStringTypeMetadataValue.read(from: &buf)
         )
     }
 
     public static func write(_ value: IncomingPaymentRequest, into buf: inout [UInt8]) {
         FfiConverterString.write(value.tillNumber, into: &buf)
         FfiConverterString.write(value.phoneNumber, into: &buf)
-        FfiConverterString.write(value.amount, into: &buf)
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
         FfiConverterString.write(value.callbackUrl, into: &buf)
+        FfiConverterOptionString.write(value.paymentChannel, into: &buf)
         FfiConverterOptionString.write(value.firstName, into: &buf)
         FfiConverterOptionString.write(value.lastName, into: &buf)
         FfiConverterOptionString.write(value.email, into: &buf)
         FfiConverterOptionString.write(value.currency, into: &buf)
-        FfiConverterOptionString.write(value.paymentChannel, into: &buf)
-        FfiConverterOptionDictionaryStringString.write(value.metadata, into: &buf)
+        FfiConverterOptionDictionaryStringTypeMetadataValue.write(value.metadata, into: &buf)
     }
 }
 
@@ -2828,6 +4879,85 @@ public func FfiConverterTypeIncomingPaymentRequest_lift(_ buf: RustBuffer) throw
 #endif
 public func FfiConverterTypeIncomingPaymentRequest_lower(_ value: IncomingPaymentRequest) -> RustBuffer {
     return FfiConverterTypeIncomingPaymentRequest.lower(value)
+}
+
+
+/**
+ * `_links` of a resource.
+ */
+public struct Links: Equatable, Hashable {
+    /**
+     * The callback URL given at creation.
+     */
+    public var callbackUrl: String?
+    /**
+     * The resource's own URL.
+     */
+    public var selfUrl: String?
+    /**
+     * For webhooks: the related resource's URL.
+     */
+    public var resource: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The callback URL given at creation.
+         */callbackUrl: String?, 
+        /**
+         * The resource's own URL.
+         */selfUrl: String?, 
+        /**
+         * For webhooks: the related resource's URL.
+         */resource: String?) {
+        self.callbackUrl = callbackUrl
+        self.selfUrl = selfUrl
+        self.resource = resource
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Links: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLinks: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Links {
+        return
+            try Links(
+                callbackUrl: FfiConverterOptionString.read(from: &buf), 
+                selfUrl: FfiConverterOptionString.read(from: &buf), 
+                resource: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Links, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.callbackUrl, into: &buf)
+        FfiConverterOptionString.write(value.selfUrl, into: &buf)
+        FfiConverterOptionString.write(value.resource, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLinks_lift(_ buf: RustBuffer) throws -> Links {
+    return try FfiConverterTypeLinks.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLinks_lower(_ value: Links) -> RustBuffer {
+    return FfiConverterTypeLinks.lower(value)
 }
 
 
@@ -2935,6 +5065,10 @@ public func FfiConverterTypeMerchantBankAccountRequest_lower(_ value: MerchantBa
  */
 public struct MerchantWalletRequest: Equatable, Hashable {
     /**
+     * Mobile network (`Safaricom`).
+     */
+    public var network: String
+    /**
      * First name.
      */
     public var firstName: String
@@ -2947,10 +5081,6 @@ public struct MerchantWalletRequest: Equatable, Hashable {
      */
     public var phoneNumber: String
     /**
-     * Mobile network (`Safaricom`).
-     */
-    public var network: String
-    /**
      * Nickname.
      */
     public var nickname: String?
@@ -2958,6 +5088,9 @@ public struct MerchantWalletRequest: Equatable, Hashable {
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
+        /**
+         * Mobile network (`Safaricom`).
+         */network: String, 
         /**
          * First name.
          */firstName: String, 
@@ -2968,15 +5101,12 @@ public struct MerchantWalletRequest: Equatable, Hashable {
          * Phone number (sent as `254...`, the documented form for wallets).
          */phoneNumber: String, 
         /**
-         * Mobile network (`Safaricom`).
-         */network: String, 
-        /**
          * Nickname.
          */nickname: String? = nil) {
+        self.network = network
         self.firstName = firstName
         self.lastName = lastName
         self.phoneNumber = phoneNumber
-        self.network = network
         self.nickname = nickname
     }
 
@@ -2996,19 +5126,19 @@ public struct FfiConverterTypeMerchantWalletRequest: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MerchantWalletRequest {
         return
             try MerchantWalletRequest(
+                network: FfiConverterString.read(from: &buf), 
                 firstName: FfiConverterString.read(from: &buf), 
                 lastName: FfiConverterString.read(from: &buf), 
                 phoneNumber: FfiConverterString.read(from: &buf), 
-                network: FfiConverterString.read(from: &buf), 
                 nickname: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: MerchantWalletRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.network, into: &buf)
         FfiConverterString.write(value.firstName, into: &buf)
         FfiConverterString.write(value.lastName, into: &buf)
         FfiConverterString.write(value.phoneNumber, into: &buf)
-        FfiConverterString.write(value.network, into: &buf)
         FfiConverterOptionString.write(value.nickname, into: &buf)
     }
 }
@@ -3040,7 +5170,7 @@ public struct MoneyAmount: Equatable, Hashable {
     /**
      * Value (null in the legacy settlement document).
      */
-    public var value: String?
+    public var value: Money?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3050,7 +5180,7 @@ public struct MoneyAmount: Equatable, Hashable {
          */currency: String?, 
         /**
          * Value (null in the legacy settlement document).
-         */value: String?) {
+         */value: Money?) {
         self.currency = currency
         self.value = value
     }
@@ -3072,13 +5202,13 @@ public struct FfiConverterTypeMoneyAmount: FfiConverterRustBuffer {
         return
             try MoneyAmount(
                 currency: FfiConverterOptionString.read(from: &buf), 
-                value: FfiConverterOptionString.read(from: &buf)
+                value: FfiConverterOptionTypeMoney.read(from: &buf)
         )
     }
 
     public static func write(_ value: MoneyAmount, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.currency, into: &buf)
-        FfiConverterOptionString.write(value.value, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.value, into: &buf)
     }
 }
 
@@ -3123,7 +5253,7 @@ public struct PaymentLink: Equatable, Hashable {
     /**
      * Creation time.
      */
-    public var createdAt: String?
+    public var createdAt: Timestamp?
     /**
      * Till name.
      */
@@ -3148,7 +5278,7 @@ public struct PaymentLink: Equatable, Hashable {
     /**
      * Amount.
      */
-    public var amount: String?
+    public var amount: Money?
     /**
      * Note.
      */
@@ -3164,23 +5294,11 @@ public struct PaymentLink: Equatable, Hashable {
     /**
      * Metadata.
      */
-    public var metadata: [String: String]
+    public var metadata: [String: MetadataValue]
     /**
-     * The callback URL given at creation.
-     *
-     * (`_links.callback_url`)
+     * Links.
      */
-    public var callbackUrl: String?
-    /**
-     * The resource's own URL.
-     *
-     * (`_links.self`)
-     */
-    public var selfUrl: String?
-    /**
-     * The core's normalised result as JSON.
-     */
-    public var rawJson: String
+    public var links: Links
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3196,7 +5314,7 @@ public struct PaymentLink: Equatable, Hashable {
          */status: String, 
         /**
          * Creation time.
-         */createdAt: String?, 
+         */createdAt: Timestamp?, 
         /**
          * Till name.
          */tillName: String?, 
@@ -3215,7 +5333,7 @@ public struct PaymentLink: Equatable, Hashable {
          */currency: String?, 
         /**
          * Amount.
-         */amount: String?, 
+         */amount: Money?, 
         /**
          * Note.
          */note: String?, 
@@ -3227,20 +5345,10 @@ public struct PaymentLink: Equatable, Hashable {
          */errors: [String], 
         /**
          * Metadata.
-         */metadata: [String: String], 
+         */metadata: [String: MetadataValue], 
         /**
-         * The callback URL given at creation.
-         *
-         * (`_links.callback_url`)
-         */callbackUrl: String?, 
-        /**
-         * The resource's own URL.
-         *
-         * (`_links.self`)
-         */selfUrl: String?, 
-        /**
-         * The core's normalised result as JSON.
-         */rawJson: String) {
+         * Links.
+         */links: Links) {
         self.id = id
         self.kind = kind
         self.status = status
@@ -3255,9 +5363,7 @@ public struct PaymentLink: Equatable, Hashable {
         self.paymentLink = paymentLink
         self.errors = errors
         self.metadata = metadata
-        self.callbackUrl = callbackUrl
-        self.selfUrl = selfUrl
-        self.rawJson = rawJson
+        self.links = links
     }
 
     
@@ -3279,20 +5385,18 @@ public struct FfiConverterTypePaymentLink: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterString.read(from: &buf), 
                 status: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 tillName: FfiConverterOptionString.read(from: &buf), 
                 initiatorName: FfiConverterOptionString.read(from: &buf), 
                 tillNumber: FfiConverterOptionString.read(from: &buf), 
                 paymentReference: FfiConverterOptionString.read(from: &buf), 
                 currency: FfiConverterOptionString.read(from: &buf), 
-                amount: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
                 note: FfiConverterOptionString.read(from: &buf), 
                 paymentLink: FfiConverterOptionTypePaymentLinkDetails.read(from: &buf), 
                 errors: FfiConverterSequenceString.read(from: &buf), 
-                metadata: FfiConverterDictionaryStringString.read(from: &buf), 
-                callbackUrl: FfiConverterOptionString.read(from: &buf), 
-                selfUrl: FfiConverterOptionString.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                metadata: FfiConverterDictionaryStringTypeMetadataValue.read(from: &buf), 
+                links: FfiConverterTypeLinks.read(from: &buf)
         )
     }
 
@@ -3300,20 +5404,18 @@ public struct FfiConverterTypePaymentLink: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.kind, into: &buf)
         FfiConverterString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.tillName, into: &buf)
         FfiConverterOptionString.write(value.initiatorName, into: &buf)
         FfiConverterOptionString.write(value.tillNumber, into: &buf)
         FfiConverterOptionString.write(value.paymentReference, into: &buf)
         FfiConverterOptionString.write(value.currency, into: &buf)
-        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
         FfiConverterOptionString.write(value.note, into: &buf)
         FfiConverterOptionTypePaymentLinkDetails.write(value.paymentLink, into: &buf)
         FfiConverterSequenceString.write(value.errors, into: &buf)
-        FfiConverterDictionaryStringString.write(value.metadata, into: &buf)
-        FfiConverterOptionString.write(value.callbackUrl, into: &buf)
-        FfiConverterOptionString.write(value.selfUrl, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
+        FfiConverterDictionaryStringTypeMetadataValue.write(value.metadata, into: &buf)
+        FfiConverterTypeLinks.write(value.links, into: &buf)
     }
 }
 
@@ -3333,6 +5435,9 @@ public func FfiConverterTypePaymentLink_lower(_ value: PaymentLink) -> RustBuffe
 }
 
 
+/**
+ * The link part of a payment link.
+ */
 public struct PaymentLinkDetails: Equatable, Hashable {
     /**
      * `Active`, `Paid`, `Cancelled`, `Expired`.
@@ -3341,7 +5446,7 @@ public struct PaymentLinkDetails: Equatable, Hashable {
     /**
      * Expiry.
      */
-    public var expiresAt: String?
+    public var expiresAt: Timestamp?
     /**
      * The URL to share.
      */
@@ -3357,7 +5462,7 @@ public struct PaymentLinkDetails: Equatable, Hashable {
     /**
      * When it was paid.
      */
-    public var originationTime: String?
+    public var originationTime: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3367,7 +5472,7 @@ public struct PaymentLinkDetails: Equatable, Hashable {
          */status: String?, 
         /**
          * Expiry.
-         */expiresAt: String?, 
+         */expiresAt: Timestamp?, 
         /**
          * The URL to share.
          */link: String?, 
@@ -3379,7 +5484,7 @@ public struct PaymentLinkDetails: Equatable, Hashable {
          */senderPhoneNumber: String?, 
         /**
          * When it was paid.
-         */originationTime: String?) {
+         */originationTime: Timestamp?) {
         self.status = status
         self.expiresAt = expiresAt
         self.link = link
@@ -3405,21 +5510,21 @@ public struct FfiConverterTypePaymentLinkDetails: FfiConverterRustBuffer {
         return
             try PaymentLinkDetails(
                 status: FfiConverterOptionString.read(from: &buf), 
-                expiresAt: FfiConverterOptionString.read(from: &buf), 
+                expiresAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 link: FfiConverterOptionString.read(from: &buf), 
                 transactionReference: FfiConverterOptionString.read(from: &buf), 
                 senderPhoneNumber: FfiConverterOptionString.read(from: &buf), 
-                originationTime: FfiConverterOptionString.read(from: &buf)
+                originationTime: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
     public static func write(_ value: PaymentLinkDetails, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.expiresAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.expiresAt, into: &buf)
         FfiConverterOptionString.write(value.link, into: &buf)
         FfiConverterOptionString.write(value.transactionReference, into: &buf)
         FfiConverterOptionString.write(value.senderPhoneNumber, into: &buf)
-        FfiConverterOptionString.write(value.originationTime, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.originationTime, into: &buf)
     }
 }
 
@@ -3450,11 +5555,15 @@ public struct PaymentLinkRequest: Equatable, Hashable {
     /**
      * Amount.
      */
-    public var amount: String
+    public var amount: Money
     /**
      * Where the result is POSTed.
      */
     public var callbackUrl: String
+    /**
+     * Currency; defaults to `KES`.
+     */
+    public var currency: String?
     /**
      * Your reference (order or invoice number).
      */
@@ -3464,13 +5573,9 @@ public struct PaymentLinkRequest: Equatable, Hashable {
      */
     public var note: String?
     /**
-     * Currency; defaults to `KES`.
-     */
-    public var currency: String?
-    /**
      * Up to 5 primitive key-value pairs.
      */
-    public var metadata: [String: String]?
+    public var metadata: [String: MetadataValue]?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3480,10 +5585,13 @@ public struct PaymentLinkRequest: Equatable, Hashable {
          */tillNumber: String, 
         /**
          * Amount.
-         */amount: String, 
+         */amount: Money, 
         /**
          * Where the result is POSTed.
          */callbackUrl: String, 
+        /**
+         * Currency; defaults to `KES`.
+         */currency: String? = nil, 
         /**
          * Your reference (order or invoice number).
          */paymentReference: String? = nil, 
@@ -3491,17 +5599,14 @@ public struct PaymentLinkRequest: Equatable, Hashable {
          * A note the customer sees.
          */note: String? = nil, 
         /**
-         * Currency; defaults to `KES`.
-         */currency: String? = nil, 
-        /**
          * Up to 5 primitive key-value pairs.
-         */metadata: [String: String]? = nil) {
+         */metadata: [String: MetadataValue]? = nil) {
         self.tillNumber = tillNumber
         self.amount = amount
         self.callbackUrl = callbackUrl
+        self.currency = currency
         self.paymentReference = paymentReference
         self.note = note
-        self.currency = currency
         self.metadata = metadata
     }
 
@@ -3522,23 +5627,23 @@ public struct FfiConverterTypePaymentLinkRequest: FfiConverterRustBuffer {
         return
             try PaymentLinkRequest(
                 tillNumber: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterTypeMoney.read(from: &buf), 
                 callbackUrl: FfiConverterString.read(from: &buf), 
+                currency: FfiConverterOptionString.read(from: &buf), 
                 paymentReference: FfiConverterOptionString.read(from: &buf), 
                 note: FfiConverterOptionString.read(from: &buf), 
-                currency: FfiConverterOptionString.read(from: &buf), 
-                metadata: FfiConverterOptionDictionaryStringString.read(from: &buf)
+                metadata: FfiConverterOptionDictionaryStringTypeMetadataValue.read(from: &buf)
         )
     }
 
     public static func write(_ value: PaymentLinkRequest, into buf: inout [UInt8]) {
         FfiConverterString.write(value.tillNumber, into: &buf)
-        FfiConverterString.write(value.amount, into: &buf)
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
         FfiConverterString.write(value.callbackUrl, into: &buf)
+        FfiConverterOptionString.write(value.currency, into: &buf)
         FfiConverterOptionString.write(value.paymentReference, into: &buf)
         FfiConverterOptionString.write(value.note, into: &buf)
-        FfiConverterOptionString.write(value.currency, into: &buf)
-        FfiConverterOptionDictionaryStringString.write(value.metadata, into: &buf)
+        FfiConverterOptionDictionaryStringTypeMetadataValue.write(value.metadata, into: &buf)
     }
 }
 
@@ -3569,7 +5674,7 @@ public struct PolledTransaction: Equatable, Hashable {
     /**
      * The transaction.
      */
-    public var transaction: Transaction
+    public var resource: Transaction
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3579,9 +5684,9 @@ public struct PolledTransaction: Equatable, Hashable {
          */transactionType: String?, 
         /**
          * The transaction.
-         */transaction: Transaction) {
+         */resource: Transaction) {
         self.transactionType = transactionType
-        self.transaction = transaction
+        self.resource = resource
     }
 
     
@@ -3601,13 +5706,13 @@ public struct FfiConverterTypePolledTransaction: FfiConverterRustBuffer {
         return
             try PolledTransaction(
                 transactionType: FfiConverterOptionString.read(from: &buf), 
-                transaction: FfiConverterTypeTransaction.read(from: &buf)
+                resource: FfiConverterTypeTransaction.read(from: &buf)
         )
     }
 
     public static func write(_ value: PolledTransaction, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.transactionType, into: &buf)
-        FfiConverterTypeTransaction.write(value.transaction, into: &buf)
+        FfiConverterTypeTransaction.write(value.resource, into: &buf)
     }
 }
 
@@ -3646,15 +5751,15 @@ public struct Polling: Equatable, Hashable {
     /**
      * Creation time.
      */
-    public var createdAt: String?
+    public var createdAt: Timestamp?
     /**
      * From.
      */
-    public var fromTime: String?
+    public var fromTime: Timestamp?
     /**
      * To.
      */
-    public var toTime: String?
+    public var toTime: Timestamp?
     /**
      * Transactions found.
      */
@@ -3668,21 +5773,9 @@ public struct Polling: Equatable, Hashable {
      */
     public var scopeReference: String?
     /**
-     * The callback URL given at creation.
-     *
-     * (`_links.callback_url`)
+     * Links.
      */
-    public var callbackUrl: String?
-    /**
-     * The resource's own URL.
-     *
-     * (`_links.self`)
-     */
-    public var selfUrl: String?
-    /**
-     * The core's normalised result as JSON.
-     */
-    public var rawJson: String
+    public var links: Links
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3698,13 +5791,13 @@ public struct Polling: Equatable, Hashable {
          */status: String, 
         /**
          * Creation time.
-         */createdAt: String?, 
+         */createdAt: Timestamp?, 
         /**
          * From.
-         */fromTime: String?, 
+         */fromTime: Timestamp?, 
         /**
          * To.
-         */toTime: String?, 
+         */toTime: Timestamp?, 
         /**
          * Transactions found.
          */transactions: [PolledTransaction], 
@@ -3715,18 +5808,8 @@ public struct Polling: Equatable, Hashable {
          * Scope reference.
          */scopeReference: String?, 
         /**
-         * The callback URL given at creation.
-         *
-         * (`_links.callback_url`)
-         */callbackUrl: String?, 
-        /**
-         * The resource's own URL.
-         *
-         * (`_links.self`)
-         */selfUrl: String?, 
-        /**
-         * The core's normalised result as JSON.
-         */rawJson: String) {
+         * Links.
+         */links: Links) {
         self.id = id
         self.kind = kind
         self.status = status
@@ -3736,9 +5819,7 @@ public struct Polling: Equatable, Hashable {
         self.transactions = transactions
         self.scope = scope
         self.scopeReference = scopeReference
-        self.callbackUrl = callbackUrl
-        self.selfUrl = selfUrl
-        self.rawJson = rawJson
+        self.links = links
     }
 
     
@@ -3760,15 +5841,13 @@ public struct FfiConverterTypePolling: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterString.read(from: &buf), 
                 status: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
-                fromTime: FfiConverterOptionString.read(from: &buf), 
-                toTime: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                fromTime: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                toTime: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 transactions: FfiConverterSequenceTypePolledTransaction.read(from: &buf), 
                 scope: FfiConverterOptionString.read(from: &buf), 
                 scopeReference: FfiConverterOptionString.read(from: &buf), 
-                callbackUrl: FfiConverterOptionString.read(from: &buf), 
-                selfUrl: FfiConverterOptionString.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                links: FfiConverterTypeLinks.read(from: &buf)
         )
     }
 
@@ -3776,15 +5855,13 @@ public struct FfiConverterTypePolling: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.kind, into: &buf)
         FfiConverterString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
-        FfiConverterOptionString.write(value.fromTime, into: &buf)
-        FfiConverterOptionString.write(value.toTime, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.fromTime, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.toTime, into: &buf)
         FfiConverterSequenceTypePolledTransaction.write(value.transactions, into: &buf)
         FfiConverterOptionString.write(value.scope, into: &buf)
         FfiConverterOptionString.write(value.scopeReference, into: &buf)
-        FfiConverterOptionString.write(value.callbackUrl, into: &buf)
-        FfiConverterOptionString.write(value.selfUrl, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
+        FfiConverterTypeLinks.write(value.links, into: &buf)
     }
 }
 
@@ -3815,11 +5892,11 @@ public struct PollingRequest: Equatable, Hashable {
     /**
      * ISO 8601 start, e.g. `2021-04-12T08:50:22+03:00`.
      */
-    public var fromTime: String
+    public var fromTime: Timestamp
     /**
      * ISO 8601 end.
      */
-    public var toTime: String
+    public var toTime: Timestamp
     /**
      * Where the result is POSTed.
      */
@@ -3837,10 +5914,10 @@ public struct PollingRequest: Equatable, Hashable {
          */scope: String, 
         /**
          * ISO 8601 start, e.g. `2021-04-12T08:50:22+03:00`.
-         */fromTime: String, 
+         */fromTime: Timestamp, 
         /**
          * ISO 8601 end.
-         */toTime: String, 
+         */toTime: Timestamp, 
         /**
          * Where the result is POSTed.
          */callbackUrl: String, 
@@ -3871,8 +5948,8 @@ public struct FfiConverterTypePollingRequest: FfiConverterRustBuffer {
         return
             try PollingRequest(
                 scope: FfiConverterString.read(from: &buf), 
-                fromTime: FfiConverterString.read(from: &buf), 
-                toTime: FfiConverterString.read(from: &buf), 
+                fromTime: FfiConverterTypeTimestamp.read(from: &buf), 
+                toTime: FfiConverterTypeTimestamp.read(from: &buf), 
                 callbackUrl: FfiConverterString.read(from: &buf), 
                 scopeReference: FfiConverterOptionString.read(from: &buf)
         )
@@ -3880,8 +5957,8 @@ public struct FfiConverterTypePollingRequest: FfiConverterRustBuffer {
 
     public static func write(_ value: PollingRequest, into buf: inout [UInt8]) {
         FfiConverterString.write(value.scope, into: &buf)
-        FfiConverterString.write(value.fromTime, into: &buf)
-        FfiConverterString.write(value.toTime, into: &buf)
+        FfiConverterTypeTimestamp.write(value.fromTime, into: &buf)
+        FfiConverterTypeTimestamp.write(value.toTime, into: &buf)
         FfiConverterString.write(value.callbackUrl, into: &buf)
         FfiConverterOptionString.write(value.scopeReference, into: &buf)
     }
@@ -3924,7 +6001,7 @@ public struct Reversal: Equatable, Hashable {
     /**
      * Creation time.
      */
-    public var createdAt: String?
+    public var createdAt: Timestamp?
     /**
      * Transaction reversed.
      */
@@ -3936,7 +6013,7 @@ public struct Reversal: Equatable, Hashable {
     /**
      * The reversal payment, once processed.
      */
-    public var reversalPayment: ReversalPayment?
+    public var reversalBulkPayment: ReversalPayment?
     /**
      * Error messages.
      */
@@ -3944,27 +6021,15 @@ public struct Reversal: Equatable, Hashable {
     /**
      * Metadata.
      */
-    public var metadata: [String: String]
+    public var metadata: [String: MetadataValue]
     /**
-     * The callback URL given at creation.
-     *
-     * (`_links.callback_url`)
+     * Links.
      */
-    public var callbackUrl: String?
-    /**
-     * The resource's own URL.
-     *
-     * (`_links.self`)
-     */
-    public var selfUrl: String?
+    public var links: Links
     /**
      * Whether the money was actually reversed.
      */
     public var isReversed: Bool
-    /**
-     * The core's normalised result as JSON.
-     */
-    public var rawJson: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3982,7 +6047,7 @@ public struct Reversal: Equatable, Hashable {
          */status: String, 
         /**
          * Creation time.
-         */createdAt: String?, 
+         */createdAt: Timestamp?, 
         /**
          * Transaction reversed.
          */transactionReference: String?, 
@@ -3991,42 +6056,30 @@ public struct Reversal: Equatable, Hashable {
          */reason: String?, 
         /**
          * The reversal payment, once processed.
-         */reversalPayment: ReversalPayment?, 
+         */reversalBulkPayment: ReversalPayment?, 
         /**
          * Error messages.
          */errors: [String], 
         /**
          * Metadata.
-         */metadata: [String: String], 
+         */metadata: [String: MetadataValue], 
         /**
-         * The callback URL given at creation.
-         *
-         * (`_links.callback_url`)
-         */callbackUrl: String?, 
-        /**
-         * The resource's own URL.
-         *
-         * (`_links.self`)
-         */selfUrl: String?, 
+         * Links.
+         */links: Links, 
         /**
          * Whether the money was actually reversed.
-         */isReversed: Bool, 
-        /**
-         * The core's normalised result as JSON.
-         */rawJson: String) {
+         */isReversed: Bool) {
         self.id = id
         self.kind = kind
         self.status = status
         self.createdAt = createdAt
         self.transactionReference = transactionReference
         self.reason = reason
-        self.reversalPayment = reversalPayment
+        self.reversalBulkPayment = reversalBulkPayment
         self.errors = errors
         self.metadata = metadata
-        self.callbackUrl = callbackUrl
-        self.selfUrl = selfUrl
+        self.links = links
         self.isReversed = isReversed
-        self.rawJson = rawJson
     }
 
     
@@ -4048,16 +6101,14 @@ public struct FfiConverterTypeReversal: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterString.read(from: &buf), 
                 status: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 transactionReference: FfiConverterOptionString.read(from: &buf), 
                 reason: FfiConverterOptionString.read(from: &buf), 
-                reversalPayment: FfiConverterOptionTypeReversalPayment.read(from: &buf), 
+                reversalBulkPayment: FfiConverterOptionTypeReversalPayment.read(from: &buf), 
                 errors: FfiConverterSequenceString.read(from: &buf), 
-                metadata: FfiConverterDictionaryStringString.read(from: &buf), 
-                callbackUrl: FfiConverterOptionString.read(from: &buf), 
-                selfUrl: FfiConverterOptionString.read(from: &buf), 
-                isReversed: FfiConverterBool.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                metadata: FfiConverterDictionaryStringTypeMetadataValue.read(from: &buf), 
+                links: FfiConverterTypeLinks.read(from: &buf), 
+                isReversed: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -4065,16 +6116,14 @@ public struct FfiConverterTypeReversal: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.kind, into: &buf)
         FfiConverterString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.transactionReference, into: &buf)
         FfiConverterOptionString.write(value.reason, into: &buf)
-        FfiConverterOptionTypeReversalPayment.write(value.reversalPayment, into: &buf)
+        FfiConverterOptionTypeReversalPayment.write(value.reversalBulkPayment, into: &buf)
         FfiConverterSequenceString.write(value.errors, into: &buf)
-        FfiConverterDictionaryStringString.write(value.metadata, into: &buf)
-        FfiConverterOptionString.write(value.callbackUrl, into: &buf)
-        FfiConverterOptionString.write(value.selfUrl, into: &buf)
+        FfiConverterDictionaryStringTypeMetadataValue.write(value.metadata, into: &buf)
+        FfiConverterTypeLinks.write(value.links, into: &buf)
         FfiConverterBool.write(value.isReversed, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
     }
 }
 
@@ -4101,7 +6150,7 @@ public struct ReversalPayment: Equatable, Hashable {
     /**
      * Amount reversed.
      */
-    public var amount: String?
+    public var amount: Money?
     /**
      * `Transferred` (reversed) or `Cancelled` (failed).
      */
@@ -4109,7 +6158,7 @@ public struct ReversalPayment: Equatable, Hashable {
     /**
      * When.
      */
-    public var originationTime: String?
+    public var originationTime: Timestamp?
     /**
      * Reference (null when cancelled).
      */
@@ -4120,13 +6169,13 @@ public struct ReversalPayment: Equatable, Hashable {
     public init(
         /**
          * Amount reversed.
-         */amount: String?, 
+         */amount: Money?, 
         /**
          * `Transferred` (reversed) or `Cancelled` (failed).
          */status: String?, 
         /**
          * When.
-         */originationTime: String?, 
+         */originationTime: Timestamp?, 
         /**
          * Reference (null when cancelled).
          */transactionReference: String?) {
@@ -4152,17 +6201,17 @@ public struct FfiConverterTypeReversalPayment: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReversalPayment {
         return
             try ReversalPayment(
-                amount: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
                 status: FfiConverterOptionString.read(from: &buf), 
-                originationTime: FfiConverterOptionString.read(from: &buf), 
+                originationTime: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 transactionReference: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: ReversalPayment, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
         FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.originationTime, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.originationTime, into: &buf)
         FfiConverterOptionString.write(value.transactionReference, into: &buf)
     }
 }
@@ -4203,7 +6252,7 @@ public struct ReversalRequest: Equatable, Hashable {
      * Extra information (a JSON object, although the table says String: see
      * docs/api-notes.md, "Reversal metadata").
      */
-    public var metadata: [String: String]?
+    public var metadata: [String: MetadataValue]?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4220,7 +6269,7 @@ public struct ReversalRequest: Equatable, Hashable {
         /**
          * Extra information (a JSON object, although the table says String: see
          * docs/api-notes.md, "Reversal metadata").
-         */metadata: [String: String]? = nil) {
+         */metadata: [String: MetadataValue]? = nil) {
         self.transactionReference = transactionReference
         self.reason = reason
         self.callbackUrl = callbackUrl
@@ -4246,7 +6295,7 @@ public struct FfiConverterTypeReversalRequest: FfiConverterRustBuffer {
                 transactionReference: FfiConverterString.read(from: &buf), 
                 reason: FfiConverterString.read(from: &buf), 
                 callbackUrl: FfiConverterString.read(from: &buf), 
-                metadata: FfiConverterOptionDictionaryStringString.read(from: &buf)
+                metadata: FfiConverterOptionDictionaryStringTypeMetadataValue.read(from: &buf)
         )
     }
 
@@ -4254,7 +6303,7 @@ public struct FfiConverterTypeReversalRequest: FfiConverterRustBuffer {
         FfiConverterString.write(value.transactionReference, into: &buf)
         FfiConverterString.write(value.reason, into: &buf)
         FfiConverterString.write(value.callbackUrl, into: &buf)
-        FfiConverterOptionDictionaryStringString.write(value.metadata, into: &buf)
+        FfiConverterOptionDictionaryStringTypeMetadataValue.write(value.metadata, into: &buf)
     }
 }
 
@@ -4293,7 +6342,7 @@ public struct SendMoney: Equatable, Hashable {
     /**
      * Creation time.
      */
-    public var createdAt: String?
+    public var createdAt: Timestamp?
     /**
      * Source till, or none for the available balance.
      */
@@ -4322,27 +6371,11 @@ public struct SendMoney: Equatable, Hashable {
     /**
      * Metadata.
      */
-    public var metadata: [String: String]
+    public var metadata: [String: MetadataValue]
     /**
-     * The callback URL given at creation.
-     *
-     * (`_links.callback_url`)
+     * Links.
      */
-    public var callbackUrl: String?
-    /**
-     * The resource's own URL.
-     *
-     * (`_links.self`)
-     */
-    public var selfUrl: String?
-    /**
-     * Number of destinations echoed back (`destinations`).
-     */
-    public var destinationCount: UInt32
-    /**
-     * The core's normalised result as JSON.
-     */
-    public var rawJson: String
+    public var links: Links
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4358,7 +6391,7 @@ public struct SendMoney: Equatable, Hashable {
          */status: String, 
         /**
          * Creation time.
-         */createdAt: String?, 
+         */createdAt: Timestamp?, 
         /**
          * Source till, or none for the available balance.
          */sourceIdentifier: String?, 
@@ -4380,23 +6413,10 @@ public struct SendMoney: Equatable, Hashable {
          */amount: MoneyAmount?, 
         /**
          * Metadata.
-         */metadata: [String: String], 
+         */metadata: [String: MetadataValue], 
         /**
-         * The callback URL given at creation.
-         *
-         * (`_links.callback_url`)
-         */callbackUrl: String?, 
-        /**
-         * The resource's own URL.
-         *
-         * (`_links.self`)
-         */selfUrl: String?, 
-        /**
-         * Number of destinations echoed back (`destinations`).
-         */destinationCount: UInt32, 
-        /**
-         * The core's normalised result as JSON.
-         */rawJson: String) {
+         * Links.
+         */links: Links) {
         self.id = id
         self.kind = kind
         self.status = status
@@ -4408,10 +6428,7 @@ public struct SendMoney: Equatable, Hashable {
         self.errors = errors
         self.amount = amount
         self.metadata = metadata
-        self.callbackUrl = callbackUrl
-        self.selfUrl = selfUrl
-        self.destinationCount = destinationCount
-        self.rawJson = rawJson
+        self.links = links
     }
 
     
@@ -4433,18 +6450,15 @@ public struct FfiConverterTypeSendMoney: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterString.read(from: &buf), 
                 status: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 sourceIdentifier: FfiConverterOptionString.read(from: &buf), 
                 currency: FfiConverterOptionString.read(from: &buf), 
                 destinations: FfiConverterSequenceTypeDestinationInfo.read(from: &buf), 
                 transferBatches: FfiConverterSequenceTypeTransferBatch.read(from: &buf), 
                 errors: FfiConverterSequenceString.read(from: &buf), 
                 amount: FfiConverterOptionTypeMoneyAmount.read(from: &buf), 
-                metadata: FfiConverterDictionaryStringString.read(from: &buf), 
-                callbackUrl: FfiConverterOptionString.read(from: &buf), 
-                selfUrl: FfiConverterOptionString.read(from: &buf), 
-                destinationCount: FfiConverterUInt32.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                metadata: FfiConverterDictionaryStringTypeMetadataValue.read(from: &buf), 
+                links: FfiConverterTypeLinks.read(from: &buf)
         )
     }
 
@@ -4452,18 +6466,15 @@ public struct FfiConverterTypeSendMoney: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.kind, into: &buf)
         FfiConverterString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.sourceIdentifier, into: &buf)
         FfiConverterOptionString.write(value.currency, into: &buf)
         FfiConverterSequenceTypeDestinationInfo.write(value.destinations, into: &buf)
         FfiConverterSequenceTypeTransferBatch.write(value.transferBatches, into: &buf)
         FfiConverterSequenceString.write(value.errors, into: &buf)
         FfiConverterOptionTypeMoneyAmount.write(value.amount, into: &buf)
-        FfiConverterDictionaryStringString.write(value.metadata, into: &buf)
-        FfiConverterOptionString.write(value.callbackUrl, into: &buf)
-        FfiConverterOptionString.write(value.selfUrl, into: &buf)
-        FfiConverterUInt32.write(value.destinationCount, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
+        FfiConverterDictionaryStringTypeMetadataValue.write(value.metadata, into: &buf)
+        FfiConverterTypeLinks.write(value.links, into: &buf)
     }
 }
 
@@ -4509,7 +6520,7 @@ public struct SendMoneyRequest: Equatable, Hashable {
     /**
      * Up to 5 primitive key-value pairs.
      */
-    public var metadata: [String: String]?
+    public var metadata: [String: MetadataValue]?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4528,7 +6539,7 @@ public struct SendMoneyRequest: Equatable, Hashable {
          */currency: String? = nil, 
         /**
          * Up to 5 primitive key-value pairs.
-         */metadata: [String: String]? = nil) {
+         */metadata: [String: MetadataValue]? = nil) {
         self.callbackUrl = callbackUrl
         self.destinations = destinations
         self.sourceIdentifier = sourceIdentifier
@@ -4556,7 +6567,7 @@ public struct FfiConverterTypeSendMoneyRequest: FfiConverterRustBuffer {
                 destinations: FfiConverterSequenceTypeDestination.read(from: &buf), 
                 sourceIdentifier: FfiConverterOptionString.read(from: &buf), 
                 currency: FfiConverterOptionString.read(from: &buf), 
-                metadata: FfiConverterOptionDictionaryStringString.read(from: &buf)
+                metadata: FfiConverterOptionDictionaryStringTypeMetadataValue.read(from: &buf)
         )
     }
 
@@ -4565,7 +6576,7 @@ public struct FfiConverterTypeSendMoneyRequest: FfiConverterRustBuffer {
         FfiConverterSequenceTypeDestination.write(value.destinations, into: &buf)
         FfiConverterOptionString.write(value.sourceIdentifier, into: &buf)
         FfiConverterOptionString.write(value.currency, into: &buf)
-        FfiConverterOptionDictionaryStringString.write(value.metadata, into: &buf)
+        FfiConverterOptionDictionaryStringTypeMetadataValue.write(value.metadata, into: &buf)
     }
 }
 
@@ -4585,6 +6596,9 @@ public func FfiConverterTypeSendMoneyRequest_lower(_ value: SendMoneyRequest) ->
 }
 
 
+/**
+ * Destination of a settlement transfer.
+ */
 public struct SettlementDestination: Equatable, Hashable {
     /**
      * `Bank Account` or a mobile wallet type.
@@ -4651,6 +6665,9 @@ public func FfiConverterTypeSettlementDestination_lower(_ value: SettlementDesti
 }
 
 
+/**
+ * Bank account or mobile wallet a settlement went to.
+ */
 public struct SettlementDestinationResource: Equatable, Hashable {
     /**
      * Destination reference.
@@ -4808,11 +6825,11 @@ public struct SettlementDisbursement: Equatable, Hashable {
     /**
      * Amount.
      */
-    public var amount: String?
+    public var amount: Money?
     /**
      * When.
      */
-    public var originationTime: String?
+    public var originationTime: Timestamp?
     /**
      * M-PESA reference (null for EFT).
      */
@@ -4826,10 +6843,10 @@ public struct SettlementDisbursement: Equatable, Hashable {
          */status: String?, 
         /**
          * Amount.
-         */amount: String?, 
+         */amount: Money?, 
         /**
          * When.
-         */originationTime: String?, 
+         */originationTime: Timestamp?, 
         /**
          * M-PESA reference (null for EFT).
          */transactionReference: String?) {
@@ -4856,16 +6873,16 @@ public struct FfiConverterTypeSettlementDisbursement: FfiConverterRustBuffer {
         return
             try SettlementDisbursement(
                 status: FfiConverterOptionString.read(from: &buf), 
-                amount: FfiConverterOptionString.read(from: &buf), 
-                originationTime: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
+                originationTime: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 transactionReference: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: SettlementDisbursement, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.amount, into: &buf)
-        FfiConverterOptionString.write(value.originationTime, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.originationTime, into: &buf)
         FfiConverterOptionString.write(value.transactionReference, into: &buf)
     }
 }
@@ -4901,7 +6918,7 @@ public struct SettlementTransfer: Equatable, Hashable {
     /**
      * Total amount.
      */
-    public var amount: String?
+    public var amount: Money?
     /**
      * Currency.
      */
@@ -4917,7 +6934,7 @@ public struct SettlementTransfer: Equatable, Hashable {
     /**
      * When (in the example, not in the table).
      */
-    public var originationTime: String?
+    public var originationTime: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4930,7 +6947,7 @@ public struct SettlementTransfer: Equatable, Hashable {
          */status: String?, 
         /**
          * Total amount.
-         */amount: String?, 
+         */amount: Money?, 
         /**
          * Currency.
          */currency: String?, 
@@ -4942,7 +6959,7 @@ public struct SettlementTransfer: Equatable, Hashable {
          */disbursements: [SettlementDisbursement], 
         /**
          * When (in the example, not in the table).
-         */originationTime: String?) {
+         */originationTime: Timestamp?) {
         self.id = id
         self.status = status
         self.amount = amount
@@ -4970,22 +6987,22 @@ public struct FfiConverterTypeSettlementTransfer: FfiConverterRustBuffer {
             try SettlementTransfer(
                 id: FfiConverterOptionString.read(from: &buf), 
                 status: FfiConverterOptionString.read(from: &buf), 
-                amount: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
                 currency: FfiConverterOptionString.read(from: &buf), 
                 destination: FfiConverterOptionTypeSettlementDestination.read(from: &buf), 
                 disbursements: FfiConverterSequenceTypeSettlementDisbursement.read(from: &buf), 
-                originationTime: FfiConverterOptionString.read(from: &buf)
+                originationTime: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
     public static func write(_ value: SettlementTransfer, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
         FfiConverterOptionString.write(value.currency, into: &buf)
         FfiConverterOptionTypeSettlementDestination.write(value.destination, into: &buf)
         FfiConverterSequenceTypeSettlementDisbursement.write(value.disbursements, into: &buf)
-        FfiConverterOptionString.write(value.originationTime, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.originationTime, into: &buf)
     }
 }
 
@@ -5025,27 +7042,15 @@ public struct SmsNotification: Equatable, Hashable {
     /**
      * The message sent.
      */
-    public var smsText: String?
+    public var message: String?
     /**
      * The webhook event it refers to.
      */
     public var webhookEventReference: String?
     /**
-     * The callback URL given at creation.
-     *
-     * (`_links.callback_url`)
+     * Links.
      */
-    public var callbackUrl: String?
-    /**
-     * The resource's own URL.
-     *
-     * (`_links.self`)
-     */
-    public var selfUrl: String?
-    /**
-     * The core's normalised result as JSON.
-     */
-    public var rawJson: String
+    public var links: Links
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5062,31 +7067,19 @@ public struct SmsNotification: Equatable, Hashable {
          */status: String, 
         /**
          * The message sent.
-         */smsText: String?, 
+         */message: String?, 
         /**
          * The webhook event it refers to.
          */webhookEventReference: String?, 
         /**
-         * The callback URL given at creation.
-         *
-         * (`_links.callback_url`)
-         */callbackUrl: String?, 
-        /**
-         * The resource's own URL.
-         *
-         * (`_links.self`)
-         */selfUrl: String?, 
-        /**
-         * The core's normalised result as JSON.
-         */rawJson: String) {
+         * Links.
+         */links: Links) {
         self.id = id
         self.kind = kind
         self.status = status
-        self.smsText = smsText
+        self.message = message
         self.webhookEventReference = webhookEventReference
-        self.callbackUrl = callbackUrl
-        self.selfUrl = selfUrl
-        self.rawJson = rawJson
+        self.links = links
     }
 
     
@@ -5108,11 +7101,9 @@ public struct FfiConverterTypeSmsNotification: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterString.read(from: &buf), 
                 status: FfiConverterString.read(from: &buf), 
-                smsText: FfiConverterOptionString.read(from: &buf), 
+                message: FfiConverterOptionString.read(from: &buf), 
                 webhookEventReference: FfiConverterOptionString.read(from: &buf), 
-                callbackUrl: FfiConverterOptionString.read(from: &buf), 
-                selfUrl: FfiConverterOptionString.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                links: FfiConverterTypeLinks.read(from: &buf)
         )
     }
 
@@ -5120,11 +7111,9 @@ public struct FfiConverterTypeSmsNotification: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.kind, into: &buf)
         FfiConverterString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.smsText, into: &buf)
+        FfiConverterOptionString.write(value.message, into: &buf)
         FfiConverterOptionString.write(value.webhookEventReference, into: &buf)
-        FfiConverterOptionString.write(value.callbackUrl, into: &buf)
-        FfiConverterOptionString.write(value.selfUrl, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
+        FfiConverterTypeLinks.write(value.links, into: &buf)
     }
 }
 
@@ -5224,6 +7213,65 @@ public func FfiConverterTypeSmsNotificationRequest_lower(_ value: SmsNotificatio
 
 
 /**
+ * The application of a token.
+ */
+public struct TokenApplication: Equatable, Hashable {
+    /**
+     * Application uid.
+     */
+    public var uid: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Application uid.
+         */uid: String?) {
+        self.uid = uid
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TokenApplication: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenApplication: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenApplication {
+        return
+            try TokenApplication(
+                uid: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TokenApplication, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.uid, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenApplication_lift(_ buf: RustBuffer) throws -> TokenApplication {
+    return try FfiConverterTypeTokenApplication.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenApplication_lower(_ value: TokenApplication) -> RustBuffer {
+    return FfiConverterTypeTokenApplication.lower(value)
+}
+
+
+/**
  * `GET /oauth/token/info` response.
  */
 public struct TokenInfo: Equatable, Hashable {
@@ -5240,21 +7288,15 @@ public struct TokenInfo: Equatable, Hashable {
      */
     public var expiresIn: Int64?
     /**
-     * Application uid.
-     *
-     * (`application.uid`)
+     * The application.
      */
-    public var applicationUid: String?
+    public var application: TokenApplication?
     /**
      * Creation time, kept as text: epoch seconds here (an integer in the
      * example), an ISO 8601 string in the token response (docs/api-notes.md,
      * "Token creation time").
      */
     public var createdAt: String?
-    /**
-     * The core's normalised result as JSON.
-     */
-    public var rawJson: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5269,24 +7311,18 @@ public struct TokenInfo: Equatable, Hashable {
          * Seconds left.
          */expiresIn: Int64?, 
         /**
-         * Application uid.
-         *
-         * (`application.uid`)
-         */applicationUid: String?, 
+         * The application.
+         */application: TokenApplication?, 
         /**
          * Creation time, kept as text: epoch seconds here (an integer in the
          * example), an ISO 8601 string in the token response (docs/api-notes.md,
          * "Token creation time").
-         */createdAt: String?, 
-        /**
-         * The core's normalised result as JSON.
-         */rawJson: String) {
+         */createdAt: String?) {
         self.resourceOwnerId = resourceOwnerId
         self.scope = scope
         self.expiresIn = expiresIn
-        self.applicationUid = applicationUid
+        self.application = application
         self.createdAt = createdAt
-        self.rawJson = rawJson
     }
 
     
@@ -5308,9 +7344,8 @@ public struct FfiConverterTypeTokenInfo: FfiConverterRustBuffer {
                 resourceOwnerId: FfiConverterOptionString.read(from: &buf), 
                 scope: FfiConverterSequenceString.read(from: &buf), 
                 expiresIn: FfiConverterOptionInt64.read(from: &buf), 
-                applicationUid: FfiConverterOptionString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                application: FfiConverterOptionTypeTokenApplication.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -5318,9 +7353,8 @@ public struct FfiConverterTypeTokenInfo: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.resourceOwnerId, into: &buf)
         FfiConverterSequenceString.write(value.scope, into: &buf)
         FfiConverterOptionInt64.write(value.expiresIn, into: &buf)
-        FfiConverterOptionString.write(value.applicationUid, into: &buf)
+        FfiConverterOptionTypeTokenApplication.write(value.application, into: &buf)
         FfiConverterOptionString.write(value.createdAt, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
     }
 }
 
@@ -5368,10 +7402,6 @@ public struct TokenIntrospection: Equatable, Hashable {
      * Issue time, epoch seconds.
      */
     public var iat: Int64?
-    /**
-     * The core's normalised result as JSON.
-     */
-    public var rawJson: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5393,17 +7423,13 @@ public struct TokenIntrospection: Equatable, Hashable {
          */exp: Int64?, 
         /**
          * Issue time, epoch seconds.
-         */iat: Int64?, 
-        /**
-         * The core's normalised result as JSON.
-         */rawJson: String) {
+         */iat: Int64?) {
         self.active = active
         self.scope = scope
         self.clientId = clientId
         self.tokenType = tokenType
         self.exp = exp
         self.iat = iat
-        self.rawJson = rawJson
     }
 
     
@@ -5427,8 +7453,7 @@ public struct FfiConverterTypeTokenIntrospection: FfiConverterRustBuffer {
                 clientId: FfiConverterOptionString.read(from: &buf), 
                 tokenType: FfiConverterOptionString.read(from: &buf), 
                 exp: FfiConverterOptionInt64.read(from: &buf), 
-                iat: FfiConverterOptionInt64.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                iat: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
@@ -5439,7 +7464,6 @@ public struct FfiConverterTypeTokenIntrospection: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.tokenType, into: &buf)
         FfiConverterOptionInt64.write(value.exp, into: &buf)
         FfiConverterOptionInt64.write(value.iat, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
     }
 }
 
@@ -5480,11 +7504,11 @@ public struct Transaction: Equatable, Hashable {
     /**
      * Timestamp of the transaction.
      */
-    public var originationTime: String?
+    public var originationTime: Timestamp?
     /**
      * Amount.
      */
-    public var amount: String?
+    public var amount: Money?
     /**
      * Currency.
      */
@@ -5549,10 +7573,10 @@ public struct Transaction: Equatable, Hashable {
          */status: String?, 
         /**
          * Timestamp of the transaction.
-         */originationTime: String?, 
+         */originationTime: Timestamp?, 
         /**
          * Amount.
-         */amount: String?, 
+         */amount: Money?, 
         /**
          * Currency.
          */currency: String?, 
@@ -5628,8 +7652,8 @@ public struct FfiConverterTypeTransaction: FfiConverterRustBuffer {
                 id: FfiConverterOptionString.read(from: &buf), 
                 reference: FfiConverterOptionString.read(from: &buf), 
                 status: FfiConverterOptionString.read(from: &buf), 
-                originationTime: FfiConverterOptionString.read(from: &buf), 
-                amount: FfiConverterOptionString.read(from: &buf), 
+                originationTime: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
                 currency: FfiConverterOptionString.read(from: &buf), 
                 tillNumber: FfiConverterOptionString.read(from: &buf), 
                 system: FfiConverterOptionString.read(from: &buf), 
@@ -5649,8 +7673,8 @@ public struct FfiConverterTypeTransaction: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.reference, into: &buf)
         FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.originationTime, into: &buf)
-        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.originationTime, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
         FfiConverterOptionString.write(value.currency, into: &buf)
         FfiConverterOptionString.write(value.tillNumber, into: &buf)
         FfiConverterOptionString.write(value.system, into: &buf)
@@ -5693,7 +7717,7 @@ public struct TransferBatch: Equatable, Hashable {
     /**
      * Total amount.
      */
-    public var amount: String?
+    public var amount: Money?
     /**
      * Disbursements.
      */
@@ -5707,7 +7731,7 @@ public struct TransferBatch: Equatable, Hashable {
          */status: String?, 
         /**
          * Total amount.
-         */amount: String?, 
+         */amount: Money?, 
         /**
          * Disbursements.
          */disbursements: [Disbursement]) {
@@ -5733,14 +7757,14 @@ public struct FfiConverterTypeTransferBatch: FfiConverterRustBuffer {
         return
             try TransferBatch(
                 status: FfiConverterOptionString.read(from: &buf), 
-                amount: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
                 disbursements: FfiConverterSequenceTypeDisbursement.read(from: &buf)
         )
     }
 
     public static func write(_ value: TransferBatch, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
         FfiConverterSequenceTypeDisbursement.write(value.disbursements, into: &buf)
     }
 }
@@ -5758,195 +7782,6 @@ public func FfiConverterTypeTransferBatch_lift(_ buf: RustBuffer) throws -> Tran
 #endif
 public func FfiConverterTypeTransferBatch_lower(_ value: TransferBatch) -> RustBuffer {
     return FfiConverterTypeTransferBatch.lower(value)
-}
-
-
-/**
- * A verified, parsed webhook, in either payload structure.
- */
-public struct WebhookEvent: Equatable, Hashable {
-    /**
-     * `k2` (K2Connect structure) or `daraja`.
-     */
-    public var structure: String
-    /**
-     * Topic, e.g. `buygoods_transaction_received` (unknown topics as sent).
-     */
-    public var topic: String
-    /**
-     * Event id (K2Connect), or the M-PESA `TransID` (Daraja).
-     */
-    public var id: String
-    /**
-     * Creation time (K2Connect).
-     */
-    public var createdAt: String?
-    /**
-     * `event.type`, e.g. `Buygoods Transaction` (Daraja: `TransactionType`).
-     */
-    public var eventType: String?
-    /**
-     * `transaction`, `settlement_transfer`, `customer`, `unknown` or `daraja`.
-     */
-    public var resourceKind: String
-    /**
-     * The transaction, for transaction topics in the K2Connect structure.
-     */
-    public var transaction: Transaction?
-    /**
-     * The settlement, for `settlement_transfer_completed`.
-     */
-    public var settlementTransfer: SettlementTransfer?
-    /**
-     * The customer, for `customer_created`.
-     */
-    public var customer: Customer?
-    /**
-     * The whole event, in the Daraja structure.
-     */
-    public var daraja: DarajaEvent?
-    /**
-     * Amount as decimal text, when the event carries one.
-     */
-    public var amount: String?
-    /**
-     * `_links.self` (K2Connect).
-     */
-    public var selfUrl: String?
-    /**
-     * `_links.resource` (K2Connect): the related resource's URL.
-     */
-    public var resourceUrl: String?
-    /**
-     * The normalised payload as JSON (the core's typed event).
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `k2` (K2Connect structure) or `daraja`.
-         */structure: String, 
-        /**
-         * Topic, e.g. `buygoods_transaction_received` (unknown topics as sent).
-         */topic: String, 
-        /**
-         * Event id (K2Connect), or the M-PESA `TransID` (Daraja).
-         */id: String, 
-        /**
-         * Creation time (K2Connect).
-         */createdAt: String?, 
-        /**
-         * `event.type`, e.g. `Buygoods Transaction` (Daraja: `TransactionType`).
-         */eventType: String?, 
-        /**
-         * `transaction`, `settlement_transfer`, `customer`, `unknown` or `daraja`.
-         */resourceKind: String, 
-        /**
-         * The transaction, for transaction topics in the K2Connect structure.
-         */transaction: Transaction?, 
-        /**
-         * The settlement, for `settlement_transfer_completed`.
-         */settlementTransfer: SettlementTransfer?, 
-        /**
-         * The customer, for `customer_created`.
-         */customer: Customer?, 
-        /**
-         * The whole event, in the Daraja structure.
-         */daraja: DarajaEvent?, 
-        /**
-         * Amount as decimal text, when the event carries one.
-         */amount: String?, 
-        /**
-         * `_links.self` (K2Connect).
-         */selfUrl: String?, 
-        /**
-         * `_links.resource` (K2Connect): the related resource's URL.
-         */resourceUrl: String?, 
-        /**
-         * The normalised payload as JSON (the core's typed event).
-         */json: String) {
-        self.structure = structure
-        self.topic = topic
-        self.id = id
-        self.createdAt = createdAt
-        self.eventType = eventType
-        self.resourceKind = resourceKind
-        self.transaction = transaction
-        self.settlementTransfer = settlementTransfer
-        self.customer = customer
-        self.daraja = daraja
-        self.amount = amount
-        self.selfUrl = selfUrl
-        self.resourceUrl = resourceUrl
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension WebhookEvent: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeWebhookEvent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WebhookEvent {
-        return
-            try WebhookEvent(
-                structure: FfiConverterString.read(from: &buf), 
-                topic: FfiConverterString.read(from: &buf), 
-                id: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
-                eventType: FfiConverterOptionString.read(from: &buf), 
-                resourceKind: FfiConverterString.read(from: &buf), 
-                transaction: FfiConverterOptionTypeTransaction.read(from: &buf), 
-                settlementTransfer: FfiConverterOptionTypeSettlementTransfer.read(from: &buf), 
-                customer: FfiConverterOptionTypeCustomer.read(from: &buf), 
-                daraja: FfiConverterOptionTypeDarajaEvent.read(from: &buf), 
-                amount: FfiConverterOptionString.read(from: &buf), 
-                selfUrl: FfiConverterOptionString.read(from: &buf), 
-                resourceUrl: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: WebhookEvent, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.structure, into: &buf)
-        FfiConverterString.write(value.topic, into: &buf)
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
-        FfiConverterOptionString.write(value.eventType, into: &buf)
-        FfiConverterString.write(value.resourceKind, into: &buf)
-        FfiConverterOptionTypeTransaction.write(value.transaction, into: &buf)
-        FfiConverterOptionTypeSettlementTransfer.write(value.settlementTransfer, into: &buf)
-        FfiConverterOptionTypeCustomer.write(value.customer, into: &buf)
-        FfiConverterOptionTypeDarajaEvent.write(value.daraja, into: &buf)
-        FfiConverterOptionString.write(value.amount, into: &buf)
-        FfiConverterOptionString.write(value.selfUrl, into: &buf)
-        FfiConverterOptionString.write(value.resourceUrl, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWebhookEvent_lift(_ buf: RustBuffer) throws -> WebhookEvent {
-    return try FfiConverterTypeWebhookEvent.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWebhookEvent_lower(_ value: WebhookEvent) -> RustBuffer {
-    return FfiConverterTypeWebhookEvent.lower(value)
 }
 
 
@@ -6050,6 +7885,218 @@ public func FfiConverterTypeWebhookSubscriptionRequest_lower(_ value: WebhookSub
 
 
 /**
+ * A verified, parsed asynchronous result (POSTed to a `callback_url`): one
+ * case per result type, each with its typed `value`; `Unknown` for a
+ * `data.type` this version does not know.
+ *
+ * ```kotlin
+ * when (val result = client.parseResult(body, signature)) {
+ * is CallbackResult.IncomingPaymentResult -> println(result.value.event.resource?.amount)
+ * else -> {}
+ * }
+ * ```
+ */
+
+public enum CallbackResult: Equatable, Hashable {
+    
+    /**
+     * `incoming_payment`: the outcome of an STK push.
+     */
+    case incomingPaymentResult(
+        /**
+         * The payment.
+         */value: IncomingPayment
+    )
+    /**
+     * `send_money` (also a version-1 `payment` or `settlement_transfer` result).
+     */
+    case sendMoneyResult(
+        /**
+         * The send-money batch.
+         */value: SendMoney
+    )
+    /**
+     * `polling`.
+     */
+    case pollingResult(
+        /**
+         * The polling request and the transactions it found.
+         */value: Polling
+    )
+    /**
+     * `transaction_sms_notification`.
+     */
+    case smsNotificationResult(
+        /**
+         * The notification.
+         */value: SmsNotification
+    )
+    /**
+     * `reversals`.
+     */
+    case reversalResult(
+        /**
+         * The reversal.
+         */value: Reversal
+    )
+    /**
+     * `payment_link`.
+     */
+    case paymentLinkResult(
+        /**
+         * The payment link.
+         */value: PaymentLink
+    )
+    /**
+     * A result type this version does not know.
+     */
+    case unknown(
+        /**
+         * `data.type`, as sent.
+         */resultType: String, 
+        /**
+         * `data.id` (empty when absent).
+         */id: String, 
+        /**
+         * `data.attributes.status` (empty when absent).
+         */status: String, 
+        /**
+         * The whole body, as JSON text.
+         */json: String
+    )
+
+
+
+    /**
+     * `data.id` (empty when an unknown result has none).
+     */
+public func id() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_callbackresult_id(
+            FfiConverterTypeCallbackResult_lower(self),uniffiCallStatus
+    )
+})
+}
+
+    /**
+     * The resource status, e.g. `Success`, `Failed`, `Processed`.
+     */
+public func status() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_callbackresult_status(
+            FfiConverterTypeCallbackResult_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension CallbackResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCallbackResult: FfiConverterRustBuffer {
+    typealias SwiftType = CallbackResult
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CallbackResult {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .incomingPaymentResult(value: try FfiConverterTypeIncomingPayment.read(from: &buf)
+        )
+        
+        case 2: return .sendMoneyResult(value: try FfiConverterTypeSendMoney.read(from: &buf)
+        )
+        
+        case 3: return .pollingResult(value: try FfiConverterTypePolling.read(from: &buf)
+        )
+        
+        case 4: return .smsNotificationResult(value: try FfiConverterTypeSmsNotification.read(from: &buf)
+        )
+        
+        case 5: return .reversalResult(value: try FfiConverterTypeReversal.read(from: &buf)
+        )
+        
+        case 6: return .paymentLinkResult(value: try FfiConverterTypePaymentLink.read(from: &buf)
+        )
+        
+        case 7: return .unknown(resultType: try FfiConverterString.read(from: &buf), id: try FfiConverterString.read(from: &buf), status: try FfiConverterString.read(from: &buf), json: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CallbackResult, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .incomingPaymentResult(value):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeIncomingPayment.write(value, into: &buf)
+            
+        
+        case let .sendMoneyResult(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeSendMoney.write(value, into: &buf)
+            
+        
+        case let .pollingResult(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypePolling.write(value, into: &buf)
+            
+        
+        case let .smsNotificationResult(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeSmsNotification.write(value, into: &buf)
+            
+        
+        case let .reversalResult(value):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeReversal.write(value, into: &buf)
+            
+        
+        case let .paymentLinkResult(value):
+            writeInt(&buf, Int32(6))
+            FfiConverterTypePaymentLink.write(value, into: &buf)
+            
+        
+        case let .unknown(resultType,id,status,json):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(resultType, into: &buf)
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterString.write(status, into: &buf)
+            FfiConverterString.write(json, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallbackResult_lift(_ buf: RustBuffer) throws -> CallbackResult {
+    return try FfiConverterTypeCallbackResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallbackResult_lower(_ value: CallbackResult) -> RustBuffer {
+    return FfiConverterTypeCallbackResult.lower(value)
+}
+
+
+
+/**
  * One destination of a send-money request. JSON form is flat with a `type`.
  */
 
@@ -6064,7 +8111,7 @@ public enum Destination: Equatable, Hashable {
          */reference: String, 
         /**
          * Amount.
-         */amount: String, 
+         */amount: Money, 
         /**
          * Description.
          */description: String? = nil
@@ -6078,7 +8125,7 @@ public enum Destination: Equatable, Hashable {
          */reference: String, 
         /**
          * Amount.
-         */amount: String, 
+         */amount: Money, 
         /**
          * Description.
          */description: String? = nil
@@ -6095,7 +8142,7 @@ public enum Destination: Equatable, Hashable {
          */network: String, 
         /**
          * Amount.
-         */amount: String, 
+         */amount: Money, 
         /**
          * Description (required).
          */description: String, 
@@ -6121,7 +8168,7 @@ public enum Destination: Equatable, Hashable {
          */accountNumber: String, 
         /**
          * Amount.
-         */amount: String, 
+         */amount: Money, 
         /**
          * Description (required).
          */description: String, 
@@ -6141,7 +8188,7 @@ public enum Destination: Equatable, Hashable {
          */tillNumber: String, 
         /**
          * Amount.
-         */amount: String, 
+         */amount: Money, 
         /**
          * Description (required).
          */description: String, 
@@ -6164,7 +8211,7 @@ public enum Destination: Equatable, Hashable {
          */paybillAccountNumber: String, 
         /**
          * Amount.
-         */amount: String, 
+         */amount: Money, 
         /**
          * Description (required).
          */description: String, 
@@ -6196,22 +8243,22 @@ public struct FfiConverterTypeDestination: FfiConverterRustBuffer {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .merchantWallet(reference: try FfiConverterString.read(from: &buf), amount: try FfiConverterString.read(from: &buf), description: try FfiConverterOptionString.read(from: &buf)
+        case 1: return .merchantWallet(reference: try FfiConverterString.read(from: &buf), amount: try FfiConverterTypeMoney.read(from: &buf), description: try FfiConverterOptionString.read(from: &buf)
         )
         
-        case 2: return .merchantBankAccount(reference: try FfiConverterString.read(from: &buf), amount: try FfiConverterString.read(from: &buf), description: try FfiConverterOptionString.read(from: &buf)
+        case 2: return .merchantBankAccount(reference: try FfiConverterString.read(from: &buf), amount: try FfiConverterTypeMoney.read(from: &buf), description: try FfiConverterOptionString.read(from: &buf)
         )
         
-        case 3: return .mobileWallet(phoneNumber: try FfiConverterString.read(from: &buf), network: try FfiConverterString.read(from: &buf), amount: try FfiConverterString.read(from: &buf), description: try FfiConverterString.read(from: &buf), nickname: try FfiConverterOptionString.read(from: &buf), favourite: try FfiConverterOptionBool.read(from: &buf)
+        case 3: return .mobileWallet(phoneNumber: try FfiConverterString.read(from: &buf), network: try FfiConverterString.read(from: &buf), amount: try FfiConverterTypeMoney.read(from: &buf), description: try FfiConverterString.read(from: &buf), nickname: try FfiConverterOptionString.read(from: &buf), favourite: try FfiConverterOptionBool.read(from: &buf)
         )
         
-        case 4: return .bankAccount(bankBranchRef: try FfiConverterString.read(from: &buf), accountName: try FfiConverterString.read(from: &buf), accountNumber: try FfiConverterString.read(from: &buf), amount: try FfiConverterString.read(from: &buf), description: try FfiConverterString.read(from: &buf), nickname: try FfiConverterOptionString.read(from: &buf), favourite: try FfiConverterOptionBool.read(from: &buf)
+        case 4: return .bankAccount(bankBranchRef: try FfiConverterString.read(from: &buf), accountName: try FfiConverterString.read(from: &buf), accountNumber: try FfiConverterString.read(from: &buf), amount: try FfiConverterTypeMoney.read(from: &buf), description: try FfiConverterString.read(from: &buf), nickname: try FfiConverterOptionString.read(from: &buf), favourite: try FfiConverterOptionBool.read(from: &buf)
         )
         
-        case 5: return .till(tillNumber: try FfiConverterString.read(from: &buf), amount: try FfiConverterString.read(from: &buf), description: try FfiConverterString.read(from: &buf), nickname: try FfiConverterOptionString.read(from: &buf), favourite: try FfiConverterOptionBool.read(from: &buf)
+        case 5: return .till(tillNumber: try FfiConverterString.read(from: &buf), amount: try FfiConverterTypeMoney.read(from: &buf), description: try FfiConverterString.read(from: &buf), nickname: try FfiConverterOptionString.read(from: &buf), favourite: try FfiConverterOptionBool.read(from: &buf)
         )
         
-        case 6: return .paybill(paybillNumber: try FfiConverterString.read(from: &buf), paybillAccountNumber: try FfiConverterString.read(from: &buf), amount: try FfiConverterString.read(from: &buf), description: try FfiConverterString.read(from: &buf), nickname: try FfiConverterOptionString.read(from: &buf), favourite: try FfiConverterOptionBool.read(from: &buf)
+        case 6: return .paybill(paybillNumber: try FfiConverterString.read(from: &buf), paybillAccountNumber: try FfiConverterString.read(from: &buf), amount: try FfiConverterTypeMoney.read(from: &buf), description: try FfiConverterString.read(from: &buf), nickname: try FfiConverterOptionString.read(from: &buf), favourite: try FfiConverterOptionBool.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -6225,14 +8272,14 @@ public struct FfiConverterTypeDestination: FfiConverterRustBuffer {
         case let .merchantWallet(reference,amount,description):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(reference, into: &buf)
-            FfiConverterString.write(amount, into: &buf)
+            FfiConverterTypeMoney.write(amount, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)
             
         
         case let .merchantBankAccount(reference,amount,description):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(reference, into: &buf)
-            FfiConverterString.write(amount, into: &buf)
+            FfiConverterTypeMoney.write(amount, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)
             
         
@@ -6240,7 +8287,7 @@ public struct FfiConverterTypeDestination: FfiConverterRustBuffer {
             writeInt(&buf, Int32(3))
             FfiConverterString.write(phoneNumber, into: &buf)
             FfiConverterString.write(network, into: &buf)
-            FfiConverterString.write(amount, into: &buf)
+            FfiConverterTypeMoney.write(amount, into: &buf)
             FfiConverterString.write(description, into: &buf)
             FfiConverterOptionString.write(nickname, into: &buf)
             FfiConverterOptionBool.write(favourite, into: &buf)
@@ -6251,7 +8298,7 @@ public struct FfiConverterTypeDestination: FfiConverterRustBuffer {
             FfiConverterString.write(bankBranchRef, into: &buf)
             FfiConverterString.write(accountName, into: &buf)
             FfiConverterString.write(accountNumber, into: &buf)
-            FfiConverterString.write(amount, into: &buf)
+            FfiConverterTypeMoney.write(amount, into: &buf)
             FfiConverterString.write(description, into: &buf)
             FfiConverterOptionString.write(nickname, into: &buf)
             FfiConverterOptionBool.write(favourite, into: &buf)
@@ -6260,7 +8307,7 @@ public struct FfiConverterTypeDestination: FfiConverterRustBuffer {
         case let .till(tillNumber,amount,description,nickname,favourite):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(tillNumber, into: &buf)
-            FfiConverterString.write(amount, into: &buf)
+            FfiConverterTypeMoney.write(amount, into: &buf)
             FfiConverterString.write(description, into: &buf)
             FfiConverterOptionString.write(nickname, into: &buf)
             FfiConverterOptionBool.write(favourite, into: &buf)
@@ -6270,7 +8317,7 @@ public struct FfiConverterTypeDestination: FfiConverterRustBuffer {
             writeInt(&buf, Int32(6))
             FfiConverterString.write(paybillNumber, into: &buf)
             FfiConverterString.write(paybillAccountNumber, into: &buf)
-            FfiConverterString.write(amount, into: &buf)
+            FfiConverterTypeMoney.write(amount, into: &buf)
             FfiConverterString.write(description, into: &buf)
             FfiConverterOptionString.write(nickname, into: &buf)
             FfiConverterOptionBool.write(favourite, into: &buf)
@@ -6502,7 +8549,7 @@ enum KopoKopoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
     case Authentication(
         /**
          * HTTP status (401).
-         */httpStatus: UInt16, 
+         */httpStatus: Int32, 
         /**
          * What the server said.
          */detail: String
@@ -6513,7 +8560,7 @@ enum KopoKopoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
     case Api(
         /**
          * HTTP status.
-         */httpStatus: UInt16, 
+         */httpStatus: Int32, 
         /**
          * The API's `error_code`, when it sent one.
          */errorCode: String?, 
@@ -6527,12 +8574,12 @@ enum KopoKopoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */errorMessages: [String]
     )
     /**
-     * HTTP 429; `retry_after_secs` from the `Retry-After` header, if any.
+     * HTTP 429; `retry_after` from the `Retry-After` header, if any.
      */
     case RateLimited(
         /**
-         * Seconds to wait before retrying, when the server said.
-         */retryAfterSecs: UInt64?, 
+         * How long to wait before retrying, when the server said.
+         */retryAfter: TimeInterval?, 
         /**
          * What the server said.
          */detail: String
@@ -6580,8 +8627,82 @@ enum KopoKopoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
     )
 
     
+    /**
+     * The stable error code (`invalid_argument`, `authentication_failed`,
+     * `api_error`, `rate_limited`, `transport_error`, `timeout`,
+     * `signature_invalid`, `decode_error`, `internal`): identical in every
+     * language binding.
+     */
+public func code() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoerror_code(
+            FfiConverterTypeKopoKopoError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The offending field of an invalid argument (`destinations[0].amount`).
+     */
+public func field() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoerror_field(
+            FfiConverterTypeKopoKopoError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The HTTP status of an API answer, when the error came from one.
+     */
+public func httpStatus() -> Int32?  {
+    return try!  FfiConverterOptionInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoerror_http_status(
+            FfiConverterTypeKopoKopoError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Why an argument or a signature was refused.
+     */
+public func reason() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoerror_reason(
+            FfiConverterTypeKopoKopoError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How long to wait before retrying (`Retry-After` of HTTP 429), when the server said.
+     */
+public func retryAfter() -> TimeInterval?  {
+    return try!  FfiConverterOptionDuration.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoerror_retry_after(
+            FfiConverterTypeKopoKopoError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
 
     
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_kopokopoerror_uniffi_trait_display(
+            FfiConverterTypeKopoKopoError_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 
     
     public var errorDescription: String? {
@@ -6612,17 +8733,17 @@ public struct FfiConverterTypeKopoKopoError: FfiConverterRustBuffer {
             reason: try FfiConverterString.read(from: &buf)
             )
         case 2: return .Authentication(
-            httpStatus: try FfiConverterUInt16.read(from: &buf), 
+            httpStatus: try FfiConverterInt32.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 3: return .Api(
-            httpStatus: try FfiConverterUInt16.read(from: &buf), 
+            httpStatus: try FfiConverterInt32.read(from: &buf), 
             errorCode: try FfiConverterOptionString.read(from: &buf), 
             errorMessage: try FfiConverterString.read(from: &buf), 
             errorMessages: try FfiConverterSequenceString.read(from: &buf)
             )
         case 4: return .RateLimited(
-            retryAfterSecs: try FfiConverterOptionUInt64.read(from: &buf), 
+            retryAfter: try FfiConverterOptionDuration.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 5: return .Transport(
@@ -6660,21 +8781,21 @@ public struct FfiConverterTypeKopoKopoError: FfiConverterRustBuffer {
         
         case let .Authentication(httpStatus,detail):
             writeInt(&buf, Int32(2))
-            FfiConverterUInt16.write(httpStatus, into: &buf)
+            FfiConverterInt32.write(httpStatus, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
         case let .Api(httpStatus,errorCode,errorMessage,errorMessages):
             writeInt(&buf, Int32(3))
-            FfiConverterUInt16.write(httpStatus, into: &buf)
+            FfiConverterInt32.write(httpStatus, into: &buf)
             FfiConverterOptionString.write(errorCode, into: &buf)
             FfiConverterString.write(errorMessage, into: &buf)
             FfiConverterSequenceString.write(errorMessages, into: &buf)
             
         
-        case let .RateLimited(retryAfterSecs,detail):
+        case let .RateLimited(retryAfter,detail):
             writeInt(&buf, Int32(4))
-            FfiConverterOptionUInt64.write(retryAfterSecs, into: &buf)
+            FfiConverterOptionDuration.write(retryAfter, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
@@ -6721,35 +8842,620 @@ public func FfiConverterTypeKopoKopoError_lower(_ value: KopoKopoError) -> RustB
     return FfiConverterTypeKopoKopoError.lower(value)
 }
 
+
+/**
+ * A metadata value, keeping its JSON type. Requests accept strings, numbers,
+ * booleans and null (the API's "primitive key-value pairs"); a result may
+ * also carry an object or an array, as JSON text (`Json`).
+ */
+
+public enum MetadataValue: Equatable, Hashable {
+    
+    /**
+     * A JSON string.
+     */
+    case text(
+        /**
+         * The string.
+         */value: String
+    )
+    /**
+     * A JSON number, exact as written. A request sends it as a JSON number;
+     * a fractional one goes through a double on the way (the core's metadata
+     * is plain JSON), so keep amounts out of metadata or send them as text.
+     */
+    case number(
+        /**
+         * The number.
+         */value: JsonNumber
+    )
+    /**
+     * A JSON boolean.
+     */
+    case bool(
+        /**
+         * The boolean.
+         */value: Bool
+    )
+    /**
+     * JSON `null`.
+     */
+    case null
+    /**
+     * An object or an array (results only), as JSON text.
+     */
+    case json(
+        /**
+         * The JSON text.
+         */json: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MetadataValue: Sendable {}
+#endif
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
+public struct FfiConverterTypeMetadataValue: FfiConverterRustBuffer {
+    typealias SwiftType = MetadataValue
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MetadataValue {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .text(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .number(value: try FfiConverterTypeJsonNumber.read(from: &buf)
+        )
+        
+        case 3: return .bool(value: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 4: return .null
+        
+        case 5: return .json(json: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
         }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
+    public static func write(_ value: MetadataValue, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .text(value):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(value, into: &buf)
+            
+        
+        case let .number(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeJsonNumber.write(value, into: &buf)
+            
+        
+        case let .bool(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterBool.write(value, into: &buf)
+            
+        
+        case .null:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .json(json):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(json, into: &buf)
+            
         }
     }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMetadataValue_lift(_ buf: RustBuffer) throws -> MetadataValue {
+    return try FfiConverterTypeMetadataValue.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
-    typealias SwiftType = UInt64?
+public func FfiConverterTypeMetadataValue_lower(_ value: MetadataValue) -> RustBuffer {
+    return FfiConverterTypeMetadataValue.lower(value)
+}
+
+
+
+/**
+ * A verified, parsed webhook: one case per topic, each with its
+ * typed `resource`; `Daraja` for the Daraja payload structure,
+ * `Unknown` for a topic this version does not know.
+ *
+ * ```kotlin
+ * when (val event = client.parseWebhook(body, signature)) {
+ * is WebhookEvent.BuygoodsTransactionReceived -> println(event.resource.amount)
+ * else -> {}
+ * }
+ * ```
+ */
+
+public enum WebhookEvent: Equatable, Hashable {
+    
+    /**
+     * `buygoods_transaction_received`: a buygoods (Lipa na M-PESA) payment.
+     */
+    case buygoodsTransactionReceived(
+        /**
+         * Event id (use it as `webhook_event_reference` for SMS
+         * notifications, and to drop a redelivered event).
+         */id: String, 
+        /**
+         * When the event was created.
+         */createdAt: Timestamp?, 
+        /**
+         * `event.type`, e.g. `Buygoods Transaction`.
+         */eventType: String?, 
+        /**
+         * `event.resource`.
+         */resource: Transaction, 
+        /**
+         * `_links` (`self`, `resource`).
+         */links: Links
+    )
+    /**
+     * `buygoods_transaction_reversed`.
+     */
+    case buygoodsTransactionReversed(
+        /**
+         * Event id (use it as `webhook_event_reference` for SMS
+         * notifications, and to drop a redelivered event).
+         */id: String, 
+        /**
+         * When the event was created.
+         */createdAt: Timestamp?, 
+        /**
+         * `event.type`, e.g. `Buygoods Transaction`.
+         */eventType: String?, 
+        /**
+         * `event.resource`.
+         */resource: Transaction, 
+        /**
+         * `_links` (`self`, `resource`).
+         */links: Links
+    )
+    /**
+     * `b2b_transaction_received`: a till-to-till payment.
+     */
+    case b2bTransactionReceived(
+        /**
+         * Event id (use it as `webhook_event_reference` for SMS
+         * notifications, and to drop a redelivered event).
+         */id: String, 
+        /**
+         * When the event was created.
+         */createdAt: Timestamp?, 
+        /**
+         * `event.type`, e.g. `Buygoods Transaction`.
+         */eventType: String?, 
+        /**
+         * `event.resource`.
+         */resource: Transaction, 
+        /**
+         * `_links` (`self`, `resource`).
+         */links: Links
+    )
+    /**
+     * `m2m_transaction_received`: a merchant-to-merchant payment.
+     */
+    case m2mTransactionReceived(
+        /**
+         * Event id (use it as `webhook_event_reference` for SMS
+         * notifications, and to drop a redelivered event).
+         */id: String, 
+        /**
+         * When the event was created.
+         */createdAt: Timestamp?, 
+        /**
+         * `event.type`, e.g. `Buygoods Transaction`.
+         */eventType: String?, 
+        /**
+         * `event.resource`.
+         */resource: Transaction, 
+        /**
+         * `_links` (`self`, `resource`).
+         */links: Links
+    )
+    /**
+     * `b2b_transaction_reversed`.
+     */
+    case b2bTransactionReversed(
+        /**
+         * Event id (use it as `webhook_event_reference` for SMS
+         * notifications, and to drop a redelivered event).
+         */id: String, 
+        /**
+         * When the event was created.
+         */createdAt: Timestamp?, 
+        /**
+         * `event.type`, e.g. `Buygoods Transaction`.
+         */eventType: String?, 
+        /**
+         * `event.resource`.
+         */resource: Transaction, 
+        /**
+         * `_links` (`self`, `resource`).
+         */links: Links
+    )
+    /**
+     * `settlement_transfer_completed`.
+     */
+    case settlementTransferCompleted(
+        /**
+         * Event id (use it as `webhook_event_reference` for SMS
+         * notifications, and to drop a redelivered event).
+         */id: String, 
+        /**
+         * When the event was created.
+         */createdAt: Timestamp?, 
+        /**
+         * `event.type`, e.g. `Buygoods Transaction`.
+         */eventType: String?, 
+        /**
+         * `event.resource`.
+         */resource: SettlementTransfer, 
+        /**
+         * `_links` (`self`, `resource`).
+         */links: Links
+    )
+    /**
+     * `customer_created`.
+     */
+    case customerCreated(
+        /**
+         * Event id (use it as `webhook_event_reference` for SMS
+         * notifications, and to drop a redelivered event).
+         */id: String, 
+        /**
+         * When the event was created.
+         */createdAt: Timestamp?, 
+        /**
+         * `event.type`, e.g. `Buygoods Transaction`.
+         */eventType: String?, 
+        /**
+         * `event.resource`.
+         */resource: Customer, 
+        /**
+         * `_links` (`self`, `resource`).
+         */links: Links
+    )
+    /**
+     * `card_transaction_received`.
+     */
+    case cardTransactionReceived(
+        /**
+         * Event id (use it as `webhook_event_reference` for SMS
+         * notifications, and to drop a redelivered event).
+         */id: String, 
+        /**
+         * When the event was created.
+         */createdAt: Timestamp?, 
+        /**
+         * `event.type`, e.g. `Buygoods Transaction`.
+         */eventType: String?, 
+        /**
+         * `event.resource`.
+         */resource: Transaction, 
+        /**
+         * `_links` (`self`, `resource`).
+         */links: Links
+    )
+    /**
+     * `card_transaction_voided`.
+     */
+    case cardTransactionVoided(
+        /**
+         * Event id (use it as `webhook_event_reference` for SMS
+         * notifications, and to drop a redelivered event).
+         */id: String, 
+        /**
+         * When the event was created.
+         */createdAt: Timestamp?, 
+        /**
+         * `event.type`, e.g. `Buygoods Transaction`.
+         */eventType: String?, 
+        /**
+         * `event.resource`.
+         */resource: Transaction, 
+        /**
+         * `_links` (`self`, `resource`).
+         */links: Links
+    )
+    /**
+     * `card_transaction_reversed`.
+     */
+    case cardTransactionReversed(
+        /**
+         * Event id (use it as `webhook_event_reference` for SMS
+         * notifications, and to drop a redelivered event).
+         */id: String, 
+        /**
+         * When the event was created.
+         */createdAt: Timestamp?, 
+        /**
+         * `event.type`, e.g. `Buygoods Transaction`.
+         */eventType: String?, 
+        /**
+         * `event.resource`.
+         */resource: Transaction, 
+        /**
+         * `_links` (`self`, `resource`).
+         */links: Links
+    )
+    /**
+     * A webhook in the Daraja payload structure (`enable_daraja_payload`).
+     */
+    case daraja(
+        /**
+         * The topic its `TransactionType` implies (e.g.
+         * `buygoods_transaction_received`).
+         */topic: String, 
+        /**
+         * The event.
+         */event: DarajaEvent
+    )
+    /**
+     * A webhook of a topic this version does not know.
+     */
+    case unknown(
+        /**
+         * The topic, as sent.
+         */topic: String, 
+        /**
+         * Event id.
+         */id: String, 
+        /**
+         * When the event was created.
+         */createdAt: Timestamp?, 
+        /**
+         * `event.type`.
+         */eventType: String?, 
+        /**
+         * `event.resource`, as JSON text.
+         */resourceJson: String, 
+        /**
+         * `_links` (`self`, `resource`).
+         */links: Links
+    )
+
+
+
+    /**
+     * The event id (Daraja: the M-PESA `TransID`): the key to drop a
+     * redelivered event.
+     */
+public func id() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_webhookevent_id(
+            FfiConverterTypeWebhookEvent_lower(self),uniffiCallStatus
+    )
+})
+}
+
+    /**
+     * The topic, e.g. `buygoods_transaction_received`.
+     */
+public func topic() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_method_webhookevent_topic(
+            FfiConverterTypeWebhookEvent_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension WebhookEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWebhookEvent: FfiConverterRustBuffer {
+    typealias SwiftType = WebhookEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WebhookEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .buygoodsTransactionReceived(id: try FfiConverterString.read(from: &buf), createdAt: try FfiConverterOptionTypeTimestamp.read(from: &buf), eventType: try FfiConverterOptionString.read(from: &buf), resource: try FfiConverterTypeTransaction.read(from: &buf), links: try FfiConverterTypeLinks.read(from: &buf)
+        )
+        
+        case 2: return .buygoodsTransactionReversed(id: try FfiConverterString.read(from: &buf), createdAt: try FfiConverterOptionTypeTimestamp.read(from: &buf), eventType: try FfiConverterOptionString.read(from: &buf), resource: try FfiConverterTypeTransaction.read(from: &buf), links: try FfiConverterTypeLinks.read(from: &buf)
+        )
+        
+        case 3: return .b2bTransactionReceived(id: try FfiConverterString.read(from: &buf), createdAt: try FfiConverterOptionTypeTimestamp.read(from: &buf), eventType: try FfiConverterOptionString.read(from: &buf), resource: try FfiConverterTypeTransaction.read(from: &buf), links: try FfiConverterTypeLinks.read(from: &buf)
+        )
+        
+        case 4: return .m2mTransactionReceived(id: try FfiConverterString.read(from: &buf), createdAt: try FfiConverterOptionTypeTimestamp.read(from: &buf), eventType: try FfiConverterOptionString.read(from: &buf), resource: try FfiConverterTypeTransaction.read(from: &buf), links: try FfiConverterTypeLinks.read(from: &buf)
+        )
+        
+        case 5: return .b2bTransactionReversed(id: try FfiConverterString.read(from: &buf), createdAt: try FfiConverterOptionTypeTimestamp.read(from: &buf), eventType: try FfiConverterOptionString.read(from: &buf), resource: try FfiConverterTypeTransaction.read(from: &buf), links: try FfiConverterTypeLinks.read(from: &buf)
+        )
+        
+        case 6: return .settlementTransferCompleted(id: try FfiConverterString.read(from: &buf), createdAt: try FfiConverterOptionTypeTimestamp.read(from: &buf), eventType: try FfiConverterOptionString.read(from: &buf), resource: try FfiConverterTypeSettlementTransfer.read(from: &buf), links: try FfiConverterTypeLinks.read(from: &buf)
+        )
+        
+        case 7: return .customerCreated(id: try FfiConverterString.read(from: &buf), createdAt: try FfiConverterOptionTypeTimestamp.read(from: &buf), eventType: try FfiConverterOptionString.read(from: &buf), resource: try FfiConverterTypeCustomer.read(from: &buf), links: try FfiConverterTypeLinks.read(from: &buf)
+        )
+        
+        case 8: return .cardTransactionReceived(id: try FfiConverterString.read(from: &buf), createdAt: try FfiConverterOptionTypeTimestamp.read(from: &buf), eventType: try FfiConverterOptionString.read(from: &buf), resource: try FfiConverterTypeTransaction.read(from: &buf), links: try FfiConverterTypeLinks.read(from: &buf)
+        )
+        
+        case 9: return .cardTransactionVoided(id: try FfiConverterString.read(from: &buf), createdAt: try FfiConverterOptionTypeTimestamp.read(from: &buf), eventType: try FfiConverterOptionString.read(from: &buf), resource: try FfiConverterTypeTransaction.read(from: &buf), links: try FfiConverterTypeLinks.read(from: &buf)
+        )
+        
+        case 10: return .cardTransactionReversed(id: try FfiConverterString.read(from: &buf), createdAt: try FfiConverterOptionTypeTimestamp.read(from: &buf), eventType: try FfiConverterOptionString.read(from: &buf), resource: try FfiConverterTypeTransaction.read(from: &buf), links: try FfiConverterTypeLinks.read(from: &buf)
+        )
+        
+        case 11: return .daraja(topic: try FfiConverterString.read(from: &buf), event: try FfiConverterTypeDarajaEvent.read(from: &buf)
+        )
+        
+        case 12: return .unknown(topic: try FfiConverterString.read(from: &buf), id: try FfiConverterString.read(from: &buf), createdAt: try FfiConverterOptionTypeTimestamp.read(from: &buf), eventType: try FfiConverterOptionString.read(from: &buf), resourceJson: try FfiConverterString.read(from: &buf), links: try FfiConverterTypeLinks.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: WebhookEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .buygoodsTransactionReceived(id,createdAt,eventType,resource,links):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeTimestamp.write(createdAt, into: &buf)
+            FfiConverterOptionString.write(eventType, into: &buf)
+            FfiConverterTypeTransaction.write(resource, into: &buf)
+            FfiConverterTypeLinks.write(links, into: &buf)
+            
+        
+        case let .buygoodsTransactionReversed(id,createdAt,eventType,resource,links):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeTimestamp.write(createdAt, into: &buf)
+            FfiConverterOptionString.write(eventType, into: &buf)
+            FfiConverterTypeTransaction.write(resource, into: &buf)
+            FfiConverterTypeLinks.write(links, into: &buf)
+            
+        
+        case let .b2bTransactionReceived(id,createdAt,eventType,resource,links):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeTimestamp.write(createdAt, into: &buf)
+            FfiConverterOptionString.write(eventType, into: &buf)
+            FfiConverterTypeTransaction.write(resource, into: &buf)
+            FfiConverterTypeLinks.write(links, into: &buf)
+            
+        
+        case let .m2mTransactionReceived(id,createdAt,eventType,resource,links):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeTimestamp.write(createdAt, into: &buf)
+            FfiConverterOptionString.write(eventType, into: &buf)
+            FfiConverterTypeTransaction.write(resource, into: &buf)
+            FfiConverterTypeLinks.write(links, into: &buf)
+            
+        
+        case let .b2bTransactionReversed(id,createdAt,eventType,resource,links):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeTimestamp.write(createdAt, into: &buf)
+            FfiConverterOptionString.write(eventType, into: &buf)
+            FfiConverterTypeTransaction.write(resource, into: &buf)
+            FfiConverterTypeLinks.write(links, into: &buf)
+            
+        
+        case let .settlementTransferCompleted(id,createdAt,eventType,resource,links):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeTimestamp.write(createdAt, into: &buf)
+            FfiConverterOptionString.write(eventType, into: &buf)
+            FfiConverterTypeSettlementTransfer.write(resource, into: &buf)
+            FfiConverterTypeLinks.write(links, into: &buf)
+            
+        
+        case let .customerCreated(id,createdAt,eventType,resource,links):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeTimestamp.write(createdAt, into: &buf)
+            FfiConverterOptionString.write(eventType, into: &buf)
+            FfiConverterTypeCustomer.write(resource, into: &buf)
+            FfiConverterTypeLinks.write(links, into: &buf)
+            
+        
+        case let .cardTransactionReceived(id,createdAt,eventType,resource,links):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeTimestamp.write(createdAt, into: &buf)
+            FfiConverterOptionString.write(eventType, into: &buf)
+            FfiConverterTypeTransaction.write(resource, into: &buf)
+            FfiConverterTypeLinks.write(links, into: &buf)
+            
+        
+        case let .cardTransactionVoided(id,createdAt,eventType,resource,links):
+            writeInt(&buf, Int32(9))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeTimestamp.write(createdAt, into: &buf)
+            FfiConverterOptionString.write(eventType, into: &buf)
+            FfiConverterTypeTransaction.write(resource, into: &buf)
+            FfiConverterTypeLinks.write(links, into: &buf)
+            
+        
+        case let .cardTransactionReversed(id,createdAt,eventType,resource,links):
+            writeInt(&buf, Int32(10))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeTimestamp.write(createdAt, into: &buf)
+            FfiConverterOptionString.write(eventType, into: &buf)
+            FfiConverterTypeTransaction.write(resource, into: &buf)
+            FfiConverterTypeLinks.write(links, into: &buf)
+            
+        
+        case let .daraja(topic,event):
+            writeInt(&buf, Int32(11))
+            FfiConverterString.write(topic, into: &buf)
+            FfiConverterTypeDarajaEvent.write(event, into: &buf)
+            
+        
+        case let .unknown(topic,id,createdAt,eventType,resourceJson,links):
+            writeInt(&buf, Int32(12))
+            FfiConverterString.write(topic, into: &buf)
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeTimestamp.write(createdAt, into: &buf)
+            FfiConverterOptionString.write(eventType, into: &buf)
+            FfiConverterString.write(resourceJson, into: &buf)
+            FfiConverterTypeLinks.write(links, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookEvent_lift(_ buf: RustBuffer) throws -> WebhookEvent {
+    return try FfiConverterTypeWebhookEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookEvent_lower(_ value: WebhookEvent) -> RustBuffer {
+    return FfiConverterTypeWebhookEvent.lower(value)
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -6757,13 +9463,13 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterUInt64.write(value, into: &buf)
+        FfiConverterInt32.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterUInt64.read(from: &buf)
+        case 1: return try FfiConverterInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6844,8 +9550,8 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeCustomer: FfiConverterRustBuffer {
-    typealias SwiftType = Customer?
+fileprivate struct FfiConverterOptionDuration: FfiConverterRustBuffer {
+    typealias SwiftType = TimeInterval?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -6853,61 +9559,13 @@ fileprivate struct FfiConverterOptionTypeCustomer: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeCustomer.write(value, into: &buf)
+        FfiConverterDuration.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeCustomer.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeDarajaEvent: FfiConverterRustBuffer {
-    typealias SwiftType = DarajaEvent?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeDarajaEvent.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeDarajaEvent.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeIncomingPayment: FfiConverterRustBuffer {
-    typealias SwiftType = IncomingPayment?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeIncomingPayment.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeIncomingPayment.read(from: &buf)
+        case 1: return try FfiConverterDuration.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6988,54 +9646,6 @@ fileprivate struct FfiConverterOptionTypePaymentLinkDetails: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypePolling: FfiConverterRustBuffer {
-    typealias SwiftType = Polling?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypePolling.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypePolling.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeReversal: FfiConverterRustBuffer {
-    typealias SwiftType = Reversal?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeReversal.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeReversal.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeReversalPayment: FfiConverterRustBuffer {
     typealias SwiftType = ReversalPayment?
 
@@ -7052,30 +9662,6 @@ fileprivate struct FfiConverterOptionTypeReversalPayment: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeReversalPayment.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeSendMoney: FfiConverterRustBuffer {
-    typealias SwiftType = SendMoney?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeSendMoney.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeSendMoney.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7132,8 +9718,8 @@ fileprivate struct FfiConverterOptionTypeSettlementDestinationResource: FfiConve
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeSettlementTransfer: FfiConverterRustBuffer {
-    typealias SwiftType = SettlementTransfer?
+fileprivate struct FfiConverterOptionTypeTokenApplication: FfiConverterRustBuffer {
+    typealias SwiftType = TokenApplication?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -7141,37 +9727,13 @@ fileprivate struct FfiConverterOptionTypeSettlementTransfer: FfiConverterRustBuf
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeSettlementTransfer.write(value, into: &buf)
+        FfiConverterTypeTokenApplication.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeSettlementTransfer.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeSmsNotification: FfiConverterRustBuffer {
-    typealias SwiftType = SmsNotification?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeSmsNotification.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeSmsNotification.read(from: &buf)
+        case 1: return try FfiConverterTypeTokenApplication.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7204,8 +9766,8 @@ fileprivate struct FfiConverterOptionTypeTransaction: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuffer {
-    typealias SwiftType = [String: String]?
+fileprivate struct FfiConverterOptionDictionaryStringTypeMetadataValue: FfiConverterRustBuffer {
+    typealias SwiftType = [String: MetadataValue]?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -7213,13 +9775,85 @@ fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuf
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterDictionaryStringString.write(value, into: &buf)
+        FfiConverterDictionaryStringTypeMetadataValue.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterDictionaryStringString.read(from: &buf)
+        case 1: return try FfiConverterDictionaryStringTypeMetadataValue.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMoney: FfiConverterRustBuffer {
+    typealias SwiftType = Money?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMoney.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMoney.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTimeout: FfiConverterRustBuffer {
+    typealias SwiftType = Timeout?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTimeout.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTimeout.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Timestamp?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTimestamp.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7403,26 +10037,266 @@ fileprivate struct FfiConverterSequenceTypeDestination: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
-    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+fileprivate struct FfiConverterDictionaryStringTypeMetadataValue: FfiConverterRustBuffer {
+    public static func write(_ value: [String: MetadataValue], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for (key, value) in value {
             FfiConverterString.write(key, into: &buf)
-            FfiConverterString.write(value, into: &buf)
+            FfiConverterTypeMetadataValue.write(value, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: MetadataValue] {
         let len: Int32 = try readInt(&buf)
-        var dict = [String: String]()
+        var dict = [String: MetadataValue]()
         dict.reserveCapacity(Int(len))
         for _ in 0..<len {
             let key = try FfiConverterString.read(from: &buf)
-            let value = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeMetadataValue.read(from: &buf)
             dict[key] = value
         }
         return dict
+    }
+}
+
+
+
+
+public typealias JsonNumber = Decimal
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonNumber: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonNumber {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return kopokopoDecimal(builtinValue)
+    }
+
+    public static func write(_ value: JsonNumber, into buf: inout [UInt8]) {
+        let builtinValue = kopokopoDecimalText(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> JsonNumber {
+        let builtinValue = try FfiConverterString.lift(value)
+        return kopokopoDecimal(builtinValue)
+    }
+
+    public static func lower(_ value: JsonNumber) -> RustBuffer {
+        let builtinValue = kopokopoDecimalText(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonNumber_lift(_ value: RustBuffer) throws -> JsonNumber {
+    return try FfiConverterTypeJsonNumber.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonNumber_lower(_ value: JsonNumber) -> RustBuffer {
+    return FfiConverterTypeJsonNumber.lower(value)
+}
+
+
+
+
+
+public typealias Money = Decimal
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMoney: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Money {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return kopokopoDecimal(builtinValue)
+    }
+
+    public static func write(_ value: Money, into buf: inout [UInt8]) {
+        let builtinValue = kopokopoDecimalText(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Money {
+        let builtinValue = try FfiConverterString.lift(value)
+        return kopokopoDecimal(builtinValue)
+    }
+
+    public static func lower(_ value: Money) -> RustBuffer {
+        let builtinValue = kopokopoDecimalText(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMoney_lift(_ value: RustBuffer) throws -> Money {
+    return try FfiConverterTypeMoney.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMoney_lower(_ value: Money) -> RustBuffer {
+    return FfiConverterTypeMoney.lower(value)
+}
+
+
+
+
+
+public typealias Timeout = TimeInterval
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeout: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Timeout {
+        let builtinValue = try FfiConverterInt64.read(from: &buf)
+        return TimeInterval(builtinValue) / 1000
+    }
+
+    public static func write(_ value: Timeout, into buf: inout [UInt8]) {
+        let builtinValue = kopokopoMillis(value)
+        return FfiConverterInt64.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: Int64) throws -> Timeout {
+        let builtinValue = try FfiConverterInt64.lift(value)
+        return TimeInterval(builtinValue) / 1000
+    }
+
+    public static func lower(_ value: Timeout) -> Int64 {
+        let builtinValue = kopokopoMillis(value)
+        return FfiConverterInt64.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeout_lift(_ value: Int64) throws -> Timeout {
+    return try FfiConverterTypeTimeout.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeout_lower(_ value: Timeout) -> Int64 {
+    return FfiConverterTypeTimeout.lower(value)
+}
+
+
+
+
+
+public typealias Timestamp = Date
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestamp: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Timestamp {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return kopokopoDate(builtinValue)
+    }
+
+    public static func write(_ value: Timestamp, into buf: inout [UInt8]) {
+        let builtinValue = kopokopoDateText(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Timestamp {
+        let builtinValue = try FfiConverterString.lift(value)
+        return kopokopoDate(builtinValue)
+    }
+
+    public static func lower(_ value: Timestamp) -> RustBuffer {
+        let builtinValue = kopokopoDateText(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestamp_lift(_ value: RustBuffer) throws -> Timestamp {
+    return try FfiConverterTypeTimestamp.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestamp_lower(_ value: Timestamp) -> RustBuffer {
+    return FfiConverterTypeTimestamp.lower(value)
+}
+
+private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
+private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
+
+fileprivate let uniffiContinuationHandleMap = UniffiHandleMap<UnsafeContinuation<Int8, Never>>()
+
+fileprivate func uniffiRustCallAsync<F, T>(
+    rustFutureFunc: () -> UInt64,
+    pollFunc: (UInt64, @escaping UniffiRustFutureContinuationCallback, UInt64) -> (),
+    completeFunc: (UInt64, UnsafeMutablePointer<RustCallStatus>) -> F,
+    freeFunc: (UInt64) -> (),
+    liftFunc: (F) throws -> T,
+    errorHandler: ((RustBuffer) throws -> Swift.Error)?
+) async throws -> T {
+    // Make sure to call the ensure init function since future creation doesn't have a
+    // RustCallStatus param, so doesn't use makeRustCall()
+    uniffiEnsureKopokopoUniffiInitialized()
+    let rustFuture = rustFutureFunc()
+    defer {
+        freeFunc(rustFuture)
+    }
+    var pollResult: Int8;
+    repeat {
+        pollResult = await withUnsafeContinuation {
+            pollFunc(
+                rustFuture,
+                { handle, pollResult in
+                    uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
+                },
+                uniffiContinuationHandleMap.insert(obj: $0)
+            )
+        }
+    } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+
+    return try liftFunc(makeRustCall(
+        { completeFunc(rustFuture, $0) },
+        errorHandler: errorHandler
+    ))
+}
+
+// Callback handlers for an async calls.  These are invoked by Rust when the future is ready.  They
+// lift the return value or error and resume the suspended function.
+fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: Int8) {
+    if let continuation = try? uniffiContinuationHandleMap.remove(handle: handle) {
+        continuation.resume(returning: pollResult)
+    } else {
+        print("uniffiFutureContinuationCallback invalid handle")
     }
 }
 /**
@@ -7485,6 +10359,19 @@ public func parseResult(body: Data, signature: String?, apiKey: String)throws  -
 })
 }
 /**
+ * `parse_result`, giving the core's normalised result as JSON text.
+ */
+public func parseResultJson(body: Data, signature: String?, apiKey: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_func_parse_result_json(
+        FfiConverterData.lower(body),
+        FfiConverterOptionString.lower(signature),
+        FfiConverterString.lower(apiKey),uniffiCallStatus
+    )
+})
+}
+/**
  * Verifies the signature over the raw body, then parses the webhook
  * (K2Connect or Daraja structure).
  */
@@ -7492,6 +10379,20 @@ public func parseWebhook(body: Data, signature: String?, apiKey: String)throws  
     return try  FfiConverterTypeWebhookEvent_lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
         uniffiCallStatus in
     uniffi_kopokopo_uniffi_fn_func_parse_webhook(
+        FfiConverterData.lower(body),
+        FfiConverterOptionString.lower(signature),
+        FfiConverterString.lower(apiKey),uniffiCallStatus
+    )
+})
+}
+/**
+ * `parse_webhook`, giving the core's normalised event as JSON text (the
+ * same JSON in every language: what the shared test vectors compare).
+ */
+public func parseWebhookJson(body: Data, signature: String?, apiKey: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeKopoKopoError_lift) {
+        uniffiCallStatus in
+    uniffi_kopokopo_uniffi_fn_func_parse_webhook_json(
         FfiConverterData.lower(body),
         FfiConverterOptionString.lower(signature),
         FfiConverterString.lower(apiKey),uniffiCallStatus
@@ -7619,10 +10520,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_kopokopo_uniffi_checksum_func_network_safaricom() != 13439) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_func_parse_result() != 18104) {
+    if (uniffi_kopokopo_uniffi_checksum_func_parse_result() != 62948) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_func_parse_webhook() != 55583) {
+    if (uniffi_kopokopo_uniffi_checksum_func_parse_result_json() != 57693) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_func_parse_webhook() != 15135) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_func_parse_webhook_json() != 43350) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_kopokopo_uniffi_checksum_func_payment_channel_mpesa() != 4058) {
@@ -7652,13 +10559,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_base_url() != 33133) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_parse_result() != 63755) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_parse_result() != 27962) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_parse_webhook() != 57836) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_parse_webhook() != 60506) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_token_requests() != 20823) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_token_requests() != 39109) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_user_agent() != 54705) {
@@ -7667,67 +10574,163 @@ private let initializationResult: InitializationResult = {
     if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_verify_webhook_signature() != 2842) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_cancel_payment_link() != 31146) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_external_recipients() != 64778) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_external_recipient() != 55491) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_incoming_payments() != 35984) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_incoming_payment() != 18543) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_merchant_bank_accounts() != 41754) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_merchant_bank_account() != 41604) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_merchant_wallets() != 50679) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_merchant_wallet() != 38976) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_payment_links() != 275) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_payment_link() != 32547) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_polling() != 59250) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_polling() != 450) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_reversals() != 55909) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_reversal() != 60447) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_send_money() != 22404) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_create_sms_notification() != 43945) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_sms_notifications() != 3995) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_incoming_payment_status() != 21746) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_tokens() != 26550) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_introspect_token() != 64837) {
+    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_webhooks() != 3359) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_payment_link_status() != 5982) {
+    if (uniffi_kopokopo_uniffi_checksum_method_externalrecipientsapi_create() != 59452) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_polling_status() != 1792) {
+    if (uniffi_kopokopo_uniffi_checksum_method_externalrecipientsapi_create_async() != 51683) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_request_token() != 61683) {
+    if (uniffi_kopokopo_uniffi_checksum_method_incomingpaymentsapi_create() != 48285) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_reversal_status() != 17113) {
+    if (uniffi_kopokopo_uniffi_checksum_method_incomingpaymentsapi_create_async() != 40904) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_revoke_token() != 34055) {
+    if (uniffi_kopokopo_uniffi_checksum_method_incomingpaymentsapi_status() != 19251) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_send_money() != 39599) {
+    if (uniffi_kopokopo_uniffi_checksum_method_incomingpaymentsapi_status_async() != 3391) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_send_money_status() != 63085) {
+    if (uniffi_kopokopo_uniffi_checksum_method_merchantbankaccountsapi_create() != 21223) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_sms_notification_status() != 16244) {
+    if (uniffi_kopokopo_uniffi_checksum_method_merchantbankaccountsapi_create_async() != 26064) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_subscribe_webhook() != 58733) {
+    if (uniffi_kopokopo_uniffi_checksum_method_merchantwalletsapi_create() != 18611) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_kopokopo_uniffi_checksum_method_kopokopoclient_token_info() != 8445) {
+    if (uniffi_kopokopo_uniffi_checksum_method_merchantwalletsapi_create_async() != 33828) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_paymentlinksapi_cancel() != 11670) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_paymentlinksapi_cancel_async() != 27253) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_paymentlinksapi_create() != 34398) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_paymentlinksapi_create_async() != 35993) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_paymentlinksapi_status() != 64454) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_paymentlinksapi_status_async() != 46786) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_pollingapi_create() != 63039) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_pollingapi_create_async() != 26762) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_pollingapi_status() != 21015) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_pollingapi_status_async() != 31182) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_reversalsapi_create() != 12188) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_reversalsapi_create_async() != 32616) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_reversalsapi_status() != 20714) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_reversalsapi_status_async() != 18295) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_sendmoneyapi_create() != 8961) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_sendmoneyapi_create_async() != 50815) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_sendmoneyapi_status() != 7167) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_sendmoneyapi_status_async() != 17419) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_smsnotificationsapi_create() != 24161) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_smsnotificationsapi_create_async() != 53210) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_smsnotificationsapi_status() != 18595) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_smsnotificationsapi_status_async() != 1335) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_tokensapi_info() != 46131) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_tokensapi_info_async() != 55883) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_tokensapi_introspect() != 28075) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_tokensapi_introspect_async() != 53619) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_tokensapi_request() != 63302) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_tokensapi_request_async() != 58453) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_tokensapi_revoke() != 36565) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_tokensapi_revoke_async() != 42489) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_webhooksapi_subscribe() != 42351) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_kopokopo_uniffi_checksum_method_webhooksapi_subscribe_async() != 23022) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_kopokopo_uniffi_checksum_constructor_kopokopoclient_new() != 44343) {

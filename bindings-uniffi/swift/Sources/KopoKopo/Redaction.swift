@@ -28,8 +28,8 @@ extension ClientConfig: CustomReflectable {
                 "clientSecret": kopoKopoRedacted,
                 "apiKey": redact(apiKey) as Any,
                 "baseUrl": baseUrl as Any,
-                "timeoutMs": timeoutMs as Any,
-                "connectTimeoutMs": connectTimeoutMs as Any,
+                "timeout": timeout as Any,
+                "connectTimeout": connectTimeout as Any,
                 "maxRetries": maxRetries as Any,
                 "userAgentSuffix": userAgentSuffix as Any,
                 // A proxy URL may carry credentials (`http://user:pass@proxy`).

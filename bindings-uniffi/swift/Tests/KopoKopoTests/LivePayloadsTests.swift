@@ -10,10 +10,18 @@ final class LivePayloadsTests: XCTestCase {
     func testMerchantToMerchantTransaction() throws {
         let body = try Env.fixture("live/webhook.m2m_transaction_received.k2.json")
         let e = try parseWebhook(body: body, signature: sign(body: body, apiKey: key), apiKey: key)
-        XCTAssertEqual(e.topic, "m2m_transaction_received")
-        XCTAssertEqual(e.resourceKind, "transaction")
-        XCTAssertEqual(e.transaction?.sendingMerchant, "Acme Wholesalers")
-        XCTAssertEqual(e.transaction?.amount, "2500")
+        XCTAssertEqual(e.topic(), "m2m_transaction_received")
+        XCTAssertEqual(e.id(), "5f3b8c2e-1d4a-4c2b-9a71-0e6f2b9d4c11")
+        guard case let .m2mTransactionReceived(id, createdAt, eventType, resource, links) = e else {
+            return XCTFail("\(e)")
+        }
+        XCTAssertEqual(id, e.id())
+        XCTAssertEqual(createdAt, rfc3339("2026-05-02T06:15:44Z"))
+        XCTAssertEqual(eventType, "Merchant to Merchant Transaction")
+        XCTAssertEqual(resource.sendingMerchant, "Acme Wholesalers")
+        XCTAssertEqual(resource.amount, 2500)
+        XCTAssertEqual(resource.originationTime, rfc3339("2026-05-02T09:15:40+03:00"))
+        XCTAssertEqual(links.selfUrl, "https://sandbox.kopokopo.com/webhook_events/\(id)")
         XCTAssertTrue(knownWebhookTopics().contains("m2m_transaction_received"))
         XCTAssertEqual(knownWebhookTopics().count, 10)
     }
@@ -26,8 +34,8 @@ final class LivePayloadsTests: XCTestCase {
         for (name, dataType) in cases {
             let body = try Env.fixture(name)
             let r = try parseResult(body: body, signature: sign(body: body, apiKey: key), apiKey: key)
-            XCTAssertEqual(r.kind, "send_money", name)
-            XCTAssertEqual(r.sendMoney?.kind, dataType, name)
+            guard case .sendMoneyResult(let sent) = r else { XCTFail("\(name): \(r)"); continue }
+            XCTAssertEqual(sent.kind, dataType, name)
         }
         let legacy = try Env.fixture("variants/response.send_money.status.legacy_settlement_transfer.json")
         let r = try parseResult(body: legacy, signature: sign(body: legacy, apiKey: key), apiKey: key)
@@ -38,5 +46,7 @@ final class LivePayloadsTests: XCTestCase {
         XCTAssertEqual(networkSafaricom(), "Safaricom")
         XCTAssertEqual(paymentChannelStkPush(), "M-PESA STK Push")
         XCTAssertEqual(paymentChannelMpesa(), "M-PESA")
+        XCTAssertTrue(productionUrl().hasPrefix("https://"))
+        XCTAssertTrue(sandboxUrl().hasPrefix("https://"))
     }
 }

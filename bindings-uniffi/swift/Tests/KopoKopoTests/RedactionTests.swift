@@ -49,8 +49,8 @@ final class RedactionTests: XCTestCase {
             clientSecret: secret,
             apiKey: apiKey,
             baseUrl: "http://127.0.0.1:9",
-            timeoutMs: 5000,
-            connectTimeoutMs: nil,
+            timeout: 5,
+            connectTimeout: nil,
             maxRetries: 1,
             userAgentSuffix: nil,
             proxy: "http://user:\(proxyPassword)@proxy.example:3128"
@@ -64,8 +64,8 @@ final class RedactionTests: XCTestCase {
         XCTAssertTrue(dumped.contains("[REDACTED]") && dumped.contains("apiKey"), dumped)
         XCTAssertTrue(String(reflecting: config).contains("my-client-id"))
         let labels = Mirror(reflecting: config).children.compactMap(\.label)
-        XCTAssertEqual(labels, ["clientId", "clientSecret", "apiKey", "baseUrl", "timeoutMs",
-                                "connectTimeoutMs", "maxRetries", "userAgentSuffix", "proxy"])
+        XCTAssertEqual(labels, ["clientId", "clientSecret", "apiKey", "baseUrl", "timeout",
+                                "connectTimeout", "maxRetries", "userAgentSuffix", "proxy"])
         // Without an API key nothing pretends there is one.
         let noKey = KopoKopoSDK.config(clientId: "id", clientSecret: secret)
         assertNoSecret(noKey, "ClientConfig without apiKey")
@@ -74,7 +74,7 @@ final class RedactionTests: XCTestCase {
     }
 
     func testAccessTokenNeverShowsTheToken() {
-        let t = AccessToken(accessToken: token, tokenType: "Bearer", expiresIn: 3600, createdAt: "2026-01-01T00:00:00Z")
+        let t = AccessToken(accessToken: token, tokenType: "Bearer", expiresIn: 3600, createdAt: rfc3339("2026-01-01T00:00:00Z"))
         assertNoSecret(t, "AccessToken")
         var dumped = ""
         dump(t, to: &dumped)
@@ -84,7 +84,7 @@ final class RedactionTests: XCTestCase {
 
     func testATokenFromTheSimulatorNeverShowsIt() throws {
         let client = try Shared.client()
-        let t = try client.requestToken()
+        let t = try client.tokens.request()
         XCTAssertFalse(t.accessToken.isEmpty)
         for (how, text) in renderings(t) {
             XCTAssertFalse(text.contains(t.accessToken), "AccessToken \(how) shows the token: \(text)")

@@ -32,7 +32,7 @@ final class SignatureVectorsTests: XCTestCase {
                     _ = try parseWebhook(body: body, signature: signature, apiKey: key)
                     XCTFail("\(name): invalid signature accepted")
                 } catch KopoKopoError.SignatureInvalid {
-                } catch KopoKopoError.InvalidArgument(let field, _) where field == "api_key" {
+                } catch KopoKopoError.InvalidArgument(let field, _) where field == "apiKey" {
                 } catch {
                     XCTFail("\(name): unexpected \(error)")
                 }

@@ -91,10 +91,11 @@ final class K2Mock {
         try httpJSON("POST", "\(baseUrl)/__admin/\(path)", body: body)
     }
 
-    func fault(_ mode: String, count: Int = 1, path: String? = nil, retryAfter: Int? = nil) throws {
+    func fault(_ mode: String, count: Int = 1, path: String? = nil, retryAfter: Int? = nil, delayMs: Int? = nil) throws {
         var body: [String: Any] = ["mode": mode, "count": count]
         if let path = path { body["path"] = path }
         if let r = retryAfter { body["retry_after"] = r }
+        if let d = delayMs { body["delay_ms"] = d }
         try admin("faults", body)
     }
 
@@ -227,9 +228,9 @@ enum Shared {
     static let receiver: Receiver = try! Receiver()
 
     static func client(_ mock: K2Mock = Shared.mock, secret: String = Env.clientSecret,
-                       maxRetries: UInt32? = nil, timeoutMs: UInt64? = nil) throws -> KopoKopoClient {
+                       maxRetries: Int32? = nil, timeout: TimeInterval? = nil) throws -> KopoKopoClient {
         try KopoKopoSDK.client(clientId: Env.clientId, clientSecret: secret, apiKey: Env.apiKey,
-                               baseUrl: mock.baseUrl, timeoutMs: timeoutMs, maxRetries: maxRetries)
+                               baseUrl: mock.baseUrl, timeout: timeout, maxRetries: maxRetries)
     }
 }
 
@@ -254,10 +255,110 @@ func expectError(_ code: String, file: StaticString = #filePath, line: UInt = #l
         XCTFail("expected \(code), nothing thrown", file: file, line: line)
         return nil
     } catch let e as KopoKopoError {
+        XCTAssertEqual(e.code(), code, "\(e)", file: file, line: line)
         XCTAssertEqual(errorCode(error: e), code, "\(e)", file: file, line: line)
         return e
     } catch {
         XCTFail("expected KopoKopoError, got \(error)", file: file, line: line)
+        return nil
+    }
+}
+
+/// A decimal from its text (never through a `Double` literal).
+func dec(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Decimal {
+    guard let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+        XCTFail("not a decimal: \(text)", file: file, line: line)
+        return Decimal.nan
+    }
+    return d
+}
+
+/// A time from RFC 3339 text, through the package's own reader.
+func rfc3339(_ text: String) -> Date { kopokopoDate(text) }
+
+/// What a test wants to know of any webhook: an exhaustive `switch`, so a new
+/// case of `WebhookEvent` fails to compile here until the tests know it.
+struct EventSummary {
+    let structure: String  // "k2" or "daraja"
+    let resourceKind: String  // "transaction", "settlement_transfer", "customer", "daraja", "unknown"
+    let transaction: Transaction?
+    let settlementTransfer: SettlementTransfer?
+    let customer: Customer?
+    let daraja: DarajaEvent?
+    let createdAt: Date?
+    let amount: Decimal?
+}
+
+func summary(_ e: WebhookEvent) -> EventSummary {
+    func k2(_ kind: String, createdAt: Date?, transaction: Transaction? = nil,
+            settlement: SettlementTransfer? = nil, customer: Customer? = nil) -> EventSummary {
+        EventSummary(structure: "k2", resourceKind: kind, transaction: transaction, settlementTransfer: settlement,
+                     customer: customer, daraja: nil, createdAt: createdAt,
+                     amount: transaction?.amount ?? settlement?.amount)
+    }
+    switch e {
+    case let .buygoodsTransactionReceived(_, createdAt, _, resource, _),
+         let .buygoodsTransactionReversed(_, createdAt, _, resource, _),
+         let .b2bTransactionReceived(_, createdAt, _, resource, _),
+         let .m2mTransactionReceived(_, createdAt, _, resource, _),
+         let .b2bTransactionReversed(_, createdAt, _, resource, _),
+         let .cardTransactionReceived(_, createdAt, _, resource, _),
+         let .cardTransactionVoided(_, createdAt, _, resource, _),
+         let .cardTransactionReversed(_, createdAt, _, resource, _):
+        return k2("transaction", createdAt: createdAt, transaction: resource)
+    case let .settlementTransferCompleted(_, createdAt, _, resource, _):
+        return k2("settlement_transfer", createdAt: createdAt, settlement: resource)
+    case let .customerCreated(_, createdAt, _, resource, _):
+        return k2("customer", createdAt: createdAt, customer: resource)
+    case let .daraja(_, event):
+        return EventSummary(structure: "daraja", resourceKind: "daraja", transaction: nil, settlementTransfer: nil,
+                            customer: nil, daraja: event, createdAt: event.transTime, amount: event.transAmount)
+    case let .unknown(_, _, createdAt, _, _, _):
+        return k2("unknown", createdAt: createdAt)
+    }
+}
+
+/// The typed value of any result (exhaustive `switch`), by result type.
+extension CallbackResult {
+    var resultType: String {
+        switch self {
+        case .incomingPaymentResult: return "incoming_payment"
+        case .sendMoneyResult: return "send_money"
+        case .pollingResult: return "polling"
+        case .smsNotificationResult: return "transaction_sms_notification"
+        case .reversalResult: return "reversal"
+        case .paymentLinkResult: return "payment_link"
+        case let .unknown(resultType, _, _, _): return resultType
+        }
+    }
+
+    var incomingPayment: IncomingPayment? {
+        if case let .incomingPaymentResult(value) = self { return value }
+        return nil
+    }
+
+    var sendMoney: SendMoney? {
+        if case let .sendMoneyResult(value) = self { return value }
+        return nil
+    }
+
+    var polling: Polling? {
+        if case let .pollingResult(value) = self { return value }
+        return nil
+    }
+
+    var smsNotification: SmsNotification? {
+        if case let .smsNotificationResult(value) = self { return value }
+        return nil
+    }
+
+    var reversal: Reversal? {
+        if case let .reversalResult(value) = self { return value }
+        return nil
+    }
+
+    var paymentLink: PaymentLink? {
+        if case let .paymentLinkResult(value) = self { return value }
         return nil
     }
 }

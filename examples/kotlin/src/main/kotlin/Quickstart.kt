@@ -2,54 +2,73 @@
 //
 //   cargo run -p kopokopo-mock --bin k2 -- mock --port 0     # prints the base URL
 //   (cd bindings-uniffi/kotlin && mvn -q install -DskipTests)
-//   cd examples/kotlin && mvn -q compile exec:java -Dk2.baseUrl=http://127.0.0.1:PORT
+//   cd examples/kotlin && K2_BASE_URL=http://127.0.0.1:PORT mvn -q compile exec:java
 //
-// Against the sandbox, set K2_CLIENT_ID, K2_CLIENT_SECRET, K2_API_KEY and leave k2.baseUrl unset.
+// The same environment variables as every other language's example:
+// K2_CLIENT_ID, K2_CLIENT_SECRET, K2_API_KEY and K2_BASE_URL (unset: the sandbox).
 import com.kopokopo.sdk.IncomingPaymentRequest
 import com.kopokopo.sdk.KopoKopo
 import com.kopokopo.sdk.KopoKopoException
+import com.kopokopo.sdk.MetadataValue
+import com.kopokopo.sdk.WebhookEvent
+import com.kopokopo.sdk.code
+import com.kopokopo.sdk.incomingPayments
 import com.kopokopo.sdk.parseWebhook
 import com.kopokopo.sdk.sign
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.runBlocking
+import java.math.BigDecimal
 
-fun main() {
-    val apiKey = System.getenv("K2_API_KEY") ?: "k2-mock-api-key"
+fun env(name: String, default: String?): String? = System.getenv(name)?.takeIf { it.isNotEmpty() } ?: default
+
+fun main() = runBlocking {
+    val apiKey = env("K2_API_KEY", "k2-mock-api-key")!!
     val client = KopoKopo.client(
-        clientId = System.getenv("K2_CLIENT_ID") ?: "k2-mock-client-id",
-        clientSecret = System.getenv("K2_CLIENT_SECRET") ?: "k2-mock-client-secret",
+        clientId = env("K2_CLIENT_ID", "k2-mock-client-id")!!,
+        clientSecret = env("K2_CLIENT_SECRET", "k2-mock-client-secret")!!,
         apiKey = apiKey,
-        baseUrl = System.getProperty("k2.baseUrl"), // null: the sandbox
+        baseUrl = env("K2_BASE_URL", null), // null: the sandbox
     )
     println("User-Agent: ${client.userAgent()}")
 
     try {
-        val created = client.createIncomingPayment(
+        // Blocking call (fine on a server thread)...
+        val created = client.incomingPayments.create(
             IncomingPaymentRequest(
                 tillNumber = "K000000",
                 phoneNumber = "0712345678",
-                amount = "150.00",
+                amount = BigDecimal("150.00"),
                 callbackUrl = "https://example.com/k2/results",
-                metadata = mapOf("order" to "1001"),
+                metadata = mapOf("order" to MetadataValue.Text("1001")),
             ),
         )
         println("created ${created.id}")
+        // ...or its suspend twin, which never blocks the coroutine's thread (use these on Android).
         for (attempt in 1..20) {
-            val payment = client.incomingPaymentStatus(created.location)
+            val payment = client.incomingPayments.statusAsync(created.location)
             println("status: ${payment.status}")
-            if (payment.status != "Pending") break
-            Thread.sleep(250)
+            if (payment.status != "Pending") {
+                println("paid: ${payment.event.resource?.amount} by ${payment.event.resource?.senderPhoneNumber}")
+                break
+            }
+            delay(250)
         }
     } catch (e: KopoKopoException.InvalidArgument) {
         println("invalid ${e.field}: ${e.reason}")
     } catch (e: KopoKopoException) {
-        println("${KopoKopo.code(e)}: ${e.message}")
+        println("${e.code}: ${e.message}")
     }
 
     // A webhook as your HTTP handler would receive it: raw bytes + header.
-    val body = """{"topic":"buygoods_transaction_received","id":"e1","created_at":"2026-01-01T00:00:00+03:00",
+    val body =
+        """{"topic":"buygoods_transaction_received","id":"e1","created_at":"2026-01-01T00:00:00+03:00",
         |"event":{"type":"Buygoods Transaction","resource":{"amount":"100.0","currency":"KES","reference":"OJJ1"}},
         |"_links":{"self":"https://sandbox.kopokopo.com/webhook_events/e1"}}
-    """.trimMargin().toByteArray()
+        """.trimMargin().toByteArray()
     val header = sign(body, apiKey) // what Kopo Kopo sends in X-KopoKopo-Signature
-    val event = parseWebhook(body, header, apiKey)
-    println("webhook ${event.topic}: ${event.transaction?.amount} ${event.transaction?.currency}")
+    when (val event = parseWebhook(body, header, apiKey)) {
+        is WebhookEvent.BuygoodsTransactionReceived ->
+            println("webhook ${event.topic()}: ${event.resource.amount} ${event.resource.currency} at ${event.createdAt}")
+        else -> println("webhook ${event.topic()}")
+    }
 }

@@ -1,5 +1,6 @@
 package com.kopokopo.sdk
 
+import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
@@ -7,6 +8,8 @@ import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import java.math.BigDecimal
+import java.time.OffsetDateTime
 
 /**
  * Every asynchronous result kind: the mock POSTs a signed result to a
@@ -32,38 +35,39 @@ class CallbacksTest {
     @Test
     fun incomingPaymentSuccess() {
         val url = receiver.newUrl()
-        val c = client.createIncomingPayment(
-            IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0712345678", amount = "100", callbackUrl = url),
+        val c = client.incomingPayments.create(
+            IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0712345678", amount = BigDecimal("100"), callbackUrl = url),
         )
         val r = receive(url)
         assertEquals("incoming_payment", r.kind)
         assertEquals(c.id, r.id)
         assertEquals("Success", r.status)
-        val p = r.incomingPayment ?: throw AssertionError("incomingPayment not set")
-        assertTrue(p.errors.isEmpty())
-        assertEquals("Received", p.transaction?.status)
+        val p = (r as? CallbackResult.IncomingPaymentResult)?.value ?: throw AssertionError("not an incoming payment: $r")
+        assertEquals(c.id, p.id)
+        assertEquals("incoming_payment", p.kind)
+        assertTrue(p.event.errors.isEmpty())
+        assertEquals("Received", p.event.resource?.status)
         assertNull(r.sendMoney)
-        assertTrue(r.json.contains("\"incoming_payment\""))
     }
 
     @Test
     fun incomingPaymentFailure() {
         val url = receiver.newUrl()
-        client.createIncomingPayment(
-            IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0700000001", amount = "100", callbackUrl = url),
+        client.incomingPayments.create(
+            IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0700000001", amount = BigDecimal("100"), callbackUrl = url),
         )
         val r = receive(url)
         assertEquals("Failed", r.status)
-        assertEquals(listOf("The balance is insufficient for the transaction"), r.incomingPayment?.errors)
+        assertEquals(listOf("The balance is insufficient for the transaction"), r.incomingPayment?.event?.errors)
     }
 
     @Test
     fun sendMoney() {
         val url = receiver.newUrl()
-        val c = client.sendMoney(
+        val c = client.sendMoney.create(
             SendMoneyRequest(
                 callbackUrl = url,
-                destinations = listOf(Destination.Till(tillNumber = "112233", amount = "75", description = "Stock")),
+                destinations = listOf(Destination.Till(tillNumber = "112233", amount = BigDecimal("75"), description = "Stock")),
             ),
         )
         val r = receive(url)
@@ -77,11 +81,16 @@ class CallbacksTest {
     @Test
     fun sendMoneyInsufficientBalance() {
         val url = receiver.newUrl()
-        client.sendMoney(
+        client.sendMoney.create(
             SendMoneyRequest(
                 callbackUrl = url,
                 destinations = listOf(
-                    Destination.MobileWallet(phoneNumber = "0700000001", network = "Safaricom", amount = "10", description = "x"),
+                    Destination.MobileWallet(
+                        phoneNumber = "0700000001",
+                        network = "Safaricom",
+                        amount = BigDecimal("10"),
+                        description = "x",
+                    ),
                 ),
             ),
         )
@@ -94,12 +103,12 @@ class CallbacksTest {
     @Test
     fun polling() {
         val url = receiver.newUrl()
-        val c = client.createPolling(
+        val c = client.polling.create(
             PollingRequest(
                 scope = "till",
                 scopeReference = "112233",
-                fromTime = "2021-04-12T08:50:22+03:00",
-                toTime = "2021-04-19T08:50:22+03:00",
+                fromTime = OffsetDateTime.parse("2021-04-12T08:50:22+03:00"),
+                toTime = OffsetDateTime.parse("2021-04-19T08:50:22+03:00"),
                 callbackUrl = url,
             ),
         )
@@ -112,7 +121,7 @@ class CallbacksTest {
     @Test
     fun smsNotification() {
         val url = receiver.newUrl()
-        val c = client.createSmsNotification(
+        val c = client.smsNotifications.create(
             SmsNotificationRequest(webhookEventReference = "ref-1", message = "Thank you", callbackUrl = url),
         )
         val r = receive(url)
@@ -124,24 +133,24 @@ class CallbacksTest {
     @Test
     fun reversalSuccessAndFailure() {
         val ok = receiver.newUrl()
-        client.createReversal(ReversalRequest(transactionReference = "OJJ1MPU40Z", reason = "Overpaid", callbackUrl = ok))
+        client.reversals.create(ReversalRequest(transactionReference = "OJJ1MPU40Z", reason = "Overpaid", callbackUrl = ok))
         val r = receive(ok)
         assertEquals("reversals", r.kind)
         assertEquals(true, r.reversal?.isReversed)
 
         val bad = receiver.newUrl()
-        client.createReversal(ReversalRequest(transactionReference = "FAIL123", reason = "Overpaid", callbackUrl = bad))
+        client.reversals.create(ReversalRequest(transactionReference = "FAIL123", reason = "Overpaid", callbackUrl = bad))
         val f = receive(bad).reversal ?: throw AssertionError("reversal not set")
         assertFalse(f.isReversed)
-        assertEquals("Cancelled", f.reversalPayment?.status)
+        assertEquals("Cancelled", f.reversalBulkPayment?.status)
         assertTrue(f.errors.any { it.contains("insufficient") })
     }
 
     @Test
     fun paymentLinkPaidAndFailed() {
         val paid = receiver.newUrl()
-        val c = client.createPaymentLink(
-            PaymentLinkRequest(tillNumber = "112233", amount = "500", callbackUrl = paid, paymentReference = "PAID-1"),
+        val c = client.paymentLinks.create(
+            PaymentLinkRequest(tillNumber = "112233", amount = BigDecimal("500"), callbackUrl = paid, paymentReference = "PAID-1"),
         )
         val r = receive(paid)
         assertEquals("payment_link", r.kind)
@@ -149,8 +158,8 @@ class CallbacksTest {
         assertEquals("Paid", r.paymentLink?.paymentLink?.status)
 
         val failed = receiver.newUrl()
-        client.createPaymentLink(
-            PaymentLinkRequest(tillNumber = "112233", amount = "500", callbackUrl = failed, paymentReference = "FAIL-1"),
+        client.paymentLinks.create(
+            PaymentLinkRequest(tillNumber = "112233", amount = BigDecimal("500"), callbackUrl = failed, paymentReference = "FAIL-1"),
         )
         val f = receive(failed).paymentLink ?: throw AssertionError("paymentLink not set")
         assertTrue(f.errors.any { it.contains("insufficient") }, f.toString())
@@ -168,12 +177,12 @@ class CallbacksTest {
         assertEquals("payment", s.kind)
         assertEquals(r.id, s.id)
         val d = s.transferBatches.single().disbursements.single()
-        assertEquals("1500", d.amount)
+        assertExactMoney("1500", d.amount)
         assertEquals("PBF9XYZ123", d.transactionReference)
-        assertEquals("1500", s.transferBatches.single().amount)
+        assertExactMoney("1500", s.transferBatches.single().amount)
         assertNull(s.amount)
-        assertEquals("8675309", s.metadata["customerId"])
-        assertEquals("https://webhook.site/k2/pay", s.callbackUrl)
+        assertEquals(MetadataValue.Text("8675309"), s.metadata["customerId"])
+        assertEquals("https://webhook.site/k2/pay", s.links.callbackUrl)
         assertNull(r.incomingPayment)
         assertNull(r.paymentLink)
     }
@@ -190,7 +199,10 @@ class CallbacksTest {
         assertEquals("settlement_transfer", s.kind)
         assertEquals(MoneyAmount(currency = "KES", value = null), s.amount)
         assertEquals(listOf(1, 2), s.transferBatches.map { it.disbursements.size })
-        assertEquals(listOf("19900", "24452", "25000"), s.transferBatches.flatMap { it.disbursements }.map { it.amount })
+        assertEquals(
+            listOf("19900", "24452", "25000"),
+            s.transferBatches.flatMap { it.disbursements }.map { it.amount?.toPlainString() },
+        )
         assertNull(s.transferBatches[0].amount)
     }
 
@@ -202,5 +214,10 @@ class CallbacksTest {
         assertEquals("77", r.id)
         assertEquals("Done", r.status)
         assertNull(r.incomingPayment)
+        val unknown = r as? CallbackResult.Unknown ?: throw AssertionError("not Unknown: $r")
+        assertEquals("brand_new_thing", unknown.resultType)
+        assertEquals("77", unknown.id)
+        assertEquals("Done", unknown.status)
+        assertEquals("brand_new_thing", JSONObject(unknown.json).getJSONObject("data").getString("type"))
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import java.net.InetSocketAddress
+import java.time.Duration
 import java.util.concurrent.atomic.AtomicReference
 
 /** Configuration, User-Agent, token cache and the redaction of secrets. */
@@ -26,7 +27,7 @@ class ClientTest {
         server.start()
         try {
             val client = KopoKopo.client(clientId = "id", clientSecret = "secret", baseUrl = "http://127.0.0.1:${server.address.port}")
-            client.requestToken()
+            client.tokens.request()
             val v = KopoKopo.version
             val ua = seen.get() ?: throw AssertionError("no request")
             assertTrue(ua.startsWith("kopokopo/$v (kotlin/$v; JVM "), ua)
@@ -53,7 +54,7 @@ class ClientTest {
         assertEquals(config, config.copy())
         assertEquals("SECRET-VALUE", config.clientSecret)
 
-        val token = Shared.client().requestToken()
+        val token = Shared.client().tokens.request()
         assertFalse(token.toString().contains(token.accessToken), token.toString())
         assertTrue(token.toString().contains("[REDACTED]"))
         assertFalse(token.toString().contains(Env.CLIENT_SECRET))
@@ -64,13 +65,13 @@ class ClientTest {
         val mock = K2Mock()
         mock.use {
             val client = Shared.client(mock)
-            client.tokenInfo()
-            client.tokenInfo()
-            assertEquals(1uL, client.tokenRequests())
+            client.tokens.info()
+            client.tokens.info()
+            assertEquals(1L, client.tokenRequests())
             mock.admin("expire-tokens")
             // The 401 makes the client fetch a new token and retry once.
-            client.tokenInfo()
-            assertEquals(2uL, client.tokenRequests())
+            client.tokens.info()
+            assertEquals(2L, client.tokenRequests())
         }
     }
 
@@ -100,16 +101,16 @@ class ClientTest {
                 clientId = "id",
                 clientSecret = "secret",
                 baseUrl = "http://127.0.0.1:9",
-                timeoutMs = 5_000uL,
-                connectTimeoutMs = 1_000uL,
-                maxRetries = 0u,
+                timeout = Duration.ofSeconds(5),
+                connectTimeout = Duration.ofMillis(1_000),
+                maxRetries = 0,
                 proxy = "none",
                 userAgentSuffix = "myapp/2.1",
             )
         assertEquals("http://127.0.0.1:9", config.baseUrl)
-        assertEquals(5_000uL, config.timeoutMs)
-        assertEquals(1_000uL, config.connectTimeoutMs)
-        assertEquals(0u, config.maxRetries)
+        assertEquals(Duration.ofMillis(5_000), config.timeout)
+        assertEquals(Duration.ofSeconds(1), config.connectTimeout)
+        assertEquals(0, config.maxRetries)
         assertEquals("none", config.proxy)
         val client = KopoKopoClient(config)
         assertEquals("http://127.0.0.1:9", client.baseUrl())
@@ -122,9 +123,13 @@ class ClientTest {
     fun errorCodesAndMessagesAreTheCores() {
         val e =
             org.junit.jupiter.api.assertThrows<KopoKopoException.InvalidArgument> {
-                KopoKopo.client(clientId = "id", clientSecret = "s", timeoutMs = 0uL)
+                KopoKopo.client(clientId = "id", clientSecret = "s", timeout = Duration.ZERO)
             }
         assertEquals("invalid_argument", KopoKopo.code(e))
         assertEquals("invalid argument `timeout`: must be greater than zero", KopoKopo.description(e))
+        // The exception's own message is the same text (not "field=..., reason=...").
+        assertEquals(KopoKopo.description(e), e.message)
+        assertEquals("invalid_argument", e.code)
+        assertEquals("timeout", e.field)
     }
 }

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
+import java.math.BigDecimal
 import java.net.ServerSocket
+import java.time.Duration
 
 /** Every core error kind arrives as its own KopoKopoException subclass, with its fields. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -31,7 +33,7 @@ class ErrorsTest {
         for (e in seen) assertNoSecrets(e.toString() + " " + e.message)
     }
 
-    private fun payment(phone: String = "0712345678", amount: String = "100", till: String = "K000000") =
+    private fun payment(phone: String = "0712345678", amount: BigDecimal = BigDecimal("100"), till: String = "K000000") =
         IncomingPaymentRequest(tillNumber = till, phoneNumber = phone, amount = amount, callbackUrl = cb)
 
     private inline fun <reified T : KopoKopoException> expect(code: String, block: () -> Unit): T {
@@ -43,21 +45,23 @@ class ErrorsTest {
 
     @Test
     fun invalidArgumentNamesTheField() {
-        var e = expect<KopoKopoException.InvalidArgument>("invalid_argument") { client.createIncomingPayment(payment(phone = "12")) }
-        assertEquals("phone_number", e.field)
+        var e = expect<KopoKopoException.InvalidArgument>("invalid_argument") { client.incomingPayments.create(payment(phone = "12")) }
+        assertEquals("phoneNumber", e.field)
         assertTrue(e.reason.isNotBlank())
-        assertTrue(e.message!!.contains("phone_number"))
+        assertTrue(e.message.contains("`phoneNumber`"), e.message) // the core's message, naming the field as Kotlin does
 
-        e = expect("invalid_argument") { client.createIncomingPayment(payment(amount = "1e3")) }
+        // More than two decimal places, zero and negative amounts are refused (a BigDecimal
+        // cannot be "1e3" text any more: BigDecimal("1e3") is the number 1000).
+        e = expect("invalid_argument") { client.incomingPayments.create(payment(amount = BigDecimal("10.001"))) }
         assertEquals("amount", e.field)
-        e = expect("invalid_argument") { client.createIncomingPayment(payment(amount = "-5")) }
+        e = expect("invalid_argument") { client.incomingPayments.create(payment(amount = BigDecimal("-5"))) }
         assertEquals("amount", e.field)
 
         e = expect("invalid_argument") {
-            client.sendMoney(
+            client.sendMoney.create(
                 SendMoneyRequest(
                     callbackUrl = cb,
-                    destinations = listOf(Destination.Till(tillNumber = "1", amount = "ten", description = "x")),
+                    destinations = listOf(Destination.Till(tillNumber = "1", amount = BigDecimal("-10"), description = "x")),
                 ),
             )
         }
@@ -65,12 +69,12 @@ class ErrorsTest {
 
         // Send-money amounts are whole shillings (documented as Integer); "250.00" is one.
         e = expect("invalid_argument") {
-            client.sendMoney(
+            client.sendMoney.create(
                 SendMoneyRequest(
                     callbackUrl = cb,
                     destinations = listOf(
-                        Destination.Till(tillNumber = "1", amount = "250.00", description = "x"),
-                        Destination.Till(tillNumber = "1", amount = "250.50", description = "x"),
+                        Destination.Till(tillNumber = "1", amount = BigDecimal("250.00"), description = "x"),
+                        Destination.Till(tillNumber = "1", amount = BigDecimal("250.50"), description = "x"),
                     ),
                 ),
             )
@@ -79,16 +83,18 @@ class ErrorsTest {
 
         e =
             expect("invalid_argument") {
-                client.createReversal(ReversalRequest(transactionReference = "X", reason = "r", callbackUrl = "http://example.com/cb"))
+                client.reversals.create(ReversalRequest(transactionReference = "X", reason = "r", callbackUrl = "http://example.com/cb"))
             }
-        assertEquals("callback_url", e.field)
+        assertEquals("callbackUrl", e.field)
 
         e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", baseUrl = "http://example.com") }
-        assertEquals("base_url", e.field)
+        assertEquals("baseUrl", e.field)
         e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = " ") }
-        assertEquals("client_secret", e.field)
-        e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", timeoutMs = 0uL) }
+        assertEquals("clientSecret", e.field)
+        e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", timeout = Duration.ZERO) }
         assertEquals("timeout", e.field)
+        e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", maxRetries = -1) }
+        assertEquals("maxRetries", e.field)
 
         // Nothing was sent for any of them.
         assertEquals(0, mock.requestCounters().length())
@@ -97,20 +103,21 @@ class ErrorsTest {
     @Test
     fun authentication() {
         val bad = Shared.client(mock, secret = "not-the-secret")
-        val e = expect<KopoKopoException.Authentication>("authentication_failed") { bad.requestToken() }
-        assertEquals(401.toUShort(), e.httpStatus)
+        val e = expect<KopoKopoException.Authentication>("authentication_failed") { bad.tokens.request() }
+        assertEquals(401, e.httpStatus)
         assertFalse(e.toString().contains("not-the-secret"))
-        expect<KopoKopoException.Authentication>("authentication_failed") { bad.createIncomingPayment(payment()) }
+        expect<KopoKopoException.Authentication>("authentication_failed") { bad.incomingPayments.create(payment()) }
     }
 
     @Test
     fun apiError() {
-        val e = expect<KopoKopoException.Api>("api_error") { client.createIncomingPayment(payment(till = "K400400")) }
-        assertEquals(400.toUShort(), e.httpStatus)
+        val e = expect<KopoKopoException.Api>("api_error") { client.incomingPayments.create(payment(till = "K400400")) }
+        assertEquals(400, e.httpStatus)
         assertEquals("Till number is invalid", e.errorMessage)
         assertEquals(listOf("Till number is invalid"), e.errorMessages)
-        val notFound = expect<KopoKopoException.Api>("api_error") { client.incomingPaymentStatus("00000000-0000-0000-0000-000000000000") }
-        assertEquals(404.toUShort(), notFound.httpStatus)
+        val notFound =
+            expect<KopoKopoException.Api>("api_error") { client.incomingPayments.status("00000000-0000-0000-0000-000000000000") }
+        assertEquals(404, notFound.httpStatus)
     }
 
     @Test
@@ -119,8 +126,8 @@ class ErrorsTest {
         val request =
             ReversalRequest(transactionReference = "5d894b0f-b07e-4304-ab4a-d54b80bc7286", reason = "Testing Reversals", callbackUrl = cb)
         FixtureServer(mapOf("POST /api/v2/reversals" to (400 to fixture("error.reversal.json")))).use { server ->
-            val e = expect<KopoKopoException.Api>("api_error") { server.client().createReversal(request) }
-            assertEquals(400.toUShort(), e.httpStatus)
+            val e = expect<KopoKopoException.Api>("api_error") { server.client().reversals.create(request) }
+            assertEquals(400, e.httpStatus)
             assertEquals("400", e.errorCode)
             assertEquals(listOf("You cannot reverse a transaction in Pending Reversal"), e.errorMessages)
             assertEquals("You cannot reverse a transaction in Pending Reversal", e.errorMessage)
@@ -128,13 +135,13 @@ class ErrorsTest {
         // Several messages: each kept, in order; `errorMessage` joins them.
         val two = """{"error_code":400,"error_message":["You cannot reverse a transaction in Pending Reversal","Second"]}"""
         FixtureServer(mapOf("POST /api/v2/reversals" to (400 to two.toByteArray()))).use { server ->
-            val e = expect<KopoKopoException.Api>("api_error") { server.client().createReversal(request) }
+            val e = expect<KopoKopoException.Api>("api_error") { server.client().reversals.create(request) }
             assertEquals(listOf("You cannot reverse a transaction in Pending Reversal", "Second"), e.errorMessages)
             assertEquals("You cannot reverse a transaction in Pending Reversal; Second", e.errorMessage)
         }
         // No body: no server messages (the text is the status reason).
         FixtureServer(mapOf("POST /api/v2/reversals" to (400 to ByteArray(0)))).use { server ->
-            val e = expect<KopoKopoException.Api>("api_error") { server.client().createReversal(request) }
+            val e = expect<KopoKopoException.Api>("api_error") { server.client().reversals.create(request) }
             assertEquals(emptyList<String>(), e.errorMessages)
             assertTrue(e.errorMessage.isNotBlank())
         }
@@ -144,26 +151,26 @@ class ErrorsTest {
     fun rateLimited() {
         // A Retry-After longer than the client will wait is returned, not slept through.
         mock.fault("429", count = 5, path = "/api/v2/incoming_payments", retryAfter = 120)
-        val e = expect<KopoKopoException.RateLimited>("rate_limited") { client.createIncomingPayment(payment()) }
-        assertEquals(120uL, e.retryAfterSecs)
+        val e = expect<KopoKopoException.RateLimited>("rate_limited") { client.incomingPayments.create(payment()) }
+        assertEquals(Duration.ofSeconds(120), e.retryAfter)
     }
 
     @Test
     fun transport() {
         val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
-        val closed = KopoKopo.client(clientId = "id", clientSecret = "secret", baseUrl = "http://127.0.0.1:$port", maxRetries = 0u)
-        val e = expect<KopoKopoException.Transport>("transport_error") { closed.requestToken() }
+        val closed = KopoKopo.client(clientId = "id", clientSecret = "secret", baseUrl = "http://127.0.0.1:$port", maxRetries = 0)
+        val e = expect<KopoKopoException.Transport>("transport_error") { closed.tokens.request() }
         assertTrue(e.detail.isNotBlank())
     }
 
     @Test
     fun timeout() {
-        val impatient = Shared.client(mock, maxRetries = 0u, timeoutMs = 400uL)
-        impatient.requestToken()
+        val impatient = Shared.client(mock, maxRetries = 0, timeout = Duration.ofMillis(400))
+        impatient.tokens.request()
         mock.fault("hang", count = 1, path = "/api/v2/payment_links")
         val started = System.nanoTime()
         val e = expect<KopoKopoException.Timeout>("timeout") {
-            impatient.createPaymentLink(PaymentLinkRequest(tillNumber = "112233", amount = "10", callbackUrl = cb))
+            impatient.paymentLinks.create(PaymentLinkRequest(tillNumber = "112233", amount = BigDecimal("10"), callbackUrl = cb))
         }
         assertTrue((System.nanoTime() - started) / 1_000_000 < 10_000, "took too long")
         assertTrue(e.detail.isNotBlank())
@@ -178,9 +185,9 @@ class ErrorsTest {
 
     @Test
     fun decode() {
-        val c = client.createIncomingPayment(payment())
+        val c = client.incomingPayments.create(payment())
         mock.fault("malformed_json", count = 5, path = "/api/v2/incoming_payments/")
-        val e = expect<KopoKopoException.Decode>("decode_error") { client.incomingPaymentStatus(c.id) }
+        val e = expect<KopoKopoException.Decode>("decode_error") { client.incomingPayments.status(c.id) }
         assertTrue(e.detail.isNotBlank())
         val body = "not json".toByteArray()
         expect<KopoKopoException.Decode>("decode_error") { parseResult(body, sign(body, "k"), "k") }
@@ -194,32 +201,36 @@ class ErrorsTest {
         repeat(3) {
             val e = expect<KopoKopoException.Internal>("internal") { forcePanicForTests() }
             assertTrue(e.detail.contains("forced panic"), e.detail)
-            assertTrue(e.message!!.contains("forced panic"), e.message)
+            assertTrue(e.message.contains("forced panic"), e.message)
             assertNull(e.cause)
         }
         // The JVM and the client keep working.
-        assertTrue(client.requestToken().accessToken.isNotBlank())
-        val created = client.createIncomingPayment(payment())
-        assertEquals(created.id, client.incomingPaymentStatus(created.id).id)
+        assertTrue(client.tokens.request().accessToken.isNotBlank())
+        val created = client.incomingPayments.create(payment())
+        assertEquals(created.id, client.incomingPayments.status(created.id).id)
         val body = "{}".toByteArray()
         assertTrue(verifySignature(body, sign(body, "k"), "k"))
         expect<KopoKopoException.Internal>("internal") { forcePanicForTests() }
-        expect<KopoKopoException.InvalidArgument>("invalid_argument") { client.createIncomingPayment(payment(phone = "12")) }
+        expect<KopoKopoException.InvalidArgument>("invalid_argument") { client.incomingPayments.create(payment(phone = "12")) }
     }
 
     @Test
     fun configurationLimits() {
         // Timeouts: at most one hour; two hours names the field.
-        val twoHours = 7_200_000uL
+        val twoHours = Duration.ofHours(2)
         var e = expect<KopoKopoException.InvalidArgument>("invalid_argument") {
-            KopoKopo.client(clientId = "id", clientSecret = "s", timeoutMs = twoHours)
+            KopoKopo.client(clientId = "id", clientSecret = "s", timeout = twoHours)
         }
         assertEquals("timeout", e.field)
-        e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", connectTimeoutMs = twoHours) }
-        assertEquals("connect_timeout", e.field)
-        e = expect("invalid_argument") { KopoKopoClient(ClientConfig(clientId = "id", clientSecret = "s", timeoutMs = ULong.MAX_VALUE)) }
+        e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", connectTimeout = twoHours) }
+        assertEquals("connectTimeout", e.field)
+        e = expect("invalid_argument") {
+            KopoKopoClient(ClientConfig(clientId = "id", clientSecret = "s", timeout = Duration.ofSeconds(Long.MAX_VALUE)))
+        }
         assertEquals("timeout", e.field)
-        KopoKopo.client(clientId = "id", clientSecret = "s", timeoutMs = 3_600_000uL, connectTimeoutMs = 3_600_000uL)
+        e = expect("invalid_argument") { KopoKopo.client(clientId = "id", clientSecret = "s", connectTimeout = Duration.ZERO) }
+        assertEquals("connectTimeout", e.field)
+        KopoKopo.client(clientId = "id", clientSecret = "s", timeout = Duration.ofHours(1), connectTimeout = Duration.ofHours(1))
 
         // Proxy: a bad URL names the field (and never shows its credentials).
         for (bad in listOf(
@@ -251,13 +262,13 @@ class ErrorsTest {
         val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
         for (proxy in listOf("http://127.0.0.1:$port", "none", "env")) {
             val c = KopoKopo.client(clientId = Env.CLIENT_ID, clientSecret = Env.CLIENT_SECRET, baseUrl = mock.baseUrl, proxy = proxy)
-            assertTrue(c.requestToken().accessToken.isNotBlank(), proxy)
+            assertTrue(c.tokens.request().accessToken.isNotBlank(), proxy)
         }
     }
 
     @Test
     fun exceptionsAreOneSealedHierarchy() {
-        val e: Exception = assertThrows<KopoKopoException> { client.createIncomingPayment(payment(phone = "x")) }
+        val e: Exception = assertThrows<KopoKopoException> { client.incomingPayments.create(payment(phone = "x")) }
         assertTrue(e is KopoKopoException.InvalidArgument)
         assertNull((e as KopoKopoException).cause)
     }

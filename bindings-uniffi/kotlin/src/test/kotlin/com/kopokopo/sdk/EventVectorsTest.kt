@@ -28,21 +28,21 @@ class EventVectorsTest {
             dynamicTest(c.getString("name")) {
                 val body = if (c.has("fixture")) fixture(c.getString("fixture")) else c.getString("body").toByteArray()
                 val sig = sign(body, key)
-                val parse: () -> String = when (c.getString("kind")) {
-                    "webhook" -> {
-                        { parseWebhook(body, sig, key).json }
-                    }
-                    "result" -> {
-                        { parseResult(body, sig, key).json }
-                    }
+                // The normalised JSON text, and the typed parse of the same body.
+                val (parse, typed) = when (c.getString("kind")) {
+                    "webhook" -> Pair({ parseWebhookJson(body, sig, key) }, { parseWebhook(body, sig, key) as Any })
+                    "result" -> Pair({ parseResultJson(body, sig, key) }, { parseResult(body, sig, key) as Any })
                     else -> throw AssertionError("unknown kind ${c.getString("kind")}")
                 }
                 if (c.has("expect_error")) {
                     val e = assertThrows<KopoKopoException> { parse() }
                     assertEquals(c.getString("expect_error"), KopoKopo.code(e))
+                    // The typed entry point refuses the same body with the same code.
+                    assertEquals(c.getString("expect_error"), assertThrows<KopoKopoException> { typed() }.code)
                 } else {
                     val actual = JSONObject(parse())
                     assertSubset(c.get("expect"), actual, "$")
+                    typed() // parses as well
                 }
             }
         }

@@ -21,9 +21,9 @@ class ExactMoneyTest {
     private val client = Shared.client()
     private val receiver = Shared.receiver
 
-    private fun assertExact(want: String, got: String?, where: String) {
-        assertEquals(want, got, where)
-        assertEquals(0, BigDecimal(want).compareTo(BigDecimal(got)), where)
+    private fun assertExact(want: String, got: BigDecimal?, where: String) {
+        assertEquals(want, got?.toPlainString(), where)
+        assertEquals(0, BigDecimal(want).compareTo(got), where)
     }
 
     private fun webhook(body: ByteArray): WebhookEvent {
@@ -45,7 +45,7 @@ class ExactMoneyTest {
         // Send-money destination amounts are whole shillings (no fraction: exact as JSON numbers too).
         val url = receiver.newUrl()
         val created =
-            client.sendMoney(
+            client.sendMoney.create(
                 SendMoneyRequest(
                     callbackUrl = url,
                     destinations =
@@ -53,7 +53,7 @@ class ExactMoneyTest {
                         Destination.MobileWallet(
                             phoneNumber = "0712345678",
                             network = networkSafaricom(),
-                            amount = WHOLE,
+                            amount = BigDecimal(WHOLE),
                             description = "big",
                         ),
                     ),
@@ -62,7 +62,7 @@ class ExactMoneyTest {
         val d = receiver.await(url)
         val callback = parseResult(d.body, d.signature, Env.API_KEY).sendMoney!!
         assertEquals(callback, client.parseResult(d.body, d.signature).sendMoney)
-        val status = client.sendMoneyStatus(created.location)
+        val status = client.sendMoney.status(created.location)
         for (s in listOf(callback, status)) {
             assertExact(WHOLE, s.destinations.single().amount, "destination")
             for (b in s.transferBatches) {
@@ -83,9 +83,9 @@ class ExactMoneyTest {
             )
         FixtureServer(routes).use { server ->
             val c = server.client()
-            assertExact(BIG, c.incomingPaymentStatus(id).transaction?.amount, "incoming payment status")
-            assertExact(BIG, c.paymentLinkStatus(id).amount, "payment link status")
-            val send = c.sendMoneyStatus(id)
+            assertExact(BIG, c.incomingPayments.status(id).event.resource?.amount, "incoming payment status")
+            assertExact(BIG, c.paymentLinks.status(id).amount, "payment link status")
+            val send = c.sendMoney.status(id)
             send.destinations.forEach { assertExact(BIG, it.amount, "send money destination") }
             send.transferBatches.forEach { b ->
                 assertExact(BIG, b.amount, "transfer batch")
@@ -110,9 +110,13 @@ class ExactMoneyTest {
     fun darajaAsNumber() {
         assumeCoreReadsNumbersExactly()
         // Checked on its own: the Daraja structure reads `TransAmount` on another path of the core.
-        val got = webhook(withAmount("webhook.buygoods_transaction_received.daraja.json", BIG)).daraja?.transAmount
+        val got = (
+            webhook(
+                withAmount("webhook.buygoods_transaction_received.daraja.json", BIG),
+            ) as? WebhookEvent.Daraja
+            )?.event?.transAmount
         assumeTrue(
-            got == BIG,
+            got?.toPlainString() == BIG,
             "the core reads a numeric Daraja TransAmount through f64 ($BIG -> $got): " +
                 "kopokopo::webhooks::DarajaEvent.trans_amount (crate::lenient::opt) must keep the digits",
         )
@@ -133,16 +137,16 @@ class ExactMoneyTest {
         assumeCoreReadsNumbersExactly()
         val url = receiver.newUrl()
         val created =
-            client.createIncomingPayment(
-                IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0712345678", amount = BIG, callbackUrl = url),
+            client.incomingPayments.create(
+                IncomingPaymentRequest(tillNumber = "K000000", phoneNumber = "0712345678", amount = BigDecimal(BIG), callbackUrl = url),
             )
         val d = receiver.await(url)
         val callback = parseResult(d.body, d.signature, Env.API_KEY)
         assertEquals(callback, client.parseResult(d.body, d.signature))
-        assertExact(BIG, callback.incomingPayment?.transaction?.amount, "result callback")
-        val status = eventually(fetch = { client.incomingPaymentStatus(created.location) }) { it.status == "Success" }
-        assertExact(BIG, status.transaction?.amount, "status query")
-        assertTrue(status.rawJson.contains(BIG), status.rawJson)
+        assertExact(BIG, callback.incomingPayment?.event?.resource?.amount, "result callback")
+        assertTrue(parseResultJson(d.body, d.signature, Env.API_KEY).contains(BIG), "normalised JSON keeps the digits")
+        val status = eventually(fetch = { client.incomingPayments.status(created.location) }) { it.status == "Success" }
+        assertExact(BIG, status.event.resource?.amount, "status query")
     }
 
     @Test
@@ -150,10 +154,10 @@ class ExactMoneyTest {
         assumeCoreReadsNumbersExactly()
         val url = receiver.newUrl()
         val created =
-            client.createPaymentLink(
-                PaymentLinkRequest(tillNumber = "112233", amount = BIG, callbackUrl = url, paymentReference = "PAID-BIG"),
+            client.paymentLinks.create(
+                PaymentLinkRequest(tillNumber = "112233", amount = BigDecimal(BIG), callbackUrl = url, paymentReference = "PAID-BIG"),
             )
-        assertExact(BIG, client.paymentLinkStatus(created.location).amount, "status query")
+        assertExact(BIG, client.paymentLinks.status(created.location).amount, "status query")
         val d = receiver.await(url)
         assertExact(BIG, parseResult(d.body, d.signature, Env.API_KEY).paymentLink?.amount, "result callback")
     }
@@ -164,23 +168,24 @@ class ExactMoneyTest {
         assertExact(BIG, buygoods.transaction?.amount, "webhook transaction ($json)")
         val settlement = webhook(withAmount("webhook.settlement_transfer_completed.k2.json", json))
         assertExact(BIG, settlement.amount, "settlement ($json)")
-        assertExact(BIG, settlement.settlementTransfer?.amount, "settlement transfer ($json)")
-        settlement.settlementTransfer!!.disbursements.forEach { assertExact(BIG, it.amount, "settlement disbursement ($json)") }
+        val transfer = (settlement as WebhookEvent.SettlementTransferCompleted).resource
+        assertExact(BIG, transfer.amount, "settlement transfer ($json)")
+        transfer.disbursements.forEach { assertExact(BIG, it.amount, "settlement disbursement ($json)") }
     }
 
     private fun daraja(json: String) {
         val daraja = webhook(withAmount("webhook.buygoods_transaction_received.daraja.json", json))
         assertExact(BIG, daraja.amount, "Daraja ($json)")
-        assertExact(BIG, daraja.daraja?.transAmount, "Daraja TransAmount ($json)")
+        assertExact(BIG, (daraja as WebhookEvent.Daraja).event.transAmount, "Daraja TransAmount ($json)")
     }
 
     private fun results(json: String) {
         val incoming = result(withAmount("result.incoming_payment.success.json", json))
-        assertExact(BIG, incoming.incomingPayment?.transaction?.amount, "incoming payment ($json)")
+        assertExact(BIG, incoming.incomingPayment?.event?.resource?.amount, "incoming payment ($json)")
         val link = result(withAmount("result.payment_link.success.json", json))
         assertExact(BIG, link.paymentLink?.amount, "payment link ($json)")
         val reversal = result(withAmount("result.reversal.success.json", json))
-        assertExact(BIG, reversal.reversal?.reversalPayment?.amount, "reversal ($json)")
+        assertExact(BIG, reversal.reversal?.reversalBulkPayment?.amount, "reversal ($json)")
         val send = result(withAmount("result.send_money.success.json", json)).sendMoney!!
         send.destinations.forEach { assertExact(BIG, it.amount, "send money destination ($json)") }
         send.transferBatches.forEach { b ->
@@ -191,9 +196,9 @@ class ExactMoneyTest {
 
     private fun assumeCoreReadsNumbersExactly() {
         val probe = result(withAmount("result.incoming_payment.success.json", BIG))
-        val got = probe.incomingPayment?.transaction?.amount
+        val got = probe.incomingPayment?.event?.resource?.amount
         assumeTrue(
-            got == BIG,
+            got?.toPlainString() == BIG,
             "the core reads a JSON-number amount through f64 ($BIG -> $got): " +
                 "kopokopo::Amount's Deserialize (core/src/money.rs, visit_f64) must keep the digits",
         )

@@ -47,7 +47,7 @@ class SignatureVectorsTest {
                     val e = assertThrows<KopoKopoException> { parseWebhook(body, signature, key) }
                     assertTrue(
                         e is KopoKopoException.SignatureInvalid ||
-                            (e is KopoKopoException.InvalidArgument && e.field == "api_key"),
+                            (e is KopoKopoException.InvalidArgument && e.field == "apiKey"),
                         "unexpected $e",
                     )
                     assertFalse(verifySignature(body, signature, key))

@@ -3,6 +3,7 @@ package com.kopokopo.sdk
 import com.sun.net.httpserver.HttpServer
 import org.json.JSONObject
 import java.io.File
+import java.math.BigDecimal
 import java.net.InetSocketAddress
 import java.net.URI
 import java.net.http.HttpClient
@@ -59,10 +60,11 @@ class K2Mock(vararg extraArgs: String) : AutoCloseable {
         return JSONObject(resp.body())
     }
 
-    fun fault(mode: String, count: Int = 1, path: String? = null, retryAfter: Int? = null) {
+    fun fault(mode: String, count: Int = 1, path: String? = null, retryAfter: Int? = null, delayMs: Int? = null) {
         val body = JSONObject().put("mode", mode).put("count", count)
         path?.let { body.put("path", it) }
         retryAfter?.let { body.put("retry_after", it) }
+        delayMs?.let { body.put("delay_ms", it) }
         admin("faults", body)
     }
 
@@ -120,14 +122,14 @@ object Shared {
         Receiver().also { r -> Runtime.getRuntime().addShutdownHook(Thread { r.close() }) }
     }
 
-    fun client(mock: K2Mock = this.mock, secret: String = Env.CLIENT_SECRET, maxRetries: UInt? = null, timeoutMs: ULong? = null) =
+    fun client(mock: K2Mock = this.mock, secret: String = Env.CLIENT_SECRET, maxRetries: Int? = null, timeout: Duration? = null) =
         KopoKopo.client(
             clientId = Env.CLIENT_ID,
             clientSecret = secret,
             apiKey = Env.API_KEY,
             baseUrl = mock.baseUrl,
             maxRetries = maxRetries,
-            timeoutMs = timeoutMs,
+            timeout = timeout,
         )
 }
 
@@ -173,7 +175,107 @@ class FixtureServer(private val routes: Map<String, Pair<Int, ByteArray>>) : Aut
     }
 
     fun client(): KopoKopoClient =
-        KopoKopo.client(clientId = "id", clientSecret = "secret", apiKey = "key", baseUrl = baseUrl, maxRetries = 0u)
+        KopoKopo.client(clientId = "id", clientSecret = "secret", apiKey = "key", baseUrl = baseUrl, maxRetries = 0)
 
     override fun close() = server.stop(0)
 }
+
+/** A money amount written as text, e.g. `money("150.00")`. */
+fun money(text: String): BigDecimal = BigDecimal(text)
+
+/** Exactly [want], digits and scale: `BigDecimal("150.00")` is not `BigDecimal("150")`. */
+fun assertExactMoney(want: String, got: BigDecimal?, where: String = "") {
+    if (got == null) throw AssertionError("$where: no amount (expected $want)")
+    if (got.compareTo(BigDecimal(want)) != 0 || got.toPlainString() != want) {
+        throw AssertionError("$where: expected $want, got ${got.toPlainString()}")
+    }
+}
+
+/**
+ * How the old API named a webhook's payload structure (`k2` or `daraja`): an
+ * exhaustive `when` over [WebhookEvent] with no `else`, so that a new case
+ * fails to compile here.
+ */
+val WebhookEvent.structure: String
+    get() = when (this) {
+        is WebhookEvent.BuygoodsTransactionReceived,
+        is WebhookEvent.BuygoodsTransactionReversed,
+        is WebhookEvent.B2bTransactionReceived,
+        is WebhookEvent.M2mTransactionReceived,
+        is WebhookEvent.B2bTransactionReversed,
+        is WebhookEvent.SettlementTransferCompleted,
+        is WebhookEvent.CustomerCreated,
+        is WebhookEvent.CardTransactionReceived,
+        is WebhookEvent.CardTransactionVoided,
+        is WebhookEvent.CardTransactionReversed,
+        is WebhookEvent.Unknown,
+        -> "k2"
+        is WebhookEvent.Daraja -> "daraja"
+    }
+
+/** The kind of resource a webhook carries (`transaction`, `settlement_transfer`, `customer`, `daraja`, `unknown`). */
+val WebhookEvent.resourceKind: String
+    get() = when (this) {
+        is WebhookEvent.BuygoodsTransactionReceived,
+        is WebhookEvent.BuygoodsTransactionReversed,
+        is WebhookEvent.B2bTransactionReceived,
+        is WebhookEvent.M2mTransactionReceived,
+        is WebhookEvent.B2bTransactionReversed,
+        is WebhookEvent.CardTransactionReceived,
+        is WebhookEvent.CardTransactionVoided,
+        is WebhookEvent.CardTransactionReversed,
+        -> "transaction"
+        is WebhookEvent.SettlementTransferCompleted -> "settlement_transfer"
+        is WebhookEvent.CustomerCreated -> "customer"
+        is WebhookEvent.Daraja -> "daraja"
+        is WebhookEvent.Unknown -> "unknown"
+    }
+
+/** The transaction of a transaction topic, else null. */
+val WebhookEvent.transaction: Transaction?
+    get() = when (this) {
+        is WebhookEvent.BuygoodsTransactionReceived -> resource
+        is WebhookEvent.BuygoodsTransactionReversed -> resource
+        is WebhookEvent.B2bTransactionReceived -> resource
+        is WebhookEvent.M2mTransactionReceived -> resource
+        is WebhookEvent.B2bTransactionReversed -> resource
+        is WebhookEvent.CardTransactionReceived -> resource
+        is WebhookEvent.CardTransactionVoided -> resource
+        is WebhookEvent.CardTransactionReversed -> resource
+        is WebhookEvent.SettlementTransferCompleted,
+        is WebhookEvent.CustomerCreated,
+        is WebhookEvent.Daraja,
+        is WebhookEvent.Unknown,
+        -> null
+    }
+
+/** The amount of a webhook, wherever its case keeps it (transaction, settlement transfer, Daraja `TransAmount`). */
+val WebhookEvent.amount: BigDecimal?
+    get() = when (this) {
+        is WebhookEvent.SettlementTransferCompleted -> resource.amount
+        is WebhookEvent.Daraja -> event.transAmount
+        is WebhookEvent.CustomerCreated, is WebhookEvent.Unknown -> null
+        else -> transaction?.amount
+    }
+
+/**
+ * The `data.type` family of a result (`incoming_payment`, `send_money`, ...): an
+ * exhaustive `when` over [CallbackResult] with no `else`.
+ */
+val CallbackResult.kind: String
+    get() = when (this) {
+        is CallbackResult.IncomingPaymentResult -> "incoming_payment"
+        is CallbackResult.SendMoneyResult -> "send_money"
+        is CallbackResult.PollingResult -> "polling"
+        is CallbackResult.SmsNotificationResult -> "transaction_sms_notification"
+        is CallbackResult.ReversalResult -> "reversals"
+        is CallbackResult.PaymentLinkResult -> "payment_link"
+        is CallbackResult.Unknown -> resultType
+    }
+
+val CallbackResult.incomingPayment: IncomingPayment? get() = (this as? CallbackResult.IncomingPaymentResult)?.value
+val CallbackResult.sendMoney: SendMoney? get() = (this as? CallbackResult.SendMoneyResult)?.value
+val CallbackResult.polling: Polling? get() = (this as? CallbackResult.PollingResult)?.value
+val CallbackResult.smsNotification: SmsNotification? get() = (this as? CallbackResult.SmsNotificationResult)?.value
+val CallbackResult.reversal: Reversal? get() = (this as? CallbackResult.ReversalResult)?.value
+val CallbackResult.paymentLink: PaymentLink? get() = (this as? CallbackResult.PaymentLinkResult)?.value

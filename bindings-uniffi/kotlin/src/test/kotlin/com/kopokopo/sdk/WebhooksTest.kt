@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestFactory
 import org.junit.jupiter.api.assertThrows
 import java.io.File
+import java.math.BigDecimal
 
 /** Webhook signatures and parsing: documentation fixtures and events sent by `k2 mock`. */
 class WebhooksTest {
@@ -45,12 +46,14 @@ class WebhooksTest {
                 assertEquals(topic, e.topic)
                 assertEquals(structure, e.structure)
                 assertTrue(e.id.isNotBlank())
-                JSONObject(e.json) // valid JSON
+                JSONObject(parseWebhookJson(body, sig, key)) // valid JSON
                 if (structure == "k2") {
                     assertEquals(topics.getValue(topic), e.resourceKind)
                     assertEquals(e.resourceKind == "transaction", e.transaction != null)
+                    assertFalse(e is WebhookEvent.Unknown)
                 } else {
                     assertEquals("daraja", e.resourceKind)
+                    assertTrue(e is WebhookEvent.Daraja)
                     assertNotNull(e.amount)
                 }
             }
@@ -94,17 +97,19 @@ class WebhooksTest {
         assertEquals("m2m_transaction_received", e.topic)
         assertEquals("k2", e.structure)
         assertEquals("5f3b8c2e-1d4a-4c2b-9a71-0e6f2b9d4c11", e.id)
-        assertEquals("Merchant to Merchant Transaction", e.eventType)
+        val m2m = e as? WebhookEvent.M2mTransactionReceived ?: throw AssertionError("not M2mTransactionReceived: $e")
+        assertEquals("Merchant to Merchant Transaction", m2m.eventType)
         assertEquals("transaction", e.resourceKind)
-        val tx = e.transaction ?: throw AssertionError("no transaction")
+        val tx = m2m.resource
         assertEquals("Acme Wholesalers", tx.sendingMerchant)
         assertEquals("b7a1e9d0-3c55-4f0e-8f2a-6d9c1b2e7f30", tx.id)
-        assertEquals("2500", tx.amount)
+        assertExactMoney("2500", tx.amount)
         assertEquals(tx.amount, e.amount)
         assertEquals("KES", tx.currency)
         assertEquals("Received", tx.status)
         assertNull(tx.sendingTill)
-        assertEquals("Acme Wholesalers", JSONObject(e.json).getJSONObject("resource").getJSONObject("value").getString("sending_merchant"))
+        val json = JSONObject(parseWebhookJson(body, sign(body, key), key))
+        assertEquals("Acme Wholesalers", json.getJSONObject("resource").getJSONObject("value").getString("sending_merchant"))
         // Other transaction topics leave it null.
         val buygoods = fixture("webhook.buygoods_transaction_received.k2.json")
         assertNull(parseWebhook(buygoods, sign(buygoods, key), key).transaction?.sendingMerchant)
@@ -116,7 +121,9 @@ class WebhooksTest {
         val documented = fixture("webhook.buygoods_transaction_received.daraja.json")
         val safaricom = String(documented, Charsets.UTF_8).replace("\"ThirdPartyTransId\"", "\"ThirdPartyTransID\"").toByteArray()
         for (body in listOf(documented, safaricom)) {
-            val json = JSONObject(parseWebhook(body, sign(body, key), key).json)
+            val json = JSONObject(parseWebhookJson(body, sign(body, key), key))
+            val event = parseWebhook(body, sign(body, key), key) as? WebhookEvent.Daraja ?: throw AssertionError("not Daraja")
+            assertNotNull(event.event.thirdPartyTransId)
             assertTrue(json.has("ThirdPartyTransId"), json.toString())
             assertFalse(json.has("ThirdPartyTransID"), json.toString())
         }
@@ -127,24 +134,29 @@ class WebhooksTest {
     fun subscriptionDelivery() {
         val client = Shared.client()
         val url = Shared.receiver.newUrl("subscribed")
-        client.subscribeWebhook(WebhookSubscriptionRequest(eventType = "customer_created", url = url, scope = "company"))
+        client.webhooks.subscribe(WebhookSubscriptionRequest(eventType = "customer_created", url = url, scope = "company"))
         Shared.mock.admin("trigger", JSONObject().put("topic", "customer_created"))
         val d = Shared.receiver.await(url)
         val e = client.parseWebhook(d.body, d.signature)
         assertEquals("customer_created", e.topic)
         assertEquals("customer", e.resourceKind)
         assertNull(e.transaction)
+        assertTrue(e is WebhookEvent.CustomerCreated, e.toString())
     }
 
     @Test
     fun transactionFieldsAndAmountsAreExact() {
         val body = fixture("webhook.buygoods_transaction_received.k2.json")
         val e = parseWebhook(body, sign(body, key), key)
-        val tx = e.transaction ?: throw AssertionError("no transaction")
+        val buygoods = e as? WebhookEvent.BuygoodsTransactionReceived ?: throw AssertionError("not BuygoodsTransactionReceived: $e")
+        val tx = buygoods.resource
         assertEquals(tx.amount, e.amount)
+        assertNotNull(tx.amount)
+        val jsonAmount = JSONObject(String(body, Charsets.UTF_8)).getJSONObject("event").getJSONObject("resource").get("amount")
+        assertEquals(0, BigDecimal(jsonAmount.toString()).compareTo(tx.amount), "amount $jsonAmount")
         assertEquals("KES", tx.currency)
         assertNotNull(tx.reference)
-        assertEquals("Buygoods Transaction", e.eventType)
+        assertEquals("Buygoods Transaction", buygoods.eventType)
     }
 
     private fun json(name: String) = JSONObject(String(fixture(name), Charsets.UTF_8))
@@ -190,7 +202,7 @@ class WebhooksTest {
         assertEquals("a652f86f-f2aa-4d70-baa2-ccfe4b78f4fc", r.id)
         assertEquals("Success", r.status)
         assertNotNull(r.incomingPayment)
-        JSONObject(r.json)
+        ip.signed().let { (b, sig) -> JSONObject(parseResultJson(b, sig, key)) }
 
         // What identifies a payload is still required: without it, a decode error.
         for (o in listOf(json(settlementFile), json(cardFile), json("webhook.customer_created.k2.json"))) {
@@ -221,6 +233,7 @@ class WebhooksTest {
 
         val missing = assertThrows<KopoKopoException.SignatureInvalid> { parseWebhook(body, null, key) }
         assertTrue(missing.reason.contains("missing"), missing.reason)
+        assertEquals(missing.reason, (missing as KopoKopoException).reason)
         assertThrows<KopoKopoException.SignatureInvalid> { parseWebhook(tampered, sig, key) }
 
         // A correctly signed body that is not a webhook is a decode error.
@@ -229,6 +242,6 @@ class WebhooksTest {
         // A client without an API key cannot verify.
         val noKey = KopoKopo.client(clientId = "id", clientSecret = "secret")
         val e = assertThrows<KopoKopoException.InvalidArgument> { noKey.parseWebhook(body, sig) }
-        assertEquals("api_key", e.field)
+        assertEquals("apiKey", e.field)
     }
 }

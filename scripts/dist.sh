@@ -30,16 +30,26 @@
 # other manifests must agree (scripts/check-version.py runs first).
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-target="${CARGO_TARGET_DIR:-$root/target}"
+checkout="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$checkout/target}"
 mkdir -p "$target"
 target="$(cd "$target" && pwd)"
 export CARGO_TARGET_DIR="$target"
-dist="$root/dist"
+dist="$checkout/dist"
 work="$target/dist-work"
 tools="$target/dist-tools"
 start=$SECONDS
+
+# Everything is built from a snapshot of the checkout (the files git tracks or
+# would track: no ignored file, no build output), so that all the artefacts
+# come from one state of the sources even while the tree is being edited.
+root="$target/dist-src"
+rm -rf "$root"
+mkdir -p "$root"
+(cd "$checkout" && git ls-files -z --cached --others --exclude-standard \
+    | python3 -c 'import os, sys; sys.stdout.buffer.write(b"".join(p + b"\0" for p in sys.stdin.buffer.read().split(b"\0") if p and os.path.lexists(p)))' \
+    | tar --null -T - -cf - | tar -xf - -C "$root")
+cd "$root"
 
 log() { printf '\n== %s (%ds)\n' "$*" $((SECONDS - start)); }
 die() { echo "dist.sh: $*" >&2; exit 1; }
@@ -48,7 +58,7 @@ python3 scripts/check-version.py
 version="$(python3 -c 'import tomllib; print(tomllib.load(open("Cargo.toml","rb"))["workspace"]["package"]["version"])')"
 # Reproducible archives: every file dated at the last commit. Not exported: build scripts
 # that watch SOURCE_DATE_EPOCH would make cargo rebuild what it has already built.
-epoch="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}"
+epoch="${SOURCE_DATE_EPOCH:-$(git -C "$checkout" log -1 --format=%ct 2>/dev/null || date +%s)}"
 
 ARCHES=(x86_64 aarch64)
 GLIBC=2.17                                 # manylinux_2_17 == manylinux2014

@@ -31,7 +31,7 @@
  *  - Reading results without a JSON library: k2_json_get(json, path, ...)
  *    returns one field as text, by the path k2_error_field() uses:
  *    keys separated by '.', array indexes in brackets, e.g.
- *    "resource.value.amount" (a webhook's amount), "destinations[0].amount".
+ *    "resource.amount" (a webhook's amount), "destinations[0].amount".
  *    k2_json_length() gives the length of an array. Any JSON library works
  *    as well (cJSON, jansson, ...): amounts are strings in every one.
  *  - Configuration: k2_config_builder_new(), k2_config_builder_set_*(),
@@ -632,7 +632,7 @@ k2_status k2_parse_response(const char *operation,
  * library.
  *
  * The path is the field's keys separated by `.`, with array indexes in
- * brackets, as `k2_error_field()` names fields: `"resource.value.amount"`,
+ * brackets, as `k2_error_field()` names fields: `"resource.amount"`,
  * `"destinations[0].amount"`, `"value.event.resource.sender_phone_number"`;
  * `""` is the whole text. Keys that contain `.` or `[` cannot be named.
  *
@@ -644,7 +644,7 @@ k2_status k2_parse_response(const char *operation,
  *  - NULL, with `K2_STATUS_OK`, when a key is absent, an index is out of
  *    range, or the value (or one on the way) is `null`.
  *
- * Example: `k2_json_get(event, "resource.value.amount", &amount, &err)`
+ * Example: `k2_json_get(event, "resource.amount", &amount, &err)`
  * gives `"150.55"` for a `buygoods_transaction_received` webhook.
  *
  * @param json      the JSON text (required, UTF-8).
@@ -1726,15 +1726,15 @@ k2_status k2_verify_signature(const uint8_t *body,
  * numbers (see the header's preamble).
  *
  * Read a field with `k2_json_get()`, by the path the JSON gives it: a
- * buygoods payment's amount is `resource.value.amount`, its payer
- * `resource.value.sender_first_name` (Daraja: `TransAmount`, `FirstName`).
+ * buygoods payment's amount is `resource.amount`, its payer
+ * `resource.sender_first_name` (Daraja: `TransAmount`, `FirstName`).
  *
  * Typed topics, with their resource kind:
  *  - `transaction`: `buygoods_transaction_received`,
  *    `buygoods_transaction_reversed`, `b2b_transaction_received`,
  *    `b2b_transaction_reversed`, `m2m_transaction_received` (sent by the live
  *    API beyond the documentation; the paying merchant is
- *    `resource.value.sending_merchant`), `card_transaction_received`,
+ *    `resource.sending_merchant`), `card_transaction_received`,
  *    `card_transaction_voided`, `card_transaction_reversed`;
  *  - `settlement_transfer`: `settlement_transfer_completed`;
  *  - `customer`: `customer_created`.

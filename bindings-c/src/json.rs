@@ -10,7 +10,7 @@ use crate::ffi::{arg_str, give_string, guard, invalid, k2_error, k2_status, out_
 /// library.
 ///
 /// The path is the field's keys separated by `.`, with array indexes in
-/// brackets, as `k2_error_field()` names fields: `"resource.value.amount"`,
+/// brackets, as `k2_error_field()` names fields: `"resource.amount"`,
 /// `"destinations[0].amount"`, `"value.event.resource.sender_phone_number"`;
 /// `""` is the whole text. Keys that contain `.` or `[` cannot be named.
 ///
@@ -22,7 +22,7 @@ use crate::ffi::{arg_str, give_string, guard, invalid, k2_error, k2_status, out_
 ///  - NULL, with `K2_STATUS_OK`, when a key is absent, an index is out of
 ///    range, or the value (or one on the way) is `null`.
 ///
-/// Example: `k2_json_get(event, "resource.value.amount", &amount, &err)`
+/// Example: `k2_json_get(event, "resource.amount", &amount, &err)`
 /// gives `"150.55"` for a `buygoods_transaction_received` webhook.
 ///
 /// @param json      the JSON text (required, UTF-8).

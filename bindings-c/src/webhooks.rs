@@ -125,15 +125,15 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
 /// numbers (see the header's preamble).
 ///
 /// Read a field with `k2_json_get()`, by the path the JSON gives it: a
-/// buygoods payment's amount is `resource.value.amount`, its payer
-/// `resource.value.sender_first_name` (Daraja: `TransAmount`, `FirstName`).
+/// buygoods payment's amount is `resource.amount`, its payer
+/// `resource.sender_first_name` (Daraja: `TransAmount`, `FirstName`).
 ///
 /// Typed topics, with their resource kind:
 ///  - `transaction`: `buygoods_transaction_received`,
 ///    `buygoods_transaction_reversed`, `b2b_transaction_received`,
 ///    `b2b_transaction_reversed`, `m2m_transaction_received` (sent by the live
 ///    API beyond the documentation; the paying merchant is
-///    `resource.value.sending_merchant`), `card_transaction_received`,
+///    `resource.sending_merchant`), `card_transaction_received`,
 ///    `card_transaction_voided`, `card_transaction_reversed`;
 ///  - `settlement_transfer`: `settlement_transfer_completed`;
 ///  - `customer`: `customer_created`.

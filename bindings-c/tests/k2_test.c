@@ -1583,7 +1583,7 @@ static void test_exact_money(void) {
         "\"metadata\":null,\"_links\":{\"callback_url\":\"https://a.example/cb\","
         "\"self\":\"https://sandbox.kopokopo.com/api/v2/incoming_payments/p1\"}}}}";
     const char *bodies[] = {webhook, result};
-    const char *paths[] = {"resource.value.amount", "value.event.resource.amount"};
+    const char *paths[] = {"resource.amount", "value.event.resource.amount"};
     parse_fn fns[] = {k2_parse_webhook, k2_parse_result};
     for (size_t i = 0; i < 2; i++) {
         const uint8_t *body = (const uint8_t *)bodies[i];

@@ -789,36 +789,43 @@ export interface WebhookEvent {
   links: Links
 }
 
-/** The resource of a K2Connect webhook event, typed by topic. */
+/** Buygoods, B2B and card transactions (received, reversed, voided). */
+export interface TransactionWebhookResource extends Transaction {
+  /** The resource type (`'transaction'`), chosen by the event's `topic`: Buygoods, B2B and card transactions (received, reversed, voided). */
+  kind: 'transaction'
+}
+
+/** A settlement transfer. */
+export interface SettlementTransferWebhookResource extends SettlementTransfer {
+  /** The resource type (`'settlement_transfer'`), chosen by the event's `topic`: a settlement transfer. */
+  kind: 'settlement_transfer'
+}
+
+/** A customer. */
+export interface CustomerWebhookResource extends Customer {
+  /** The resource type (`'customer'`), chosen by the event's `topic`: a customer. */
+  kind: 'customer'
+}
+
+/** A resource of an unknown topic. */
+export interface UnknownWebhookResource {
+  /** The resource type (`'unknown'`), chosen by the event's `topic`: a resource of an unknown topic. */
+  kind: 'unknown'
+  /** The resource as received (raw JSON). */
+  value: unknown
+}
+
+/**
+ * The resource of a K2Connect webhook event, typed by topic. Serialised
+ * with its fields next to `kind` (`{"kind": "transaction", "amount": ...}`),
+ * so that every language reads a payer at the same path,
+ * `event.resource.sender_phone_number` (see docs/fields.md).
+ */
 export type WebhookResource =
-  /** Buygoods, B2B and card transactions (received, reversed, voided). */
-  | {
-      /** The resource type (`'transaction'`), chosen by the event's `topic`: Buygoods, B2B and card transactions (received, reversed, voided). */
-      kind: 'transaction'
-      /** The event's `resource`, parsed into `Transaction`. */
-      value: Transaction
-    }
-  /** A settlement transfer. */
-  | {
-      /** The resource type (`'settlement_transfer'`), chosen by the event's `topic`: a settlement transfer. */
-      kind: 'settlement_transfer'
-      /** The event's `resource`, parsed into `SettlementTransfer`. */
-      value: SettlementTransfer
-    }
-  /** A customer. */
-  | {
-      /** The resource type (`'customer'`), chosen by the event's `topic`: a customer. */
-      kind: 'customer'
-      /** The event's `resource`, parsed into `Customer`. */
-      value: Customer
-    }
-  /** A resource of an unknown topic, as raw JSON. */
-  | {
-      /** The resource type (`'unknown'`), chosen by the event's `topic`: a resource of an unknown topic, as raw JSON. */
-      kind: 'unknown'
-      /** The event's `resource`, as raw JSON (`unknown`: check its shape before use). */
-      value: unknown
-    }
+  | TransactionWebhookResource
+  | SettlementTransferWebhookResource
+  | CustomerWebhookResource
+  | UnknownWebhookResource
 
 /** `settlement_transfer_completed` resource. */
 export interface SettlementTransfer {

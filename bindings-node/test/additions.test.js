@@ -99,17 +99,17 @@ describe('m2m_transaction_received', () => {
       assert.equal(w.topic, 'm2m_transaction_received')
       assert.equal(w.eventType, 'Merchant to Merchant Transaction')
       assert.equal(w.resource.kind, 'transaction')
-      assert.equal(w.resource.value.sendingMerchant, 'Acme Wholesalers')
-      assert.equal(w.resource.value.id, 'b7a1e9d0-3c55-4f0e-8f2a-6d9c1b2e7f30')
-      assert.equal(w.resource.value.amount, '2500')
-      assert.equal(w.resource.value.status, 'Received')
+      assert.equal(w.resource.sendingMerchant, 'Acme Wholesalers')
+      assert.equal(w.resource.id, 'b7a1e9d0-3c55-4f0e-8f2a-6d9c1b2e7f30')
+      assert.equal(w.resource.amount, '2500')
+      assert.equal(w.resource.status, 'Received')
     }
   })
 
   it('other transactions have sendingMerchant: null', () => {
     const w = webhook(fixtureBytes('webhook.buygoods_transaction_received.k2.json'))
     assert.equal(w.resource.kind, 'transaction')
-    assert.equal(w.resource.value.sendingMerchant, null)
+    assert.equal(w.resource.sendingMerchant, null)
   })
 
   it('is an accepted subscription eventType', () => {
@@ -257,7 +257,7 @@ it('the declarations of the additions type-check (tsc --strict)', { timeout: 120
         'export function merchant(body: Buffer, sig: string): string | null {',
         "  const w = parseWebhook(body, sig, 'k')",
         "  if (w.structure === 'daraja') return w.ThirdPartyTransId",
-        "  if (w.resource.kind === 'transaction') return w.resource.value.sendingMerchant",
+        "  if (w.resource.kind === 'transaction') return w.resource.sendingMerchant",
         '  return null',
         '}',
         'export function total(body: Buffer, sig: string): string | null {',

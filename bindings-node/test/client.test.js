@@ -70,7 +70,7 @@ describe('webhooks', () => {
     assert.equal(w.structure, 'k2')
     assert.equal(w.topic, 'buygoods_transaction_received')
     assert.equal(w.resource.kind, 'transaction')
-    assert.equal(typeof w.resource.value.amount, 'string')
+    assert.equal(typeof w.resource.amount, 'string')
 
     const durl = `${receiver.url}/webhooks/daraja`
     await mock.admin('/__admin/trigger', { topic: 'buygoods_transaction_received', url: durl, daraja: true })

@@ -275,7 +275,7 @@ const MUTATIONS = [
     check: (w) => {
       assert.equal(w.topic, 'settlement_transfer_completed')
       assert.equal(w.resource.kind, 'settlement_transfer')
-      assert.ok(Array.isArray(w.resource.value.disbursements), 'disbursements: array')
+      assert.ok(Array.isArray(w.resource.disbursements), 'disbursements: array')
     },
   },
   {
@@ -314,7 +314,7 @@ const MUTATIONS = [
     check: (w) => {
       assert.equal(w.topic, 'card_transaction_received')
       assert.equal(w.resource.kind, 'transaction')
-      assert.equal(w.resource.value.settled, false, '0 is false')
+      assert.equal(w.resource.settled, false, '0 is false')
     },
   },
   {
@@ -327,7 +327,7 @@ const MUTATIONS = [
     check: (w) => {
       assert.equal(w.topic, 'buygoods_transaction_received')
       assert.equal(w.resource.kind, 'transaction')
-      assert.equal(w.resource.value.amount, null, 'an empty amount is absent')
+      assert.equal(w.resource.amount, null, 'an empty amount is absent')
     },
   },
   {

@@ -127,7 +127,7 @@ describe('parseTimestamp', () => {
     const { FIXTURES_DIR } = require('./helpers')
     const body = fs.readFileSync(path.join(FIXTURES_DIR, 'webhook.buygoods_transaction_received.k2.json'))
     const w = k.decodeWebhook(body)
-    for (const text of [w.createdAt, w.resource.value.originationTime]) {
+    for (const text of [w.createdAt, w.resource.originationTime]) {
       const t = k.parseTimestamp(text)
       assert.ok(Number.isInteger(t.unixSeconds) && t.unixSeconds > 1.5e9, text)
     }

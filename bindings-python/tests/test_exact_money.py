@@ -51,7 +51,8 @@ def test_webhook(form: str) -> None:
     e = kopokopo.parse_webhook(body, kopokopo.sign(body, KEY), KEY)
     assert isinstance(e, kopokopo.WebhookEvent) and isinstance(e.resource, kopokopo.Transaction)
     assert e.resource.amount == AMOUNT and str(e.resource.amount) == TEXT
-    assert e.to_dict()["resource"]["value"]["amount"] == AMOUNT
+    assert e.to_dict()["resource"]["amount"] == AMOUNT
+    assert e.to_dict()["resource"]["kind"] == "transaction"
 
 
 @pytest.mark.parametrize("form", FORMS)

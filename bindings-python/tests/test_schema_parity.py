@@ -96,12 +96,19 @@ class Checker:
                 cls = VARIANT_CLASSES.get(f"{name}.{variant['name']}", f"{variant['name']}{name}")
                 assert type(obj).__name__ == cls, f"{path}: {type(obj).__name__} is not {cls}"
                 self.record(obj, content, variant["fields"], f"{path}<{tag}>")
-        else:
+        elif newtype:
+            # Internally tagged: the referenced record's fields next to the tag.
             inner = variant["fields"][0]["type"]["ref"]
             assert type(obj).__name__ == inner, f"{path}: {type(obj).__name__} is not {inner}"
             assert getattr(obj, t["tag"]) == tag
             rest = {k: v for k, v in data.items() if k != t["tag"]}
             self.record(obj, rest, TYPES[inner]["fields"] + variant["fields"][1:], f"{path}<{tag}>")
+        else:
+            # Internally tagged struct variant (e.g. an unknown webhook resource: `value`).
+            cls = VARIANT_CLASSES.get(f"{name}.{variant['name']}", f"{variant['name']}{name}")
+            assert type(obj).__name__ == cls, f"{path}: {type(obj).__name__} is not {cls}"
+            rest = {k: v for k, v in data.items() if k != t["tag"]}
+            self.record(obj, rest, variant["fields"], f"{path}<{tag}>")
 
     def record(self, obj: Any, data: Dict[str, Any], fields: List[Dict[str, Any]], path: str) -> None:
         by_key = {f["key"]: f for f in fields}

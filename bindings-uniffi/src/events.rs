@@ -100,7 +100,7 @@ macro_rules! webhook_event {
                         created_at,
                         event_type: e.event_type,
                         resource_json: match resource {
-                            kw::WebhookResource::Unknown(v) => v.to_string(),
+                            kw::WebhookResource::Unknown { value } => value.to_string(),
                             other => json(&other),
                         },
                         links: e.links,

@@ -199,7 +199,7 @@ enum Step<'p> {
     Index(usize),
 }
 
-/// Splits a field path, `resource.value.amount`, `destinations[0].amount`,
+/// Splits a field path, `resource.amount`, `destinations[0].amount`,
 /// `[2]`; the empty path is the whole document.
 fn path_steps(path: &str) -> Result<Vec<Step<'_>>> {
     let bad = |why: &str| {
@@ -306,7 +306,7 @@ fn json_at<'a>(json: &'a str, path: &str) -> Result<Option<&'a RawValue>> {
 /// Reads one field of a JSON document (a result, webhook or callback
 /// result as the bindings return it) by its path: keys separated by `.`,
 /// array indexes in brackets, as [`Error::field`] names fields
-/// (`resource.value.amount`, `destinations[0].amount`; `""` is the whole
+/// (`resource.amount`, `destinations[0].amount`; `""` is the whole
 /// document).
 ///
 /// A string gives its text (unescaped); a number, `true` or `false` its JSON
@@ -375,10 +375,7 @@ mod tests {
         )
         .unwrap();
         let text = to_json_text(&event, AmountStyle::String).unwrap();
-        assert_eq!(
-            json_get(&text, "resource.value.amount").unwrap().as_deref(),
-            Some("150.55")
-        );
+        assert_eq!(json_get(&text, "resource.amount").unwrap().as_deref(), Some("150.55"));
         assert!(text.contains("\"amount\":\"150.55\""), "{text}");
         assert!(
             to_json_text(&event, AmountStyle::Number)

@@ -404,8 +404,14 @@ mod tests {
         assert_eq!(camel("metadata.a.b_c[0]", ip), "metadata.a.b_c[0]");
         let sm = Some("SendMoneyRequest");
         assert_eq!(camel("destinations[0].amount", sm), "destinations[0].amount");
-        assert_eq!(camel("destinations[12].phone_number", sm), "destinations[12].phoneNumber");
-        assert_eq!(camel("destinations[1].account_number", sm), "destinations[1].accountNumber");
+        assert_eq!(
+            camel("destinations[12].phone_number", sm),
+            "destinations[12].phoneNumber"
+        );
+        assert_eq!(
+            camel("destinations[1].account_number", sm),
+            "destinations[1].accountNumber"
+        );
         // Names outside the schema go through the same conversion.
         assert_eq!(camel("phone_numbr", ip), "phoneNumbr");
         assert_eq!(camel("connect_timeout", None), "connectTimeout");

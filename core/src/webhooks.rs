@@ -281,9 +281,12 @@ pub struct Customer {
     pub phone_number: Option<String>,
 }
 
-/// The resource of a K2Connect webhook event, typed by topic.
+/// The resource of a K2Connect webhook event, typed by topic. Serialised
+/// with its fields next to `kind` (`{"kind": "transaction", "amount": ...}`),
+/// so that every language reads a payer at the same path,
+/// `event.resource.sender_phone_number` (see docs/fields.md).
 #[derive(Schema, Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WebhookResource {
     /// Buygoods, B2B and card transactions (received, reversed, voided).
     Transaction(Transaction),
@@ -291,8 +294,11 @@ pub enum WebhookResource {
     SettlementTransfer(SettlementTransfer),
     /// A customer.
     Customer(Customer),
-    /// A resource of an unknown topic, as raw JSON.
-    Unknown(Value),
+    /// A resource of an unknown topic.
+    Unknown {
+        /// The resource as received (raw JSON).
+        value: Value,
+    },
 }
 
 /// A webhook event in the K2Connect structure.
@@ -547,7 +553,9 @@ fn typed_resource(topic: &Topic, raw: Option<&serde_json::value::RawValue>) -> R
         Topic::CustomerCreated => {
             WebhookResource::Customer(crate::lenient::from_str_or_default::<Customer>(text).map_err(bad)?)
         }
-        Topic::Unknown(_) => WebhookResource::Unknown(serde_json::from_str(text).map_err(bad)?),
+        Topic::Unknown(_) => WebhookResource::Unknown {
+            value: serde_json::from_str(text).map_err(bad)?,
+        },
     })
 }
 
@@ -876,7 +884,12 @@ mod tests {
         match decode_webhook(body).unwrap() {
             Webhook::K2(e) => {
                 assert_eq!(e.topic, Topic::Unknown("brand_new_topic".into()));
-                assert_eq!(e.resource, WebhookResource::Unknown(serde_json::json!({"x":1})));
+                assert_eq!(
+                    e.resource,
+                    WebhookResource::Unknown {
+                        value: serde_json::json!({"x":1})
+                    }
+                );
             }
             _ => panic!(),
         }

@@ -608,7 +608,7 @@ fn check_webhook(name: &str) {
                     assert_eq!(c.middle_name.as_deref(), Some("M"));
                     assert_eq!(c.phone_number.as_deref(), Some("+254999999999"));
                 }
-                WebhookResource::Unknown(v) => panic!("{name}: unknown resource {v}"),
+                WebhookResource::Unknown { value } => panic!("{name}: unknown resource {value}"),
             }
         }
         (Webhook::Daraja(d), "daraja") => {

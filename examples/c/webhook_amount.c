@@ -100,14 +100,14 @@ static int handle(const uint8_t *body, size_t len, const char *signature, const 
         k2_error_free(err);
         return st == K2_STATUS_SIGNATURE_INVALID ? 401 : 400;
     }
-    /* The K2 structure keeps the transaction under resource.value; the
+    /* The K2 structure keeps the transaction under resource (beside its kind); the
      * Daraja structure (Safaricom's names) keeps it at the top level. */
     char *structure = field(event, "structure");
     bool daraja = structure && strcmp(structure, "daraja") == 0;
     char *topic = field(event, "topic");
-    char *amount = field(event, daraja ? "TransAmount" : "resource.value.amount");
-    char *payer = field(event, daraja ? "FirstName" : "resource.value.sender_first_name");
-    char *currency = daraja ? NULL : field(event, "resource.value.currency");
+    char *amount = field(event, daraja ? "TransAmount" : "resource.amount");
+    char *payer = field(event, daraja ? "FirstName" : "resource.sender_first_name");
+    char *currency = daraja ? NULL : field(event, "resource.currency");
 
     int64_t cents = 0;
     printf("topic:  %s\n", topic ? topic : "-");

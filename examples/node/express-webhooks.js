@@ -57,7 +57,7 @@ function processPending() {
     if (entry.done) continue
     entry.done = true
     const e = entry.event
-    if (e.structure === 'k2') console.log(`webhook ${e.topic} ${e.id} ${e.resource.value?.amount ?? ''}`.trim())
+    if (e.structure === 'k2') console.log(`webhook ${e.topic} ${e.id} ${e.resource.amount ?? ''}`.trim())
     else if (e.structure === 'daraja') console.log(`webhook daraja ${e.TransID} ${e.TransAmount}`)
     else console.log(`result ${e.kind} ${e.value.id ?? ''} ${e.value.status ?? ''}`.trim())
   }

@@ -54,7 +54,7 @@ export function onWebhook(rawBody: Buffer, signature: string | undefined): strin
   const event: Webhook = client.webhooks.parseWebhook(rawBody, signature)
   if (event.structure === 'daraja') return `${event.TransID}: ${event.TransAmount ?? ''}`
   if (event.resource.kind === 'transaction') {
-    const amount: string | null = event.resource.value.amount
+    const amount: string | null = event.resource.amount
     return `${event.topic}: ${amount ?? ''}`
   }
   return event.topic

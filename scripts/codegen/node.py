@@ -24,6 +24,13 @@ Money is ``Amount`` (a decimal string) in results and ``AmountInput``
 lacks it: the core's parsing is tolerant, so e.g. a webhook's ``createdAt``
 is null for a payload without ``created_at``). In requests a field may be left out when it is optional or
 the core fills it in when absent (``has_default`` in the schema).
+
+Every declaration and member carries JSDoc (the API reference is built with
+TypeDoc's ``--validation.notDocumented`` and warnings as errors): the group
+interfaces and ``ClientGroups`` take the schema's ``groups`` docs, union
+discriminants (``type``, ``structure``, ``kind``) and contents (``value``)
+are described by ``TAG_DOCS`` / ``CONTENT_DOCS``, and the ``OperationParams``
+/ ``OperationResults`` entries by each operation's doc.
 """
 
 from __future__ import annotations

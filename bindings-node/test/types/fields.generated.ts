@@ -450,20 +450,45 @@ export function readWebhookEvent(v: K.WebhookEvent): unknown[] {
 
 export function readWebhookResource(v: K.WebhookResource): unknown[] {
   if (v.kind === 'transaction') {
-    const f0: K.Transaction = v.value
-    return [f0]
+    const f0: string | null = v.id
+    const f1: string | null = v.reference
+    const f2: string | null = v.status
+    const f3: Timestamp | null = v.originationTime
+    const f4: Amount | null = v.amount
+    const f5: string | null = v.currency
+    const f6: string | null = v.tillNumber
+    const f7: string | null = v.system
+    const f8: string | null = v.senderPhoneNumber
+    const f9: string | null = v.hashedSenderPhone
+    const f10: string | null = v.senderFirstName
+    const f11: string | null = v.senderMiddleName
+    const f12: string | null = v.senderLastName
+    const f13: string | null = v.sendingTill
+    const f14: string | null = v.sendingMerchant
+    const f15: string | null = v.customerCcNumber
+    const f16: boolean | null = v.settled
+    return [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16]
   }
   if (v.kind === 'settlement_transfer') {
-    const f1: K.SettlementTransfer = v.value
-    return [f1]
+    const f17: string | null = v.id
+    const f18: string | null = v.status
+    const f19: Amount | null = v.amount
+    const f20: string | null = v.currency
+    const f21: K.SettlementDestination | null = v.destination
+    const f22: (K.SettlementDisbursement)[] = v.disbursements
+    const f23: Timestamp | null = v.originationTime
+    return [f17, f18, f19, f20, f21, f22, f23]
   }
   if (v.kind === 'customer') {
-    const f2: K.Customer = v.value
-    return [f2]
+    const f24: string | null = v.firstName
+    const f25: string | null = v.middleName
+    const f26: string | null = v.lastName
+    const f27: string | null = v.phoneNumber
+    return [f24, f25, f26, f27]
   }
   if (v.kind === 'unknown') {
-    const f3: unknown = v.value
-    return [f3]
+    const f28: unknown = v.value
+    return [f28]
   }
   return []
 }

@@ -214,6 +214,8 @@ class Transaction(_Model):
     """For card receipts: settled flag (a boolean in the example, "String" in the table: docs/api-
     notes.md, "Card webhooks").
     """
+    kind: str = "transaction"
+    """The payload structure (the ``kind`` tag): always ``"transaction"`` here."""
 
     _FIELDS: ClassVar[Tuple[Tuple[str, str, str], ...]] = (
         ("id", "id", "plain"),
@@ -233,6 +235,7 @@ class Transaction(_Model):
         ("sending_merchant", "sending_merchant", "plain"),
         ("customer_cc_number", "customer_cc_number", "plain"),
         ("settled", "settled", "plain"),
+        ("kind", "kind", "plain"),
     )
 
 
@@ -708,6 +711,18 @@ class WebhookEvent(_Model):
 
 
 @dataclass(frozen=True)
+class UnknownWebhookResource(_Model):
+    """A resource of an unknown topic."""
+
+    value: Any
+    """The resource as received (raw JSON)."""
+
+    _FIELDS: ClassVar[Tuple[Tuple[str, str, str], ...]] = (
+        ("value", "value", "plain"),
+    )
+
+
+@dataclass(frozen=True)
 class SettlementTransfer(_Model):
     """``settlement_transfer_completed`` resource."""
 
@@ -725,6 +740,8 @@ class SettlementTransfer(_Model):
     """Disbursements."""
     origination_time: Optional[_dt.datetime]
     """When (in the example, not in the table)."""
+    kind: str = "settlement_transfer"
+    """The payload structure (the ``kind`` tag): always ``"settlement_transfer"`` here."""
 
     _FIELDS: ClassVar[Tuple[Tuple[str, str, str], ...]] = (
         ("id", "id", "plain"),
@@ -734,6 +751,7 @@ class SettlementTransfer(_Model):
         ("destination", "destination", "plain"),
         ("disbursements", "disbursements", "plain"),
         ("origination_time", "origination_time", "ts"),
+        ("kind", "kind", "plain"),
     )
 
 
@@ -824,12 +842,15 @@ class Customer(_Model):
     """Last name."""
     phone_number: Optional[str]
     """Phone number."""
+    kind: str = "customer"
+    """The payload structure (the ``kind`` tag): always ``"customer"`` here."""
 
     _FIELDS: ClassVar[Tuple[Tuple[str, str, str], ...]] = (
         ("first_name", "first_name", "plain"),
         ("middle_name", "middle_name", "plain"),
         ("last_name", "last_name", "plain"),
         ("phone_number", "phone_number", "plain"),
+        ("kind", "kind", "plain"),
     )
 
 
@@ -919,14 +940,17 @@ WebhookResource = Union[
     Transaction,
     SettlementTransfer,
     Customer,
-    Mapping[str, Any],
+    UnknownWebhookResource,
 ]
-"""The resource of a K2Connect webhook event, typed by topic."""
-_register_union("WebhookResource", "kind", "value", {
+"""The resource of a K2Connect webhook event, typed by topic. Serialised with its fields next to
+``kind`` (``{"kind": "transaction", "amount": ...}``), so that every language reads a payer at the
+same path, ``event.resource.sender_phone_number`` (see docs/fields.md).
+"""
+_register_union("WebhookResource", "kind", None, {
     Transaction: "transaction",
     SettlementTransfer: "settlement_transfer",
     Customer: "customer",
-    dict: "unknown",
+    UnknownWebhookResource: "unknown",
 })
 
 
@@ -975,6 +999,7 @@ __all__ = [
     "PaymentLinkDetails",
     "CancelledPaymentLink",
     "WebhookEvent",
+    "UnknownWebhookResource",
     "SettlementTransfer",
     "SettlementDestination",
     "SettlementDestinationResource",
@@ -1013,6 +1038,7 @@ _kopokopo._register_models(
         "PaymentLinkDetails": PaymentLinkDetails,
         "CancelledPaymentLink": CancelledPaymentLink,
         "WebhookEvent": WebhookEvent,
+        "WebhookResource.Unknown": UnknownWebhookResource,
         "SettlementTransfer": SettlementTransfer,
         "SettlementDestination": SettlementDestination,
         "SettlementDestinationResource": SettlementDestinationResource,

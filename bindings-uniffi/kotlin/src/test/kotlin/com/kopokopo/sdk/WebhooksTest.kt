@@ -109,7 +109,8 @@ class WebhooksTest {
         assertEquals("Received", tx.status)
         assertNull(tx.sendingTill)
         val json = JSONObject(parseWebhookJson(body, sign(body, key), key))
-        assertEquals("Acme Wholesalers", json.getJSONObject("resource").getJSONObject("value").getString("sending_merchant"))
+        assertEquals("Acme Wholesalers", json.getJSONObject("resource").getString("sending_merchant"))
+        assertEquals("transaction", json.getJSONObject("resource").getString("kind"))
         // Other transaction topics leave it null.
         val buygoods = fixture("webhook.buygoods_transaction_received.k2.json")
         assertNull(parseWebhook(buygoods, sign(buygoods, key), key).transaction?.sendingMerchant)

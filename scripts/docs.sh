@@ -66,7 +66,7 @@ log="$build/dokka.log"
 # undocumented: companions, destroy/close of every object, the error
 # handler, the toString/message overrides (their docs are the Rust Display),
 # and the custom-type aliases (documented in bindings-uniffi/README.md).
-plumbing='(\.Companion/|/destroy/|/close/|/Disposable/|/InternalException/|/toString/|/message/#/|\.ErrorHandler/|/(Money|Timestamp|JsonNumber)/ )'
+plumbing='(\.Companion/|/destroy/|/close/|/Disposable/|/InternalException/|/toString/|/message/#/|\.ErrorHandler/|/(Money|Timestamp|Timeout|JsonNumber)/ )'
 undocumented="$(grep -E "Undocumented:|Couldn't resolve" "$log" | grep -Ev "$plumbing" || true)"
 echo "kotlin: $(grep -c "Undocumented:" "$log" || true) undocumented UniFFI plumbing declarations skipped"
 if [ -n "$undocumented" ]; then

@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export CARGO_TERM_COLOR=never
 export K2_BIN="$CARGO_TARGET_DIR/debug/k2"
 
-ALL_SECTIONS=(rust-lint rust python node c uniffi hardening parity)
+ALL_SECTIONS=(rust-lint rust python node c uniffi docs hardening parity)
 SECTIONS=("${@:-${ALL_SECTIONS[@]}}")
 passed=0
 failed=0
@@ -51,6 +51,7 @@ for s in "${SECTIONS[@]}"; do
     node) run_section "node (node --test, tsc, examples)" bash bindings-node/run-tests.sh ;;
     c) run_section "c (ctest, valgrind, sanitizers, examples)" bash bindings-c/run-tests.sh ;;
     uniffi) run_section "kotlin/swift (uniffi, junit)" bash bindings-uniffi/run-tests.sh ;;
+    docs) run_section "docs (API reference of every language into target/site)" bash scripts/docs.sh ;;
     hardening) run_section "hardening (fuzz smoke, cargo deny)" bash scripts/hardening.sh ;;
     parity) run_section "parity (every operation and every field in every binding)" python3 scripts/parity.py --check --strict ;;
     *) echo "unknown section $s (known: ${ALL_SECTIONS[*]})"; failed=$((failed + 1)); failed_names+=("$s") ;;

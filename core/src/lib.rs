@@ -238,3 +238,9 @@ pub use results::{
 };
 pub use transport::{Transport, UreqTransport};
 pub use webhooks::{CallbackResult, Topic, Webhook, WebhookEvent};
+
+/// The Rust blocks of the repository's README, compiled by `cargo test --doc`
+/// so that the quick start cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

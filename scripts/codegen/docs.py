@@ -54,6 +54,8 @@ class Examples:
     def __init__(self, types: dict, examples: dict):
         self.types = types
         self.found: dict[tuple[str, str], str] = {}
+        # One whole example per type (the first object of that type in the payloads).
+        self.objects: dict[str, dict] = {}
         for name in sorted(examples):
             doc = examples[name]
             root = "Webhook" if doc["kind"] == "webhook" else "CallbackResult"
@@ -99,6 +101,7 @@ class Examples:
         t = self.types.get(name)
         if t is None or not isinstance(value, dict):
             return
+        self.objects.setdefault(name, value)
         if t["kind"] == "record":
             self.fields(name, t["fields"], value)
             return
@@ -200,4 +203,11 @@ def generate(schema: dict) -> dict[str, str]:
                 f"| {type_text(f['type'])} | {doc} | {example} |"
             )
         lines.append("")
+        if name in ex.objects:
+            lines.append("Example: the core's JSON of a documented payload (C receives the same, with amounts as "
+                         "decimal strings; the other languages give the same fields in their own case):\n")
+            lines.append("```json")
+            lines.append(json.dumps(ex.objects[name], indent=2, ensure_ascii=False))
+            lines.append("```")
+            lines.append("")
     return {OUT: "\n".join(lines).rstrip("\n") + "\n"}

@@ -78,9 +78,15 @@ impl Drop for Landing<'_> {
 
 impl TokenCache {
     fn valid(&self) -> Option<(Secret, u64)> {
+        self.valid_at(Instant::now())
+    }
+
+    /// The cached token if it is still fresh at `now` (the clock is a
+    /// parameter so that tests can check the refresh timing exactly).
+    fn valid_at(&self, now: Instant) -> Option<(Secret, u64)> {
         let g = lock(&self.current);
         g.as_ref()
-            .filter(|c| Instant::now() < c.refresh_at)
+            .filter(|c| now < c.refresh_at)
             .map(|c| (c.token.clone(), c.generation))
     }
 
@@ -129,6 +135,11 @@ impl TokenCache {
     }
 
     fn store(&self, fresh: AccessToken, margin: Duration) -> (Secret, u64) {
+        self.store_at(fresh, margin, Instant::now())
+    }
+
+    /// Caches `fresh`, received at `now`.
+    fn store_at(&self, fresh: AccessToken, margin: Duration, now: Instant) -> (Secret, u64) {
         let lifetime = Duration::from_secs(fresh.expires_in).min(MAX_TOKEN_LIFETIME);
         // Refresh shortly before expiry: the configured margin, but never more
         // than a tenth of the lifetime (so one-second tokens are still reused).
@@ -137,7 +148,7 @@ impl TokenCache {
         let token = Secret::new(fresh.access_token);
         *lock(&self.current) = Some(CachedToken {
             token: token.clone(),
-            refresh_at: Instant::now() + lifetime.saturating_sub(margin),
+            refresh_at: now + lifetime.saturating_sub(margin),
             generation,
         });
         (token, generation)
@@ -198,6 +209,14 @@ fn jitter_fraction() -> f64 {
             .unwrap_or(0),
     );
     (h.finish() % 10_000) as f64 / 10_000.0
+}
+
+/// The wait before retry `attempt + 1`: `base * 2^attempt`, capped at `max`,
+/// with "equal jitter" (half fixed, half `jitter` in `[0, 1)` of it).
+fn backoff_delay(base: Duration, max: Duration, attempt: u32, jitter: f64) -> Duration {
+    let base = base.as_secs_f64() * 2f64.powi(attempt.min(30) as i32);
+    let capped = base.min(max.as_secs_f64());
+    Duration::from_secs_f64(capped / 2.0 + capped / 2.0 * jitter)
 }
 
 impl Client {
@@ -283,10 +302,12 @@ impl Client {
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.config.retry_base_delay().as_secs_f64() * 2f64.powi(attempt.min(30) as i32);
-        let capped = base.min(self.config.retry_max_delay().as_secs_f64());
-        // "Equal jitter": half fixed, half random.
-        Duration::from_secs_f64(capped / 2.0 + capped / 2.0 * jitter_fraction())
+        backoff_delay(
+            self.config.retry_base_delay(),
+            self.config.retry_max_delay(),
+            attempt,
+            jitter_fraction(),
+        )
     }
 
     fn send_with_retries(&self, req: &crate::http::HttpRequest, max: u32, deadline: Instant) -> Result<HttpResponse> {
@@ -351,5 +372,185 @@ mod tests {
     fn _assert_send_sync() {
         fn is<T: Send + Sync>() {}
         is::<Client>();
+    }
+
+    fn token(text: &str, expires_in: u64) -> AccessToken {
+        AccessToken {
+            access_token: text.into(),
+            token_type: "Bearer".into(),
+            expires_in,
+            created_at: None,
+        }
+    }
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn token_refreshes_a_margin_before_expiry() {
+        let cache = TokenCache::default();
+        let t0 = Instant::now();
+        // One hour, 60 s margin: reused until 3540 s, refreshed from then on.
+        let (t, generation) = cache.store_at(token("hour", 3600), Duration::from_secs(60), t0);
+        assert_eq!((t.expose(), generation), ("hour", 1));
+        let fresh_until = t0 + Duration::from_secs(3540);
+        assert_eq!(cache.valid_at(fresh_until - MS).map(|(t, g)| (t.expose().to_string(), g)), Some(("hour".into(), 1)));
+        // `now < refresh_at`: at the refresh instant the token is no longer used.
+        assert!(cache.valid_at(fresh_until).is_none());
+        assert!(cache.valid_at(fresh_until + MS).is_none());
+    }
+
+    #[test]
+    fn short_tokens_keep_nine_tenths_of_their_lifetime() {
+        // The margin is capped at a tenth of the lifetime: a one-second token
+        // with a 60 s margin is still reused for 900 ms.
+        let cache = TokenCache::default();
+        let t0 = Instant::now();
+        cache.store_at(token("second", 1), Duration::from_secs(60), t0);
+        assert!(cache.valid_at(t0).is_some());
+        assert!(cache.valid_at(t0 + 899 * MS).is_some());
+        assert!(cache.valid_at(t0 + 900 * MS).is_none());
+        // A 100 s token with a 5 s margin: the margin (< 10 s) applies as configured.
+        cache.store_at(token("hundred", 100), Duration::from_secs(5), t0);
+        assert!(cache.valid_at(t0 + Duration::from_secs(95) - MS).is_some());
+        assert!(cache.valid_at(t0 + Duration::from_secs(95)).is_none());
+        // A zero-lifetime token is never reused.
+        cache.store_at(token("zero", 0), Duration::from_secs(60), t0);
+        assert!(cache.valid_at(t0).is_none());
+    }
+
+    #[test]
+    fn huge_lifetimes_are_capped() {
+        let cache = TokenCache::default();
+        let t0 = Instant::now();
+        cache.store_at(token("forever", u64::MAX), Duration::from_secs(60), t0);
+        let refresh = t0 + MAX_TOKEN_LIFETIME - Duration::from_secs(60);
+        assert!(cache.valid_at(refresh - MS).is_some());
+        assert!(cache.valid_at(refresh).is_none());
+    }
+
+    #[test]
+    fn generations_invalidate_and_clear() {
+        let cache = TokenCache::default();
+        let t0 = Instant::now();
+        let margin = Duration::from_secs(60);
+        assert!(cache.valid().is_none());
+        assert_eq!(cache.store_at(token("a", 3600), margin, t0).1, 1);
+        assert_eq!(cache.store_at(token("b", 3600), margin, t0).1, 2);
+        // `store` uses the real clock: a fresh token is valid now.
+        let (b, g) = cache.valid().unwrap();
+        assert_eq!((b.expose(), g), ("b", 2));
+        // A stale generation does not drop the newer token; the current one does.
+        cache.invalidate(1);
+        assert_eq!(cache.valid_at(t0).unwrap().1, 2);
+        cache.invalidate(2);
+        assert!(cache.valid_at(t0).is_none());
+        assert_eq!(cache.store(token("c", 3600), margin).1, 3);
+        assert_eq!(cache.valid().unwrap().0.expose(), "c");
+        cache.clear();
+        assert!(cache.valid_at(t0).is_none());
+        assert!(cache.valid().is_none());
+    }
+
+    #[test]
+    fn token_fetch_failure_is_held_then_retried() {
+        let cache = TokenCache::default();
+        let margin = Duration::from_secs(60);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let err = cache.get(margin, deadline, || Err(Error::timeout("down"))).unwrap_err();
+        assert_eq!(err.code(), "timeout");
+        // Within the hold the failure is answered without a new fetch.
+        let held = cache.get(margin, deadline, || panic!("fetched during the hold")).unwrap_err();
+        assert_eq!(held.code(), "timeout");
+        assert_eq!(cache.requests.load(Ordering::Relaxed), 1);
+        std::thread::sleep(TOKEN_FAILURE_HOLD + 50 * MS);
+        let (t, g) = cache.get(margin, deadline, || Ok(token("t", 3600))).unwrap();
+        assert_eq!((t.expose(), g), ("t", 1));
+        assert_eq!(cache.requests.load(Ordering::Relaxed), 2);
+        // Cached now: no further fetch.
+        let (t, _) = cache.get(margin, deadline, || panic!("fetched a cached token")).unwrap();
+        assert_eq!(t.expose(), "t");
+    }
+
+    #[test]
+    fn backoff_schedule() {
+        let base = Duration::from_millis(100);
+        let max = Duration::from_secs(10);
+        let at = |attempt, jitter| backoff_delay(base, max, attempt, jitter);
+        // Doubling from the base, half fixed and half jitter.
+        assert_eq!(at(0, 0.0), Duration::from_millis(50));
+        assert_eq!(at(0, 0.5), Duration::from_millis(75));
+        assert_eq!(at(0, 0.9999), Duration::from_secs_f64(0.05 + 0.05 * 0.9999));
+        assert_eq!(at(1, 0.0), Duration::from_millis(100));
+        assert_eq!(at(3, 0.0), Duration::from_millis(400));
+        assert_eq!(at(3, 0.5), Duration::from_millis(600));
+        // Capped at the maximum (and large attempts do not overflow).
+        assert_eq!(at(7, 0.0), Duration::from_secs(5));
+        assert_eq!(at(7, 0.5), Duration::from_millis(7500));
+        assert_eq!(at(40, 0.0), Duration::from_secs(5));
+        assert_eq!(at(u32::MAX, 0.5), Duration::from_millis(7500));
+    }
+
+    #[test]
+    fn jitter_is_a_varying_fraction() {
+        let draws: Vec<f64> = (0..64).map(|_| jitter_fraction()).collect();
+        assert!(draws.iter().all(|j| (0.0..1.0).contains(j)), "{draws:?}");
+        let first = draws[0];
+        assert!(draws.iter().any(|j| *j != first), "jitter is constant: {draws:?}");
+    }
+
+    fn client() -> Client {
+        Client::new(
+            Config::builder("my-client-id", "my-client-secret")
+                .api_key("my-api-key")
+                .base_url("https://k2.example.com")
+                .retry_backoff(Duration::from_millis(100), Duration::from_millis(300))
+                .build()
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn client_backoff_uses_the_configuration() {
+        let c = client();
+        for _ in 0..16 {
+            let first = c.backoff(0);
+            assert!(first >= Duration::from_millis(50) && first < Duration::from_millis(100), "{first:?}");
+            let capped = c.backoff(5);
+            assert!(capped >= Duration::from_millis(150) && capped < Duration::from_millis(300), "{capped:?}");
+        }
+    }
+
+    #[test]
+    fn debug_shows_the_configuration_but_no_secret() {
+        let c = client();
+        let text = format!("{c:?}");
+        assert!(text.starts_with("Client"), "{text}");
+        assert!(text.contains("my-client-id"), "{text}");
+        assert!(text.contains("https://k2.example.com"), "{text}");
+        assert!(text.contains("[REDACTED]"), "{text}");
+        assert!(!text.contains("my-client-secret"), "{text}");
+        assert!(!text.contains("my-api-key"), "{text}");
+        // A cached token is not shown either.
+        c.tokens.store(token("my-bearer-token", 3600), Duration::from_secs(60));
+        assert!(!format!("{c:?}").contains("my-bearer-token"));
+    }
+
+    #[test]
+    fn webhooks_need_the_api_key() {
+        let c = client();
+        let body = br#"{"topic":"x"}"#;
+        let sig = webhooks::sign(body, "my-api-key");
+        assert!(c.webhooks().verify(body, Some(&sig)).unwrap());
+        assert!(!c.webhooks().verify(body, Some(&webhooks::sign(body, "other"))).unwrap());
+        let result = &include_bytes!("../../tests/fixtures/result.polling.success.json")[..];
+        let signed = webhooks::sign(result, "my-api-key");
+        assert_eq!(c.webhooks().parse_result(result, Some(&signed)).unwrap().kind(), "polling");
+        assert_eq!(c.webhooks().parse_result(result, Some(&sig)).unwrap_err().code(), "signature_invalid");
+        let event = &include_bytes!("../../tests/fixtures/webhook.b2b_transaction_received.k2.json")[..];
+        let signed = webhooks::sign(event, "my-api-key");
+        assert!(c.webhooks().parse_webhook(event, Some(&signed)).is_ok());
+        assert_eq!(c.webhooks().parse_webhook(event, Some(&sig)).unwrap_err().code(), "signature_invalid");
+        let no_key = Client::new(Config::builder("id", "secret").build().unwrap());
+        assert_eq!(no_key.webhooks().verify(body, Some(&sig)).unwrap_err().code(), "invalid_argument");
     }
 }

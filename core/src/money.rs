@@ -454,6 +454,104 @@ mod tests {
         }
     }
 
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn public_conversions() {
+        // from_cents: minor units, scale 2.
+        let a = Amount::from_cents(1050);
+        assert_eq!(a.as_decimal(), dec("10.50"));
+        assert_eq!((a.to_string(), a.scale()), ("10.50".to_string(), 2));
+        assert_eq!(Amount::from_cents(-7).to_string(), "-0.07");
+        assert_eq!(Amount::from_cents(0), Amount::ZERO);
+        // from_units: whole shillings, scale 0.
+        let u = Amount::from_units(250);
+        assert_eq!((u.as_decimal(), u.scale(), u.to_string()), (dec("250"), 0, "250".to_string()));
+        assert_eq!(Amount::from_units(-3).as_decimal(), dec("-3"));
+        assert_eq!(Amount::from_units(i64::MAX).to_string(), i64::MAX.to_string());
+        // The scale is the text's, not the value's.
+        assert_eq!(Amount::parse("100.500").unwrap().scale(), 3);
+        assert_eq!(Amount::parse("100").unwrap().scale(), 0);
+        assert_eq!(Amount::parse("100.500").unwrap(), Amount::from_cents(10050));
+        // From<u32>, From<i64>, From<Decimal> and back.
+        assert_eq!(Amount::from(7u32).as_decimal(), dec("7"));
+        assert_eq!(Amount::from(u32::MAX).to_string(), "4294967295");
+        assert_eq!(Amount::from(-12i64).as_decimal(), dec("-12"));
+        assert_eq!(Amount::from(i64::MIN).to_string(), i64::MIN.to_string());
+        let d = dec("12.345");
+        let from_d = Amount::from(d);
+        assert_eq!((from_d.as_decimal(), from_d.scale()), (d, 3));
+        assert_eq!(Decimal::from(from_d), d);
+        assert_eq!(Decimal::from(Amount::from_cents(199)), dec("1.99"));
+        // FromStr is parse, with its errors.
+        let p: Amount = "42.10".parse().unwrap();
+        assert_eq!((p.as_decimal(), p.scale()), (dec("42.10"), 2));
+        assert_eq!(" +5 ".parse::<Amount>().unwrap(), Amount::from_units(5));
+        let e = "4x".parse::<Amount>().unwrap_err();
+        assert_eq!((e.code(), e.field()), ("invalid_argument", Some("amount")));
+        assert!(e.to_string().contains("`4x` is not a decimal number"), "{e}");
+        let e = Amount::parse_field("destinations[0].amount", "").unwrap_err();
+        assert_eq!(e.field(), Some("destinations[0].amount"));
+        // Long text is cut in the message (to 32 characters).
+        let long = "9".repeat(30) + "abcdefghij";
+        let e = Amount::parse(&long).unwrap_err().to_string();
+        assert!(e.contains(&format!("`{}`", &long[..32])) && !e.contains(&long[..33]), "{e}");
+        // The length limit: 40 digits (sign excluded).
+        assert!(Amount::parse(&"1".repeat(41)).is_err());
+        assert!(Amount::parse(&format!("-0.{}", "1".repeat(38))).is_ok());
+        assert!(Amount::parse(&format!("0.{}", "1".repeat(39))).is_err());
+    }
+
+    #[test]
+    fn text_forms() {
+        let a = Amount::parse("10.50").unwrap();
+        assert_eq!(a.to_string(), "10.50");
+        assert_eq!(format!("{a:?}"), "Amount(10.50)");
+        assert_eq!(a.to_canonical_string(), "10.5");
+        assert_eq!(Amount::parse("100.0").unwrap().to_canonical_string(), "100");
+        assert_eq!(Amount::parse("100").unwrap().to_canonical_string(), "100");
+        assert_eq!(format!("{:?}", Amount::ZERO), "Amount(0)");
+        assert_eq!(Amount::default(), Amount::ZERO);
+    }
+
+    #[test]
+    fn sign() {
+        assert!(Amount::from_cents(1).is_positive());
+        assert!(Amount::from_units(1).is_positive());
+        assert!(!Amount::ZERO.is_positive());
+        assert!(!Amount::parse("0.00").unwrap().is_positive());
+        assert!(!Amount::from_cents(-1).is_positive());
+        assert!(Amount::from_cents(-1) < Amount::ZERO);
+    }
+
+    #[test]
+    fn deserialises_from_every_visitor() {
+        use serde::de::value::{Error as E, I64Deserializer, StrDeserializer, U64Deserializer};
+        let a = Amount::deserialize(U64Deserializer::<E>::new(350)).unwrap();
+        assert_eq!(a, Amount::from_units(350));
+        let a = Amount::deserialize(I64Deserializer::<E>::new(-4)).unwrap();
+        assert_eq!(a, Amount::from_units(-4));
+        let a = Amount::deserialize(StrDeserializer::<E>::new("10.50")).unwrap();
+        assert_eq!(a.to_string(), "10.50");
+        let e = Amount::deserialize(StrDeserializer::<E>::new("x1")).unwrap_err();
+        assert!(e.to_string().contains("`x1` is not a decimal amount"), "{e}");
+        assert!(Amount::deserialize(de::value::F64Deserializer::<E>::new(f64::NAN)).is_err());
+        // Raw JSON text.
+        assert_eq!(from_json_text(" 12.30 ").unwrap().to_string(), "12.30");
+        assert_eq!(from_json_text("\"7.5\"").unwrap().to_string(), "7.5");
+        assert_eq!(from_json_text("-2").unwrap(), Amount::from_units(-2));
+        assert_eq!(from_json_text("2e2").unwrap(), Amount::from_units(200));
+        for none in ["", "true", "null", "{}", "[1]", "\"x\""] {
+            assert_eq!(from_json_text(none), None, "{none}");
+        }
+        let e = serde_json::from_str::<Amount>("\"1,0\"").unwrap_err().to_string();
+        assert!(e.contains("not a decimal amount"), "{e}");
+        let e = serde_json::from_str::<Amount>("[1]").unwrap_err().to_string();
+        assert!(e.contains("an amount as a JSON number or a decimal string") || e.contains("not an amount"), "{e}");
+    }
+
     #[test]
     fn request_validation() {
         assert!(Amount::parse("0").unwrap().validate_request("amount").is_err());

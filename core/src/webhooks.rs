@@ -739,27 +739,53 @@ fn guess_type(body: &[u8]) -> Option<&str> {
     Some(&rest[..rest.find('"')?])
 }
 
-/// One pass instead of two when the guess is right: parse as the guessed
-/// kind and keep the result only if its `data.type` is the guess.
+/// The one dispatch table: the decoder of each known `data.type` (aliases
+/// included), `None` for a type this version does not know.
+fn decoder(kind: &str) -> Option<fn(&[u8]) -> Result<CallbackResult>> {
+    let decode: fn(&[u8]) -> Result<CallbackResult> = match kind {
+        "incoming_payment" => |b| decode_resource(b, "incoming payment result").map(CallbackResult::IncomingPayment),
+        // Version-1 results older integrations still receive: a pay/send-money
+        // `payment` and a legacy `settlement_transfer`; `value.type` says which.
+        "send_money" | "settlement_transfer" | "payment" => {
+            |b| decode_resource(b, "send money result").map(CallbackResult::SendMoney)
+        }
+        "polling" => |b| decode_resource(b, "polling result").map(CallbackResult::Polling),
+        // The table says `transaction_sms_notifications`; the example
+        // (canonical) says `transaction_sms_notification`. Both are accepted
+        // (docs/api-notes.md, "SMS notification result type").
+        "transaction_sms_notification" | "transaction_sms_notifications" => {
+            |b| decode_resource(b, "SMS notification result").map(CallbackResult::SmsNotification)
+        }
+        "reversals" | "reversal" => |b| decode_resource(b, "reversal result").map(CallbackResult::Reversal),
+        "payment_link" | "payment_links" => {
+            |b| decode_resource(b, "payment link result").map(CallbackResult::PaymentLink)
+        }
+        _ => return None,
+    };
+    Some(decode)
+}
+
+impl CallbackResult {
+    /// `data.type` exactly as received (empty if absent; never for `Unknown`).
+    fn received_type(&self) -> &str {
+        match self {
+            CallbackResult::IncomingPayment(r) => &r.kind,
+            CallbackResult::SendMoney(r) => &r.kind,
+            CallbackResult::Polling(r) => &r.kind,
+            CallbackResult::SmsNotification(r) => &r.kind,
+            CallbackResult::Reversal(r) => &r.kind,
+            CallbackResult::PaymentLink(r) => &r.kind,
+            CallbackResult::Unknown { result_type, .. } => result_type,
+        }
+    }
+}
+
+/// One pass instead of two when the guess is right: parse with the table's
+/// decoder for the guessed type and keep the result only if its `data.type`
+/// is the guess (otherwise [`decode_result`] reads `data.type` first).
 fn decode_guessed(body: &[u8]) -> Option<CallbackResult> {
-    macro_rules! attempt {
-        ($ty:ty, $variant:ident, $guess:expr) => {
-            <$ty as Resource>::from_envelope_bytes(body)
-                .ok()
-                .filter(|r| r.kind == $guess)
-                .map(CallbackResult::$variant)
-        };
-    }
     let guess = guess_type(body)?;
-    match guess {
-        "incoming_payment" => attempt!(IncomingPayment, IncomingPayment, guess),
-        "send_money" => attempt!(SendMoney, SendMoney, guess),
-        "polling" => attempt!(Polling, Polling, guess),
-        "transaction_sms_notification" => attempt!(SmsNotification, SmsNotification, guess),
-        "reversals" => attempt!(Reversal, Reversal, guess),
-        "payment_link" => attempt!(PaymentLink, PaymentLink, guess),
-        _ => None,
-    }
+    decoder(guess)?(body).ok().filter(|r| r.received_type() == guess)
 }
 
 /// Parses a result body **without** verifying it (use [`parse_result`]).
@@ -774,27 +800,13 @@ pub fn decode_result(body: &[u8]) -> Result<CallbackResult> {
         .data
         .kind
         .ok_or_else(|| Error::decode("result body has no data.type"))?;
-    Ok(match kind.as_str() {
-        "incoming_payment" => CallbackResult::IncomingPayment(decode_resource(body, "incoming payment result")?),
-        // Version-1 results older integrations still receive: a pay/send-money
-        // `payment` and a legacy `settlement_transfer`; `value.type` says which.
-        "send_money" | "settlement_transfer" | "payment" => {
-            CallbackResult::SendMoney(decode_resource(body, "send money result")?)
-        }
-        "polling" => CallbackResult::Polling(decode_resource(body, "polling result")?),
-        // The table says `transaction_sms_notifications`; the example
-        // (canonical) says `transaction_sms_notification`. Both are accepted
-        // (docs/api-notes.md, "SMS notification result type").
-        "transaction_sms_notification" | "transaction_sms_notifications" => {
-            CallbackResult::SmsNotification(decode_resource(body, "SMS notification result")?)
-        }
-        "reversals" | "reversal" => CallbackResult::Reversal(decode_resource(body, "reversal result")?),
-        "payment_link" | "payment_links" => CallbackResult::PaymentLink(decode_resource(body, "payment link result")?),
-        _ => CallbackResult::Unknown {
+    match decoder(&kind) {
+        Some(decode) => decode(body),
+        None => Ok(CallbackResult::Unknown {
             raw: serde_json::from_slice(body).map_err(|e| Error::decode(e.to_string()))?,
             result_type: kind,
-        },
-    })
+        }),
+    }
 }
 
 /// Verifies the signature over the raw body, then parses the result.

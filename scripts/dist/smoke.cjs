@@ -18,7 +18,10 @@ async function main() {
   assert.ok(!k2.verifySignature(Buffer.concat([body, Buffer.from(' ')]), signature, KEY))
   const event = k2.parseWebhook(body, signature, KEY)
   assert.equal(event.topic, 'buygoods_transaction_received')
-  assert.equal(Number(event.resource.value.amount), 100)
+  // The resource: `{kind, ...fields}` (older builds: `{kind, value: {...}}`).
+  const resource = event.resource.value ?? event.resource
+  assert.equal(event.resource.kind, 'transaction')
+  assert.equal(Number(resource.amount), 100)
 
   const esm = await import('kopokopo') // the package's `exports` (ESM entry)
   assert.equal(typeof esm.Client, 'function')
@@ -35,6 +38,6 @@ async function main() {
   assert.equal(payment.status, 'Success')
   assert.equal(Number(payment.event.resource.amount), 150)
   console.log(`node ${process.version}: kopokopo ${require('kopokopo/package.json').version}, addon ${path.basename(addon)} from kopokopo-linux-x64-gnu: ` +
-    `signature ok, webhook ${event.topic} ${event.resource.value.amount}, STK push ${created.location} -> ${payment.status}`)
+    `signature ok, webhook ${event.topic} ${resource.amount}, STK push ${created.location} -> ${payment.status}`)
 }
 main().catch((e) => { console.error(e); process.exitCode = 1 })

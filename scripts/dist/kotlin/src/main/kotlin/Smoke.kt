@@ -20,7 +20,7 @@ fun main() {
         is WebhookEvent.BuygoodsTransactionReceived -> event.resource.amount
         else -> error("unexpected webhook $event")
     }
-    check(amount.compareTo(BigDecimal("100.0")) == 0) { "amount $amount" }
+    check(amount?.compareTo(BigDecimal("100.0")) == 0) { "amount $amount" }
 
     val client = KopoKopo.client(
         clientId = "k2-mock-client-id",

@@ -76,7 +76,11 @@ fi
 
 # --------------------------------------------------------------------- C
 step "c (Doxygen)"
-command -v doxygen >/dev/null || { apt-get install -y -q doxygen >/dev/null 2>&1 || sudo apt-get install -y -q doxygen >/dev/null; }
+if ! command -v doxygen >/dev/null; then
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
+  $sudo_ apt-get install -y -q doxygen >/dev/null 2>&1 ||
+    { $sudo_ apt-get update -q >/dev/null && $sudo_ apt-get install -y -q doxygen >/dev/null; }
+fi
 mkdir -p "$site/c"
 (cat scripts/docs/Doxyfile; echo "OUTPUT_DIRECTORY = $site/c") | doxygen - || failures+=("c: Doxygen warnings above")
 

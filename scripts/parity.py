@@ -479,7 +479,10 @@ def check_fields(ops: list[dict]) -> tuple[list[str], int]:
         for f in flist:
             checked += 1
             fname, key = f["name"], f["key"]
-            alias = VARIANT_CLASSES.get((name, variant_of.get(id(f), "")))
+            variant = variant_of.get(id(f), "")
+            alias = VARIANT_CLASSES.get((name, variant))
+            if not alias and variant and re.search(rf"^class {re.escape(variant + name)}\(", models, re.M):
+                alias = variant + name  # the generators' default: `<Variant><Union>` (UnknownWebhookResource)
             if alias and name not in requests:
                 py_body = _class_body(models, rf"^class {re.escape(alias)}\(")
                 ts_body = (ts_body or "") + (_ts_body(dts, alias) or "")

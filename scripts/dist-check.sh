@@ -19,7 +19,9 @@
 #   6. aarch64: readelf/file prove the architecture of every aarch64 artefact, auditwheel the wheel's
 #              manylinux tag (in a venv of its own); with qemu-aarch64 (Debian qemu-user) the aarch64
 #              k2 runs, and with aarch64-linux-gnu-gcc + the arm64 libc (Debian gcc-aarch64-linux-gnu)
-#              the C smoke test is built against the aarch64 tarball and run under qemu against it.
+#              the C smoke test is built against the aarch64 tarball and run under qemu against it; with
+#              an aarch64 CPython userland (scripts/dist/arm64-python-sysroot.sh) the aarch64 wheel is
+#              installed with pip --no-index and the Python smoke test runs under qemu too.
 #
 # Needs python3 (venv), node/npm, java 17 + mvn (and the Kotlin Maven plugin,
 # kotlin-stdlib, JNA and kotlinx-coroutines in ~/.m2, as after `mvn test` in
@@ -54,7 +56,7 @@ else
 fi
 k2pid=""
 cleanup() {
-    [ -n "$k2pid" ] && kill "$k2pid" 2>/dev/null || true
+    for pid in $k2pid ${k2armpid:-}; do kill "$pid" 2>/dev/null || true; done
     if [ "${KEEP_CLEANROOM:-0}" = 1 ]; then echo "clean room kept: $room"; else rm -rf "$room"; fi
 }
 trap cleanup EXIT
@@ -88,6 +90,11 @@ clean() {
     env -i HOME="$room/home" PATH="$bin" LANG=C.UTF-8 TMPDIR="$room/tmp" npm_config_update_notifier=false \
         K2_BASE_URL="${url:-}" K2_WEBHOOK_BODY="$room/webhook.json" K2_WEBHOOK_SIGNATURE="${signature:-}" "$@"
 }
+# The same in the background, as one process (env execs the command): $! is the server's pid.
+clean_bg() {
+    local out="$1"; shift
+    (exec env -i HOME="$room/home" PATH="$bin" LANG=C.UTF-8 TMPDIR="$room/tmp" "$@" > "$out" 2>&1) &
+}
 mkdir -p "$room/tmp"
 for forbidden in cargo rustc rustup maturin cargo-zigbuild; do
     if clean bash -c "command -v $forbidden" >/dev/null; then die "$forbidden is on the clean-room PATH"; fi
@@ -99,11 +106,11 @@ log "k2 (static, x86_64 musl) from dist/"
 tar -xzf "$dist/k2-$version-x86_64-unknown-linux-musl.tar.gz" -C "$room"
 k2="$room/k2-$version-x86_64-unknown-linux-musl/k2"
 file -b "$k2" | grep -q "x86-64.*statically linked" || die "k2: $(file -b "$k2")"
-clean "$k2" mock --port 0 > "$room/k2.out" 2> "$room/k2.err" &
+clean_bg "$room/k2.out" "$k2" mock --port 0
 k2pid=$!
 for _ in $(seq 100); do [ -s "$room/k2.out" ] && break; sleep 0.1; done
 url="$(head -n1 "$room/k2.out")"
-[[ "$url" == http://127.0.0.1:* ]] || die "k2 mock did not print its URL: $(cat "$room/k2.out" "$room/k2.err")"
+[[ "$url" == http://127.0.0.1:* ]] || die "k2 mock did not print its URL: $(cat "$room/k2.out")"
 cp "$root/tests/fixtures/webhook.buygoods_transaction_received.k2.json" "$room/webhook.json"
 signature="$(clean "$k2" sign --api-key k2-mock-api-key < "$room/webhook.json")"
 clean "$k2" verify --api-key k2-mock-api-key --signature "$signature" < "$room/webhook.json" >/dev/null
@@ -139,7 +146,8 @@ clean mvn -B -q -o -Dmaven.repo.local="$repo" install:install-file \
     -Dfile="$dist/kopokopo-sdk-$version.jar" -DpomFile="$dist/kopokopo-sdk-$version.pom" \
     -Dsources="$dist/kopokopo-sdk-$version-sources.jar" -Djavadoc="$dist/kopokopo-sdk-$version-javadoc.jar"
 cp -r "$root/scripts/dist/kotlin" "$room/kotlin"
-(cd "$room/kotlin" && clean mvn -B -q -o -Dmaven.repo.local="$repo" -Dkopokopo.version="$version" \
+# No Kotlin compile daemon: it would outlive the check (and hold the temporary repository).
+(cd "$room/kotlin" && clean mvn -B -q -o -Dmaven.repo.local="$repo" -Dkopokopo.version="$version" -Dkotlin.compiler.daemon=false \
     compile exec:java) | tee "$room/kotlin.out"
 grep -q "from $repo/com/kopokopo/kopokopo-sdk/$version/kopokopo-sdk-$version.jar" "$room/kotlin.out" \
     || die "the Kotlin smoke test did not load the jar from the temporary repository"
@@ -205,26 +213,41 @@ if command -v qemu-aarch64 >/dev/null; then
     k2arm="$room/arm/k2-$version-aarch64-unknown-linux-musl/k2"
     sig_arm="$(clean qemu-aarch64 "$k2arm" sign --api-key k2-mock-api-key < "$room/webhook.json")"
     [ "$sig_arm" = "$signature" ] || die "aarch64 k2 sign under qemu: $sig_arm"
-    arm+=("qemu-aarch64: the aarch64 k2 signs the webhook like the x86_64 one")
+    clean_bg "$room/k2arm.out" qemu-aarch64 "$k2arm" mock --port 0
+    k2armpid=$!
+    for _ in $(seq 300); do [ -s "$room/k2arm.out" ] && break; sleep 0.1; done
+    url_arm="$(head -n1 "$room/k2arm.out")"
+    [[ "$url_arm" == http://127.0.0.1:* ]] || die "the aarch64 k2 mock did not start: $(cat "$room/k2arm.out")"
+    arm+=("qemu-aarch64: the aarch64 k2 signs the webhook like the x86_64 one and serves k2 mock ($url_arm)")
     sysroot=/usr/aarch64-linux-gnu
     if command -v aarch64-linux-gnu-gcc >/dev/null && [ -e "$sysroot/lib/ld-linux-aarch64.so.1" ]; then
         aprefix="$room/arm/kopokopo-$version-aarch64-unknown-linux-gnu"
-        clean qemu-aarch64 "$k2arm" mock --port 0 > "$room/k2arm.out" 2>&1 &
-        k2armpid=$!
-        for _ in $(seq 300); do [ -s "$room/k2arm.out" ] && break; sleep 0.1; done
-        url_arm="$(head -n1 "$room/k2arm.out")"
-        aflags="$(clean env PKG_CONFIG_PATH="$aprefix/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR= pkg-config --cflags --libs kopokopo)"
+        aflags="$(clean env PKG_CONFIG_PATH="$aprefix/lib/pkgconfig" pkg-config --cflags --libs kopokopo)"
         # shellcheck disable=SC2086
         clean aarch64-linux-gnu-gcc -std=c99 -Wall -Werror -o "$room/arm/smoke" "$root/scripts/dist/c/smoke.c" $aflags
         readelf -h "$room/arm/smoke" | grep -q AArch64
         clean env K2_BASE_URL="$url_arm" QEMU_LD_PREFIX="$sysroot" LD_LIBRARY_PATH="$aprefix/lib" \
             qemu-aarch64 "$room/arm/smoke" "$room/webhook.json" "$signature"
-        kill "$k2armpid" 2>/dev/null || true
-        arm+=("qemu-aarch64: C smoke test (aarch64-linux-gnu-gcc + pkg-config, aarch64 libkopokopo.so) against the aarch64 k2 mock, both emulated")
+        arm+=("qemu-aarch64: C smoke test (aarch64-linux-gnu-gcc + pkg-config, aarch64 libkopokopo.so) against the aarch64 k2 mock")
     else
         results+=("SKIP  aarch64 C smoke under qemu: no aarch64-linux-gnu-gcc or arm64 libc (Debian gcc-aarch64-linux-gnu)")
     fi
-    results+=("SKIP  aarch64 Python/Node/JVM under qemu: no aarch64 CPython/Node/JDK userland here")
+    # Python: an aarch64 Debian CPython 3.11 userland (scripts/dist/arm64-python-sysroot.sh); the
+    # wheel installed by pip (Debian's pip wheel, run by the aarch64 interpreter) with --no-index.
+    pyroot="${KOPOKOPO_ARM64_SYSROOT:-${CARGO_TARGET_DIR:-$root/target}/dist-tools/arm64-sysroot}"
+    if [ -x "$pyroot/usr/bin/python3.11" ]; then
+        armwhl="$(ls "$dist/kopokopo-$version-cp39-abi3-manylinux"*"_aarch64.whl")"
+        pipwhl="$(ls "$pyroot"/usr/share/python-wheels/pip-*.whl)"
+        clean qemu-aarch64 -L "$pyroot" "$pyroot/usr/bin/python3.11" "$pipwhl/pip" install -q --no-index \
+            --disable-pip-version-check --root-user-action=ignore --target "$room/arm/site" "$armwhl"
+        clean env K2_BASE_URL="$url_arm" PYTHONPATH="$room/arm/site" \
+            qemu-aarch64 -L "$pyroot" "$pyroot/usr/bin/python3.11" "$root/scripts/dist/smoke.py"
+        arm+=("qemu-aarch64: Python smoke test, aarch64 CPython 3.11 (Debian) + $(basename "$armwhl") (pip --no-index), against the aarch64 k2 mock")
+    else
+        results+=("SKIP  aarch64 Python under qemu: no aarch64 CPython in $pyroot (scripts/dist/arm64-python-sysroot.sh makes one)")
+    fi
+    kill "$k2armpid" 2>/dev/null || true
+    results+=("SKIP  aarch64 Node/JVM under qemu: no aarch64 Node.js/JDK userland here (readelf above)")
 else
     results+=("SKIP  qemu: no qemu-aarch64 (Debian qemu-user)")
 fi

@@ -231,7 +231,7 @@ for arch in "${ARCHES[@]}"; do
 done
 if [ -n "$extra" ] && [ -d "$extra/jna" ]; then cp -r "$extra"/jna/. "$kt/native/"; fi
 ls "$kt/native"
-mvn -B -q -f bindings-uniffi/kotlin/pom.xml -Pdist -Dkopokopo.dist.input="$kt" package
+mvn -B -q -Dkotlin.compiler.daemon=false -f bindings-uniffi/kotlin/pom.xml -Pdist -Dkopokopo.dist.input="$kt" package
 for suffix in .jar -sources.jar -javadoc.jar; do
     cp "$kt/build/kopokopo-sdk-$version$suffix" "$dist/"
 done

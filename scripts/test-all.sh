@@ -30,6 +30,7 @@ run_section() {
 rust_lint() {
   python3 scripts/check-msrv.py &&
   python3 scripts/check-version.py &&
+  bash scripts/check-workflows.sh &&
   cargo fmt --all -- --check &&
   cargo clippy --workspace --all-targets -- -D warnings &&
   RUSTDOCFLAGS="-D warnings" cargo doc -p kopokopo --no-deps -q
@@ -45,7 +46,7 @@ rust_tests() {
 
 for s in "${SECTIONS[@]}"; do
   case "$s" in
-    rust-lint) run_section "rust-lint (msrv, version, fmt, clippy, rustdoc)" rust_lint ;;
+    rust-lint) run_section "rust-lint (msrv, version, workflows, fmt, clippy, rustdoc)" rust_lint ;;
     rust) run_section "rust (core, simulator, vectors, demo)" rust_tests ;;
     python) run_section "python (pytest, mypy, examples)" bash bindings-python/run-tests.sh ;;
     node) run_section "node (node --test, tsc, examples)" bash bindings-node/run-tests.sh ;;

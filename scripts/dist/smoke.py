@@ -16,7 +16,7 @@ KEY = "k2-mock-api-key"
 body = pathlib.Path(os.environ["K2_WEBHOOK_BODY"]).read_bytes()
 signature = os.environ["K2_WEBHOOK_SIGNATURE"]
 
-assert "site-packages" in kopokopo.__file__, kopokopo.__file__
+assert "bindings-python" not in kopokopo.__file__, f"kopokopo from the source tree: {kopokopo.__file__}"
 assert kopokopo.sign(body, KEY) == signature, "sign() differs from `k2 sign`"
 assert kopokopo.verify_signature(body, signature, KEY)
 assert not kopokopo.verify_signature(body + b" ", signature, KEY)
@@ -37,5 +37,7 @@ for _ in range(40):
     payment = client.incoming_payments.status(created.location)
 assert payment.status == "Success", payment.status
 assert payment.event.resource.amount == Decimal("150.00"), payment.event.resource.amount
-print(f"python {sys.version.split()[0]}: kopokopo from {pathlib.Path(kopokopo.__file__).parent}: "
+import platform  # noqa: E402
+
+print(f"python {sys.version.split()[0]} ({platform.machine()}): kopokopo from {pathlib.Path(kopokopo.__file__).parent}: "
       f"signature ok, webhook {event.topic} {event.resource.amount}, STK push {created.location} -> {payment.status}")

@@ -41,7 +41,10 @@ rust_tests() {
   cargo test -p kopokopo -p kopokopo-mock &&
   cargo run -q -p kopokopo-mock --example demo >/dev/null &&
   python3 tests/vectors/generate.py --check &&
-  bash scripts/codegen.sh --check
+  bash scripts/codegen.sh --check &&
+  # Mutation testing of the core lines changed since the merge base (scripts/mutants.sh):
+  # every change brings the tests that catch its mutants. Empty diff: no work.
+  bash scripts/mutants.sh --in-diff
 }
 
 for s in "${SECTIONS[@]}"; do

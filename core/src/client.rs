@@ -393,7 +393,12 @@ mod tests {
         let (t, generation) = cache.store_at(token("hour", 3600), Duration::from_secs(60), t0);
         assert_eq!((t.expose(), generation), ("hour", 1));
         let fresh_until = t0 + Duration::from_secs(3540);
-        assert_eq!(cache.valid_at(fresh_until - MS).map(|(t, g)| (t.expose().to_string(), g)), Some(("hour".into(), 1)));
+        assert_eq!(
+            cache
+                .valid_at(fresh_until - MS)
+                .map(|(t, g)| (t.expose().to_string(), g)),
+            Some(("hour".into(), 1))
+        );
         // `now < refresh_at`: at the refresh instant the token is no longer used.
         assert!(cache.valid_at(fresh_until).is_none());
         assert!(cache.valid_at(fresh_until + MS).is_none());
@@ -420,6 +425,7 @@ mod tests {
 
     #[test]
     fn huge_lifetimes_are_capped() {
+        assert_eq!(MAX_TOKEN_LIFETIME, Duration::from_secs(86_400));
         let cache = TokenCache::default();
         let t0 = Instant::now();
         cache.store_at(token("forever", u64::MAX), Duration::from_secs(60), t0);
@@ -459,7 +465,9 @@ mod tests {
         let err = cache.get(margin, deadline, || Err(Error::timeout("down"))).unwrap_err();
         assert_eq!(err.code(), "timeout");
         // Within the hold the failure is answered without a new fetch.
-        let held = cache.get(margin, deadline, || panic!("fetched during the hold")).unwrap_err();
+        let held = cache
+            .get(margin, deadline, || panic!("fetched during the hold"))
+            .unwrap_err();
         assert_eq!(held.code(), "timeout");
         assert_eq!(cache.requests.load(Ordering::Relaxed), 1);
         std::thread::sleep(TOKEN_FAILURE_HOLD + 50 * MS);
@@ -467,7 +475,9 @@ mod tests {
         assert_eq!((t.expose(), g), ("t", 1));
         assert_eq!(cache.requests.load(Ordering::Relaxed), 2);
         // Cached now: no further fetch.
-        let (t, _) = cache.get(margin, deadline, || panic!("fetched a cached token")).unwrap();
+        let (t, _) = cache
+            .get(margin, deadline, || panic!("fetched a cached token"))
+            .unwrap();
         assert_eq!(t.expose(), "t");
     }
 
@@ -514,10 +524,85 @@ mod tests {
         let c = client();
         for _ in 0..16 {
             let first = c.backoff(0);
-            assert!(first >= Duration::from_millis(50) && first < Duration::from_millis(100), "{first:?}");
+            assert!(
+                first >= Duration::from_millis(50) && first < Duration::from_millis(100),
+                "{first:?}"
+            );
             let capped = c.backoff(5);
-            assert!(capped >= Duration::from_millis(150) && capped < Duration::from_millis(300), "{capped:?}");
+            assert!(
+                capped >= Duration::from_millis(150) && capped < Duration::from_millis(300),
+                "{capped:?}"
+            );
         }
+    }
+
+    /// Answers each request with the next scripted outcome.
+    struct Script(Mutex<Vec<Result<HttpResponse>>>);
+
+    impl Transport for Script {
+        fn send(&self, _: &crate::http::HttpRequest) -> Result<HttpResponse> {
+            lock(&self.0).remove(0)
+        }
+    }
+
+    fn scripted(outcomes: Vec<Result<HttpResponse>>) -> (Client, Arc<Script>) {
+        let script = Arc::new(Script(Mutex::new(outcomes)));
+        let config = Config::builder("id", "secret")
+            .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
+            .max_retries(2)
+            .build()
+            .unwrap();
+        (Client::with_transport(config, script.clone()), script)
+    }
+
+    const TOKEN_BODY: &str = r#"{"access_token":"tok","token_type":"Bearer","expires_in":3600,"created_at":"1"}"#;
+
+    #[test]
+    fn retryable_transport_errors_are_retried_final_ones_are_not() {
+        let (c, script) = scripted(vec![
+            Err(Error::transport("reset")),
+            Ok(HttpResponse::new(503, "")),
+            Ok(HttpResponse::new(200, TOKEN_BODY)),
+        ]);
+        assert_eq!(c.execute(&api::RequestToken).unwrap().access_token, "tok");
+        assert!(lock(&script.0).is_empty());
+        // The issued token is cached: no further request.
+        assert_eq!(c.access_token().unwrap().expose(), "tok");
+        assert_eq!(c.token_requests(), 1);
+        // Retries are capped: a third failure is returned.
+        let (c, script) = scripted(vec![
+            Err(Error::transport("reset")),
+            Err(Error::transport("reset")),
+            Err(Error::transport("reset")),
+            Ok(HttpResponse::new(200, TOKEN_BODY)),
+        ]);
+        assert_eq!(c.execute(&api::RequestToken).unwrap_err().code(), "transport_error");
+        assert_eq!(lock(&script.0).len(), 1);
+        let (c, script) = scripted(vec![
+            Err(Error::transport_final("tls")),
+            Ok(HttpResponse::new(200, TOKEN_BODY)),
+        ]);
+        assert_eq!(c.execute(&api::RequestToken).unwrap_err().code(), "transport_error");
+        assert_eq!(lock(&script.0).len(), 1);
+    }
+
+    #[test]
+    fn no_retry_when_the_wait_would_pass_the_deadline() {
+        let script = Arc::new(Script(Mutex::new(vec![
+            Ok(HttpResponse::new(503, "")),
+            Ok(HttpResponse::new(200, TOKEN_BODY)),
+        ])));
+        let config = Config::builder("id", "secret")
+            .timeout(Duration::from_millis(300))
+            .retry_backoff(Duration::from_secs(2), Duration::from_secs(4))
+            .build()
+            .unwrap();
+        let c = Client::with_transport(config, script.clone());
+        let start = Instant::now();
+        // The first backoff (1 to 2 s) does not fit in 300 ms: the 503 is the answer, at once.
+        assert_eq!(c.execute(&api::RequestToken).unwrap_err().code(), "api_error");
+        assert!(start.elapsed() < Duration::from_millis(250), "{:?}", start.elapsed());
+        assert_eq!(lock(&script.0).len(), 1);
     }
 
     #[test]
@@ -544,13 +629,25 @@ mod tests {
         assert!(!c.webhooks().verify(body, Some(&webhooks::sign(body, "other"))).unwrap());
         let result = &include_bytes!("../../tests/fixtures/result.polling.success.json")[..];
         let signed = webhooks::sign(result, "my-api-key");
-        assert_eq!(c.webhooks().parse_result(result, Some(&signed)).unwrap().kind(), "polling");
-        assert_eq!(c.webhooks().parse_result(result, Some(&sig)).unwrap_err().code(), "signature_invalid");
+        assert_eq!(
+            c.webhooks().parse_result(result, Some(&signed)).unwrap().kind(),
+            "polling"
+        );
+        assert_eq!(
+            c.webhooks().parse_result(result, Some(&sig)).unwrap_err().code(),
+            "signature_invalid"
+        );
         let event = &include_bytes!("../../tests/fixtures/webhook.b2b_transaction_received.k2.json")[..];
         let signed = webhooks::sign(event, "my-api-key");
         assert!(c.webhooks().parse_webhook(event, Some(&signed)).is_ok());
-        assert_eq!(c.webhooks().parse_webhook(event, Some(&sig)).unwrap_err().code(), "signature_invalid");
+        assert_eq!(
+            c.webhooks().parse_webhook(event, Some(&sig)).unwrap_err().code(),
+            "signature_invalid"
+        );
         let no_key = Client::new(Config::builder("id", "secret").build().unwrap());
-        assert_eq!(no_key.webhooks().verify(body, Some(&sig)).unwrap_err().code(), "invalid_argument");
+        assert_eq!(
+            no_key.webhooks().verify(body, Some(&sig)).unwrap_err().code(),
+            "invalid_argument"
+        );
     }
 }

@@ -468,7 +468,10 @@ mod tests {
         assert_eq!(Amount::from_cents(0), Amount::ZERO);
         // from_units: whole shillings, scale 0.
         let u = Amount::from_units(250);
-        assert_eq!((u.as_decimal(), u.scale(), u.to_string()), (dec("250"), 0, "250".to_string()));
+        assert_eq!(
+            (u.as_decimal(), u.scale(), u.to_string()),
+            (dec("250"), 0, "250".to_string())
+        );
         assert_eq!(Amount::from_units(-3).as_decimal(), dec("-3"));
         assert_eq!(Amount::from_units(i64::MAX).to_string(), i64::MAX.to_string());
         // The scale is the text's, not the value's.
@@ -497,7 +500,10 @@ mod tests {
         // Long text is cut in the message (to 32 characters).
         let long = "9".repeat(30) + "abcdefghij";
         let e = Amount::parse(&long).unwrap_err().to_string();
-        assert!(e.contains(&format!("`{}`", &long[..32])) && !e.contains(&long[..33]), "{e}");
+        assert!(
+            e.contains(&format!("`{}`", &long[..32])) && !e.contains(&long[..33]),
+            "{e}"
+        );
         // The length limit: 40 digits (sign excluded).
         assert!(Amount::parse(&"1".repeat(41)).is_err());
         assert!(Amount::parse(&format!("-0.{}", "1".repeat(38))).is_ok());
@@ -549,7 +555,95 @@ mod tests {
         let e = serde_json::from_str::<Amount>("\"1,0\"").unwrap_err().to_string();
         assert!(e.contains("not a decimal amount"), "{e}");
         let e = serde_json::from_str::<Amount>("[1]").unwrap_err().to_string();
-        assert!(e.contains("an amount as a JSON number or a decimal string") || e.contains("not an amount"), "{e}");
+        assert!(e.contains("`[1]` is not an amount"), "{e}");
+        // Type errors name what was expected, through either visitor.
+        let e = Amount::deserialize(de::value::BoolDeserializer::<E>::new(true))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("expected an amount as a JSON number or a decimal string"),
+            "{e}"
+        );
+        let e = Amount::deserialize(serde_json::json!([true])).unwrap_err().to_string();
+        assert!(e.contains("`[true]` is not an amount"), "{e}");
+        assert_eq!(
+            Amount::deserialize(serde_json::json!(12)).unwrap(),
+            Amount::from_units(12)
+        );
+        assert_eq!(
+            Amount::deserialize(serde_json::json!("1.5")).unwrap(),
+            Amount::from_cents(150)
+        );
+        // Two decimal points are refused (by the scan, and again by rust_decimal).
+        assert!(Amount::parse("1.2.3").is_err() && Decimal::from_str("1.2.3").is_err());
+    }
+
+    #[test]
+    fn lenient_reading_through_every_visitor() {
+        use serde::de::value::{
+            BoolDeserializer, Error as E, F64Deserializer, I64Deserializer, StrDeserializer, U64Deserializer,
+            UnitDeserializer,
+        };
+        assert_eq!(
+            lenient_amount(U64Deserializer::<E>::new(5)).unwrap(),
+            Some(Amount::from_units(5))
+        );
+        assert_eq!(
+            lenient_amount(I64Deserializer::<E>::new(-5)).unwrap(),
+            Some(Amount::from_units(-5))
+        );
+        assert_eq!(
+            lenient_amount(StrDeserializer::<E>::new("1.50"))
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "1.50"
+        );
+        assert_eq!(lenient_amount(StrDeserializer::<E>::new("x")).unwrap(), None);
+        assert_eq!(
+            lenient_amount(F64Deserializer::<E>::new(2.5)).unwrap(),
+            Some(Amount::from_cents(250))
+        );
+        assert_eq!(lenient_amount(F64Deserializer::<E>::new(f64::INFINITY)).unwrap(), None);
+        assert_eq!(lenient_amount(BoolDeserializer::<E>::new(true)).unwrap(), None);
+        assert_eq!(lenient_amount(UnitDeserializer::<E>::new()).unwrap(), None);
+        let seq = de::value::SeqDeserializer::<_, E>::new(std::iter::empty::<u32>());
+        let e = lenient_amount(seq).unwrap_err().to_string();
+        assert!(e.contains("expected any JSON value"), "{e}");
+        // A deserializer that reports an absent value (as YAML's `~` does).
+        struct NoneDe;
+        impl<'de> Deserializer<'de> for NoneDe {
+            type Error = E;
+            fn deserialize_any<V: Visitor<'de>>(self, v: V) -> std::result::Result<V::Value, E> {
+                v.visit_none()
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+                unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+            }
+        }
+        assert_eq!(lenient_amount(NoneDe).unwrap(), None);
+        // Buffered by serde (an untagged enum): through visit_newtype_struct.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Buffered {
+            S {
+                #[serde(deserialize_with = "lenient_amount")]
+                a: Option<Amount>,
+            },
+        }
+        let Buffered::S { a } = serde_json::from_str(r#"{"a": "1.50"}"#).unwrap();
+        assert_eq!(a.unwrap().to_string(), "1.50");
+        let Buffered::S { a } = serde_json::from_str(r#"{"a": 7}"#).unwrap();
+        assert_eq!(a, Some(Amount::from_units(7)));
+        let Buffered::S { a } = serde_json::from_str(r#"{"a": true}"#).unwrap();
+        assert_eq!(a, None);
+        // Through serde_json: numbers keep their text, anything else is None.
+        let read = |text: &str| lenient_amount(&mut serde_json::Deserializer::from_str(text)).unwrap();
+        assert_eq!(read("12.30").unwrap().to_string(), "12.30");
+        assert_eq!(read("\"4\"").unwrap(), Amount::from_units(4));
+        assert_eq!(read("null"), None);
+        assert_eq!(read("[1]"), None);
     }
 
     #[test]

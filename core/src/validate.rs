@@ -405,6 +405,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn boundary_lengths_and_characters() {
+        // required: 1024 bytes pass, 1025 do not; blank never does.
+        let max = "a".repeat(1024);
+        assert_eq!(required("f", &max).unwrap(), max);
+        let e = required("f", &"a".repeat(1025)).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("invalid_argument", Some("f")));
+        assert!(e.to_string().contains("at most 1024 bytes"), "{e}");
+        assert!(required("f", " \t").is_err());
+        assert_eq!(required("f", " x ").unwrap(), " x ");
+        // email: 254 characters pass, 255 do not; whitespace and controls anywhere are refused.
+        let at_254 = format!("{}@example.com", "a".repeat(254 - "@example.com".len()));
+        assert_eq!(at_254.len(), 254);
+        assert!(email("e", Some(&at_254)).is_ok());
+        assert!(email("e", Some(&format!("a{at_254}"))).is_err());
+        assert!(email("e", Some("")).is_err());
+        assert!(email("e", Some("a b@example.com")).is_err());
+        assert!(email("e", Some("ab@exam\u{7}ple.com")).is_err());
+        assert!(email("e", None).is_ok());
+        // URLs: whitespace or control characters after the host are refused, each on its own.
+        assert!(split_url("https://example.com/a b").is_none());
+        assert!(split_url("https://example.com/a\u{1}b").is_none());
+        assert!(split_url("https://example.com/a\u{7f}").is_none());
+        assert!(split_url("https://example.com/a-b").is_some());
+    }
+
+    #[test]
     fn phones() {
         for ok in [
             "+254712345678",

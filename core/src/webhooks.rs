@@ -739,10 +739,13 @@ fn guess_type(body: &[u8]) -> Option<&str> {
     Some(&rest[..rest.find('"')?])
 }
 
+/// Decodes a result body as one known type.
+type Decoder = fn(&[u8]) -> Result<CallbackResult>;
+
 /// The one dispatch table: the decoder of each known `data.type` (aliases
 /// included), `None` for a type this version does not know.
-fn decoder(kind: &str) -> Option<fn(&[u8]) -> Result<CallbackResult>> {
-    let decode: fn(&[u8]) -> Result<CallbackResult> = match kind {
+fn decoder(kind: &str) -> Option<Decoder> {
+    let decode: Decoder = match kind {
         "incoming_payment" => |b| decode_resource(b, "incoming payment result").map(CallbackResult::IncomingPayment),
         // Version-1 results older integrations still receive: a pay/send-money
         // `payment` and a legacy `settlement_transfer`; `value.type` says which.
@@ -891,6 +894,23 @@ mod tests {
     }
 
     #[test]
+    fn topic_names_round_trip() {
+        for topic in Topic::KNOWN {
+            let name = topic.as_str().to_string();
+            assert_eq!(Topic::parse(&name), topic);
+            assert_eq!(topic.to_string(), name);
+            assert_eq!(serde_json::to_value(&topic).unwrap(), Value::String(name));
+        }
+        let unknown = Topic::parse("brand_new_topic");
+        assert_eq!(unknown, Topic::Unknown("brand_new_topic".into()));
+        assert_eq!(
+            (unknown.as_str(), unknown.to_string()),
+            ("brand_new_topic", "brand_new_topic".to_string())
+        );
+        assert_eq!(Topic::CustomerCreated.to_string(), "customer_created");
+    }
+
+    #[test]
     fn unknown_topic_kept() {
         let body = br#"{"id":"1","topic":"brand_new_topic","created_at":"t","event":{"type":"New","resource":{"x":1}},"extra":true}"#;
         match decode_webhook(body).unwrap() {
@@ -916,6 +936,108 @@ mod tests {
             CallbackResult::IncomingPayment(p) => assert_eq!(p.status, "Success"),
             other => panic!("{other:?}"),
         }
+    }
+
+    const RESULT_FIXTURES: [(&[u8], &str, &str); 6] = [
+        (
+            include_bytes!("../../tests/fixtures/result.incoming_payment.success.json"),
+            "incoming_payment",
+            "incoming_payment",
+        ),
+        (
+            include_bytes!("../../tests/fixtures/result.send_money.success.json"),
+            "send_money",
+            "send_money",
+        ),
+        (
+            include_bytes!("../../tests/fixtures/result.polling.success.json"),
+            "polling",
+            "polling",
+        ),
+        (
+            include_bytes!("../../tests/fixtures/result.transaction_sms_notification.success.json"),
+            "transaction_sms_notification",
+            "sms_notification",
+        ),
+        (
+            include_bytes!("../../tests/fixtures/result.reversal.success.json"),
+            "reversals",
+            "reversal",
+        ),
+        (
+            include_bytes!("../../tests/fixtures/result.payment_link.success.json"),
+            "payment_link",
+            "payment_link",
+        ),
+    ];
+
+    #[test]
+    fn every_result_type_and_alias_has_its_decoder() {
+        let aliases: &[(&str, &[&str])] = &[
+            ("incoming_payment", &[]),
+            ("send_money", &["settlement_transfer", "payment"]),
+            ("polling", &[]),
+            ("transaction_sms_notification", &["transaction_sms_notifications"]),
+            ("reversals", &["reversal"]),
+            ("payment_link", &["payment_links"]),
+        ];
+        for ((body, canonical, kind), (name, others)) in RESULT_FIXTURES.iter().zip(aliases) {
+            assert_eq!(canonical, name);
+            let text = std::str::from_utf8(body).unwrap();
+            let from = format!("\"type\": \"{canonical}\"");
+            assert!(text.contains(&from), "{canonical}");
+            for alias in std::iter::once(canonical).chain(others.iter()) {
+                let body = text.replacen(&from, &format!("\"type\": \"{alias}\""), 1);
+                // The fast path takes it, and agrees with the full path.
+                let fast = decode_guessed(body.as_bytes()).unwrap_or_else(|| panic!("no fast path for {alias}"));
+                let full = decode_result(body.as_bytes()).unwrap();
+                assert_eq!(fast, full, "{alias}");
+                assert_eq!((full.kind(), full.result_type()), (*kind, *alias), "{alias}");
+                // Moving `data.type` behind the attributes (no guess) decodes the same.
+                let value: Value = serde_json::from_str(&body).unwrap();
+                let mut data = value["data"].as_object().unwrap().clone();
+                let t = data.remove("type").unwrap();
+                data.insert("type".into(), t);
+                let reordered = serde_json::json!({ "data": data }).to_string();
+                let again = decode_result(reordered.as_bytes()).unwrap();
+                assert_eq!(again.kind(), *kind, "{alias} reordered");
+            }
+            // A body whose declared type has no decoder is kept whole.
+            let body = text.replacen(&from, "\"type\": \"nonesuch\"", 1);
+            assert_eq!(decode_guessed(body.as_bytes()), None);
+            assert_eq!(decode_result(body.as_bytes()).unwrap().result_type(), "nonesuch");
+        }
+    }
+
+    #[test]
+    fn minimal_and_typeless_results() {
+        // Resources are read tolerantly: a known type with nothing else is that type.
+        let body = br#"{"data":{"type":"polling","attributes":{"status":7}}}"#;
+        let r = decode_guessed(body).unwrap();
+        assert_eq!(
+            (r.kind(), r.id(), r.status()),
+            ("polling", String::new(), "7".to_string())
+        );
+        assert_eq!(decode_result(body).unwrap(), r);
+        let e = decode_result(br#"{"data":{"id":"1"}}"#).unwrap_err();
+        assert!(e.to_string().contains("no data.type"), "{e}");
+    }
+
+    #[test]
+    fn guess_reads_the_first_type_key() {
+        assert_eq!(
+            guess_type(br#"{"data":{"type" : "polling","x":{"type":"y"}}}"#),
+            Some("polling")
+        );
+        assert_eq!(guess_type(br#"{"data":{"type":7}}"#), None);
+        assert_eq!(guess_type(br#"{"data":{"type"}}"#), None);
+        assert_eq!(guess_type(br#"{"data":{"type":"open"#), None);
+        assert_eq!(guess_type(b"\xff\"type\":\"x\""), None);
+        assert_eq!(guess_type(br#"{"data":{}}"#), None);
+        // A nested "type" first: the guess is wrong and not used.
+        let body = br#"{"data":{"attributes":{"event":{"type":"polling"},"status":"Success"},"id":"1","type":"incoming_payment"}}"#;
+        assert_eq!(guess_type(body), Some("polling"));
+        assert_eq!(decode_guessed(body), None);
     }
 
     #[test]

@@ -49,7 +49,7 @@ it('package.json "exports" maps import and require, with types', () => {
     const dirs = fs.readdirSync(path.join(PKG_DIR, 'npm'))
     const matching = dirs.filter((d) => {
       const p = require(path.join(PKG_DIR, 'npm', d, 'package.json'))
-      return p.description && p.description.includes(target)
+      return p.description?.includes(target)
     })
     assert.equal(matching.length, 1, `one npm/<platform> package for ${target}: ${dirs}`)
     const platform = require(path.join(PKG_DIR, 'npm', matching[0], 'package.json'))

@@ -109,6 +109,25 @@ macro_rules! webhook_event {
             }
         }
 
+        impl WebhookEvent {
+            /// The topic of any case (the list of cases is this macro's, once).
+            fn topic_text(&self) -> String {
+                match self {
+                    $(WebhookEvent::$variant { .. } => Topic::$topic.as_str().to_string(),)*
+                    WebhookEvent::Daraja { topic, .. } | WebhookEvent::Unknown { topic, .. } => topic.clone(),
+                }
+            }
+
+            /// The event id of any case (Daraja: the M-PESA `TransID`).
+            fn id_text(&self) -> String {
+                match self {
+                    $(WebhookEvent::$variant { id, .. } => id.clone(),)*
+                    WebhookEvent::Unknown { id, .. } => id.clone(),
+                    WebhookEvent::Daraja { event, .. } => event.trans_id.clone(),
+                }
+            }
+        }
+
         /// Every topic with a case of its own (a test checks it is the core's list).
         #[cfg(test)]
         pub(crate) const TYPED_TOPICS: &[Topic] = &[$(Topic::$topic),*];
@@ -143,45 +162,13 @@ webhook_event! {
 impl WebhookEvent {
     /// The topic, e.g. `buygoods_transaction_received`.
     pub fn topic(&self) -> String {
-        macro_rules! topic_of {
-            ($($variant:ident),*) => {
-                match self {
-                    $(WebhookEvent::$variant { .. } => Topic::$variant.as_str().to_string(),)*
-                    WebhookEvent::Daraja { topic, .. } | WebhookEvent::Unknown { topic, .. } => topic.clone(),
-                }
-            };
-        }
-        topic_of!(
-            BuygoodsTransactionReceived,
-            BuygoodsTransactionReversed,
-            B2bTransactionReceived,
-            M2mTransactionReceived,
-            B2bTransactionReversed,
-            SettlementTransferCompleted,
-            CustomerCreated,
-            CardTransactionReceived,
-            CardTransactionVoided,
-            CardTransactionReversed
-        )
+        self.topic_text()
     }
 
     /// The event id (Daraja: the M-PESA `TransID`): the key to drop a
     /// redelivered event.
     pub fn id(&self) -> String {
-        match self {
-            WebhookEvent::BuygoodsTransactionReceived { id, .. }
-            | WebhookEvent::BuygoodsTransactionReversed { id, .. }
-            | WebhookEvent::B2bTransactionReceived { id, .. }
-            | WebhookEvent::M2mTransactionReceived { id, .. }
-            | WebhookEvent::B2bTransactionReversed { id, .. }
-            | WebhookEvent::SettlementTransferCompleted { id, .. }
-            | WebhookEvent::CustomerCreated { id, .. }
-            | WebhookEvent::CardTransactionReceived { id, .. }
-            | WebhookEvent::CardTransactionVoided { id, .. }
-            | WebhookEvent::CardTransactionReversed { id, .. }
-            | WebhookEvent::Unknown { id, .. } => id.clone(),
-            WebhookEvent::Daraja { event, .. } => event.trans_id.clone(),
-        }
+        self.id_text()
     }
 }
 

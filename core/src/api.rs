@@ -635,4 +635,62 @@ mod tests {
         let r = HttpResponse::new(429, "").with_header("Retry-After", "7");
         assert_eq!(error_from_response(&r).retry_after(), Some(Duration::from_secs(7)));
     }
+
+    #[test]
+    fn token_revocation_and_introspection() {
+        let secret = "tok-SECRET-91c2";
+        let revoke = RevokeToken::new(secret).unwrap();
+        let introspect = IntrospectToken::new(secret).unwrap();
+        // Debug names the operation and hides the token.
+        assert_eq!(format!("{revoke:?}"), "RevokeToken { token: [REDACTED] }");
+        assert_eq!(format!("{introspect:?}"), "IntrospectToken { token: [REDACTED] }");
+        // Both are safe to retry (they move no money); revoking forgets the cached token.
+        assert!(revoke.retry_safe() && introspect.retry_safe());
+        assert!(revoke.revokes_token());
+        assert!(!introspect.revokes_token());
+        assert!(RevokeToken::new(" ").is_err() && IntrospectToken::new("").is_err());
+        // A refused revocation is an error, not a silent success.
+        assert!(revoke.parse(&HttpResponse::new(200, "")).is_ok());
+        let e = revoke.parse(&HttpResponse::new(401, "")).unwrap_err();
+        assert_eq!(e.http_status(), Some(401));
+    }
+
+    #[test]
+    fn an_empty_error_body_gets_the_status_reason() {
+        for (status, phrase) in [
+            (400, "Bad Request"),
+            (401, "Unauthorized"),
+            (403, "Forbidden"),
+            (404, "Not Found"),
+            (405, "Method Not Allowed"),
+            (406, "Not Acceptable"),
+            (409, "Conflict"),
+            (410, "Gone"),
+            (422, "Unprocessable Entity"),
+            (429, "Too Many Requests"),
+            (500, "Internal Server Error"),
+            (502, "Bad Gateway"),
+            (503, "Service Unavailable"),
+            (504, "Gateway Timeout"),
+            (418, "HTTP error"),
+        ] {
+            let e = error_from_response(&HttpResponse::new(status, ""));
+            assert!(e.to_string().ends_with(phrase), "{status}: {e}");
+            assert_eq!(e.http_status(), Some(status));
+        }
+    }
+
+    #[test]
+    fn retry_after_values() {
+        let wait = |v: &str| retry_after(&HttpResponse::new(429, "").with_header("Retry-After", v));
+        assert_eq!(wait("7"), Some(Duration::from_secs(7)));
+        assert_eq!(wait(" 0 "), Some(Duration::ZERO));
+        assert_eq!(wait("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(wait("86399.5"), Some(Duration::from_secs_f64(86_399.5)));
+        // A fraction must be finite, not negative and under a day.
+        for bad in ["-1", "-0.5", "86400.0", "1e9", "inf", "NaN", "soon", ""] {
+            assert_eq!(wait(bad), None, "{bad}");
+        }
+        assert_eq!(retry_after(&HttpResponse::new(429, "")), None);
+    }
 }

@@ -84,15 +84,18 @@ impl Proxy {
 
 /// `NO_PROXY` matching as curl does it: `*` matches everything; an entry
 /// matches the host itself and its subdomains (a leading `.` or `*.` is
-/// ignored); ports are ignored.
+/// ignored); ports are ignored. IPv6 addresses match with or without
+/// brackets (`host` is as `split_url` gives it: `[fe80::1]`).
 fn no_proxy_matches(list: &str, host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
     list.split(',').map(str::trim).filter(|e| !e.is_empty()).any(|entry| {
         if entry == "*" {
             return true;
         }
         let entry = entry.trim_start_matches('*').trim_start_matches('.');
         let entry = match entry.rsplit_once(':') {
-            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !h.contains(':') => h,
+            // `name:port` or `[v6]:port`; a bare IPv6 address keeps its colons.
+            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && (!h.contains(':') || h.ends_with(']')) => h,
             _ => entry,
         };
         let entry = entry.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
@@ -441,6 +444,72 @@ mod tests {
         assert_eq!(
             c.user_agent(),
             format!("kopokopo/{VERSION} (python/0.1.0; CPython 3.11)")
+        );
+    }
+
+    #[test]
+    fn secrets_and_accessors() {
+        let s = Secret::from(String::from("sk-9f2"));
+        assert_eq!(s.expose(), "sk-9f2");
+        assert!(!s.is_empty() && Secret::default().is_empty());
+        assert_eq!(
+            (format!("{s}"), format!("{s:?}")),
+            ("[REDACTED]".into(), "[REDACTED]".into())
+        );
+        let c = Config::builder("id-1", "sk-9f2")
+            .proxy(Proxy::Disabled)
+            .token_refresh_margin(Duration::from_secs(5))
+            .retry_backoff(Duration::from_millis(50), Duration::from_millis(70))
+            .max_retries(3)
+            .build()
+            .unwrap();
+        assert_eq!((c.client_id(), c.client_secret().expose()), ("id-1", "sk-9f2"));
+        assert_eq!(c.api_key(), None);
+        assert_eq!(c.proxy(), &Proxy::Disabled);
+        assert_eq!(c.token_refresh_margin(), Duration::from_secs(5));
+        assert_eq!(
+            (c.retry_base_delay(), c.retry_max_delay()),
+            (Duration::from_millis(50), Duration::from_millis(70))
+        );
+        assert_eq!(c.max_retries(), 3);
+    }
+
+    #[test]
+    fn no_proxy_entries() {
+        for (list, host, hit) in [
+            ("*", "api.kopokopo.com", true),
+            ("kopokopo.com", "api.kopokopo.com", true),
+            (".kopokopo.com", "api.kopokopo.com", true),
+            ("*.kopokopo.com:443", "api.kopokopo.com", true),
+            ("notkopokopo.com", "kopokopo.com", false),
+            ("kopokopo.com", "kopokopo.com.evil", false),
+            // An IPv6 address is not cut at its last colon as if it were a
+            // port, and matches the bracketed host of a URL.
+            ("::1", "[::1]", true),
+            ("fe80::1", "[fe80::1]", true),
+            ("[fe80::1]", "[fe80::1]", true),
+            ("[fe80::1]:8080", "[fe80::1]", true),
+            ("fe80::1", "[fe80::2]", false),
+            ("fe80::1", "[fe80::1:1]", false),
+            // A colon not followed by a port is part of the name.
+            ("example.com:abc", "example.com", false),
+            (" , ,", "example.com", false),
+        ] {
+            assert_eq!(no_proxy_matches(list, host), hit, "{list} / {host}");
+        }
+        // Through `resolve`, as a client sees it.
+        let env = |no_proxy: &'static str| {
+            move |name: &str| match name {
+                "HTTPS_PROXY" => Some("http://proxy.internal:3128".to_string()),
+                "NO_PROXY" => Some(no_proxy.to_string()),
+                _ => None,
+            }
+        };
+        let url = "https://[fe80::1]:8443";
+        assert_eq!(Proxy::Environment.resolve(url, env("fe80::1")), None);
+        assert_eq!(
+            Proxy::Environment.resolve(url, env("example.com")).as_deref(),
+            Some("http://proxy.internal:3128")
         );
     }
 

@@ -349,6 +349,188 @@ mod tests {
         assert_eq!(ErrorKind::InvalidArgument.code(), "invalid_argument");
     }
 
+    /// Every variant through every accessor: one row each, so a variant
+    /// that loses its arm in any accessor (or in `Display`) fails here.
+    #[test]
+    fn every_variant_through_every_accessor() {
+        let api = Error::Api {
+            http_status: 409,
+            error_code: Some("1001".into()),
+            error_message: "duplicate; twice".into(),
+            error_messages: vec!["duplicate".into(), "twice".into()],
+        };
+        type Row = (Error, &'static str, &'static str, Option<u16>, bool, &'static str);
+        let rows: Vec<Row> = vec![
+            (
+                Error::invalid("amount", "must be positive"),
+                "invalid_argument",
+                "invalid argument `amount`: must be positive",
+                None,
+                false,
+                "must be positive",
+            ),
+            (
+                Error::invalid_argument("till", "is required"),
+                "invalid_argument",
+                "invalid argument `till`: is required",
+                None,
+                false,
+                "is required",
+            ),
+            (
+                Error::Authentication {
+                    http_status: 401,
+                    message: "bad client".into(),
+                },
+                "authentication_failed",
+                "authentication failed (HTTP 401): bad client",
+                Some(401),
+                false,
+                "bad client",
+            ),
+            (
+                api.clone(),
+                "api_error",
+                "API error (HTTP 409, code 1001): duplicate; twice",
+                Some(409),
+                false,
+                "duplicate; twice",
+            ),
+            (
+                Error::Api {
+                    http_status: 503,
+                    error_code: None,
+                    error_message: "down".into(),
+                    error_messages: vec![],
+                },
+                "api_error",
+                "API error (HTTP 503): down",
+                Some(503),
+                true,
+                "down",
+            ),
+            (
+                Error::Api {
+                    http_status: 500,
+                    error_code: None,
+                    error_message: "x".into(),
+                    error_messages: vec![],
+                },
+                "api_error",
+                "API error (HTTP 500): x",
+                Some(500),
+                true,
+                "x",
+            ),
+            (
+                Error::Api {
+                    http_status: 499,
+                    error_code: None,
+                    error_message: "x".into(),
+                    error_messages: vec![],
+                },
+                "api_error",
+                "API error (HTTP 499): x",
+                Some(499),
+                false,
+                "x",
+            ),
+            (
+                Error::RateLimited {
+                    retry_after: Some(Duration::from_secs(3)),
+                    message: "slow".into(),
+                },
+                "rate_limited",
+                "rate limited, retry after 3s: slow",
+                Some(429),
+                true,
+                "slow",
+            ),
+            (
+                Error::RateLimited {
+                    retry_after: None,
+                    message: "slow".into(),
+                },
+                "rate_limited",
+                "rate limited: slow",
+                Some(429),
+                true,
+                "slow",
+            ),
+            (
+                Error::transport("reset"),
+                "transport_error",
+                "transport error: reset",
+                None,
+                true,
+                "reset",
+            ),
+            (
+                Error::transport_final("tls"),
+                "transport_error",
+                "transport error: tls",
+                None,
+                false,
+                "tls",
+            ),
+            (Error::timeout("30 s"), "timeout", "timeout: 30 s", None, true, "30 s"),
+            (
+                Error::signature("mismatch"),
+                "signature_invalid",
+                "invalid signature: mismatch",
+                None,
+                false,
+                "mismatch",
+            ),
+            (
+                Error::decode("bad json"),
+                "decode_error",
+                "decode error: bad json",
+                None,
+                false,
+                "bad json",
+            ),
+            (Error::internal("bug"), "internal", "bug", None, false, "bug"),
+        ];
+        for (e, code, display, status, retryable, message) in rows {
+            assert_eq!(e.code(), code, "{e:?}");
+            assert_eq!(e.kind().code(), code);
+            assert_eq!(e.kind().to_string(), code);
+            assert_eq!(e.to_string(), display);
+            assert_eq!(e.http_status(), status, "{e:?}");
+            assert_eq!(e.is_retryable(), retryable, "{e:?}");
+            assert_eq!(e.error_message(), message, "{e:?}");
+            let is_invalid = code == "invalid_argument";
+            assert_eq!(e.field().is_some(), is_invalid, "{e:?}");
+            if code != "rate_limited" {
+                assert_eq!(e.retry_after(), None);
+            }
+            if e != api {
+                assert_eq!(e.error_code(), None);
+                assert!(e.error_messages().is_empty());
+            }
+        }
+        assert_eq!(api.error_code(), Some("1001"));
+        assert_eq!(api.error_messages(), ["duplicate", "twice"]);
+        assert_eq!(Error::invalid_argument("till", "x").field(), Some("till"));
+    }
+
+    #[test]
+    fn panics_become_internal_errors() {
+        let e = Error::catch_panic::<()>(|| panic!("boom {}", 7)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Internal);
+        assert_eq!(e.to_string(), "internal error in kopokopo (please report it): boom 7");
+        let e = Error::catch_panic::<()>(|| panic!("static text")).unwrap_err();
+        assert!(e.to_string().ends_with(": static text"), "{e}");
+        let e = Error::catch_panic::<()>(|| std::panic::panic_any(42u8)).unwrap_err();
+        assert!(e.to_string().ends_with(": unknown panic"), "{e}");
+        assert_eq!(Error::catch_panic(|| Ok(5)), Ok(5));
+        assert_eq!(
+            Error::catch_panic::<()>(|| Err(Error::timeout("t"))),
+            Err(Error::timeout("t"))
+        );
+    }
+
     #[test]
     fn accessors() {
         let e = Error::invalid("amount", "must be positive");

@@ -319,6 +319,206 @@ mod tests {
         }
     }
 
+    /// Every day from 0000-01-01 to 9999-12-31 (every date `parse` can
+    /// read), walked one day at a time with a calendar written
+    /// here independently of Hinnant's formulas: both directions agree with
+    /// it on every day, and so does `days_in_month`.
+    #[test]
+    fn calendar_agrees_with_a_naive_walk_on_every_day() {
+        fn leap(y: i64) -> bool {
+            y.rem_euclid(4) == 0 && (y.rem_euclid(100) != 0 || y.rem_euclid(400) == 0)
+        }
+        fn month_len(y: i64, m: u32) -> u32 {
+            [
+                31,
+                if leap(y) { 29 } else { 28 },
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ][m as usize - 1]
+        }
+        // 0000-01-01 is 719,528 days before 1970-01-01: 1,970 years, 478 of
+        // them leap (493 multiples of 4, less the 15 centuries 100 … 1900 not
+        // divisible by 400).
+        let (mut y, mut m, mut d, mut n) = (0i64, 1u32, 1u32, -719_528i64);
+        assert_eq!(1970 * 365 + 478, 719_528);
+        while y < 10_000 {
+            assert_eq!(days_from_civil(y, m, d), n, "{y}-{m}-{d}");
+            assert_eq!(civil_from_days(n), (y, m, d), "day {n}");
+            if d == 1 {
+                assert_eq!(days_in_month(y, m), month_len(y, m), "{y}-{m}");
+            }
+            n += 1;
+            d += 1;
+            if d > month_len(y, m) {
+                d = 1;
+                m += 1;
+                if m > 12 {
+                    m = 1;
+                    y += 1;
+                }
+            }
+        }
+        // Before year 0 (only reachable through `Timestamp::at`): the
+        // proleptic calendar goes on, 146,097 days per 400 years.
+        assert_eq!(days_from_civil(2000, 3, 1) - days_from_civil(-400, 3, 1), 6 * 146_097);
+        for back in [1i64, 59, 60, 365, 366, 146_097, 146_098, 1_000_000] {
+            let z = days_from_civil(0, 1, 1) - back;
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z, "{back} days before year 0");
+        }
+        assert_eq!(civil_from_days(days_from_civil(0, 1, 1) - 1), (-1, 12, 31));
+        assert_eq!(civil_from_days(days_from_civil(-1, 3, 1) - 1), (-1, 2, 28));
+        assert_eq!(civil_from_days(days_from_civil(-4, 3, 1) - 1), (-4, 2, 29));
+        assert_eq!(civil_from_days(days_from_civil(-400, 1, 1)), (-400, 1, 1));
+    }
+
+    #[test]
+    fn field_limits_are_inclusive_and_exact() {
+        let ok = |s: &str| Timestamp::parse(s).unwrap_or_else(|| panic!("{s} refused"));
+        // Largest hour, minute, day of each month length, and a leap second
+        // (read as :59, the instant's own second).
+        assert_eq!(ok("2021-04-12T23:59:00Z").local().hour, 23);
+        assert_eq!(ok("2021-04-30T00:00:00Z").local().day, 30);
+        assert_eq!(ok("2021-01-31T00:00:00Z").local().day, 31);
+        assert_eq!(ok("2021-12-31T00:00:00Z").local().month, 12);
+        assert_eq!(ok("2021-02-28T00:00:00Z").local().day, 28);
+        assert_eq!(ok("2016-12-31T23:59:60Z"), ok("2016-12-31T23:59:59Z"));
+        assert_eq!(ok("2021-04-12T08:50:59Z").local().second, 59);
+        assert_eq!(ok("2000-02-29T00:00:00Z").local().day, 29);
+        for bad in [
+            "2021-04-31T00:00:00Z",
+            "2021-01-32T00:00:00Z",
+            "2021-00-10T00:00:00Z",
+            "2021-04-00T00:00:00Z",
+            "2100-02-29T00:00:00Z",
+            "2021-02-29T00:00:00Z",
+            "2021-04-12T08:50:61Z",
+            "2021-04-12T08:50:00+24:00",
+            "2021-04-12T08:50:00+03:60",
+            "2021-04-12T08:50:00+3",
+            "2021-04-12T08:50:00+03:0",
+            "2021-04-12T08:50:00+03300",
+            "2021-04-12T08:50:00*03:00",
+            "2021-04-12T08:50:00ZZ",
+            "2021-04-12T08:5",
+            "2021/04-12T08:50",
+            "2021-04/12T08:50",
+            "2021-04-12X08:50",
+            "2021-04-12T08-50",
+            "2021-04-12T08:50:",
+            "2021-04-12T08:50:5",
+            "2021041208500x",
+            "202a-04-12T08:50",
+            "2021-0a-12T08:50",
+            "2021-04-1aT08:50",
+            "2021-04-12Ta8:50",
+            "2021-04-12T08:5a",
+        ] {
+            assert_eq!(Timestamp::parse(bad), None, "{bad}");
+        }
+        // Offsets: every accepted spelling, both signs, minutes, their limits.
+        assert_eq!(ok("2021-04-12T08:50:00+23:59").offset_seconds, 23 * 3600 + 59 * 60);
+        assert_eq!(ok("2021-04-12T08:50:00-0530").offset_seconds, -(5 * 3600 + 30 * 60));
+        assert_eq!(ok("2021-04-12T08:50:00+05:45").offset_seconds, 5 * 3600 + 45 * 60);
+        assert_eq!(ok("2021-04-12T08:50:00+00").offset_seconds, 0);
+        assert_eq!(ok("2021-04-12T08:50:00z").offset_seconds, 0);
+        assert!(ok("2021-04-12T08:50:00z").offset_given);
+        assert_eq!(
+            ok("2021-04-12T08:50:00+0530").unix_seconds,
+            ok("2021-04-12T03:20:00Z").unix_seconds
+        );
+        assert_eq!(
+            ok("2021-04-12T08:50:00-05:30").unix_seconds,
+            ok("2021-04-12T14:20:00Z").unix_seconds
+        );
+        // The separators between date and time, and a space before the offset.
+        assert_eq!(ok("2021-04-12t08:50:00Z"), ok("2021-04-12T08:50:00Z"));
+        assert_eq!(ok("2021-04-12 08:50:00Z"), ok("2021-04-12T08:50:00Z"));
+        assert_eq!(ok("  2021-04-12T08:50:00 Z  "), ok("2021-04-12T08:50:00Z"));
+    }
+
+    #[test]
+    fn fractions_and_epoch_seconds() {
+        let ok = |s: &str| Timestamp::parse(s).unwrap_or_else(|| panic!("{s} refused"));
+        for (text, nanos) in [
+            ("2021-04-12T08:50:00.5Z", 500_000_000),
+            ("2021-04-12T08:50:00,25Z", 250_000_000),
+            ("2021-04-12T08:50:00.000000001Z", 1),
+            ("2021-04-12T08:50:00.123Z", 123_000_000),
+            // Digits past nanoseconds are dropped, not rounded.
+            ("2021-04-12T08:50:00.1234567899+03:00", 123_456_789),
+            ("2021-04-12T08:50:00.999999999999Z", 999_999_999),
+        ] {
+            let t = ok(text);
+            assert_eq!(t.nanos, nanos, "{text}");
+            assert_eq!(
+                t.unix_seconds % 60,
+                ok("2021-04-12T08:50:00Z").unix_seconds % 60,
+                "{text}"
+            );
+        }
+        assert_eq!(ok("2021-04-12T08:50:00.5").offset_seconds, KENYA_OFFSET_SECONDS);
+        // Epoch seconds: up to 11 digits, exact (no u32 overflow past 9 digits).
+        for (text, secs) in [
+            ("7", 7i64),
+            ("999999999", 999_999_999),
+            ("1000000000", 1_000_000_000),
+            ("4294967296", 4_294_967_296),
+            ("12345678901", 12_345_678_901),
+            ("99999999999", 99_999_999_999),
+        ] {
+            let t = ok(text);
+            assert_eq!(
+                (t.unix_seconds, t.nanos, t.offset_seconds, t.offset_given),
+                (secs, 0, 0, false),
+                "{text}"
+            );
+        }
+        // 14 digits are Daraja's wall clock in Kenya time, not epoch seconds.
+        let t = ok("20240229235959");
+        assert_eq!((t.offset_seconds, t.offset_given), (KENYA_OFFSET_SECONDS, false));
+        assert_eq!(t.unix_seconds, ok("2024-02-29T20:59:59Z").unix_seconds);
+        assert_eq!(Timestamp::parse("20240230000000"), None);
+        assert_eq!(Timestamp::parse("20241301000000"), None);
+    }
+
+    #[test]
+    fn written_back_in_its_own_offset() {
+        // `local` and `to_rfc3339` on instants built directly, including
+        // negative offsets and times before 1970 (the euclidean split).
+        let t = Timestamp::at(-1, -(5 * 3600 + 30 * 60));
+        assert_eq!(t.to_rfc3339(), "1969-12-31T18:29:59-05:30");
+        let c = t.local();
+        assert_eq!(
+            (c.year, c.month, c.day, c.hour, c.minute, c.second),
+            (1969, 12, 31, 18, 29, 59)
+        );
+        assert_eq!(Timestamp::at(86_399, 0).to_rfc3339(), "1970-01-01T23:59:59+00:00");
+        assert_eq!(Timestamp::at(86_400, 0).to_rfc3339(), "1970-01-02T00:00:00+00:00");
+        assert_eq!(
+            Timestamp::at(-86_400, 45 * 60).to_rfc3339(),
+            "1969-12-31T00:45:00+00:45"
+        );
+        assert_eq!(Timestamp::at(3_723, 0).to_rfc3339(), "1970-01-01T01:02:03+00:00");
+        let t = Timestamp {
+            nanos: 10,
+            ..Timestamp::at(0, 0)
+        };
+        assert_eq!(t.to_rfc3339(), "1970-01-01T00:00:00.00000001+00:00");
+        let t = Timestamp::at(1_617_014_128, KENYA_OFFSET_SECONDS);
+        assert!(t.offset_given);
+        assert_eq!(t.nanos, 0);
+        assert_eq!(t.to_rfc3339(), "2021-03-29T13:35:28+03:00");
+    }
+
     #[test]
     fn refuses_what_is_not_a_time() {
         for bad in [

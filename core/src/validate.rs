@@ -208,11 +208,12 @@ pub fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<()> {
 pub fn email(field: &str, value: Option<&str>) -> Result<()> {
     let Some(v) = value else { return Ok(()) };
     let bad = || Error::invalid(field, "is not an e-mail address (name@example.com)");
-    if v.is_empty() || v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }
     let (local, domain) = v.split_once('@').ok_or_else(bad)?;
-    let dot_inside = domain.find('.').is_some_and(|i| i > 0 && i + 1 < domain.len()) && !domain.ends_with('.');
+    // A dot after the domain's first character and before its last.
+    let dot_inside = domain.find('.').is_some_and(|i| i > 0) && !domain.ends_with('.');
     if local.is_empty() || domain.contains('@') || !dot_inside {
         return Err(bad());
     }
@@ -528,6 +529,18 @@ mod tests {
             "2020-10-19T09:24:48.Z",
             "2020-10-1",
             "20201019",
+            // Each part of the date and time checked on its own: a sign that
+            // `u32::from_str` would take is not a digit.
+            "20a0-10-19",
+            "2020x10-19",
+            "2020-+1-19",
+            "2020-10x19",
+            "2020-10-+1",
+            "2020-10-19X09:24",
+            "2020-10-19T+9:24",
+            "2020-10-19T09x24",
+            "2020-10-19T09:+4",
+            "2020-10-19T09:24:+8",
         ] {
             assert_eq!(
                 iso8601("from_time", bad).unwrap_err().field(),

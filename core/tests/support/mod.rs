@@ -1,6 +1,6 @@
 //! A small HTTP/1.1 server on 127.0.0.1 for the client tests (std
 //! `TcpListener` + one thread per connection, `Connection: close`), shared by
-//! the test files with `mod support;`.
+//! the test files (`suite/main.rs` and `fault_matrix.rs`, as `mod support;`).
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;

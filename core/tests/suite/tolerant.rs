@@ -8,14 +8,12 @@
 //!
 //! Plus the cases reproduced in the robustness issue, one by one.
 
-mod support;
-
+use crate::support::fixtures_dir;
 use kopokopo::webhooks::{CallbackResult, Webhook, WebhookResource, decode_result, decode_webhook};
 use serde_json::{Map, Value, json};
-use support::fixtures_dir;
 
 fn fixture(name: &str) -> Value {
-    serde_json::from_slice(&support::fixture(name)).unwrap()
+    serde_json::from_slice(&crate::support::fixture(name)).unwrap()
 }
 
 /// Webhook, result and status-response fixtures (status responses share the

@@ -3,12 +3,10 @@
 //! collection, panics turned into errors, and the retry classification.
 //! The hostile-server cases are in `fault_matrix.rs`.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use kopokopo::{Client, Config, Error, MAX_TIMEOUT, Proxy};
-use support::*;
 
 fn builder() -> kopokopo::ConfigBuilder {
     Config::builder(CLIENT_ID, CLIENT_SECRET)

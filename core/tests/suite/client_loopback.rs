@@ -6,15 +6,13 @@
 //! moves money), `Retry-After`, validation before any I/O, timeouts, and that
 //! no secret ever shows up in a `Debug` or an error.
 
-mod support;
-
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use kopokopo::{Amount, Client, Config, Error, IncomingPaymentRequest, SendMoneyRequest};
-use support::*;
 
 fn status_ok() -> Resp {
     Resp::new(200, fixture("response.incoming_payment.status.success.json")).header("Content-Type", "application/json")

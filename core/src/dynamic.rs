@@ -491,6 +491,10 @@ mod tests {
         ] {
             assert_eq!(json_get(doc, bad).unwrap_err().field(), Some("path"), "{bad}");
         }
+        for empty in ["a.b[]", "[]"] {
+            let e = json_get(doc, empty).unwrap_err().to_string();
+            assert!(e.contains("an index is written `[0]`"), "{empty}: {e}");
+        }
         assert!(
             json_get(doc, "a.b.0.amount")
                 .unwrap_err()

@@ -130,3 +130,70 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_request_but_never_its_secrets() {
+        let mut req = HttpRequest {
+            method: Method::Post,
+            url: "https://sandbox.kopokopo.com/api/v2/incoming_payments".into(),
+            headers: vec![
+                ("Authorization".into(), "Bearer tok-SECRET-1".into()),
+                ("content-type".into(), "application/json".into()),
+            ],
+            body: br#"{"amount":"10"}"#.to_vec(),
+        };
+        assert_eq!(
+            format!("{req:?}"),
+            r#"HttpRequest { method: Post, url: "https://sandbox.kopokopo.com/api/v2/incoming_payments", headers: [("Authorization", "[REDACTED]"), ("content-type", "application/json")], body: "{\"amount\":\"10\"}" }"#
+        );
+        // A form body (the token request's client secret) is hidden whole.
+        req.headers[1].1 = "application/x-www-form-urlencoded; charset=utf-8".into();
+        req.body = b"client_id=id&client_secret=sk-SECRET-2".to_vec();
+        let d = format!("{req:?}");
+        assert!(d.ends_with(r#"body: "[REDACTED form]" }"#), "{d}");
+        assert!(!d.contains("SECRET"), "{d}");
+    }
+
+    #[test]
+    fn methods_paths_headers_and_statuses() {
+        assert_eq!(
+            (Method::Get.to_string(), Method::Post.to_string()),
+            ("GET".into(), "POST".into())
+        );
+        let req = |url: &str| HttpRequest {
+            method: Method::Get,
+            url: url.into(),
+            headers: vec![
+                ("accept".into(), "application/json".into()),
+                ("Accept".into(), "text/plain".into()),
+            ],
+            body: Vec::new(),
+        };
+        assert_eq!(req("https://api.kopokopo.com/api/v2/x?a=1").path(), "/api/v2/x?a=1");
+        assert_eq!(req("https://api.kopokopo.com").path(), "/");
+        assert_eq!(req("/already/a/path").path(), "/already/a/path");
+        assert_eq!(req("https://x").header("ACCEPT"), Some("application/json"));
+        assert_eq!(req("https://x").header("content-type"), None);
+        let r = HttpResponse::new(201, "").with_header("Location", "https://x/y");
+        assert_eq!(
+            (r.header("location"), r.header("LOCATION")),
+            (Some("https://x/y"), Some("https://x/y"))
+        );
+        assert_eq!(r.headers, [("location".to_string(), "https://x/y".to_string())]);
+        assert_eq!(r.header("retry-after"), None);
+        for (status, ok) in [
+            (199, false),
+            (200, true),
+            (204, true),
+            (299, true),
+            (300, false),
+            (404, false),
+        ] {
+            assert_eq!(HttpResponse::new(status, "").is_success(), ok, "{status}");
+        }
+    }
+}

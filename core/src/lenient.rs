@@ -282,4 +282,168 @@ mod tests {
         assert!(read::<Map<String, Value>>("{\"a\":{\"b\":1}}").is_some());
         assert!(read::<Map<String, Value>>("1").is_none());
     }
+
+    /// A deserializer that answers a newtype request with
+    /// `visit_newtype_struct`, as serde's buffered content does (serde_json
+    /// answers [`Amount`]'s raw-text request with the text instead): the
+    /// way to [`Amount`]'s own `from_*` rules.
+    struct Forward(Value);
+
+    impl<'de> Deserializer<'de> for Forward {
+        type Error = serde_json::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_any(v)
+        }
+        fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, v: V) -> Result<V::Value, Self::Error> {
+            v.visit_newtype_struct(self.0)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+        }
+    }
+
+    /// Every JSON kind into every lenient type, from JSON text and from a
+    /// `serde_json::Value` through [`Forward`].
+    #[test]
+    fn every_kind_into_every_type() {
+        fn value<T: Lenient>(v: Value) -> Option<T> {
+            opt(Forward(v)).unwrap()
+        }
+        let s = |v: &str| Some(v.to_string());
+        for (json, want) in [
+            ("\"x\"", s("x")),
+            ("12", s("12")),
+            ("-3", s("-3")),
+            ("1.5", s("1.5")),
+            ("true", s("true")),
+            ("false", s("false")),
+            ("null", None),
+            ("{\"a\":1}", None),
+            ("[\"x\"]", None),
+        ] {
+            assert_eq!(read::<String>(json), want, "String from {json}");
+            assert_eq!(
+                value::<String>(serde_json::from_str(json).unwrap()),
+                want,
+                "String from Value {json}"
+            );
+        }
+        for (json, want) in [
+            ("true", Some(true)),
+            ("false", Some(false)),
+            ("\" TRUE \"", Some(true)),
+            ("\"False\"", Some(false)),
+            ("\"no\"", None),
+            ("0", Some(false)),
+            ("1", Some(true)),
+            ("2", None),
+            ("-1", None),
+            ("1.0", None),
+            ("null", None),
+            ("{}", None),
+            ("[true]", None),
+        ] {
+            assert_eq!(read::<bool>(json), want, "bool from {json}");
+        }
+        for (json, want) in [
+            ("42", Some(42i64)),
+            ("-7", Some(-7)),
+            ("\" 12 \"", Some(12)),
+            ("\"1.5\"", None),
+            ("4.0", Some(4)),
+            ("-4.0", Some(-4)),
+            ("4.5", None),
+            ("8999999999999998.0", Some(8_999_999_999_999_998)),
+            ("9000000000000000.0", None),
+            ("-9000000000000000.0", None),
+            ("9223372036854775807", Some(i64::MAX)),
+            ("9223372036854775808", None),
+            ("true", None),
+            ("[1]", None),
+        ] {
+            assert_eq!(read::<i64>(json), want, "i64 from {json}");
+        }
+        let a = |v: &str| Some(Amount::parse(v).unwrap());
+        for (json, want) in [
+            ("\"10.50\"", a("10.5")),
+            ("\"abc\"", None),
+            ("10", a("10")),
+            ("18446744073709551615", a("18446744073709551615")),
+            ("-5", a("-5")),
+            ("2.25", a("2.25")),
+            ("true", None),
+            ("null", None),
+            ("[1]", None),
+        ] {
+            assert_eq!(read::<Amount>(json), want, "Amount from {json}");
+            assert_eq!(
+                value::<Amount>(serde_json::from_str(json).unwrap()),
+                want,
+                "Amount from Value {json}"
+            );
+        }
+        assert_eq!(value::<Amount>(serde_json::json!({"a": 1})), None);
+        assert_eq!(
+            read::<Map<String, Value>>("{\"a\":[1,{\"b\":null}]}"),
+            Some(serde_json::from_str("{\"a\":[1,{\"b\":null}]}").unwrap())
+        );
+        assert_eq!(
+            read::<Vec<String>>("[\"a\", 1, null, true]"),
+            Some(vec!["a".into(), "1".into(), "true".into()])
+        );
+        assert_eq!(read::<Vec<String>>("[]"), Some(vec![]));
+        assert_eq!(read::<Vec<String>>("{\"a\":\"b\"}"), None);
+        // A value of another kind is drained, so the next key still parses.
+        #[derive(serde::Deserialize)]
+        struct Two {
+            #[serde(default, deserialize_with = "opt")]
+            a: Option<i64>,
+            #[serde(default, deserialize_with = "or_default")]
+            b: String,
+        }
+        for json in [
+            r#"{"a":{"x":[1,2,{"y":3}]},"b":"kept"}"#,
+            r#"{"a":[[1],[2,{"z":null}]],"b":"kept"}"#,
+        ] {
+            let two: Two = serde_json::from_str(json).unwrap();
+            assert_eq!((two.a, two.b.as_str()), (None, "kept"), "{json}");
+        }
+        let two: Two = serde_json::from_str(r#"{"a":"5","b":7}"#).unwrap();
+        assert_eq!((two.a, two.b.as_str()), (Some(5), "7"));
+        let two: Two = serde_json::from_str(r#"{"b":null}"#).unwrap();
+        assert_eq!((two.a, two.b.as_str()), (None, ""));
+    }
+
+    /// Deserializers other than serde_json's: one that hands over `Some`
+    /// (as serde's buffered content does for `Option`s), and one whose value
+    /// no lenient type takes (bytes), whose error names what was expected.
+    #[test]
+    fn other_deserializers() {
+        struct SomeOf(Value);
+        impl<'de> Deserializer<'de> for SomeOf {
+            type Error = serde_json::Error;
+            fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+                v.visit_some(self.0)
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+                option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+            }
+        }
+        assert_eq!(opt::<_, i64>(SomeOf(serde_json::json!("12"))).unwrap(), Some(12));
+        assert_eq!(opt::<_, String>(SomeOf(Value::Null)).unwrap(), None);
+        let bytes = de::value::BytesDeserializer::<de::value::Error>::new(b"x");
+        let e = opt::<_, String>(bytes).unwrap_err().to_string();
+        assert!(e.contains("expected any JSON value"), "{e}");
+    }
+
+    #[test]
+    fn whole_documents_with_a_default() {
+        assert_eq!(from_str_or_default::<i64>("\"7\"").unwrap(), 7);
+        assert_eq!(from_str_or_default::<i64>("{\"a\":1}").unwrap(), 0);
+        assert_eq!(from_str_or_default::<String>(" 12 ").unwrap(), "12");
+        assert!(from_str_or_default::<i64>("1 2").is_err(), "trailing text");
+        assert!(from_str_or_default::<i64>("{").is_err(), "malformed JSON");
+    }
 }

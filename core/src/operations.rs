@@ -402,6 +402,13 @@ mod tests {
             assert_eq!(op.params == Params::Body, op.request.is_some(), "{}", op.name);
             assert!(!group_doc(op.group).is_empty(), "{}", op.group);
             assert!(find(op.legacy_name).is_some_and(|o| o.name == op.name));
+            assert!(find(op.name).is_some_and(|o| o.legacy_name == op.legacy_name));
         }
+        assert!(find("incoming_payments.nope").is_none() && find("").is_none());
+        // Each group has its own text, and only groups have one.
+        let docs: std::collections::BTreeSet<_> = GROUPS.iter().map(|(g, _)| group_doc(g)).collect();
+        assert_eq!(docs.len(), GROUPS.len());
+        assert!(group_doc("tokens").starts_with("OAuth access tokens."));
+        assert_eq!(group_doc("nope"), "");
     }
 }

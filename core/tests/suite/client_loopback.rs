@@ -494,3 +494,34 @@ fn a_retry_after_longer_than_the_max_delay_is_not_waited_for() {
     assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
     assert_eq!(server.api_requests().len(), 1);
 }
+
+#[test]
+fn operations_by_name_return_the_typed_result_as_exact_json() {
+    use kopokopo::dynamic::{AmountStyle, execute_json, execute_json_with, execute_text};
+    let body = r#"{"data":{"id":"x","type":"payment_link","attributes":{"amount":"12345678901234567.89"}}}"#;
+    let server = Server::start(Duration::ZERO, move |_| Resp::new(200, body));
+    let c = client(&server);
+    let text = execute_json(&c, "payment_links.status", r#"{"id":"x"}"#).unwrap();
+    assert!(text.contains("\"amount\":12345678901234567.89"), "{text}");
+    assert_eq!(kopokopo::dynamic::json_get(&text, "id").unwrap().as_deref(), Some("x"));
+    let strings = execute_json_with(&c, "payment_links.status", r#"{"id":"x"}"#, AmountStyle::String).unwrap();
+    assert_eq!(
+        strings,
+        text.replace("12345678901234567.89", "\"12345678901234567.89\"")
+    );
+    assert_eq!(
+        execute_text(&c, "payment_links.status", &serde_json::json!({"id": "x"})).unwrap(),
+        text
+    );
+    // Parameters are checked before anything is sent.
+    let before = server.api_requests().len();
+    assert_eq!(
+        execute_json(&c, "payment_links.status", "").unwrap_err().field(),
+        Some("id")
+    );
+    assert_eq!(
+        execute_json(&c, "payment_links.status", "{").unwrap_err().field(),
+        Some("params")
+    );
+    assert_eq!(server.api_requests().len(), before);
+}

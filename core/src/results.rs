@@ -49,13 +49,7 @@ pub(crate) fn flatten_messages(v: Option<&Value>) -> Vec<String> {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::String(s)) if s.is_empty() => Vec::new(),
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a
-            .iter()
-            .flat_map(|x| match x {
-                Value::String(s) => vec![s.clone()],
-                other => flatten_messages(Some(other)),
-            })
-            .collect(),
+        Some(Value::Array(a)) => a.iter().flat_map(|x| flatten_messages(Some(x))).collect(),
         Some(Value::Object(o)) => o
             .iter()
             .flat_map(|(k, v)| flatten_messages(Some(v)).into_iter().map(move |m| format!("{k}: {m}")))
@@ -846,6 +840,74 @@ mod tests {
     }
 
     #[test]
+    fn every_error_shape_flattens() {
+        let flat = |json: &str| flatten_messages(Some(&serde_json::from_str(json).unwrap()));
+        assert!(flat("\"\"").is_empty(), "an empty string is no message");
+        assert!(flat("null").is_empty());
+        assert_eq!(flat("5"), ["5"]);
+        assert_eq!(flat("true"), ["true"]);
+        assert_eq!(flat(r#"["a",["b",""],{"c":"d"},7]"#), ["a", "b", "c: d", "7"]);
+        assert_eq!(flat(r#"{"x":{"y":["p","q"]},"z":""}"#), ["x: y: p", "x: y: q"]);
+        #[derive(Deserialize)]
+        struct WithErrors {
+            #[serde(default, deserialize_with = "errors_list")]
+            errors: Vec<String>,
+        }
+        let w: WithErrors = serde_json::from_str(r#"{"errors":{"amount":["too small"]}}"#).unwrap();
+        assert_eq!(w.errors, ["amount: too small"]);
+        let w: WithErrors = serde_json::from_str(r#"{"errors":null}"#).unwrap();
+        assert!(w.errors.is_empty());
+    }
+
+    /// `payment_link` comes as an object, as a URL next to
+    /// `payment_link_status` / `expires_at`, or not at all while those two
+    /// are there: every shape ends in the same details.
+    #[test]
+    fn payment_link_shapes() {
+        let read = |attrs: &str| serde_json::from_str::<PaymentLink>(attrs).unwrap().payment_link;
+        let details = |status: Option<&str>, expires: Option<&str>, link: Option<&str>| {
+            Some(PaymentLinkDetails {
+                status: status.map(str::to_string),
+                expires_at: expires.map(str::to_string),
+                link: link.map(str::to_string),
+                ..Default::default()
+            })
+        };
+        assert_eq!(
+            read(r#"{"payment_link":"https://pay/x","payment_link_status":"Active","expires_at":"2026-01-01"}"#),
+            details(Some("Active"), Some("2026-01-01"), Some("https://pay/x"))
+        );
+        assert_eq!(
+            read(r#"{"payment_link":{"status":"Paid","link":"https://pay/y"},"payment_link_status":"Active"}"#),
+            details(Some("Paid"), None, Some("https://pay/y"))
+        );
+        assert_eq!(
+            read(r#"{"payment_link_status":"Expired","expires_at":"2026-01-02"}"#),
+            details(Some("Expired"), Some("2026-01-02"), None)
+        );
+        assert_eq!(
+            read(r#"{"payment_link_status":"Expired"}"#),
+            details(Some("Expired"), None, None)
+        );
+        assert_eq!(
+            read(r#"{"expires_at":"2026-01-02"}"#),
+            details(None, Some("2026-01-02"), None)
+        );
+        assert_eq!(read(r#"{"status":"Active"}"#), None);
+        // Read straight from attributes (no envelope), the id and kind are empty.
+        let link: PaymentLink =
+            serde_json::from_str(r#"{"status":"Active","amount":"10.5","till_number":"K1"}"#).unwrap();
+        assert_eq!(
+            (link.id.as_str(), link.kind.as_str(), link.status.as_str()),
+            ("", "", "Active")
+        );
+        assert_eq!(
+            (link.amount, link.till_number.as_deref()),
+            (Some(Amount::parse("10.5").unwrap()), Some("K1"))
+        );
+    }
+
+    #[test]
     fn token_debug_redacts() {
         let t = AccessToken {
             access_token: "SECRET-TOKEN".into(),
@@ -853,6 +915,9 @@ mod tests {
             expires_in: 3600,
             created_at: None,
         };
-        assert!(!format!("{t:?}").contains("SECRET-TOKEN"));
+        assert_eq!(
+            format!("{t:?}"),
+            r#"AccessToken { access_token: "[REDACTED]", token_type: "Bearer", expires_in: 3600, created_at: None }"#
+        );
     }
 }

@@ -423,6 +423,47 @@ mod tests {
     }
 
     #[test]
+    fn camel_case_of_every_kind_of_key() {
+        let camel = |k: &str| {
+            let mut out = String::new();
+            push_camel(k, &mut out);
+            out
+        };
+        for (key, want) in [
+            ("", ""),
+            ("_", "_"),
+            ("__", "__"),
+            ("a", "a"),
+            ("a_b", "aB"),
+            ("_links", "_links"),
+            ("__x_y", "__xY"),
+            ("ab_", "ab_"),
+            ("a__b", "aB"),
+            ("phone_number_2", "phoneNumber2"),
+        ] {
+            assert_eq!(camel(key), want, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn type_descriptions() {
+        let req = type_def("IncomingPaymentRequest").unwrap();
+        assert!(!req.fields().is_empty());
+        assert_eq!(req.field("phone_number").map(|f| f.key), Some("phone_number"));
+        assert_eq!(req.field("till_number").map(|f| f.key), Some("till_number"));
+        assert!(req.field("nope").is_none());
+        let debug = format!("{req:?}");
+        assert!(
+            debug.starts_with("TypeDef { name: \"IncomingPaymentRequest\", shape: Record(["),
+            "{debug}"
+        );
+        assert!(debug.ends_with(", .. }"), "{debug}");
+        let union = types().iter().find(|t| matches!(t.shape, Shape::Union { .. })).unwrap();
+        assert!(union.fields().is_empty() && union.field("type").is_none());
+        assert!(type_def("Nope").is_none());
+    }
+
+    #[test]
     fn every_reference_resolves_and_names_are_unique() {
         let mut names = std::collections::BTreeSet::new();
         for t in types() {

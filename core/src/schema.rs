@@ -417,6 +417,30 @@ mod tests {
         assert_eq!(camel("connect_timeout", None), "connectTimeout");
         assert_eq!(camel("_links", None), "_links");
         assert_eq!(camel("", None), "");
+        // Fields of a flattened type are found (a webhook's `resource` is
+        // in the event it flattens), so the caller's JSON below is kept.
+        assert_eq!(
+            camel("resource.value.order_id", Some("Webhook")),
+            "resource.value.order_id"
+        );
+        assert_eq!(
+            camel("resource.sender_phone_number", Some("Webhook")),
+            "resource.senderPhoneNumber"
+        );
+        // Only keys go through `name`; indexes and separators are copied.
+        let marked = |p: &str| {
+            field_path_as(p, sm, |k, out| {
+                out.push('<');
+                out.push_str(k);
+                out.push('>');
+            })
+        };
+        assert_eq!(
+            marked("destinations[12].phone_number"),
+            "<destinations>[12].<phone_number>"
+        );
+        assert_eq!(marked("[3]"), "[3]");
+        assert_eq!(marked("a[1][2].b"), "<a>[1][2].<b>");
         // The identity keeps every path as the core wrote it.
         let same = |p: &str| field_path_as(p, sm, |k, out| out.push_str(k));
         assert_eq!(same("destinations[12].phone_number"), "destinations[12].phone_number");

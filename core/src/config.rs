@@ -392,8 +392,13 @@ fn validate_proxy_url(url: &str) -> Result<()> {
     if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
         return Err(bad());
     }
-    let authority = rest.split('/').next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    // The host without its port (`proxy:3128`, `[fd00::1]:3128`): ureq takes `http://:3128`.
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
     if host.is_empty() || url.chars().any(|c| c.is_control() || c == ' ') {
         return Err(bad());
     }
@@ -472,6 +477,49 @@ mod tests {
             (Duration::from_millis(50), Duration::from_millis(70))
         );
         assert_eq!(c.max_retries(), 3);
+    }
+
+    #[test]
+    fn proxy_urls() {
+        let check = |u: &str| {
+            Config::builder("i", "s")
+                .proxy(Proxy::Url(u.into()))
+                .build()
+                .map(|_| ())
+        };
+        for ok in [
+            "http://proxy.internal:3128",
+            "https://user:pw@proxy.internal:8443/",
+            "http://[fd00::1]:3128",
+            "HTTP://proxy",
+        ] {
+            assert_eq!(check(ok), Ok(()), "{ok}");
+        }
+        // ureq itself takes the first three; a Unicode control character is
+        // refused like an ASCII one.
+        for bad in [
+            "http://:3128",
+            "http://u@:3128",
+            "http://[]:3128",
+            "http://proxy:3128/a\u{85}",
+            "socks5://proxy:1080",
+        ] {
+            assert_eq!(check(bad).unwrap_err().field(), Some("proxy"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn one_hour_is_the_longest_delay_accepted() {
+        let hour = MAX_TIMEOUT;
+        let c = Config::builder("i", "s")
+            .retry_backoff(hour, hour)
+            .token_refresh_margin(hour)
+            .build()
+            .unwrap();
+        assert_eq!(
+            (c.retry_base_delay(), c.retry_max_delay(), c.token_refresh_margin()),
+            (hour, hour, hour)
+        );
     }
 
     #[test]

@@ -97,12 +97,13 @@ fn parse_decimal(text: &str) -> Option<Decimal> {
     if digits.is_empty() || digits.len() > 40 {
         return None;
     }
-    let mut seen_point = false;
+    // Digits and points only (no exponent, no `_`, no spaces inside); a
+    // second point is refused by `Decimal::from_str` itself.
     let mut seen_digit = false;
     for b in digits.bytes() {
         match b {
             b'0'..=b'9' => seen_digit = true,
-            b'.' if !seen_point => seen_point = true,
+            b'.' => {}
             _ => return None,
         }
     }
@@ -449,8 +450,13 @@ mod tests {
 
     #[test]
     fn rejects_non_numbers() {
-        for bad in ["", "abc", "1e5", "1,000", "NaN", "1.2.3", ".", "-"] {
+        for bad in [
+            "", "abc", "1e5", "1,000", "1_000", "NaN", "1.2.3", "1..2", "..5", ".", "-", "+", "1 000", "--1",
+        ] {
             assert!(Amount::parse(bad).is_err(), "{bad}");
+        }
+        for (ok, cents) in [(".5", 50), ("5.", 500), ("+1.25", 125), ("-0.10", -10), (" 7 ", 700)] {
+            assert_eq!(Amount::parse(ok).unwrap(), Amount::from_cents(cents), "{ok}");
         }
     }
 
@@ -574,7 +580,7 @@ mod tests {
             Amount::deserialize(serde_json::json!("1.5")).unwrap(),
             Amount::from_cents(150)
         );
-        // Two decimal points are refused (by the scan, and again by rust_decimal).
+        // Two decimal points are refused (by rust_decimal, after the scan).
         assert!(Amount::parse("1.2.3").is_err() && Decimal::from_str("1.2.3").is_err());
     }
 

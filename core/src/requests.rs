@@ -1523,6 +1523,39 @@ mod tests {
         assert!(e.error_message().starts_with("invalid type: boolean"), "{e}");
     }
 
+    /// `path_error` joins a prefix and serde's path: `.` before a key, none
+    /// before an index; and names the field a message names.
+    #[test]
+    fn error_paths_under_a_prefix() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Inner {
+            b: u32,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            a: Inner,
+        }
+        let field = |prefix: &str, json: &str, list: bool| {
+            let de = &mut serde_json::Deserializer::from_str(json);
+            let e = if list {
+                serde_path_to_error::deserialize::<_, Vec<u32>>(de).unwrap_err()
+            } else {
+                serde_path_to_error::deserialize::<_, Outer>(de).unwrap_err()
+            };
+            path_error(prefix, e).field().unwrap().to_string()
+        };
+        assert_eq!(field("pre", r#"{"a":{"b":"x"}}"#, false), "pre.a.b");
+        assert_eq!(field("", r#"{"a":{"b":"x"}}"#, false), "a.b");
+        assert_eq!(field("pre", r#"[1,"x"]"#, true), "pre[1]");
+        assert_eq!(field("", r#"[1,"x"]"#, true), "[1]");
+        assert_eq!(field("pre", r#"{"a":{}}"#, false), "pre.a.b");
+        assert_eq!(field("", r#"{}"#, false), "a");
+        assert_eq!(field("pre", r#"{}"#, false), "pre.a");
+        assert_eq!(field("", r#"5"#, false), "body");
+    }
+
     #[test]
     fn removing_a_value_by_its_path() {
         let doc = serde_json::json!({"a": {"b": 1, "c": [{"d": 2, "e": 3}, [{"f": 4}]]}, "g": 5});

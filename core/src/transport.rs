@@ -185,11 +185,8 @@ impl Wire for Coalesced {
         Ok(())
     }
 
-    fn maybe_await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
-        self.flush(timeout)?;
-        self.inner.maybe_await_input(timeout)
-    }
-
+    // ureq's `maybe_await_input` (input already buffered, else this) needs
+    // no override: every wait comes here and flushes first.
     fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
         self.flush(timeout)?;
         self.inner.await_input(timeout)
@@ -421,6 +418,10 @@ mod tests {
         resolve(&r, "https://api.kopokopo.com/a");
         resolve(&r, "http://api.kopokopo.com/a");
         assert_eq!(lookups(&r), 3);
+        // Looking up other hosts keeps the entries still fresh.
+        resolve(&r, "https://sandbox.kopokopo.com/c");
+        assert_eq!(lookups(&r), 3);
+        assert_eq!(lock(&r.cache).len(), 3);
 
         // Once the time to live has passed, the host is looked up again.
         let expired = CachingResolver::new(Counting::default(), Duration::ZERO);
@@ -428,5 +429,207 @@ mod tests {
         resolve(&expired, "https://sandbox.kopokopo.com/a");
         assert_eq!(lookups(&expired), 2);
         assert_eq!(lock(&expired.cache).len(), 1, "expired entries are dropped");
+    }
+
+    /// A connection that records every write and answers every wait.
+    #[derive(Debug)]
+    struct FakeWire {
+        buffers: ureq::unversioned::transport::LazyBuffers,
+        writes: std::sync::Arc<Mutex<Vec<Vec<u8>>>>,
+        tls: bool,
+        open: bool,
+    }
+
+    impl Wire for FakeWire {
+        fn buffers(&mut self) -> &mut dyn Buffers {
+            &mut self.buffers
+        }
+        fn transmit_output(&mut self, amount: usize, _: NextTimeout) -> std::result::Result<(), ureq::Error> {
+            let bytes = self.buffers.output()[..amount].to_vec();
+            lock(&self.writes).push(bytes);
+            Ok(())
+        }
+        fn await_input(&mut self, _: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+            Ok(true)
+        }
+        fn is_open(&mut self) -> bool {
+            self.open
+        }
+        fn is_tls(&self) -> bool {
+            self.tls
+        }
+    }
+
+    type Writes = std::sync::Arc<Mutex<Vec<Vec<u8>>>>;
+
+    fn coalesced(output_size: usize, tls: bool, open: bool) -> (Coalesced, Writes) {
+        let writes = Writes::default();
+        let inner = FakeWire {
+            buffers: ureq::unversioned::transport::LazyBuffers::new(1024, output_size),
+            writes: std::sync::Arc::clone(&writes),
+            tls,
+            open,
+        };
+        let c = Coalesced {
+            inner: Box::new(inner),
+            pending: Vec::new(),
+        };
+        (c, writes)
+    }
+
+    /// What ureq does to write: fill the output buffer, then transmit it.
+    fn write(c: &mut Coalesced, bytes: &[u8]) {
+        c.buffers().output()[..bytes.len()].copy_from_slice(bytes);
+        c.transmit_output(bytes.len(), NextTimeout::default()).unwrap();
+    }
+
+    fn bytes(n: usize, seed: u8) -> Vec<u8> {
+        (0..n).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
+    }
+
+    #[test]
+    fn head_and_body_leave_in_one_write() {
+        let (mut c, writes) = coalesced(128 * 1024, false, true);
+        // A large head (a long bearer token) and a body are held...
+        let (head, body) = (bytes(2_000, 1), bytes(3_000, 2));
+        write(&mut c, &head);
+        write(&mut c, &body);
+        assert!(lock(&writes).is_empty(), "nothing is written before the wait");
+        // ...until the response is awaited: then one write of both.
+        assert!(c.await_input(NextTimeout::default()).unwrap());
+        assert_eq!(*lock(&writes), [[head, body].concat()]);
+        // Nothing is held any more, so nothing is written twice.
+        c.await_input(NextTimeout::default()).unwrap();
+        assert_eq!(lock(&writes).len(), 1);
+        // ureq's own check before a read goes through the same flush.
+        write(&mut c, b"x");
+        c.maybe_await_input(NextTimeout::default()).unwrap();
+        assert_eq!(lock(&writes).last().unwrap(), b"x");
+    }
+
+    #[test]
+    fn large_writes_are_not_held() {
+        // A first write of the limit or more goes straight out.
+        let (mut c, writes) = coalesced(128 * 1024, false, true);
+        let big = bytes(COALESCE_LIMIT, 3);
+        write(&mut c, &big);
+        assert_eq!(*lock(&writes), [big]);
+        // Held bytes that reach the limit are written at once, in order.
+        let (mut c, writes) = coalesced(128 * 1024, false, true);
+        let (a, b) = (bytes(COALESCE_LIMIT - 10, 4), bytes(10, 5));
+        write(&mut c, &a);
+        assert!(lock(&writes).is_empty());
+        write(&mut c, &b);
+        assert_eq!(*lock(&writes), [[a, b].concat()]);
+    }
+
+    #[test]
+    fn held_bytes_are_written_in_buffer_sized_pieces() {
+        let (mut c, writes) = coalesced(1_000, false, true);
+        let parts = [bytes(900, 6), bytes(900, 7), bytes(900, 8)];
+        for p in &parts {
+            write(&mut c, p);
+        }
+        c.await_input(NextTimeout::default()).unwrap();
+        let sizes: Vec<usize> = lock(&writes).iter().map(Vec::len).collect();
+        assert_eq!(sizes, [1_000, 1_000, 700]);
+        assert_eq!(lock(&writes).concat(), parts.concat());
+    }
+
+    #[test]
+    fn the_connection_state_is_the_inner_one() {
+        let (mut c, _) = coalesced(1_000, true, false);
+        assert!(c.is_tls() && !c.is_open());
+        let (mut c, _) = coalesced(1_000, false, true);
+        assert!(!c.is_tls() && c.is_open());
+    }
+
+    #[test]
+    fn ureq_errors_map_to_timeouts_transport_and_decode_errors() {
+        use crate::error::ErrorKind;
+        let io = |kind| map_error(ureq::Error::Io(std::io::Error::new(kind, "x")));
+        for (e, kind, retryable) in [
+            (io(std::io::ErrorKind::TimedOut), ErrorKind::Timeout, true),
+            (io(std::io::ErrorKind::WouldBlock), ErrorKind::Timeout, true),
+            (io(std::io::ErrorKind::InvalidData), ErrorKind::Transport, false),
+            (io(std::io::ErrorKind::ConnectionReset), ErrorKind::Transport, true),
+            (io(std::io::ErrorKind::ConnectionRefused), ErrorKind::Transport, true),
+            (
+                map_error(ureq::Error::Timeout(ureq::Timeout::Global)),
+                ErrorKind::Timeout,
+                true,
+            ),
+            (map_error(ureq::Error::BodyExceedsLimit(5)), ErrorKind::Decode, false),
+            (map_error(ureq::Error::InvalidProxyUrl), ErrorKind::Transport, false),
+            (map_error(ureq::Error::TooManyRedirects), ErrorKind::Transport, false),
+        ] {
+            assert_eq!((e.kind(), e.is_retryable()), (kind, retryable), "{e}");
+        }
+    }
+
+    /// Serves one `GET` on 127.0.0.1 with a body of `len` bytes, after `delay`.
+    fn serve_once(len: usize, delay: Duration) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/x", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let Ok((mut s, _)) = listener.accept() else { return };
+            let mut head = [0u8; 4096];
+            let _ = s.read(&mut head);
+            std::thread::sleep(delay);
+            let _ = s.write_all(format!("HTTP/1.1 200 OK\r\ncontent-length: {len}\r\n\r\n").as_bytes());
+            let _ = s.write_all(&vec![b'a'; len]);
+        });
+        url
+    }
+
+    fn get(url: &str) -> HttpRequest {
+        HttpRequest {
+            method: crate::http::Method::Get,
+            url: url.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn bodies_up_to_16_mib_are_read() {
+        let t = UreqTransport::new(Duration::from_secs(20), Duration::from_secs(5));
+        assert_eq!(format!("{t:?}"), "UreqTransport");
+        let limit = 16 * 1024 * 1024;
+        let r = t.send(&get(&serve_once(limit, Duration::ZERO))).unwrap();
+        assert_eq!(r.body.len(), limit);
+        let e = t.send(&get(&serve_once(limit + 1, Duration::ZERO))).unwrap_err();
+        assert_eq!(e.kind(), crate::error::ErrorKind::Decode, "{e}");
+    }
+
+    #[test]
+    fn a_nearer_deadline_cuts_the_attempt_short() {
+        // The agent would wait 20 s; the call's deadline is 300 ms away.
+        let t = UreqTransport::new(Duration::from_secs(20), Duration::from_secs(5));
+        let started = Instant::now();
+        let e = t
+            .send_until(
+                &get(&serve_once(2, Duration::from_millis(1_500))),
+                started + Duration::from_millis(300),
+            )
+            .unwrap_err();
+        assert_eq!(e.kind(), crate::error::ErrorKind::Timeout, "{e}");
+        assert!(
+            started.elapsed() < Duration::from_millis(1_200),
+            "{:?}",
+            started.elapsed()
+        );
+        // Also when it is nearer than the slack itself.
+        let e = t
+            .send_until(
+                &get(&serve_once(2, Duration::from_millis(1_500))),
+                Instant::now() + Duration::from_millis(20),
+            )
+            .unwrap_err();
+        assert_eq!(e.kind(), crate::error::ErrorKind::Timeout, "{e}");
+        // A deadline already passed sends nothing.
+        let e = t.send_until(&get("http://127.0.0.1:9/x"), Instant::now()).unwrap_err();
+        assert_eq!(e.kind(), crate::error::ErrorKind::Timeout);
     }
 }

@@ -504,6 +504,35 @@ mod tests {
         assert!(resource_id("id", "a/b").is_err());
         assert!(resource_id("id", "").is_err());
         assert!(resource_id("id", "a?b").is_err());
+        // At most 128 characters.
+        let long = "a".repeat(128);
+        assert_eq!(resource_id("id", &long).unwrap(), long);
+        assert!(resource_id("id", &format!("{long}b")).is_err());
+    }
+
+    #[test]
+    fn origins_with_default_ports() {
+        let same = |loc: &str, base: &str| same_origin("id", loc, base).is_ok();
+        assert!(same(
+            "https://API.kopokopo.com:443/api/v2/x/1",
+            "https://api.kopokopo.com"
+        ));
+        assert!(same(
+            "https://api.kopokopo.com/api/v2/x/1",
+            "https://api.kopokopo.com:443"
+        ));
+        assert!(same("http://127.0.0.1:80/x/1", "http://127.0.0.1"));
+        assert!(same("abc-1", "https://api.kopokopo.com"));
+        assert!(!same("https://api.kopokopo.com:80/x/1", "https://api.kopokopo.com"));
+        assert!(!same("http://127.0.0.1:443/x/1", "http://127.0.0.1"));
+        assert!(!same("http://api.kopokopo.com/x/1", "https://api.kopokopo.com"));
+        assert!(!same("https://evil.example/x/1", "https://api.kopokopo.com"));
+        assert_eq!(
+            same_origin("id", "https://evil.example/x/1", "https://api.kopokopo.com")
+                .unwrap_err()
+                .field(),
+            Some("id")
+        );
     }
 
     #[test]
@@ -520,6 +549,14 @@ mod tests {
         assert_eq!(n("2020-10-19T09:24+0300"), "2020-10-19T09:24:00+03:00");
         assert_eq!(n("2020-10-19t09:24:48-05"), "2020-10-19T09:24:48-05:00");
         assert_eq!(n(" 2020-10-19 09:24:48.5z "), "2020-10-19T09:24:48.5Z");
+        // Offsets up to +14:00 and with minutes; the colon only between hours and minutes.
+        assert_eq!(n("2020-10-19T09:24:48+05:45"), "2020-10-19T09:24:48+05:45");
+        assert_eq!(n("2020-10-19T09:24:48-0930"), "2020-10-19T09:24:48-09:30");
+        assert_eq!(n("2020-10-19T09:24:48+14:00"), "2020-10-19T09:24:48+14:00");
+        assert_eq!(n("2020-10-19T09:24:48+00:59"), "2020-10-19T09:24:48+00:59");
+        for bad in ["+0:300", "+03:60", "+14:60", "+1400:", "+03:0:"] {
+            assert!(iso8601("t", &format!("2020-10-19T09:24:48{bad}")).is_err(), "{bad}");
+        }
         // The largest hour, minute and second (a leap second) pass.
         assert_eq!(n("2020-10-19T23:59:60Z"), "2020-10-19T23:59:60Z");
         assert_eq!(n("2020-10-19T23:59"), "2020-10-19T23:59:00+03:00");

@@ -1717,7 +1717,8 @@ k2_status k2_verify_signature(const uint8_t *body,
  * The JSON is the serialisation of the core's `Webhook`:
  * `{"structure": "k2", "id": ..., "topic": "buygoods_transaction_received",
  * "created_at": ..., "event_type": ..., "resource": {"kind": "transaction",
- * "value": {...}}, "links": {...}}` for the K2Connect structure, or
+ * "amount": "100", ...}, "links": {...}}` (the resource's fields next to its
+ * `kind`) for the K2Connect structure, or
  * `{"structure": "daraja", "TransactionType": ..., "TransID": ..., ...}`
  * for the Daraja structure (`ThirdPartyTransId` spelled as documented;
  * Safaricom's `ThirdPartyTransID` is read too). Unknown topics give

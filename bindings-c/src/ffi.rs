@@ -244,3 +244,79 @@ pub(crate) unsafe fn give_string(out: *mut *mut c_char, s: String) {
     // SAFETY: `out` was checked with `out_ptr` by the caller.
     unsafe { *out = c_string(s).into_raw() };
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use kopokopo::{Error, ErrorKind};
+
+    use super::{k2_error, k2_status};
+
+    #[test]
+    fn every_error_kind_has_its_own_status() {
+        let table = [
+            (ErrorKind::InvalidArgument, k2_status::K2_STATUS_INVALID_ARGUMENT),
+            (ErrorKind::Authentication, k2_status::K2_STATUS_AUTHENTICATION),
+            (ErrorKind::Api, k2_status::K2_STATUS_API_ERROR),
+            (ErrorKind::RateLimited, k2_status::K2_STATUS_RATE_LIMITED),
+            (ErrorKind::Transport, k2_status::K2_STATUS_TRANSPORT),
+            (ErrorKind::Timeout, k2_status::K2_STATUS_TIMEOUT),
+            (ErrorKind::SignatureInvalid, k2_status::K2_STATUS_SIGNATURE_INVALID),
+            (ErrorKind::Decode, k2_status::K2_STATUS_DECODE),
+            (ErrorKind::Internal, k2_status::K2_STATUS_INTERNAL),
+        ];
+        for (kind, status) in table {
+            assert_eq!(k2_status::from_kind(kind), status, "{kind:?}");
+            // The status name and the core's code describe the same failure.
+            let name = status.name().to_str().unwrap();
+            assert!(name.starts_with("K2_STATUS_"), "{name}");
+        }
+    }
+
+    #[test]
+    fn api_errors_keep_their_code_status_and_messages() {
+        let e = Error::Api {
+            http_status: 400,
+            error_code: Some("invalid_phone".into()),
+            error_message: "one; two".into(),
+            error_messages: vec!["one".into(), "two".into()],
+        };
+        let k = k2_error::from_core(&e);
+        assert_eq!(k.status, k2_status::K2_STATUS_API_ERROR);
+        assert_eq!(k.code.as_c_str(), c"api_error");
+        assert_eq!(k.api_code.as_deref(), Some(c"invalid_phone"));
+        assert_eq!(k.http_status, 400);
+        assert_eq!(k.retry_after_ms, 0);
+        assert_eq!(k.field, None);
+        let messages: Vec<&str> = k.api_messages.iter().map(|m| m.to_str().unwrap()).collect();
+        assert_eq!(messages, ["one", "two"]);
+        // Without a code in the body: no API code, the status still set.
+        let e = Error::Api {
+            http_status: 503,
+            error_code: None,
+            error_message: "Service Unavailable".into(),
+            error_messages: vec![],
+        };
+        let k = k2_error::from_core(&e);
+        assert_eq!(k.api_code, None);
+        assert_eq!(k.http_status, 503);
+        assert!(k.api_messages.is_empty());
+    }
+
+    #[test]
+    fn other_errors_carry_their_own_details() {
+        let k = k2_error::from_core(&Error::RateLimited {
+            retry_after: Some(Duration::from_millis(1500)),
+            message: "slow down".into(),
+        });
+        assert_eq!(k.status, k2_status::K2_STATUS_RATE_LIMITED);
+        assert_eq!(k.retry_after_ms, 1500);
+        assert_eq!(k.api_code, None);
+        assert_eq!(k.http_status, 429);
+        let k = k2_error::from_core(&Error::invalid_argument("amount", "must be positive"));
+        assert_eq!(k.field.as_deref(), Some(c"amount"));
+        assert_eq!(k.http_status, 0);
+        assert_eq!(k.api_code, None);
+    }
+}

@@ -116,7 +116,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
 /// The JSON is the serialisation of the core's `Webhook`:
 /// `{"structure": "k2", "id": ..., "topic": "buygoods_transaction_received",
 /// "created_at": ..., "event_type": ..., "resource": {"kind": "transaction",
-/// "value": {...}}, "links": {...}}` for the K2Connect structure, or
+/// "amount": "100", ...}, "links": {...}}` (the resource's fields next to its
+/// `kind`) for the K2Connect structure, or
 /// `{"structure": "daraja", "TransactionType": ..., "TransID": ..., ...}`
 /// for the Daraja structure (`ThirdPartyTransId` spelled as documented;
 /// Safaricom's `ThirdPartyTransID` is read too). Unknown topics give
@@ -203,5 +204,80 @@ pub unsafe extern "C" fn k2_parse_result(
         verified_json(body, body_len, signature, api_key, json_out, err, |b, s, k| {
             to_json(&webhooks::parse_result(b, s, k)?)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::{CStr, c_char};
+    use std::ptr;
+
+    use super::{k2_parse_result, k2_parse_webhook, to_json};
+    use crate::ffi::{k2_error, k2_status};
+
+    const KEY: &CStr = c"api-key-for-tests";
+
+    /// Signs `body` (with the core's own signer: the shared vectors check it
+    /// against Python's hmac), parses it with `parse`, returns the JSON.
+    fn parsed(
+        body: &[u8],
+        parse: unsafe extern "C" fn(
+            *const u8,
+            usize,
+            *const c_char,
+            *const c_char,
+            *mut *mut c_char,
+            *mut *mut k2_error,
+        ) -> k2_status,
+    ) -> serde_json::Value {
+        let signature = crate::ffi::c_string(kopokopo::webhooks::sign(body, KEY.to_str().unwrap()));
+        let mut json: *mut c_char = ptr::null_mut();
+        let mut err: *mut k2_error = ptr::null_mut();
+        // SAFETY: valid pointers for the call; the string is freed below.
+        let status = unsafe {
+            parse(
+                body.as_ptr(),
+                body.len(),
+                signature.as_ptr(),
+                KEY.as_ptr(),
+                &mut json,
+                &mut err,
+            )
+        };
+        assert_eq!(status, k2_status::K2_STATUS_OK);
+        assert!(err.is_null());
+        // SAFETY: a NUL-terminated string written by the call.
+        let text = unsafe { CStr::from_ptr(json) }.to_str().unwrap().to_string();
+        // SAFETY: ours, freed once.
+        unsafe { crate::k2_string_free(json) };
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn webhooks_are_json_with_amounts_as_exact_strings() {
+        let body = include_bytes!("../../tests/fixtures/webhook.buygoods_transaction_received.k2.json");
+        let v = parsed(body, k2_parse_webhook);
+        assert_eq!(v["topic"], "buygoods_transaction_received");
+        assert_eq!(v["id"], "2133dbfb-24b9-40fc-ae57-2d7559785760");
+        assert_eq!(v["structure"], "k2");
+        // The resource's fields sit next to its kind; "100.0" is the amount 100.
+        assert_eq!(v["resource"]["kind"], "transaction");
+        assert_eq!(v["resource"]["amount"], "100");
+        assert_eq!(v["resource"]["sender_first_name"], "Jane");
+    }
+
+    #[test]
+    fn results_are_json_with_amounts_as_exact_strings() {
+        let body = include_bytes!("../../tests/fixtures/result.incoming_payment.success.json");
+        let v = parsed(body, k2_parse_result);
+        assert_eq!(v["kind"], "incoming_payment");
+        assert!(v["value"]["event"]["resource"]["amount"].is_string(), "{v}");
+    }
+
+    #[test]
+    fn to_json_writes_amounts_from_the_decimal() {
+        let amount: kopokopo::Amount = "150.55".parse().unwrap();
+        assert_eq!(to_json(&amount).unwrap(), "\"150.55\"");
+        assert_eq!(to_json(&vec![amount]).unwrap(), "[\"150.55\"]");
     }
 }

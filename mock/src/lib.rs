@@ -1815,3 +1815,81 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod lifecycle_tests {
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn config_debug_shows_the_settings_and_hides_the_secrets() {
+        let config = MockConfig {
+            token_ttl: Duration::from_secs(7),
+            callback_delay: Duration::from_millis(5),
+            ..MockConfig::default()
+        };
+        let text = format!("{config:?}");
+        assert_eq!(
+            text,
+            r#"MockConfig { port: 0, client_id: "k2-mock-client-id", token_ttl: 7s, callback_delay: 5ms, .. }"#
+        );
+        assert!(!text.contains(DEFAULT_CLIENT_SECRET) && !text.contains(DEFAULT_API_KEY));
+    }
+
+    #[test]
+    fn route_keys_template_only_id_like_segments() {
+        // An id is a segment after the collection, longer than 8 characters, with a digit.
+        assert_eq!(
+            route_key(&Method::GET, "/api/v2/incoming_payments/abcdefg12"),
+            "GET /api/v2/incoming_payments/{id}"
+        );
+        assert_eq!(
+            route_key(&Method::GET, "/api/v2/incoming_payments/abcdefg1"),
+            "GET /api/v2/incoming_payments/abcdefg1"
+        );
+        assert_eq!(
+            route_key(&Method::GET, "/api/v2/incoming_payments/abcdefghi"),
+            "GET /api/v2/incoming_payments/abcdefghi"
+        );
+        // The collection itself (index 3) is never an id, however it is spelled.
+        assert_eq!(
+            route_key(&Method::POST, "/api/v2/abcdefgh12/"),
+            "POST /api/v2/abcdefgh12"
+        );
+    }
+
+    #[test]
+    fn empty_ids_are_not_routes() {
+        assert_eq!(allowed_methods("/api/v2/payment_links/x1/cancel"), Some(ONLY_POST));
+        assert_eq!(allowed_methods("/api/v2/payment_links//cancel"), None);
+        assert_eq!(
+            allowed_methods("/api/v1/transaction_sms_notifications/x1"),
+            Some(ONLY_GET)
+        );
+        assert_eq!(allowed_methods("/api/v1/transaction_sms_notifications/"), None);
+        assert_eq!(allowed_methods("/api/v2/incoming_payments/x1"), Some(ONLY_GET));
+        assert_eq!(allowed_methods("/api/v2/incoming_payments/"), None);
+    }
+
+    fn accepts_connections(base_url: &str) -> bool {
+        let addr = base_url.trim_start_matches("http://");
+        TcpStream::connect_timeout(&addr.parse().unwrap(), Duration::from_secs(2)).is_ok()
+    }
+
+    #[test]
+    fn stop_and_drop_close_the_listener() {
+        let server = MockServer::start(MockConfig::default()).unwrap();
+        let url = server.base_url().to_string();
+        assert!(accepts_connections(&url));
+        server.stop();
+        assert!(!accepts_connections(&url), "still listening after stop()");
+
+        let server = MockServer::start(MockConfig::default()).unwrap();
+        let url = server.base_url().to_string();
+        assert!(accepts_connections(&url));
+        drop(server);
+        assert!(!accepts_connections(&url), "still listening after drop");
+    }
+}

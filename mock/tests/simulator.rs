@@ -102,6 +102,42 @@ fn oauth_token_introspect_info_revoke() {
     assert_eq!(e.http_status(), Some(401));
     let e = bad.incoming_payments().status("abc-123").unwrap_err();
     assert_eq!(e.code(), "authentication_failed");
+    // Both credentials must match: the right id with a wrong secret, or the
+    // right secret with a wrong id, is refused.
+    for (id, secret) in [(DEFAULT_CLIENT_ID, "wrong"), ("nope", DEFAULT_CLIENT_SECRET)] {
+        let half = Client::new(Config::builder(id, secret).base_url(server.base_url()).build().unwrap());
+        let e = half.tokens().request().unwrap_err();
+        assert_eq!(e.code(), "authentication_failed", "{id}");
+    }
+    // Token info for a revoked token: 401, as for an unknown one.
+    let agent = ureq::Agent::new_with_defaults();
+    let info = |t: &str| {
+        agent
+            .get(format!("{}/oauth/token/info", server.base_url()))
+            .header("Authorization", format!("Bearer {t}"))
+            .call()
+            .map(|r| r.status().as_u16())
+    };
+    let live = client.tokens().request().unwrap();
+    assert_eq!(info(&live.access_token).unwrap(), 200);
+    client.tokens().revoke(&live.access_token).unwrap();
+    assert!(matches!(info(&live.access_token), Err(ureq::Error::StatusCode(401))));
+    assert!(matches!(info("unknown"), Err(ureq::Error::StatusCode(401))));
+}
+
+#[test]
+fn faults_registered_on_an_alias_path_apply_to_the_canonical_one() {
+    // Older SDKs call /api/v1/incoming_payments; a fault set on that path
+    // applies to the same route however the request spells it.
+    let server = start(3600);
+    let client = client_for(&server);
+    let rx = Receiver::start().unwrap();
+    fault(&server, "500", 1, "/api/v1/incoming_payments");
+    let e = client
+        .incoming_payments()
+        .create(&stk("0712345678", cb(&rx, "/x")))
+        .unwrap_err();
+    assert_eq!(e.http_status(), Some(500));
 }
 
 #[test]

@@ -494,6 +494,76 @@ fn payment_links_paid_cancelled_failed() {
 }
 
 #[test]
+fn resources_link_to_themselves_and_links_expire_in_seven_days() {
+    let server = start(3600);
+    let client = client_for(&server);
+    let before = kopokopo_mock::docs::epoch_secs();
+    let created = client
+        .payment_links()
+        .create(&PaymentLinkRequest {
+            till_number: "112233".into(),
+            amount: Amount::from_units(350),
+            payment_reference: Some("ORDER-9".into()),
+            callback_url: "https://example.com/never-called".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let after = kopokopo_mock::docs::epoch_secs();
+    let status = client.payment_links().status(&created.location).unwrap();
+    assert_eq!(
+        status.links.self_url.as_deref(),
+        Some(format!("{}/api/v2/payment_links/{}", server.base_url(), created.id).as_str())
+    );
+    let expires = status.payment_link.unwrap().expires_at.unwrap();
+    let week = 7 * 86_400;
+    assert!(
+        (before..=after).any(|t| kopokopo_mock::docs::iso_at(t + week) == expires),
+        "{expires}: not seven days after creation"
+    );
+}
+
+#[test]
+fn callbacks_are_counted_sent_or_skipped() {
+    let server = start(3600);
+    let client = client_for(&server);
+    let rx = Receiver::start().unwrap();
+    let counts = |server: &MockServer| {
+        let c = admin(server, "GET", "counters", None);
+        (c["callbacks_sent"].as_u64(), c["callbacks_skipped"].as_u64())
+    };
+    let wait_for = |want: (Option<u64>, Option<u64>)| {
+        let deadline = std::time::Instant::now() + WAIT;
+        while counts(&server) != want && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(counts(&server), want);
+    };
+    client
+        .incoming_payments()
+        .create(&stk("0712345678", cb(&rx, "/a")))
+        .unwrap();
+    rx.next_at("/a", WAIT).expect("result callback");
+    wait_for((Some(1), Some(0)));
+    client
+        .incoming_payments()
+        .create(&stk("0712345678", cb(&rx, "/b")))
+        .unwrap();
+    rx.next_at("/b", WAIT).expect("result callback");
+    wait_for((Some(2), Some(0)));
+    // A callback URL off loopback is accepted but never called: counted as skipped.
+    client
+        .incoming_payments()
+        .create(&stk("0712345678", "https://example.com/k2".into()))
+        .unwrap();
+    wait_for((Some(2), Some(1)));
+    client
+        .incoming_payments()
+        .create(&stk("0712345678", "https://example.com/k2".into()))
+        .unwrap();
+    wait_for((Some(2), Some(2)));
+}
+
+#[test]
 fn webhook_subscriptions_and_every_topic() {
     let server = start(3600);
     let client = client_for(&server);

@@ -244,7 +244,10 @@ fn api_errors_are_typed_and_invalid_input_sends_nothing() {
     // Other resources have the generic text.
     let e = client.incoming_payments().status("does-not-exist").unwrap_err();
     assert_eq!(e.http_status(), Some(404));
-    assert!(e.to_string().contains("The specified resource could not be found"), "{e}");
+    assert!(
+        e.to_string().contains("The specified resource could not be found"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -266,11 +266,9 @@ mod tests {
             (ErrorKind::Decode, k2_status::K2_STATUS_DECODE),
             (ErrorKind::Internal, k2_status::K2_STATUS_INTERNAL),
         ];
+        // (Names of the statuses: `status_names` in lib.rs.)
         for (kind, status) in table {
             assert_eq!(k2_status::from_kind(kind), status, "{kind:?}");
-            // The status name and the core's code describe the same failure.
-            let name = status.name().to_str().unwrap();
-            assert!(name.starts_with("K2_STATUS_"), "{name}");
         }
     }
 

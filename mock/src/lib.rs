@@ -1880,16 +1880,16 @@ mod lifecycle_tests {
 
     #[test]
     fn stop_and_drop_close_the_listener() {
-        let server = MockServer::start(MockConfig::default()).unwrap();
-        let url = server.base_url().to_string();
-        assert!(accepts_connections(&url));
-        server.stop();
-        assert!(!accepts_connections(&url), "still listening after stop()");
-
-        let server = MockServer::start(MockConfig::default()).unwrap();
-        let url = server.base_url().to_string();
-        assert!(accepts_connections(&url));
-        drop(server);
-        assert!(!accepts_connections(&url), "still listening after drop");
+        for how in ["stop()", "drop"] {
+            let server = MockServer::start(MockConfig::default()).unwrap();
+            let url = server.base_url().to_string();
+            assert!(accepts_connections(&url));
+            if how == "stop()" {
+                server.stop();
+            } else {
+                drop(server);
+            }
+            assert!(!accepts_connections(&url), "still listening after {how}");
+        }
     }
 }

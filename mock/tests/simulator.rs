@@ -545,29 +545,22 @@ fn callbacks_are_counted_sent_or_skipped() {
         }
         assert_eq!(counts(&server), want);
     };
-    client
-        .incoming_payments()
-        .create(&stk("0712345678", cb(&rx, "/a")))
-        .unwrap();
-    rx.next_at("/a", WAIT).expect("result callback");
-    wait_for((Some(1), Some(0)));
-    client
-        .incoming_payments()
-        .create(&stk("0712345678", cb(&rx, "/b")))
-        .unwrap();
-    rx.next_at("/b", WAIT).expect("result callback");
-    wait_for((Some(2), Some(0)));
+    for (sent, path) in [(1, "/a"), (2, "/b")] {
+        client
+            .incoming_payments()
+            .create(&stk("0712345678", cb(&rx, path)))
+            .unwrap();
+        rx.next_at(path, WAIT).expect("result callback");
+        wait_for((Some(sent), Some(0)));
+    }
     // A callback URL off loopback is accepted but never called: counted as skipped.
-    client
-        .incoming_payments()
-        .create(&stk("0712345678", "https://example.com/k2".into()))
-        .unwrap();
-    wait_for((Some(2), Some(1)));
-    client
-        .incoming_payments()
-        .create(&stk("0712345678", "https://example.com/k2".into()))
-        .unwrap();
-    wait_for((Some(2), Some(2)));
+    for skipped in [1, 2] {
+        client
+            .incoming_payments()
+            .create(&stk("0712345678", "https://example.com/k2".into()))
+            .unwrap();
+        wait_for((Some(2), Some(skipped)));
+    }
 }
 
 #[test]
